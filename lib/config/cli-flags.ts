@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../errors.js';
+
+/**
+ * CLI flags shared by every stage. Flags override the YAML profile; anything not given here
+ * comes from the profile or the schema defaults.
+ */
+export interface StageFlags {
+  config: string;
+  overrides: Record<string, unknown>;
+  /** aggregate/render: which measurement run (default: the newest complete one). */
+  run?: string;
+  /** seed: reload even when the target already holds this dataset. */
+  force: boolean;
+  help: boolean;
+}
+
+export const DEFAULT_CONFIG_FILE = 'config/embedded.yaml';
+
+const options = {
+  config: { type: 'string' },
+  'vector-dims': { type: 'string' },
+  'dataset-size': { type: 'string' },
+  iterations: { type: 'string' },
+  warmup: { type: 'string' },
+  seed: { type: 'string' },
+  targets: { type: 'string' },
+  scale: { type: 'string' },
+  'ef-search': { type: 'string' },
+  k: { type: 'string' },
+  store: { type: 'string' },
+  'reports-dir': { type: 'string' },
+  run: { type: 'string' },
+  force: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export const FLAG_HELP = `Flags (override the YAML profile):
+  --config FILE         YAML profile (default ${DEFAULT_CONFIG_FILE})
+  --vector-dims N       vector dimensions (default 1024)
+  --dataset-size N      rows (100,000–1,000,000 unless --scale small)
+  --iterations N        measured executions per query and target (default 1000)
+  --warmup N            warmup executions per query and target (default 100)
+  --seed N              seed of every generated value (default 42)
+  --targets a,b         subset of the profile's targets
+  --scale small|production
+  --ef-search N         pgvector hnsw.ef_search while measuring
+  --k N                 k of the kNN queries
+  --store FILE          SQLite store (default data/bench.sqlite)
+  --reports-dir DIR     report output directory (default reports)
+  --run ID              aggregate/render: the measurement run (default: newest complete)
+  --force               seed: reload even if the target already holds the dataset`;
+
+/** Integer flags: value must be a plain base-10 integer, quoted back in the error otherwise. */
+const intFlags: Record<string, string> = {
+  'vector-dims': 'vector_dims',
+  'dataset-size': 'dataset_size',
+  iterations: 'iterations',
+  warmup: 'warmup',
+  seed: 'seed',
+  k: 'k',
+};
+
+export function parseStageFlags(argv: string[]): StageFlags {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+  } catch (err) {
+    throw new ConfigError([`${(err as Error).message}. Run with --help for the list of flags.`], 'command line');
+  }
+  const v = parsed.values;
+  const problems: string[] = [];
+  const overrides: Record<string, unknown> = {};
+  for (const [flag, key] of Object.entries(intFlags)) {
+    const raw = v[flag as keyof typeof v];
+    if (raw === undefined) continue;
+    if (typeof raw !== 'string' || !/^-?\d+$/.test(raw.replaceAll('_', ''))) {
+      problems.push(`--${flag}: expected an integer, got "${String(raw)}"`);
+    } else {
+      overrides[key] = Number(raw.replaceAll('_', ''));
+    }
+  }
+  if (v['ef-search'] !== undefined) {
+    if (!/^\d+$/.test(v['ef-search'])) problems.push(`--ef-search: expected an integer, got "${v['ef-search']}"`);
+    else overrides['hnsw.ef_search'] = Number(v['ef-search']);
+  }
+  if (v.targets !== undefined) {
+    const list = v.targets.split(',').map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) problems.push(`--targets: expected a comma-separated list, got "${v.targets}"`);
+    else overrides.targets = list;
+  }
+  if (v.scale !== undefined) overrides.scale = v.scale;
+  if (v.store !== undefined) overrides.store = v.store;
+  if (v['reports-dir'] !== undefined) overrides.reports_dir = v['reports-dir'];
+  if (problems.length) throw new ConfigError(problems, 'command line');
+  return {
+    config: v.config ?? DEFAULT_CONFIG_FILE,
+    overrides,
+    run: v.run,
+    force: v.force ?? false,
+    help: v.help ?? false,
+  };
+}

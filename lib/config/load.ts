@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../errors.js';
+import { targetOptionsSchema, knownTargetIds } from '../targets/registry.js';
+import { configSchema, type Config } from './schema.js';
+
+/** Config plus the parsed options of each selected target. */
+export interface ResolvedConfig extends Config {
+  /** Options of each selected target, parsed by that target's schema (defaults filled). */
+  target_options: Record<string, Record<string, unknown>>;
+  /** Path of the YAML profile it came from. */
+  source: string;
+}
+
+function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) {
+    const next = cur[k];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) cur[k] = {};
+    cur = cur[k] as Record<string, unknown>;
+  }
+  cur[keys[keys.length - 1]!] = value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+  const path = issue.path.map(String).join('.') || '(top level)';
+  let value: unknown = raw;
+  for (const k of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
+  const got = issue.code === 'unrecognized_keys' ? '' : value === undefined ? ' (missing)' : ` (got ${JSON.stringify(value)})`;
+  return `${path}: ${issue.message}${got}`;
+}
+
+/**
+ * Validate a raw profile object with overrides applied. Every problem is collected and thrown
+ * as one ConfigError (exit code 2); nothing is written by the caller before this returns.
+ */
+export function resolveConfig(raw: unknown, overrides: Record<string, unknown>, source: string): ResolvedConfig {
+  if (raw === null || raw === undefined) raw = {};
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError([`the profile must be a YAML mapping, got ${JSON.stringify(raw)}`], source);
+  }
+  const merged = structuredClone(raw) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(overrides)) setPath(merged, k, v);
+
+  const problems: string[] = [];
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) problems.push(...parsed.error.issues.map((i) => describeIssue(i, merged)));
+
+  const targetOptions: Record<string, Record<string, unknown>> = {};
+  const requested = Array.isArray(merged.targets) ? (merged.targets as unknown[]) : [];
+  const rawOptions = (merged.target_options ?? {}) as Record<string, unknown>;
+  for (const t of requested) {
+    if (typeof t !== 'string') continue;
+    const schema = targetOptionsSchema(t);
+    if (!schema) {
+      problems.push(`targets: unknown target "${t}"; known targets: ${knownTargetIds().join(', ')}`);
+      continue;
+    }
+    const r = schema.safeParse(rawOptions[t] ?? {});
+    if (r.success) targetOptions[t] = r.data as Record<string, unknown>;
+    else
+      problems.push(
+        ...r.error.issues.map((i) =>
+          describeIssue({ ...i, path: ['target_options', t, ...i.path] } as z.core.$ZodIssue, merged),
+        ),
+      );
+  }
+  if (typeof rawOptions === 'object' && rawOptions !== null) {
+    for (const k of Object.keys(rawOptions)) {
+      if (!targetOptionsSchema(k)) problems.push(`target_options.${k}: unknown target; known targets: ${knownTargetIds().join(', ')}`);
+    }
+  }
+  if (problems.length || !parsed.success) throw new ConfigError(problems, source);
+  return { ...parsed.data, target_options: targetOptions, source };
+}
+
+/** Read a YAML profile and resolve it with CLI overrides. */
+export async function loadConfig(file: string, overrides: Record<string, unknown> = {}): Promise<ResolvedConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`cannot read profile "${file}": ${(err as Error).message}; pass an existing file with --config`], file);
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([`not valid YAML: ${(err as Error).message}`], file);
+  }
+  return resolveConfig(raw, overrides, file);
+}

@@ -1,0 +1,20 @@
+/**
+ * Secrets never reach a file or a log: any key that looks like a secret is replaced before a
+ * config is stored or rendered. Applied to the whole resolved config, recursively.
+ */
+const SECRET_KEY = /pass(word)?|secret|token|credential|api[_-]?key/i;
+export const REDACTED = '***redacted***';
+
+export function redact<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => redact(v)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      // `password_env` names an environment variable, not a secret: keep it visible.
+      out[k] = SECRET_KEY.test(k) && !k.endsWith('_env') && v !== undefined && v !== null && v !== '' ? REDACTED : redact(v);
+    }
+    return out as T;
+  }
+  if (typeof value === 'string') return value.replace(/(postgres(?:ql)?:\/\/[^:/@\s]+:)[^@\s]+@/gi, `$1${REDACTED}@`) as T;
+  return value;
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+
+/**
+ * The resolved configuration of a benchmark run: one YAML profile (config/*.yaml) with CLI
+ * flags laid over it. Validated once, at the stage boundary; everything downstream trusts it.
+ * Keys are snake_case, as in the YAML files.
+ */
+export const PRODUCTION_MIN_ROWS = 100_000;
+export const PRODUCTION_MAX_ROWS = 1_000_000;
+
+const posInt = z.number().int().positive();
+
+export const hnswSchema = z
+  .object({
+    m: posInt.max(100).default(16),
+    ef_construction: posInt.max(1000).default(64),
+    /** pgvector `hnsw.ef_search` in force while measuring (1..1000). */
+    ef_search: posInt.max(1000).default(40),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Free-form profile name, shown in reports. */
+    profile: z.string().min(1).default('custom'),
+    /**
+     * `production` enforces 100,000..1,000,000 rows. `small` allows fewer for demos and tests;
+     * every report of such a run says it is below production scale.
+     */
+    scale: z.enum(['production', 'small']).default('production'),
+    vector_dims: posInt.max(16_000).default(1024),
+    dataset_size: posInt.max(PRODUCTION_MAX_ROWS).default(PRODUCTION_MIN_ROWS),
+    iterations: posInt.default(1000),
+    /** Warmup executions per query template, per target (never part of any metric). */
+    warmup: z.number().int().nonnegative().default(100),
+    seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
+    /** k of the kNN queries. */
+    k: posInt.max(1000).default(5),
+    /** Distinct query vectors, drawn from their own seeded stream; iteration i uses vector i mod pool. */
+    query_vector_pool: posInt.max(100_000).default(100),
+    /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
+    vector_param_format: z.enum(['binary', 'text']).default('binary'),
+    hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40 }),
+    targets: z.array(z.string().min(1)).min(1),
+    /** Per-target settings, validated by each target's own schema (see lib/targets/registry.ts). */
+    target_options: z.record(z.string(), z.unknown()).default({}),
+    store: z.string().min(1).default('data/bench.sqlite'),
+    reports_dir: z.string().min(1).default('reports'),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.scale === 'production' && c.dataset_size < PRODUCTION_MIN_ROWS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dataset_size'],
+        message:
+          `${c.dataset_size} is below production scale (${PRODUCTION_MIN_ROWS.toLocaleString('en-US')}–` +
+          `${PRODUCTION_MAX_ROWS.toLocaleString('en-US')} rows); use a larger dataset or set \`scale: small\` (--scale small) for a demo run`,
+      });
+    }
+    const seen = new Set<string>();
+    for (const t of c.targets) {
+      if (seen.has(t)) ctx.addIssue({ code: 'custom', path: ['targets'], message: `"${t}" is listed twice` });
+      seen.add(t);
+    }
+    if (c.k > c.dataset_size) {
+      ctx.addIssue({ code: 'custom', path: ['k'], message: `k=${c.k} exceeds dataset_size=${c.dataset_size}` });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+
+/** True when reports must carry the below-production-scale notice. */
+export function belowProductionScale(c: Pick<Config, 'dataset_size'>): boolean {
+  return c.dataset_size < PRODUCTION_MIN_ROWS;
+}

@@ -1,0 +1,40 @@
+import type { QueryId } from '../workload/queries.js';
+
+/**
+ * Every SQL statement a target needs, keyed by statement id. Each target's dialect.ts declares
+ * `satisfies Dialect`, so a missing statement is a compile error. Nothing outside dialect files
+ * contains SQL of a target.
+ *
+ * Placeholders in `{braces}` are filled by fillTemplate() with validated integers only (DDL
+ * cannot bind parameters); everything else is bound ($1, $2, ... in catalogue order).
+ */
+export type SetupStatementId =
+  | 'create_extension'
+  | 'drop_tables'
+  | 'create_tables'
+  | 'copy_vectors'
+  | 'copy_metadata'
+  | 'create_secondary_indexes'
+  | 'create_hnsw_index'
+  | 'analyze'
+  | 'write_marker'
+  | 'read_marker'
+  | 'set_ef_search'
+  | 'count_vectors'
+  | 'count_metadata'
+  | 'fingerprint_vectors'
+  | 'fingerprint_metadata'
+  | 'server_version'
+  | 'vector_version'
+  | 'ping';
+
+export type StatementId = QueryId | SetupStatementId;
+export type Dialect = Readonly<Record<StatementId, string>>;
+
+export function fillTemplate(sql: string, vars: Record<string, number>): string {
+  return sql.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const v = vars[name];
+    if (v === undefined || !Number.isInteger(v)) throw new Error(`template variable {${name}} must be an integer, got ${String(v)}`);
+    return String(v);
+  });
+}

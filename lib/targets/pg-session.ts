@@ -1,0 +1,28 @@
+import pg from 'pg';
+import type { QueryOutcome } from './interface.js';
+
+/**
+ * node-postgres plumbing shared by every target reached over the PostgreSQL wire protocol.
+ * Queries use the extended protocol with unnamed statements (parse/bind/execute per call), the
+ * way an application calls `client.query(text, values)`; rows come back in array mode.
+ */
+export async function connectPg(config: pg.ClientConfig): Promise<pg.Client> {
+  const client = new pg.Client(config);
+  // An idle client whose server goes away emits 'error'; without a listener Node would crash.
+  // The next query then rejects and isPgConnectionLoss() classifies it.
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+export async function pgQuery(client: pg.Client, sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
+  const r = await client.query({ text: sql, values: params as unknown[], rowMode: 'array' });
+  return { rowCount: r.rows.length, rows: r.rows as unknown[][] };
+}
+
+/** SQLSTATE classes 08 (connection) and 57P (admin shutdown / crash), or no SQLSTATE at all. */
+export function isPgConnectionLoss(err: unknown): boolean {
+  if (err instanceof pg.DatabaseError) return /^(08|57P)/.test(err.code ?? '') || err.severity === 'FATAL';
+  const msg = String((err as Error)?.message ?? err);
+  return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|not queryable|Client was closed|socket/i.test(msg);
+}

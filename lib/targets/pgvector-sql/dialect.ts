@@ -1,0 +1,73 @@
+import type { Dialect } from '../dialect.js';
+
+/**
+ * PostgreSQL + pgvector SQL, shared by every target that speaks it (pglite, pglite-wire, and the
+ * PostgreSQL server target). Targets reuse this map and override only what differs, saying why.
+ *
+ * Distances: `<=>` cosine distance, `<->` L2 distance, `<#>` *negative* inner product, so
+ * ORDER BY ... ASC returns the nearest / largest-inner-product rows first in all three.
+ */
+export const pgvectorDialect = {
+  ping: 'SELECT 1',
+  create_extension: 'CREATE EXTENSION IF NOT EXISTS vector',
+  drop_tables: 'DROP TABLE IF EXISTS benchmark_metadata, benchmark_vectors, pathbench_dataset',
+  create_tables: `
+    CREATE TABLE benchmark_vectors (
+      id integer PRIMARY KEY,
+      embedding vector({dims}) NOT NULL
+    );
+    CREATE TABLE benchmark_metadata (
+      vector_id integer PRIMARY KEY REFERENCES benchmark_vectors (id),
+      label text NOT NULL,
+      category text NOT NULL,
+      created_at timestamptz NOT NULL
+    );
+    CREATE TABLE pathbench_dataset (
+      dataset_id text NOT NULL,
+      index_spec text NOT NULL,
+      loaded_at timestamptz NOT NULL DEFAULT now()
+    )`,
+  // Bulk load in PostgreSQL binary COPY format (see copy-binary.ts). The server target streams it
+  // FROM STDIN; pglite overrides these to read an in-memory blob.
+  copy_vectors: 'COPY benchmark_vectors (id, embedding) FROM STDIN WITH (FORMAT binary)',
+  copy_metadata: 'COPY benchmark_metadata (vector_id, label, category, created_at) FROM STDIN WITH (FORMAT binary)',
+  create_secondary_indexes: `
+    CREATE INDEX benchmark_metadata_label_idx ON benchmark_metadata (label);
+    CREATE INDEX benchmark_metadata_category_idx ON benchmark_metadata (category)`,
+  create_hnsw_index:
+    'CREATE INDEX benchmark_vectors_embedding_hnsw ON benchmark_vectors USING hnsw (embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {ef_construction})',
+  analyze: 'ANALYZE benchmark_vectors; ANALYZE benchmark_metadata',
+  write_marker: 'INSERT INTO pathbench_dataset (dataset_id, index_spec) VALUES ($1, $2)',
+  // Fails with 42P01 (undefined table) on a database that was never seeded; callers treat that as "no marker".
+  read_marker: 'SELECT dataset_id, index_spec FROM pathbench_dataset ORDER BY loaded_at DESC LIMIT 1',
+  // set_config() instead of SET because SET cannot take a bound parameter.
+  set_ef_search: "SELECT set_config('hnsw.ef_search', $1, false)",
+  count_vectors: 'SELECT count(*)::int FROM benchmark_vectors',
+  count_metadata: 'SELECT count(*)::int FROM benchmark_metadata',
+  // md5 over vector_send() bytes (int16 dims, int16 0, float4 big-endian each) of rows $1..$2 in
+  // id order: the generator computes the same bytes in Node, so equal hashes mean equal data.
+  fingerprint_vectors: `SELECT md5(string_agg(vector_send(embedding), ''::bytea ORDER BY id))
+                        FROM benchmark_vectors WHERE id BETWEEN $1 AND $2`,
+  fingerprint_metadata: `SELECT md5(string_agg(vector_id || '|' || label || '|' || category || '|' ||
+                           (extract(epoch FROM created_at) * 1000)::bigint, E'\\n' ORDER BY vector_id))
+                         FROM benchmark_metadata WHERE vector_id BETWEEN $1 AND $2`,
+  server_version: "SELECT current_setting('server_version')",
+  vector_version: "SELECT extversion FROM pg_extension WHERE extname = 'vector'",
+
+  // ---- the measured queries (parameters in catalogue order, see lib/workload/queries.ts) ----
+  // ORDER BY id makes the first 10 rows the same on every path (a bare LIMIT is not).
+  simple_select_all: 'SELECT id, embedding FROM benchmark_vectors ORDER BY id LIMIT 10',
+  simple_select_id: 'SELECT id, embedding FROM benchmark_vectors WHERE id = $1',
+  simple_count: 'SELECT count(*) FROM benchmark_vectors',
+  vector_cosine: 'SELECT id, embedding <=> $1 AS distance FROM benchmark_vectors ORDER BY embedding <=> $1 LIMIT $2',
+  vector_l2: 'SELECT id, embedding <-> $1 AS distance FROM benchmark_vectors ORDER BY embedding <-> $1 LIMIT $2',
+  vector_inner_product:
+    'SELECT id, (embedding <#> $1) * -1 AS inner_product FROM benchmark_vectors ORDER BY embedding <#> $1 LIMIT $2',
+  join: `SELECT v.id, m.label, m.category, m.created_at
+         FROM benchmark_vectors v JOIN benchmark_metadata m ON m.vector_id = v.id
+         WHERE m.label = $1`,
+  vector_filter: `SELECT v.id, v.embedding <=> $1 AS distance
+                  FROM benchmark_vectors v JOIN benchmark_metadata m ON m.vector_id = v.id
+                  WHERE m.category = $2
+                  ORDER BY v.embedding <=> $1 LIMIT $3`,
+} as const satisfies Dialect;
