@@ -54,6 +54,11 @@ export interface TargetModule {
    * seed loads it once; each target still reads its own fingerprint back through its own path.
    */
   databaseKey(ctx: OpenContext): string;
+  /**
+   * Make the target's database exist (create a data directory, start a server, ...). Idempotent;
+   * returns one line saying what was done. Called by the provision stage only.
+   */
+  provision(ctx: OpenContext): Promise<string>;
   /** Open a session. Throws with a message saying what is wrong when the target is unreachable. */
   open(ctx: OpenContext): Promise<Session>;
   /** Encode a query vector for a bound parameter. Called before timed loops, never inside. */

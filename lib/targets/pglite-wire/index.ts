@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { packageVersion } from '../../env/package-version.js';
 import type pg from 'pg';
@@ -22,6 +23,11 @@ export const target: TargetModule = {
   dialect,
   capabilities: { concurrentSessions: false, annIndex: true, copy: true },
   databaseKey: (ctx) => `pglite:${resolve(ctx.root, String(ctx.options.data_dir))}`,
+  async provision(ctx) {
+    const dir = resolve(ctx.root, String(ctx.options.data_dir));
+    await mkdir(dir, { recursive: true });
+    return `embedded engine, data directory ${dir} (nothing to start)`;
+  },
   async open(ctx) {
     const o = ctx.options as { data_dir: string; host: string; port: number; connect_timeout_s: number };
     const engine = await acquireEngine(resolve(ctx.root, o.data_dir));

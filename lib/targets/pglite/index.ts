@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { packageVersion } from '../../env/package-version.js';
 import { copyMetadataPayload, copyVectorsPayload, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
@@ -38,6 +39,11 @@ export const target: TargetModule = {
   dialect,
   capabilities: { concurrentSessions: false, annIndex: true, copy: true },
   databaseKey: (ctx) => `pglite:${resolve(ctx.root, String(ctx.options.data_dir))}`,
+  async provision(ctx) {
+    const dir = resolve(ctx.root, String(ctx.options.data_dir));
+    await mkdir(dir, { recursive: true });
+    return `embedded engine, data directory ${dir} (nothing to start)`;
+  },
   async open(ctx) {
     return pgliteSession(await acquireEngine(resolve(ctx.root, String(ctx.options.data_dir))));
   },

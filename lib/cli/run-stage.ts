@@ -1,0 +1,81 @@
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FLAG_HELP, parseStageFlags, type StageFlags } from '../config/cli-flags.js';
+import { loadConfig, type ResolvedConfig } from '../config/load.js';
+import { redact } from '../config/redact.js';
+import { PROJECT_ROOT } from '../env/package-version.js';
+import { ExitCode, PathbenchError, errorText } from '../errors.js';
+import { openStore } from '../store/open.js';
+import type { SqliteDb } from '../store/sqlite.js';
+import { finishExecution, startExecution } from '../store/stage-log.js';
+
+export const STAGES = ['provision', 'validate', 'seed', 'warmup', 'measure', 'aggregate', 'render'] as const;
+export type StageName = (typeof STAGES)[number];
+
+export interface StageContext {
+  stage: StageName;
+  config: ResolvedConfig;
+  flags: StageFlags;
+  store: SqliteDb;
+  executionId: number;
+  /** Project root: relative paths in the config resolve against it. */
+  root: string;
+  /** Progress and status lines go to stderr so stdout stays clean for tables. */
+  log(message: string): void;
+}
+
+/**
+ * The one wrapper every stage script calls: parse flags, validate the config (nothing is written
+ * if that fails), open the store, record the stage's execution, run `body`, map errors to exit
+ * codes. Returns the exit code; never calls process.exit, so tests can call it in process.
+ */
+export async function runStage(stage: StageName, argv: string[], body: (ctx: StageContext) => Promise<void>): Promise<number> {
+  const log = (m: string) => process.stderr.write(`[${stage}] ${m}\n`);
+  let flags: StageFlags;
+  let config: ResolvedConfig;
+  try {
+    flags = parseStageFlags(argv);
+    if (flags.help) {
+      process.stdout.write(`usage: npx tsx stages/${stage}.ts [flags]\n\n${FLAG_HELP}\n`);
+      return ExitCode.ok;
+    }
+    config = await loadConfig(resolve(PROJECT_ROOT, flags.config), flags.overrides);
+  } catch (err) {
+    log(`error: ${errorText(err)}`);
+    return err instanceof PathbenchError ? err.exitCode : ExitCode.failure;
+  }
+
+  let store: SqliteDb;
+  try {
+    store = await openStore(resolve(PROJECT_ROOT, config.store));
+  } catch (err) {
+    log(`error: ${errorText(err)}`);
+    return err instanceof PathbenchError ? err.exitCode : ExitCode.failure;
+  }
+  const executionId = await startExecution(store, stage, JSON.stringify(redact(config)));
+  let code: number = ExitCode.ok;
+  let message: string | undefined;
+  try {
+    await body({ stage, config, flags, store, executionId, root: PROJECT_ROOT, log });
+  } catch (err) {
+    code = err instanceof PathbenchError ? err.exitCode : ExitCode.failure;
+    message = errorText(err);
+    log(`error: ${message}`);
+    if (!(err instanceof PathbenchError) && process.env.PATHBENCH_DEBUG) log(String((err as Error).stack));
+  }
+  await finishExecution(store, executionId, code, message).catch(() => {});
+  await store.close();
+  return code;
+}
+
+/** True when `importMetaUrl` is the script node was started with (zx-style "run main if entry point"). */
+export function isEntryPoint(importMetaUrl: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === importMetaUrl;
+  } catch {
+    return false;
+  }
+}

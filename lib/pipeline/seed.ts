@@ -1,0 +1,142 @@
+import type { StageContext } from '../cli/run-stage.js';
+import { progressBar } from '../cli/progress.js';
+import { PathbenchError, errorText } from '../errors.js';
+import { stopwatch } from '../measure/stopwatch.js';
+import { getDataset, fingerprintsFor, upsertDataset, writeFingerprint } from '../store/datasets.js';
+import { fillTemplate } from '../targets/dialect.js';
+import type { Session } from '../targets/interface.js';
+import { GENERATOR_VERSION, metadataFor, vectorBatches } from '../workload/generator.js';
+import { FINGERPRINT_CHUNK, chunkRanges, combineChunks, expectedFingerprint, type ExpectedFingerprint } from '../workload/fingerprint.js';
+import { datasetIdOf, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
+import { requireValidated } from './requirements.js';
+import { closeSessions, loadTargets, openSessions, type OpenTarget } from './targets.js';
+
+interface LoadFigures {
+  load_seconds: number | null;
+  index_seconds: number | null;
+  rows_per_second: number | null;
+}
+
+async function readMarker(t: OpenTarget): Promise<{ datasetId: string; indexSpec: string } | undefined> {
+  try {
+    const row = (await t.session.query(t.module.dialect.read_marker)).rows[0];
+    return row ? { datasetId: String(row[0]), indexSpec: String(row[1]) } : undefined;
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') return undefined; // never seeded
+    throw err;
+  }
+}
+
+/** Drop, create, bulk-load, index and analyze one database through `t`. */
+async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<LoadFigures> {
+  const c = ctx.config;
+  const d = t.module.dialect;
+  const s: Session = t.session;
+  await s.exec(d.drop_tables);
+  await s.exec(fillTemplate(d.create_tables, { dims: c.vector_dims }));
+
+  const bar = progressBar(`seed ${t.id}`, c.dataset_size, 'rows');
+  const loadClock = stopwatch();
+  let done = 0;
+  for (const batch of vectorBatches(datasetSpecOf(c), FINGERPRINT_CHUNK)) {
+    await s.loadVectors(d.copy_vectors, batch);
+    const meta = Array.from({ length: batch.count }, (_, i) => metadataFor(batch.firstId + i));
+    await s.loadMetadata(d.copy_metadata, meta);
+    done += batch.count;
+    bar.update(done);
+  }
+  bar.stop();
+  const loadSeconds = loadClock.seconds();
+  ctx.log(`${t.id}: loaded ${done.toLocaleString('en-US')} rows in ${loadSeconds.toFixed(1)} s (${Math.round(done / loadSeconds).toLocaleString('en-US')} rows/s)`);
+
+  await s.exec(d.create_secondary_indexes);
+  ctx.log(`${t.id}: building ${indexSpecOf(c)} on ${done.toLocaleString('en-US')} rows (single-threaded on PGlite: minutes for large datasets)…`);
+  const indexClock = stopwatch();
+  await s.exec(fillTemplate(d.create_hnsw_index, { m: c.hnsw.m, ef_construction: c.hnsw.ef_construction }));
+  const indexSeconds = indexClock.seconds();
+  ctx.log(`${t.id}: index built in ${indexSeconds.toFixed(1)} s`);
+  await s.exec(d.analyze);
+  await s.query(d.write_marker, [dsId, indexSpecOf(c)]);
+  return { load_seconds: loadSeconds, index_seconds: indexSeconds, rows_per_second: done / loadSeconds };
+}
+
+/** Read counts and chunk hashes back through the target's own access path. */
+async function readBack(t: OpenTarget, size: number): Promise<{ rows: number; meta: number; vectorsHash: string; metadataHash: string }> {
+  const d = t.module.dialect;
+  const q = async (sql: string, params?: unknown[]) => (await t.session.query(sql, params)).rows[0]?.[0];
+  const rows = Number(await q(d.count_vectors));
+  const meta = Number(await q(d.count_metadata));
+  const v: string[] = [];
+  const m: string[] = [];
+  for (const [a, b] of chunkRanges(size)) {
+    v.push(String(await q(d.fingerprint_vectors, [a, b])));
+    m.push(String(await q(d.fingerprint_metadata, [a, b])));
+  }
+  return { rows, meta, vectorsHash: combineChunks(v), metadataHash: combineChunks(m) };
+}
+
+/**
+ * seed: load the generated dataset into every configured target (once per database: pglite and
+ * pglite-wire share one), build the HNSW index, then read a fingerprint back through each
+ * target's own path and compare it with the generator's. A database already holding this
+ * dataset and index is not reloaded unless --force.
+ */
+export async function seed(ctx: StageContext): Promise<void> {
+  await requireValidated(ctx);
+  const c = ctx.config;
+  const spec = datasetSpecOf(c);
+  const dsId = datasetIdOf(c);
+  const indexSpec = indexSpecOf(c);
+
+  let expected: ExpectedFingerprint;
+  const known = await getDataset(ctx.store, dsId);
+  if (known) expected = { vectorsHash: known.vectors_hash, metadataHash: known.metadata_hash };
+  else {
+    expected = expectedFingerprint(spec);
+    await upsertDataset(ctx.store, {
+      dataset_id: dsId, generator: GENERATOR_VERSION, size: spec.size, dims: spec.dims, seed: spec.seed,
+      vectors_hash: expected.vectorsHash, metadata_hash: expected.metadataHash,
+    });
+  }
+  ctx.log(`dataset ${dsId}: ${describeDataset(c)}, ${indexSpec}`);
+
+  const previous = new Map((await fingerprintsFor(ctx.store, dsId)).map((f) => [f.database_key, f]));
+  const targets = await openSessions(await loadTargets(c, ctx.root), 'seed');
+  try {
+    const figures = new Map<string, LoadFigures>();
+    for (const t of targets) {
+      const key = t.module.databaseKey(t.ctx);
+      if (figures.has(key)) continue; // same database as an earlier target
+      const marker = await readMarker(t);
+      if (!ctx.flags.force && marker?.datasetId === dsId && marker.indexSpec === indexSpec) {
+        ctx.log(`${t.id}: already holds ${dsId} with ${indexSpec}; not reloading (--force reloads)`);
+        const p = previous.get(key);
+        figures.set(key, { load_seconds: p?.load_seconds ?? null, index_seconds: p?.index_seconds ?? null, rows_per_second: p?.rows_per_second ?? null });
+      } else {
+        figures.set(key, await load(ctx, t, dsId));
+      }
+    }
+
+    const mismatches: string[] = [];
+    for (const t of targets) {
+      const key = t.module.databaseKey(t.ctx);
+      const got = await readBack(t, spec.size);
+      const matches = got.rows === spec.size && got.meta === spec.size && got.vectorsHash === expected.vectorsHash && got.metadataHash === expected.metadataHash;
+      await writeFingerprint(ctx.store, {
+        dataset_id: dsId, target: t.id, database_key: key, index_spec: indexSpec, row_count: got.rows, metadata_count: got.meta,
+        vectors_hash: got.vectorsHash, metadata_hash: got.metadataHash, matches: matches ? 1 : 0, ...figures.get(key)!,
+      });
+      if (matches) ctx.log(`${t.id}: fingerprint ok (${got.rows.toLocaleString('en-US')} rows, vectors ${got.vectorsHash.slice(0, 12)}…)`);
+      else mismatches.push(`${t.id}: read back ${got.rows} rows / ${got.meta} metadata rows, vectors ${got.vectorsHash.slice(0, 12)}…, metadata ${got.metadataHash.slice(0, 12)}…; expected ${spec.size} rows, vectors ${expected.vectorsHash.slice(0, 12)}…, metadata ${expected.metadataHash.slice(0, 12)}…`);
+    }
+    if (mismatches.length) {
+      throw new PathbenchError(`seed: the data read back differs from the generator's:\n  - ${mismatches.join('\n  - ')}\nRe-run \`make seed ARGS=--force\`.`);
+    }
+  } catch (err) {
+    if (err instanceof PathbenchError) throw err;
+    throw new PathbenchError(`seed failed: ${errorText(err)}`, undefined, { cause: err });
+  } finally {
+    await closeSessions(targets);
+  }
+}
+

@@ -1,0 +1,49 @@
+import type { ResolvedConfig } from '../config/load.js';
+import { TargetUnavailableError, errorText } from '../errors.js';
+import type { OpenContext, Session, TargetModule } from '../targets/interface.js';
+import { loadTarget } from '../targets/registry.js';
+
+export interface LoadedTarget {
+  id: string;
+  module: TargetModule;
+  ctx: OpenContext;
+}
+
+export interface OpenTarget extends LoadedTarget {
+  session: Session;
+}
+
+/** Load the modules of the configured targets, in config order. */
+export async function loadTargets(config: ResolvedConfig, root: string): Promise<LoadedTarget[]> {
+  const out: LoadedTarget[] = [];
+  for (const id of config.targets) {
+    out.push({ id, module: await loadTarget(id), ctx: { options: config.target_options[id] ?? {}, root } });
+  }
+  return out;
+}
+
+/**
+ * Open one session per target. If any cannot be opened, close the ones that were and throw one
+ * TargetUnavailableError naming every failed target (FR-006).
+ */
+export async function openSessions(targets: readonly LoadedTarget[], when: string): Promise<OpenTarget[]> {
+  const opened: OpenTarget[] = [];
+  const failures: { target: string; reason: string }[] = [];
+  for (const t of targets) {
+    try {
+      opened.push({ ...t, session: await t.module.open(t.ctx) });
+    } catch (err) {
+      failures.push({ target: t.id, reason: errorText(err) });
+    }
+  }
+  if (failures.length) {
+    await closeSessions(opened);
+    throw new TargetUnavailableError(failures, when);
+  }
+  return opened;
+}
+
+/** Close every session; never throws. Closing in reverse order releases shared engines last. */
+export async function closeSessions(targets: readonly OpenTarget[]): Promise<void> {
+  for (const t of [...targets].reverse()) await t.session.close().catch(() => {});
+}

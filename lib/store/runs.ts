@@ -1,0 +1,66 @@
+import type { SqliteDb } from './sqlite.js';
+import { nowIso } from './open.js';
+
+export type RunKind = 'warmup' | 'measure';
+export type RunStatus = 'running' | 'complete' | 'failed';
+
+export interface RunRow {
+  run_id: string;
+  kind: RunKind;
+  status: RunStatus;
+  error: string | null;
+  created_at: string;
+  finished_at: string | null;
+  profile: string;
+  dataset_id: string;
+  seed: number;
+  targets_json: string;
+  config_json: string;
+  environment_json: string | null;
+  below_production_scale: number;
+  wall_ns: number | null;
+}
+
+/** Sortable, readable run ids: 20261129-203105-<4 hex>. */
+export function newRunId(kind: RunKind, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  const rand = Math.floor(Math.random() * 0x10000).toString(16).padStart(4, '0');
+  return `${kind === 'warmup' ? 'w-' : ''}${stamp}-${rand}`;
+}
+
+export async function createRun(
+  db: SqliteDb,
+  r: Pick<RunRow, 'run_id' | 'kind' | 'profile' | 'dataset_id' | 'seed' | 'targets_json' | 'config_json' | 'below_production_scale'>,
+): Promise<void> {
+  await db.run(
+    `INSERT INTO runs (run_id, kind, status, created_at, profile, dataset_id, seed, targets_json, config_json, below_production_scale)
+     VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
+    [r.run_id, r.kind, nowIso(), r.profile, r.dataset_id, r.seed, r.targets_json, r.config_json, r.below_production_scale],
+  );
+}
+
+export async function setRunEnvironment(db: SqliteDb, runId: string, env: unknown): Promise<void> {
+  await db.run('UPDATE runs SET environment_json = ? WHERE run_id = ?', [JSON.stringify(env), runId]);
+}
+
+export async function finishRun(db: SqliteDb, runId: string, status: Exclude<RunStatus, 'running'>, wallNs: number | null, error?: string): Promise<void> {
+  await db.run('UPDATE runs SET status = ?, finished_at = ?, wall_ns = ?, error = ? WHERE run_id = ?', [
+    status,
+    nowIso(),
+    wallNs,
+    error ?? null,
+    runId,
+  ]);
+}
+
+export async function getRun(db: SqliteDb, runId: string): Promise<RunRow | undefined> {
+  return db.get<RunRow>('SELECT * FROM runs WHERE run_id = ?', [runId]);
+}
+
+export async function latestRun(db: SqliteDb, kind: RunKind, status?: RunStatus, datasetId?: string): Promise<RunRow | undefined> {
+  const where = ['kind = ?'];
+  const params: (string | number)[] = [kind];
+  if (status) (where.push('status = ?'), params.push(status));
+  if (datasetId) (where.push('dataset_id = ?'), params.push(datasetId));
+  return db.get<RunRow>(`SELECT * FROM runs WHERE ${where.join(' AND ')} ORDER BY created_at DESC, rowid DESC LIMIT 1`, params);
+}

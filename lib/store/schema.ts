@@ -1,0 +1,111 @@
+/**
+ * The store's schema, as ordered migrations applied by PRAGMA user_version.
+ *
+ * Raw facts only are written by measure (`samples`, one row per request); `aggregates` and
+ * `latency_spectrum` are derived and can be dropped and recomputed by the aggregate stage.
+ * Times: *_at columns are ISO 8601 UTC text; *_ns integers are nanoseconds.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE stage_executions (
+    id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    run_id TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed')),
+    exit_code INTEGER,
+    error TEXT,
+    config_json TEXT NOT NULL
+  );
+  CREATE TABLE validations (
+    execution_id INTEGER NOT NULL REFERENCES stage_executions (id),
+    target TEXT NOT NULL,
+    database_key TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (execution_id, target)
+  );
+  CREATE TABLE datasets (
+    dataset_id TEXT PRIMARY KEY,
+    generator TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    dims INTEGER NOT NULL,
+    seed INTEGER NOT NULL,
+    vectors_hash TEXT NOT NULL,
+    metadata_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE dataset_fingerprints (
+    dataset_id TEXT NOT NULL REFERENCES datasets (dataset_id),
+    target TEXT NOT NULL,
+    database_key TEXT NOT NULL,
+    index_spec TEXT NOT NULL,
+    row_count INTEGER NOT NULL,
+    metadata_count INTEGER NOT NULL,
+    vectors_hash TEXT NOT NULL,
+    metadata_hash TEXT NOT NULL,
+    matches INTEGER NOT NULL,
+    load_seconds REAL,
+    index_seconds REAL,
+    rows_per_second REAL,
+    seeded_at TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, target)
+  );
+  CREATE TABLE runs (
+    run_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('warmup', 'measure')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+    error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    profile TEXT NOT NULL,
+    dataset_id TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    targets_json TEXT NOT NULL,
+    config_json TEXT NOT NULL,
+    environment_json TEXT,
+    below_production_scale INTEGER NOT NULL,
+    wall_ns INTEGER
+  );
+  CREATE TABLE samples (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    phase TEXT NOT NULL CHECK (phase IN ('warmup', 'measure')),
+    iteration INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL,
+    elapsed_ns INTEGER NOT NULL,
+    row_count INTEGER,
+    ok INTEGER NOT NULL,
+    error TEXT
+  );
+  CREATE INDEX samples_run_phase ON samples (run_id, phase);
+  CREATE TABLE aggregates (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    level TEXT NOT NULL CHECK (level IN ('query', 'category', 'overall')),
+    key TEXT NOT NULL,
+    category TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    mean_ms REAL,
+    p50_ms REAL,
+    p95_ms REAL,
+    p99_ms REAL,
+    min_ms REAL,
+    max_ms REAL,
+    qps REAL,
+    qps_wall REAL,
+    PRIMARY KEY (run_id, target, level, key)
+  );
+  CREATE TABLE latency_spectrum (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    quantile REAL NOT NULL,
+    latency_ms REAL NOT NULL,
+    PRIMARY KEY (run_id, target, quantile)
+  );
+  `,
+];

@@ -1,0 +1,84 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import sqlite3 from '@vscode/sqlite3';
+
+export type SqlValue = string | number | bigint | null | Buffer;
+
+/**
+ * A small promise wrapper over @vscode/sqlite3. The only module that talks to the driver;
+ * lib/store/* holds the only SQL for the store.
+ */
+export class SqliteDb {
+  private constructor(
+    private readonly db: sqlite3.Database,
+    readonly file: string,
+  ) {}
+
+  static async open(file: string): Promise<SqliteDb> {
+    if (file !== ':memory:') await mkdir(dirname(file), { recursive: true });
+    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const d: sqlite3.Database = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(d)));
+    });
+    db.configure('busyTimeout', 10_000);
+    const s = new SqliteDb(db, file);
+    await s.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
+    return s;
+  }
+
+  exec(sql: string): Promise<void> {
+    return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
+  }
+
+  run(sql: string, params: readonly SqlValue[] = []): Promise<{ lastID: number; changes: number }> {
+    return new Promise((resolve, reject) =>
+      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
+        if (err) reject(err);
+        else resolve({ lastID: this.lastID, changes: this.changes });
+      }),
+    );
+  }
+
+  all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return new Promise((resolve, reject) => this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+  }
+
+  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Run `fn` inside BEGIN IMMEDIATE … COMMIT; rolls back on error. Not re-entrant. */
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.exec('BEGIN IMMEDIATE');
+    try {
+      const r = await fn();
+      await this.exec('COMMIT');
+      return r;
+    } catch (err) {
+      await this.exec('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  }
+
+  /**
+   * Insert many rows with multi-row INSERT statements inside one transaction. One statement
+   * per row is ~20× slower with this driver, so rows are packed up to SQLite's variable limit.
+   */
+  async insertMany(table: string, columns: readonly string[], rows: readonly (readonly SqlValue[])[], inTransaction = true): Promise<void> {
+    if (rows.length === 0) return;
+    const perStmt = Math.max(1, Math.floor(32_000 / columns.length));
+    const write = async () => {
+      for (let i = 0; i < rows.length; i += perStmt) {
+        const chunk = rows.slice(i, i + perStmt);
+        const tuple = `(${columns.map(() => '?').join(',')})`;
+        const sql = `INSERT INTO ${table} (${columns.join(',')}) VALUES ${chunk.map(() => tuple).join(',')}`;
+        await this.run(sql, chunk.flat());
+      }
+    };
+    if (inTransaction) await this.transaction(write);
+    else await write();
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.db.close(() => resolve()));
+  }
+}
