@@ -1,0 +1,68 @@
+import type { StageContext } from '../cli/run-stage.js';
+import { progressBar } from '../cli/progress.js';
+import { redact } from '../config/redact.js';
+import { belowProductionScale } from '../config/schema.js';
+import { clientEnvironment } from '../env/fingerprint.js';
+import { errorText } from '../errors.js';
+import { prepareCalls } from '../measure/prepare.js';
+import { runPhase } from '../measure/run-phase.js';
+import { createRun, finishRun, newRunId, setRunEnvironment } from '../store/runs.js';
+import { attachRun } from '../store/stage-log.js';
+import { writeSamples, type SampleRow } from '../store/samples.js';
+import { QUERIES } from '../workload/queries.js';
+import { datasetIdOf } from './dataset.js';
+import { requireSeeded, requireWarmedUp } from './requirements.js';
+import { prepareSessions, workloadShape } from './session-setup.js';
+import { closeSessions, loadTargets, openSessions } from './targets.js';
+
+/**
+ * measure: a new measurement run on the seeded data. Opens one session per target, records the
+ * environment fingerprint, runs a session warmup (stored as phase 'warmup'), then `iterations`
+ * timed executions of every query on every target, interleaved, storing every sample.
+ * The run is 'complete' only if every target finished; a lost target marks it 'failed' (exit 3).
+ */
+export async function measure(ctx: StageContext): Promise<void> {
+  await requireSeeded(ctx);
+  await requireWarmedUp(ctx);
+  const c = ctx.config;
+  const runId = newRunId('measure');
+  await createRun(ctx.store, {
+    run_id: runId, kind: 'measure', profile: c.profile, dataset_id: datasetIdOf(c), seed: c.seed,
+    targets_json: JSON.stringify(c.targets), config_json: JSON.stringify(redact(c)), below_production_scale: belowProductionScale(c) ? 1 : 0,
+  });
+  await attachRun(ctx.store, ctx.executionId, runId);
+  ctx.log(`run ${runId}: ${c.iterations} iterations × ${QUERIES.length} queries × ${c.targets.length} targets`);
+
+  const targets = await openSessions(await loadTargets(c, ctx.root), 'measure').catch(async (err) => {
+    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
+    throw err;
+  });
+  try {
+    const targetEnv: Record<string, Record<string, string>> = {};
+    for (const t of targets) targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(await t.module.environment(t.session)) };
+    await setRunEnvironment(ctx.store, runId, { client: clientEnvironment(), targets: targetEnv, hnsw_ef_search: c.hnsw.ef_search, vector_param_format: c.vector_param_format });
+
+    const pools = await prepareSessions(c, targets);
+    const shape = workloadShape(c);
+    const flush = (rows: SampleRow[]) => writeSamples(ctx.store, rows);
+
+    if (c.warmup > 0) {
+      const bar = progressBar('session warmup', c.warmup, 'iterations');
+      await runPhase({ runId, phase: 'warmup', queries: QUERIES, targets: prepareCalls(targets, pools, QUERIES, shape, 'warmup', c.warmup), iterations: c.warmup, flush, onIteration: (d) => bar.update(d) });
+      bar.stop();
+    }
+
+    const prepared = prepareCalls(targets, pools, QUERIES, shape, 'measure', c.iterations);
+    const bar = progressBar('measure', c.iterations, 'iterations');
+    const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, flush, onIteration: (d) => bar.update(d) });
+    bar.stop();
+    for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
+    await finishRun(ctx.store, runId, 'complete', r.wallNs);
+    ctx.log(`run ${runId}: ${r.samples.toLocaleString('en-US')} requests (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s. Next: make aggregate render`);
+  } catch (err) {
+    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
+    throw err;
+  } finally {
+    await closeSessions(targets);
+  }
+}

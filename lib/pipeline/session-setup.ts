@@ -1,0 +1,22 @@
+import type { ResolvedConfig } from '../config/load.js';
+import { encodePool } from '../measure/prepare.js';
+import { queryVectorPool, type WorkloadShape } from '../workload/params.js';
+import type { OpenTarget } from './targets.js';
+
+export function workloadShape(c: ResolvedConfig): WorkloadShape {
+  return { seed: c.seed, dataset_size: c.dataset_size, vector_dims: c.vector_dims, k: c.k, query_vector_pool: c.query_vector_pool };
+}
+
+/**
+ * Per-session settings in force while measuring (hnsw.ef_search), and the query-vector pool
+ * encoded once per target. Called before any timed loop.
+ */
+export async function prepareSessions(c: ResolvedConfig, targets: readonly OpenTarget[]): Promise<Map<string, unknown[]>> {
+  const pool = queryVectorPool(workloadShape(c));
+  const encoded = new Map<string, unknown[]>();
+  for (const t of targets) {
+    await t.session.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]);
+    encoded.set(t.id, encodePool(t, pool, c.vector_param_format));
+  }
+  return encoded;
+}

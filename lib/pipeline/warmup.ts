@@ -1,0 +1,54 @@
+import type { StageContext } from '../cli/run-stage.js';
+import { progressBar } from '../cli/progress.js';
+import { redact } from '../config/redact.js';
+import { belowProductionScale } from '../config/schema.js';
+import { errorText } from '../errors.js';
+import { prepareCalls } from '../measure/prepare.js';
+import { runPhase } from '../measure/run-phase.js';
+import { createRun, finishRun, newRunId } from '../store/runs.js';
+import { attachRun } from '../store/stage-log.js';
+import { writeSamples } from '../store/samples.js';
+import { QUERIES } from '../workload/queries.js';
+import { datasetIdOf } from './dataset.js';
+import { requireSeeded } from './requirements.js';
+import { prepareSessions, workloadShape } from './session-setup.js';
+import { closeSessions, loadTargets, openSessions } from './targets.js';
+
+/**
+ * warmup: `warmup` executions of every query on every target, with their own parameter stream,
+ * stored as phase 'warmup' of a run of kind 'warmup' and excluded from every metric. It warms
+ * what outlives this process (server caches, the OS page cache, the data files); measure repeats
+ * a session warmup because a new process starts with cold sessions.
+ */
+export async function warmup(ctx: StageContext): Promise<void> {
+  await requireSeeded(ctx);
+  const c = ctx.config;
+  const runId = newRunId('warmup');
+  await createRun(ctx.store, {
+    run_id: runId, kind: 'warmup', profile: c.profile, dataset_id: datasetIdOf(c), seed: c.seed,
+    targets_json: JSON.stringify(c.targets), config_json: JSON.stringify(redact(c)), below_production_scale: belowProductionScale(c) ? 1 : 0,
+  });
+  await attachRun(ctx.store, ctx.executionId, runId);
+  const targets = await openSessions(await loadTargets(c, ctx.root), 'warmup').catch(async (err) => {
+    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
+    throw err;
+  });
+  try {
+    const pools = await prepareSessions(c, targets);
+    const prepared = prepareCalls(targets, pools, QUERIES, workloadShape(c), 'warmup', c.warmup);
+    const bar = progressBar('warmup', c.warmup, 'iterations');
+    const r = await runPhase({
+      runId, phase: 'warmup', queries: QUERIES, targets: prepared, iterations: c.warmup,
+      flush: (rows) => writeSamples(ctx.store, rows), onIteration: (d) => bar.update(d),
+    });
+    bar.stop();
+    for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed during warmup: ${msg}`);
+    await finishRun(ctx.store, runId, 'complete', r.wallNs);
+    ctx.log(`warmup ${runId}: ${r.samples.toLocaleString('en-US')} executions (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s`);
+  } catch (err) {
+    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
+    throw err;
+  } finally {
+    await closeSessions(targets);
+  }
+}
