@@ -11,6 +11,7 @@ import { attachRun } from '../store/stage-log.js';
 import { writeSamples, type SampleRow } from '../store/samples.js';
 import { QUERIES } from '../workload/queries.js';
 import { datasetIdOf } from './dataset.js';
+import { requireDatabasesHoldDataset } from './marker.js';
 import { requireSeeded, requireWarmedUp } from './requirements.js';
 import { prepareSessions, workloadShape } from './session-setup.js';
 import { closeSessions, loadTargets, openSessions } from './targets.js';
@@ -38,6 +39,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     throw err;
   });
   try {
+    await requireDatabasesHoldDataset(ctx, targets);
     const targetEnv: Record<string, Record<string, string>> = {};
     for (const t of targets) targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(await t.module.environment(t.session)) };
     await setRunEnvironment(ctx.store, runId, { client: clientEnvironment(), targets: targetEnv, hnsw_ef_search: c.hnsw.ef_search, vector_param_format: c.vector_param_format });

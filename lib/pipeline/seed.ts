@@ -8,6 +8,7 @@ import type { Session } from '../targets/interface.js';
 import { GENERATOR_VERSION, metadataFor, vectorBatches } from '../workload/generator.js';
 import { FINGERPRINT_CHUNK, chunkRanges, combineChunks, expectedFingerprint, type ExpectedFingerprint } from '../workload/fingerprint.js';
 import { datasetIdOf, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
+import { readMarker } from './marker.js';
 import { requireValidated } from './requirements.js';
 import { closeSessions, loadTargets, openSessions, type OpenTarget } from './targets.js';
 
@@ -15,16 +16,6 @@ interface LoadFigures {
   load_seconds: number | null;
   index_seconds: number | null;
   rows_per_second: number | null;
-}
-
-async function readMarker(t: OpenTarget): Promise<{ datasetId: string; indexSpec: string } | undefined> {
-  try {
-    const row = (await t.session.query(t.module.dialect.read_marker)).rows[0];
-    return row ? { datasetId: String(row[0]), indexSpec: String(row[1]) } : undefined;
-  } catch (err) {
-    if ((err as { code?: string }).code === '42P01') return undefined; // never seeded
-    throw err;
-  }
 }
 
 /** Drop, create, bulk-load, index and analyze one database through `t`. */

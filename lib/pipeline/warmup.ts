@@ -10,6 +10,7 @@ import { attachRun } from '../store/stage-log.js';
 import { writeSamples } from '../store/samples.js';
 import { QUERIES } from '../workload/queries.js';
 import { datasetIdOf } from './dataset.js';
+import { requireDatabasesHoldDataset } from './marker.js';
 import { requireSeeded } from './requirements.js';
 import { prepareSessions, workloadShape } from './session-setup.js';
 import { closeSessions, loadTargets, openSessions } from './targets.js';
@@ -34,6 +35,7 @@ export async function warmup(ctx: StageContext): Promise<void> {
     throw err;
   });
   try {
+    await requireDatabasesHoldDataset(ctx, targets);
     const pools = await prepareSessions(c, targets);
     const prepared = prepareCalls(targets, pools, QUERIES, workloadShape(c), 'warmup', c.warmup);
     const bar = progressBar('warmup', c.warmup, 'iterations');

@@ -1,0 +1,68 @@
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { StageContext } from '../cli/run-stage.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { MissingInputError } from '../errors.js';
+import { CHARTS } from '../render/charts/index.js';
+import { writeChartFiles } from '../render/export-chart.js';
+import type { ReportData } from '../render/report-data.js';
+import { resultsJson } from '../render/results-json.js';
+import { tableText } from '../render/table.js';
+import { readAggregates, readSpectrum } from '../store/aggregates.js';
+import { fingerprintsFor } from '../store/datasets.js';
+import { attachRun } from '../store/stage-log.js';
+import { selectRun } from './aggregate.js';
+
+async function reportData(ctx: StageContext): Promise<ReportData> {
+  const run = await selectRun(ctx);
+  await attachRun(ctx.store, ctx.executionId, run.run_id);
+  const aggregates = await readAggregates(ctx.store, run.run_id);
+  if (aggregates.length === 0) throw new MissingInputError('render', `run ${run.run_id} has no aggregates`, 'aggregate');
+  const warm = await ctx.store.get<{ n: number }>("SELECT count(*) AS n FROM samples WHERE run_id = ? AND phase = 'warmup'", [run.run_id]);
+  const runTargets = new Set(JSON.parse(run.targets_json) as string[]);
+  return {
+    run,
+    // The run's own (redacted) configuration, not today's profile: a report describes what ran.
+    config: JSON.parse(run.config_json) as ResolvedConfig,
+    aggregates,
+    spectrum: await readSpectrum(ctx.store, run.run_id),
+    fingerprints: (await fingerprintsFor(ctx.store, run.dataset_id)).filter((f) => runTargets.has(f.target)),
+    environment: run.environment_json ? (JSON.parse(run.environment_json) as Record<string, unknown>) : {},
+    warmupRequests: warm?.n ?? 0,
+  };
+}
+
+/**
+ * render: reports/<run-id>/ with results.json, table.txt and every chart as .vl.json, .svg and
+ * .png, from the store alone. Written to a temporary directory and renamed into place, so a
+ * report directory is never partial; reports/latest then points at it.
+ */
+export async function render(ctx: StageContext): Promise<void> {
+  const d = await reportData(ctx);
+  const root = resolve(ctx.root, ctx.config.reports_dir);
+  const final = join(root, d.run.run_id);
+  const tmp = join(root, `.${d.run.run_id}.tmp-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    await writeFile(join(tmp, 'results.json'), JSON.stringify(resultsJson(d), null, 2) + '\n');
+    const table = tableText(d);
+    await writeFile(join(tmp, 'table.txt'), table);
+    const input = { aggregates: d.aggregates, spectrum: d.spectrum, runId: d.run.run_id, belowProductionScale: d.run.below_production_scale === 1 };
+    const charts = join(tmp, 'charts');
+    await mkdir(charts);
+    for (const chart of CHARTS) await writeChartFiles(charts, chart.stem, chart.build(input));
+    await rm(final, { recursive: true, force: true });
+    await rename(tmp, final);
+    process.stdout.write(table);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  const latest = join(root, 'latest');
+  const tmpLink = join(root, `.latest-${process.pid}`);
+  await rm(tmpLink, { force: true });
+  await symlink(d.run.run_id, tmpLink);
+  await rename(tmpLink, latest);
+  ctx.log(`report written to ${final} (reports/latest → ${d.run.run_id})`);
+}

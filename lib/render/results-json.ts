@@ -1,0 +1,87 @@
+import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
+import type { AggregateRow } from '../store/aggregates.js';
+import { BELOW_SCALE_NOTICE, targetOrder, type ReportData } from './report-data.js';
+
+/** Round for presentation only; the store keeps full precision. */
+const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
+const r1 = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
+
+function figures(a: AggregateRow) {
+  return {
+    qps: r1(a.qps),
+    qps_wall: r1(a.qps_wall),
+    latency_mean_ms: r3(a.mean_ms),
+    latency_p50_ms: r3(a.p50_ms),
+    latency_p95_ms: r3(a.p95_ms),
+    latency_p99_ms: r3(a.p99_ms),
+    latency_min_ms: r3(a.min_ms),
+    latency_max_ms: r3(a.max_ms),
+    queries_executed: a.count,
+    queries_failed: a.failed,
+  };
+}
+
+/**
+ * results.json: the original contract (report_id, timestamp, config {vector_dimensions,
+ * dataset_size, iterations}, duration_seconds, results {<target>: {qps, latency_p50_ms,
+ * latency_p95_ms, latency_p99_ms, queries_executed, queries_failed}}), with richer sections beside
+ * it. Deterministic for a given store: re-rendering gives the same bytes.
+ */
+export function resultsJson(d: ReportData): Record<string, unknown> {
+  const order = targetOrder(d);
+  const byLevel = (level: AggregateRow['level']) => d.aggregates.filter((a) => a.level === level);
+  const overall = Object.fromEntries(
+    order.flatMap((t) => {
+      const a = byLevel('overall').find((x) => x.target === t);
+      if (!a) return [];
+      const f = figures(a);
+      return [[t, { qps: f.qps, latency_p50_ms: f.latency_p50_ms, latency_p95_ms: f.latency_p95_ms, latency_p99_ms: f.latency_p99_ms, queries_executed: f.queries_executed, queries_failed: f.queries_failed, qps_wall: f.qps_wall, latency_mean_ms: f.latency_mean_ms }]];
+    }),
+  );
+  const nested = (level: 'category' | 'query') =>
+    Object.fromEntries(order.map((t) => [t, Object.fromEntries(byLevel(level).filter((a) => a.target === t).map((a) => [a.key, level === 'query' ? { category: a.category, ...figures(a) } : figures(a)]))]));
+  const below = d.run.below_production_scale === 1;
+  return {
+    report_id: d.run.run_id,
+    timestamp: d.run.created_at,
+    config: { vector_dimensions: d.config.vector_dims, dataset_size: d.config.dataset_size, iterations: d.config.iterations },
+    duration_seconds: d.run.wall_ns === null ? null : Math.round(d.run.wall_ns / 1e6) / 1000,
+    results: overall,
+    scale: { below_production_scale: below, notice: below ? BELOW_SCALE_NOTICE : null },
+    run: {
+      status: d.run.status,
+      profile: d.run.profile,
+      finished_at: d.run.finished_at,
+      targets: order,
+      dataset_id: d.run.dataset_id,
+      seed: d.run.seed,
+      warmup_per_query: d.config.warmup,
+      session_warmup_requests: d.warmupRequests,
+      k: d.config.k,
+      hnsw: d.config.hnsw,
+      vector_param_format: d.config.vector_param_format,
+      query_vector_pool: d.config.query_vector_pool,
+    },
+    categories: nested('category'),
+    queries: nested('query'),
+    latency_spectrum: Object.fromEntries(order.map((t) => [t, d.spectrum.filter((s) => s.target === t).map((s) => ({ quantile: s.quantile, latency_ms: r3(s.latency_ms) }))])),
+    dataset: {
+      id: d.run.dataset_id,
+      fingerprints: d.fingerprints.map((f) => ({
+        target: f.target, rows: f.row_count, metadata_rows: f.metadata_count, vectors_hash: f.vectors_hash, metadata_hash: f.metadata_hash,
+        matches_generator: f.matches === 1, index: f.index_spec, load_seconds: f.load_seconds === null ? null : Math.round(f.load_seconds * 100) / 100,
+        index_build_seconds: f.index_seconds === null ? null : Math.round(f.index_seconds * 100) / 100,
+        load_rows_per_second: f.rows_per_second === null ? null : Math.round(f.rows_per_second),
+      })),
+    },
+    environment: d.environment,
+    definitions: {
+      latency: 'execute plus full fetch of all rows, process.hrtime.bigint() around the driver call; failed requests excluded from latency figures and counted in queries_failed',
+      percentile: 'linear interpolation between closest ranks (numpy default "linear", Hyndman & Fan type 7)',
+      qps: 'successful requests / sum of their latencies (s): one client issuing back-to-back requests',
+      qps_wall: 'successful requests / wall time the target occupied (each request counts from its start to the next request start, targets interleaved)',
+      queries_executed: 'measured requests, successful and failed (warmup excluded)',
+      spectrum_quantiles: [...SPECTRUM_QUANTILES],
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import type { AggregateRow } from '../store/aggregates.js';
+import { CATEGORIES } from '../workload/queries.js';
+import { BELOW_SCALE_NOTICE, targetOrder, type ReportData } from './report-data.js';
+
+const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
+const fmtMs = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+
+/** The 5-column table of the original: Method | QPS | P50 (ms) | P95 (ms) | P99 (ms). */
+export function fiveColumnTable(rows: readonly { method: string; a: AggregateRow }[]): string {
+  const header = ['Method', 'QPS', 'P50 (ms)', 'P95 (ms)', 'P99 (ms)'];
+  const body = rows.map(({ method, a }) => [method, fmtQps(a.qps), fmtMs(a.p50_ms), fmtMs(a.p95_ms), fmtMs(a.p99_ms)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
+
+/** table.txt: title block, overall table, per-category tables, failure notes. Also printed to the console. */
+export function tableText(d: ReportData): string {
+  const c = d.config;
+  const order = targetOrder(d);
+  const pick = (level: AggregateRow['level'], key: string) =>
+    order.flatMap((t) => {
+      const a = d.aggregates.find((x) => x.level === level && x.key === key && x.target === t);
+      return a ? [{ method: t, a }] : [];
+    });
+  const out: string[] = [
+    `pathbench report ${d.run.run_id}`,
+    `timestamp:  ${d.run.created_at}`,
+    `profile:    ${d.run.profile} — targets ${order.join(', ')}`,
+    `dataset:    ${c.dataset_size.toLocaleString('en-US')} vectors × ${c.vector_dims} dims, seed ${c.seed} (${d.run.dataset_id})`,
+    `workload:   ${c.iterations} iterations × 8 queries per target, warmup ${c.warmup} per query, k=${c.k}, hnsw.ef_search=${c.hnsw.ef_search}, vector params ${c.vector_param_format}`,
+    `duration:   ${d.run.wall_ns === null ? 'n/a' : (d.run.wall_ns / 1e9).toFixed(1) + ' s'} (measured phase, all targets interleaved)`,
+  ];
+  if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
+  out.push('', 'All queries', fiveColumnTable(pick('overall', 'all')));
+  for (const cat of CATEGORIES) {
+    const rows = pick('category', cat);
+    if (rows.length) out.push('', `Category: ${cat}`, fiveColumnTable(rows));
+  }
+  const failures = d.aggregates.filter((a) => a.level === 'overall' && a.failed > 0);
+  if (failures.length) {
+    out.push('', 'Failed requests (excluded from latency and QPS):');
+    for (const f of failures) out.push(`  ${f.target}: ${f.failed} of ${f.count}`);
+  }
+  out.push('', 'QPS = successful requests / sum of their latencies; percentiles: linear interpolation (numpy default).');
+  return out.join('\n') + '\n';
+}
