@@ -4,9 +4,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Integration tests start PGlite (WASM) and build indexes: give them room on a 2-core machine.
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
-    // One file at a time: integration tests share ports, data directories and two cores.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    // One file at a time: integration tests share two cores and must not disturb each other's timing.
     fileParallelism: false,
+    // The JSON report feeds scripts/test-summary.mjs (the "N passed, N failed" line of .ci/run).
+    reporters: ['default', ['json', { outputFile: 'data/test-results.json' }]],
   },
 });

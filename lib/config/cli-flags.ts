@@ -66,7 +66,7 @@ export function parseStageFlags(argv: string[]): StageFlags {
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
   } catch (err) {
-    throw new ConfigError([`${(err as Error).message}. Run with --help for the list of flags.`], 'command line');
+    throw new ConfigError([`${(err as Error).message.replace(/\.$/, '')}. Run with --help for the list of flags.`], 'command line');
   }
   const v = parsed.values;
   const problems: string[] = [];

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { targetOptionsSchema, knownTargetIds } from '../targets/registry.js';
-import { configSchema, type Config } from './schema.js';
+import { configSchema, crossFieldProblems, type Config } from './schema.js';
 
 /** Config plus the parsed options of each selected target. */
 export interface ResolvedConfig extends Config {
@@ -47,6 +47,7 @@ export function resolveConfig(raw: unknown, overrides: Record<string, unknown>, 
   const problems: string[] = [];
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) problems.push(...parsed.error.issues.map((i) => describeIssue(i, merged)));
+  problems.push(...crossFieldProblems(merged));
 
   const targetOptions: Record<string, Record<string, unknown>> = {};
   const requested = Array.isArray(merged.targets) ? (merged.targets as unknown[]) : [];

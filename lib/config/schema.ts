@@ -47,26 +47,34 @@ export const configSchema = z
     store: z.string().min(1).default('data/bench.sqlite'),
     reports_dir: z.string().min(1).default('reports'),
   })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.scale === 'production' && c.dataset_size < PRODUCTION_MIN_ROWS) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['dataset_size'],
-        message:
-          `${c.dataset_size} is below production scale (${PRODUCTION_MIN_ROWS.toLocaleString('en-US')}–` +
-          `${PRODUCTION_MAX_ROWS.toLocaleString('en-US')} rows); use a larger dataset or set \`scale: small\` (--scale small) for a demo run`,
-      });
-    }
-    const seen = new Set<string>();
-    for (const t of c.targets) {
-      if (seen.has(t)) ctx.addIssue({ code: 'custom', path: ['targets'], message: `"${t}" is listed twice` });
+  .strict();
+
+/**
+ * Rules across fields. Kept out of the zod schema because zod skips refinements once any other
+ * field fails, and every problem must be reported in one message: resolveConfig() calls this on
+ * the raw merged object whether or not the schema passed, checking types defensively.
+ */
+export function crossFieldProblems(raw: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const scale = raw.scale ?? 'production';
+  const size = raw.dataset_size ?? PRODUCTION_MIN_ROWS;
+  if (scale === 'production' && typeof size === 'number' && size > 0 && size < PRODUCTION_MIN_ROWS) {
+    problems.push(
+      `dataset_size: ${size} is below production scale (${PRODUCTION_MIN_ROWS.toLocaleString('en-US')}–` +
+        `${PRODUCTION_MAX_ROWS.toLocaleString('en-US')} rows); use a larger dataset or set \`scale: small\` (--scale small) for a demo run`,
+    );
+  }
+  if (Array.isArray(raw.targets)) {
+    const seen = new Set<unknown>();
+    for (const t of raw.targets) {
+      if (seen.has(t)) problems.push(`targets: ${JSON.stringify(t)} is listed twice`);
       seen.add(t);
     }
-    if (c.k > c.dataset_size) {
-      ctx.addIssue({ code: 'custom', path: ['k'], message: `k=${c.k} exceeds dataset_size=${c.dataset_size}` });
-    }
-  });
+  }
+  const k = raw.k ?? 5;
+  if (typeof k === 'number' && typeof size === 'number' && k > size) problems.push(`k: ${k} exceeds dataset_size ${size}`);
+  return problems;
+}
 
 export type Config = z.infer<typeof configSchema>;
 

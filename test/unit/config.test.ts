@@ -321,7 +321,7 @@ describe('validation: every problem in one ConfigError', () => {
 
   it('k greater than dataset_size is rejected', () => {
     const err = configErrorOf(() => resolveConfig(minimal({ dataset_size: 3, k: 5 }), {}, 'test'));
-    expect(err.message).toContain('k=5 exceeds dataset_size=3');
+    expect(err.message).toContain('k: 5 exceeds dataset_size 3');
   });
 
   it('an empty target list is rejected', () => {
@@ -371,18 +371,24 @@ describe('redact', () => {
     expect(input.target_options.postgres.password).toBe('hunter2');
   });
 
-  it('hides the password inside postgres:// and postgresql:// URLs only', () => {
+  it('hides the password inside any scheme://user:password@ URL', () => {
     const out = redact({
       url: 'postgres://bench:hunter2@db.example:5432/bench',
       list: ['postgresql://u:p%40ss@h/db', 'see postgres://a:b@c and more'],
       plain: 'postgres://nopassword@h/db',
       other: 'https://x:y@z',
+      query: 'postgres://h/db?sslmode=require&password=hunter2',
+      kv: 'host=db password=hunter2 user=u',
+      at: 'postgres://u:p@ss@h/db',
     });
     expect(out.url).toBe(`postgres://bench:${REDACTED}@db.example:5432/bench`);
     expect(out.list[0]).toBe(`postgresql://u:${REDACTED}@h/db`);
     expect(out.list[1]).toBe(`see postgres://a:${REDACTED}@c and more`);
     expect(out.plain).toBe('postgres://nopassword@h/db');
-    expect(out.other).toBe('https://x:y@z');
+    expect(out.other).toBe(`https://x:${REDACTED}@z`);
+    expect(out.query).toBe(`postgres://h/db?sslmode=require&password=${REDACTED}`);
+    expect(out.kv).toBe(`host=db password=${REDACTED} user=u`);
+    expect(out.at).toBe(`postgres://u:${REDACTED}@h/db`);
   });
 
   it('leaves empty/null secret values alone and non-objects unchanged', () => {
@@ -395,5 +401,16 @@ describe('redact', () => {
   it('a resolved config survives redaction unchanged when it holds no secrets', async () => {
     const c = await loadConfig(EMBEDDED);
     expect(redact(c)).toEqual(c);
+  });
+});
+
+describe('cross-field rules are reported together with schema errors', () => {
+  it('an unknown key does not hide the production-scale and duplicate-target problems', () => {
+    const err = configErrorOf(() =>
+      resolveConfig({ bogus: 1, scale: 'production', dataset_size: 5000, targets: ['pglite', 'pglite'] }, {}, 'test'),
+    );
+    expect(err.message).toContain('bogus');
+    expect(err.message).toContain('scale: small');
+    expect(err.message).toContain('"pglite" is listed twice');
   });
 });

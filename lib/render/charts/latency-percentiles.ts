@@ -53,9 +53,9 @@ export function latencyPercentilesChart(rows: readonly AggregateRow[], opts: { t
     data: { values },
     facet: { column: { field: 'category', type: 'nominal', sort: categories, title: null, header: { labelFontSize: 12, labelFontWeight: 'bold' } } },
     spec: {
-      // Sizes belong to the facet cell (top-level width is ignored for facets): with three
-      // categories ≈ 600px of plots; bars get thinner as targets are added, the chart does not grow.
-      width: 180,
+      // Sizes belong to the facet cell (a top-level width is silently ignored for facets). Three
+      // categories ≈ 680px with axes; more targets make thinner bars, not a wider chart.
+      width: 160,
       height: 300,
       mark: { type: 'bar', tooltip: true },
       encoding: {
