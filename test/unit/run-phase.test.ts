@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { TargetUnavailableError } from '../../lib/errors.js';
+import type { PreparedTarget } from '../../lib/measure/prepare.js';
+import { runPhase } from '../../lib/measure/run-phase.js';
+import type { OpenTarget } from '../../lib/pipeline/targets.js';
+import type { Session, TargetModule } from '../../lib/targets/interface.js';
+import type { SampleRow } from '../../lib/store/samples.js';
+import { QUERIES } from '../../lib/workload/queries.js';
+
+/**
+ * Loop plumbing with a fake target (a test double is right here: this is about the harness, not
+ * a database). Real databases are exercised by the integration tests.
+ */
+function fakeTarget(id: string, behave: (call: number) => 'ok' | 'query-error' | 'lost'): PreparedTarget {
+  let calls = 0;
+  const session: Session = {
+    async query() {
+      const b = behave(calls++);
+      if (b === 'query-error') throw new Error('syntax error at or near "FROM"');
+      if (b === 'lost') throw new Error('Connection terminated unexpectedly');
+      return { rowCount: 1, rows: [[1]] };
+    },
+    exec: async () => {},
+    loadVectors: async () => {},
+    loadMetadata: async () => {},
+    close: async () => {},
+  };
+  const module = { id, isConnectionLoss: (e: unknown) => /Connection terminated/.test(String((e as Error).message)) } as unknown as TargetModule;
+  const target = { id, module, ctx: { options: {}, root: '/' }, session } as OpenTarget;
+  return { target, calls: QUERIES.map(() => Array.from({ length: 5 }, () => ({ sql: 'SELECT 1', params: [] }))) };
+}
+
+describe('runPhase', () => {
+  it('interleaves targets, rotating their order each iteration, and stores one sample per call', async () => {
+    const written: SampleRow[] = [];
+    const r = await runPhase({
+      runId: 'r', phase: 'measure', queries: QUERIES, iterations: 3,
+      targets: [fakeTarget('a', () => 'ok'), fakeTarget('b', () => 'ok')],
+      flush: async (rows) => void written.push(...rows),
+    });
+    expect(r.samples).toBe(3 * QUERIES.length * 2);
+    expect(written).toHaveLength(r.samples);
+    // iteration 0 starts with a, iteration 1 with b
+    expect(written.filter((s) => s.iteration === 0).slice(0, 2).map((s) => s.target)).toEqual(['a', 'b']);
+    expect(written.filter((s) => s.iteration === 1).slice(0, 2).map((s) => s.target)).toEqual(['b', 'a']);
+    // start offsets increase, elapsed are non-negative integers
+    for (let i = 1; i < written.length; i++) expect(written[i]!.start_ns).toBeGreaterThanOrEqual(written[i - 1]!.start_ns);
+    expect(written.every((s) => Number.isInteger(s.elapsed_ns) && s.elapsed_ns >= 0)).toBe(true);
+  });
+
+  it('stores failed queries with their error and keeps going', async () => {
+    const written: SampleRow[] = [];
+    const r = await runPhase({
+      runId: 'r', phase: 'measure', queries: QUERIES, iterations: 2,
+      targets: [fakeTarget('a', (n) => (n % 3 === 0 ? 'query-error' : 'ok'))],
+      flush: async (rows) => void written.push(...rows),
+    });
+    expect(r.failed).toBe(written.filter((s) => s.ok === 0).length);
+    expect(r.failed).toBeGreaterThan(0);
+    expect(written.find((s) => s.ok === 0)?.error).toContain('syntax error');
+    expect(written.find((s) => s.ok === 0)?.row_count).toBeNull();
+  });
+
+  it('aborts on a lost connection, naming the target, after flushing the samples so far', async () => {
+    const written: SampleRow[] = [];
+    const run = runPhase({
+      runId: 'r', phase: 'measure', queries: QUERIES, iterations: 5,
+      targets: [fakeTarget('a', () => 'ok'), fakeTarget('b', (n) => (n >= 10 ? 'lost' : 'ok'))],
+      flush: async (rows) => void written.push(...rows),
+    });
+    await expect(run).rejects.toBeInstanceOf(TargetUnavailableError);
+    await expect(run).rejects.toThrow(/b: lost during measure/);
+    expect(written.length).toBeGreaterThan(10);
+    expect(written.at(-1)).toMatchObject({ target: 'b', ok: 0 });
+  });
+});
