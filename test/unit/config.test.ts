@@ -39,8 +39,8 @@ describe('loadConfig: config/embedded.yaml', () => {
     expect(c.scale).toBe('small');
     expect(c.vector_dims).toBe(1024);
     expect(c.dataset_size).toBe(10_000);
-    expect(c.iterations).toBe(1000);
-    expect(c.warmup).toBe(100);
+    expect(c.iterations).toBe(200);
+    expect(c.warmup).toBe(20);
     expect(c.seed).toBe(42);
     expect(c.k).toBe(5);
     expect(c.query_vector_pool).toBe(100);
