@@ -40,11 +40,12 @@ export async function measure(ctx: StageContext): Promise<void> {
   });
   try {
     await requireDatabasesHoldDataset(ctx, targets);
+    // Session settings first, so the fingerprint shows what is in force while measuring.
+    const pools = await prepareSessions(c, targets);
     const targetEnv: Record<string, Record<string, string>> = {};
     for (const t of targets) targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(await t.module.environment(t.session)) };
     await setRunEnvironment(ctx.store, runId, { client: clientEnvironment(), targets: targetEnv, hnsw_ef_search: c.hnsw.ef_search, vector_param_format: c.vector_param_format });
 
-    const pools = await prepareSessions(c, targets);
     const shape = workloadShape(c);
     const flush = (rows: SampleRow[]) => writeSamples(ctx.store, rows);
 

@@ -23,6 +23,7 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
   const c = ctx.config;
   const d = t.module.dialect;
   const s: Session = t.session;
+  await s.exec(d.create_extension);
   await s.exec(d.drop_tables);
   await s.exec(fillTemplate(d.create_tables, { dims: c.vector_dims }));
 
@@ -41,9 +42,11 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
   ctx.log(`${t.id}: loaded ${done.toLocaleString('en-US')} rows in ${loadSeconds.toFixed(1)} s (${Math.round(done / loadSeconds).toLocaleString('en-US')} rows/s)`);
 
   await s.exec(d.create_secondary_indexes);
-  ctx.log(`${t.id}: building ${indexSpecOf(c)} on ${done.toLocaleString('en-US')} rows (single-threaded on PGlite: minutes for large datasets)…`);
+  ctx.log(`${t.id}: building ${indexSpecOf(c)} on ${done.toLocaleString('en-US')} rows…`);
   const indexClock = stopwatch();
-  await s.exec(fillTemplate(d.create_hnsw_index, { m: c.hnsw.m, ef_construction: c.hnsw.ef_construction }));
+  // build_parallel_workers is a server target's option (postgres); embedded engines build single-threaded.
+  const parallelWorkers = Number(t.ctx.options.build_parallel_workers ?? 0);
+  await s.exec(fillTemplate(d.create_hnsw_index, { m: c.hnsw.m, ef_construction: c.hnsw.ef_construction, parallel_workers: parallelWorkers }));
   const indexSeconds = indexClock.seconds();
   ctx.log(`${t.id}: index built in ${indexSeconds.toFixed(1)} s`);
   await s.exec(d.analyze);
@@ -52,7 +55,7 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
 }
 
 /** Read counts and chunk hashes back through the target's own access path. */
-async function readBack(t: OpenTarget, size: number): Promise<{ rows: number; meta: number; vectorsHash: string; metadataHash: string }> {
+async function readBack(t: OpenTarget, size: number): Promise<{ rows: number; meta: number; vectorsHash: string; metadataHash: string; tableBytes: number | null; indexBytes: number | null }> {
   const d = t.module.dialect;
   const q = async (sql: string, params?: unknown[]) => (await t.session.query(sql, params)).rows[0]?.[0];
   const rows = Number(await q(d.count_vectors));
@@ -63,7 +66,9 @@ async function readBack(t: OpenTarget, size: number): Promise<{ rows: number; me
     v.push(String(await q(d.fingerprint_vectors, [a, b])));
     m.push(String(await q(d.fingerprint_metadata, [a, b])));
   }
-  return { rows, meta, vectorsHash: combineChunks(v), metadataHash: combineChunks(m) };
+  const sizes = (await t.session.query(d.relation_sizes)).rows[0];
+  const bytes = (x: unknown) => (x === null || x === undefined ? null : Number(x));
+  return { rows, meta, vectorsHash: combineChunks(v), metadataHash: combineChunks(m), tableBytes: bytes(sizes?.[0]), indexBytes: bytes(sizes?.[1]) };
 }
 
 /**
@@ -116,6 +121,7 @@ export async function seed(ctx: StageContext): Promise<void> {
       await writeFingerprint(ctx.store, {
         dataset_id: dsId, target: t.id, database_key: key, index_spec: indexSpec, row_count: got.rows, metadata_count: got.meta,
         vectors_hash: got.vectorsHash, metadata_hash: got.metadataHash, matches: matches ? 1 : 0, ...figures.get(key)!,
+        table_bytes: got.tableBytes, index_bytes: got.indexBytes,
       });
       if (matches) ctx.log(`${t.id}: fingerprint ok (${got.rows.toLocaleString('en-US')} rows, vectors ${got.vectorsHash.slice(0, 12)}…)`);
       else mismatches.push(`${t.id}: read back ${got.rows} rows / ${got.meta} metadata rows, vectors ${got.vectorsHash.slice(0, 12)}…, metadata ${got.metadataHash.slice(0, 12)}…; expected ${spec.size} rows, vectors ${expected.vectorsHash.slice(0, 12)}…, metadata ${expected.metadataHash.slice(0, 12)}…`);

@@ -31,11 +31,21 @@ export async function validate(ctx: StageContext): Promise<void> {
         const session = await t.module.open(t.ctx);
         opened.push({ ...t, session });
         await session.query(t.module.dialect.ping);
-        const ext = (await session.query(t.module.dialect.vector_version)).rows[0]?.[0];
-        if (ext === undefined || ext === null) throw new Error('the pgvector extension is not installed in the database');
+        let ext = (await session.query(t.module.dialect.vector_version)).rows[0]?.[0];
+        let note = '';
+        if (ext === undefined || ext === null) {
+          ext = (await session.query(t.module.dialect.vector_available)).rows[0]?.[0];
+          if (ext === undefined || ext === null) {
+            throw new Error(
+              'pgvector is not installed on the server (no "vector" in pg_available_extensions); install it ' +
+                '(Debian: scripts/postgres-local.sh builds it; Docker: image pgvector/pgvector) or point the target at a server that has it',
+            );
+          }
+          note = ' (available; seed will CREATE EXTENSION vector)';
+        }
         if (!versionAtLeast(String(ext), MIN_PGVECTOR)) throw new Error(`pgvector ${String(ext)} is too old: HNSW needs ≥ 0.5.0`);
         const server = (await session.query(t.module.dialect.server_version)).rows[0]?.[0];
-        rows.push({ target: t.id, database_key: databaseKey, ok: 1, message: `PostgreSQL ${String(server)}, pgvector ${String(ext)}; ${t.module.describe(t.ctx.options)}` });
+        rows.push({ target: t.id, database_key: databaseKey, ok: 1, message: `PostgreSQL ${String(server)}, pgvector ${String(ext)}${note}; ${t.module.describe(t.ctx.options)}` });
       } catch (err) {
         rows.push({ target: t.id, database_key: databaseKey, ok: 0, message: errorText(err) });
       }

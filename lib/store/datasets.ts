@@ -24,6 +24,9 @@ export interface FingerprintRow {
   load_seconds: number | null;
   index_seconds: number | null;
   rows_per_second: number | null;
+  /** pg_total_relation_size of the vectors table and size of the HNSW index, when the target reports them. */
+  table_bytes: number | null;
+  index_bytes: number | null;
   seeded_at: string;
 }
 
@@ -43,11 +46,11 @@ export async function writeFingerprint(db: SqliteDb, f: Omit<FingerprintRow, 'se
   await db.run(
     `INSERT OR REPLACE INTO dataset_fingerprints
        (dataset_id, target, database_key, index_spec, row_count, metadata_count, vectors_hash, metadata_hash,
-        matches, load_seconds, index_seconds, rows_per_second, seeded_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        matches, load_seconds, index_seconds, rows_per_second, table_bytes, index_bytes, seeded_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       f.dataset_id, f.target, f.database_key, f.index_spec, f.row_count, f.metadata_count, f.vectors_hash,
-      f.metadata_hash, f.matches, f.load_seconds, f.index_seconds, f.rows_per_second, nowIso(),
+      f.metadata_hash, f.matches, f.load_seconds, f.index_seconds, f.rows_per_second, f.table_bytes, f.index_bytes, nowIso(),
     ],
   );
 }

@@ -108,4 +108,8 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, quantile)
   );
   `,
+  `
+  ALTER TABLE dataset_fingerprints ADD COLUMN table_bytes INTEGER;
+  ALTER TABLE dataset_fingerprints ADD COLUMN index_bytes INTEGER;
+  `,
 ];

@@ -26,6 +26,9 @@ export type SetupStatementId =
   | 'fingerprint_metadata'
   | 'server_version'
   | 'vector_version'
+  | 'vector_available'
+  | 'server_settings'
+  | 'relation_sizes'
   | 'ping';
 
 export type StatementId = QueryId | SetupStatementId;

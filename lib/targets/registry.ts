@@ -3,6 +3,7 @@ import { PathbenchError, ExitCode } from '../errors.js';
 import type { TargetEntry, TargetModule } from './interface.js';
 import { pgliteOptionsSchema } from './pglite/options.js';
 import { pgliteWireOptionsSchema } from './pglite-wire/options.js';
+import { postgresOptionsSchema } from './postgres/options.js';
 
 /**
  * Target id -> options schema + lazy loader. Adding a target = one folder + one line here.
@@ -10,6 +11,7 @@ import { pgliteWireOptionsSchema } from './pglite-wire/options.js';
 const registry: Record<string, TargetEntry> = {
   pglite: { optionsSchema: pgliteOptionsSchema, load: async () => (await import('./pglite/index.js')).target },
   'pglite-wire': { optionsSchema: pgliteWireOptionsSchema, load: async () => (await import('./pglite-wire/index.js')).target },
+  postgres: { optionsSchema: postgresOptionsSchema, load: async () => (await import('./postgres/index.js')).target },
 };
 
 export function knownTargetIds(): string[] {

@@ -59,3 +59,34 @@ describe('abort when a target is unavailable', () => {
     })();
   });
 });
+
+describe('abort when the postgres server is not there', () => {
+  it('make all with provisioning off fails at validate naming postgres and its address, exit 3 from the stage, no report', async () => {
+    // A port nobody listens on: bind, read it, close.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const deadPort = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+
+    const p = await tmpProfile({ targets: ['postgres', 'pglite'] });
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const { parse, stringify } = await import('yaml');
+    const profile = parse(await readFile(p.config, 'utf8'));
+    profile.target_options = { pglite: profile.target_options.pglite, postgres: { provision: 'existing', host: '127.0.0.1', port: deadPort, connect_timeout_s: 3 } };
+    await writeFile(p.config, stringify(profile));
+
+    const r = spawnSync('make', ['--no-print-directory', 'all', `CONFIG=${p.config}`], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 180_000 });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`FAIL postgres\\s+cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${deadPort}/benchmark`));
+    expect(r.stderr).toMatch(/ECONNREFUSED/);
+    expect(r.stdout).not.toContain('== seed');
+    const db = await openStore(p.store);
+    try {
+      expect(await db.get<{ exit_code: number }>("SELECT exit_code FROM stage_executions WHERE stage = 'validate'")).toEqual({ exit_code: 3 });
+      expect(await db.all('SELECT run_id FROM runs')).toEqual([]);
+    } finally {
+      await db.close();
+    }
+    expect(existsSync(p.reports) ? await readdir(p.reports) : []).toEqual([]);
+  });
+});

@@ -74,6 +74,7 @@ export const target: TargetModule = {
       engine: `@electric-sql/pglite ${packageVersion('@electric-sql/pglite')}`,
       server_version: String(server?.[0]),
       pgvector_version: String(vec?.[0]),
+      settings: (await session.query(dialect.server_settings)).rows.map((r) => `${String(r[0])}=${String(r[1])}`).join(', '),
     };
   },
 };

@@ -57,6 +57,7 @@ export const target: TargetModule = {
       extension_package: `@electric-sql/pglite-pgvector ${packageVersion('@electric-sql/pglite-pgvector')}`,
       server_version: String(server?.[0]),
       pgvector_version: String(vec?.[0]),
+      settings: (await session.query(dialect.server_settings)).rows.map((r) => `${String(r[0])}=${String(r[1])}`).join(', '),
     };
   },
 };

@@ -53,6 +53,20 @@ export const pgvectorDialect = {
                          FROM benchmark_metadata WHERE vector_id BETWEEN $1 AND $2`,
   server_version: "SELECT current_setting('server_version')",
   vector_version: "SELECT extversion FROM pg_extension WHERE extname = 'vector'",
+  // Installed on the server but perhaps not yet created in this database (seed creates it).
+  vector_available: "SELECT default_version FROM pg_available_extensions WHERE name = 'vector'",
+  // The settings that change what is measured; recorded in each run's environment fingerprint.
+  // hnsw.* are custom settings: pg_settings hides them until pgvector's library is loaded in the
+  // session, so they are read with current_setting() instead.
+  server_settings: `SELECT name, setting || coalesce(unit, '') FROM pg_settings
+                    WHERE name IN ('shared_buffers', 'work_mem', 'maintenance_work_mem', 'effective_cache_size', 'jit',
+                                   'max_parallel_workers_per_gather', 'max_parallel_maintenance_workers',
+                                   'synchronous_commit', 'fsync')
+                    UNION ALL SELECT 'hnsw.ef_search', coalesce(current_setting('hnsw.ef_search', true), 'default')
+                    UNION ALL SELECT 'hnsw.iterative_scan', coalesce(current_setting('hnsw.iterative_scan', true), 'default')
+                    ORDER BY 1`,
+  relation_sizes: `SELECT pg_total_relation_size('benchmark_vectors')::bigint,
+                          coalesce(pg_relation_size(to_regclass('benchmark_vectors_embedding_hnsw')), 0)::bigint`,
 
   // ---- the measured queries (parameters in catalogue order, see lib/workload/queries.ts) ----
   // ORDER BY id makes the first 10 rows the same on every path (a bare LIMIT is not).

@@ -1,0 +1,81 @@
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { packageVersion } from '../../env/package-version.js';
+import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
+import { copyMetadataPayload, copyVectorsPayload, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
+import { textVector } from '../pgvector-sql/text-vector.js';
+import type { Session, TargetModule } from '../interface.js';
+import { SET_MAINTENANCE_WORK_MEM_SQL, dialect } from './dialect.js';
+import { resolvePassword, type PostgresOptions } from './options.js';
+import { provisionPostgres } from './provision.js';
+
+function connectionConfig(o: PostgresOptions): pg.ClientConfig {
+  const password = resolvePassword(o);
+  const base: pg.ClientConfig = o.url ? { connectionString: o.url } : { host: o.host, port: o.port, database: o.database, user: o.user };
+  return { ...base, ...(password !== undefined ? { password } : {}), connectionTimeoutMillis: o.connect_timeout_s * 1000, application_name: 'pathbench' };
+}
+
+function where(o: PostgresOptions): string {
+  if (o.url) {
+    const u = new URL(o.url);
+    return `${u.hostname}:${u.port || 5432}${u.pathname}`;
+  }
+  return `${o.host}:${o.port}/${o.database}`;
+}
+
+async function copyIn(client: pg.Client, sql: string, payload: Buffer): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  stream.end(payload);
+  await finished(stream);
+}
+
+/** node-postgres to a PostgreSQL + pgvector server: the reference path of the mission. */
+export const target: TargetModule = {
+  id: 'postgres',
+  describe: (raw) => {
+    const o = raw as PostgresOptions;
+    return `pg ${packageVersion('pg')} → PostgreSQL at ${where(o)} (user ${o.url ? new URL(o.url).username : o.user}, provision ${o.provision})`;
+  },
+  dialect,
+  capabilities: { concurrentSessions: true, annIndex: true, copy: true },
+  databaseKey: (ctx) => `postgres:${where(ctx.options as PostgresOptions)}`,
+  provision: (ctx) => provisionPostgres(ctx.options as PostgresOptions, ctx.root),
+  async open(ctx) {
+    const o = ctx.options as PostgresOptions;
+    let client: pg.Client;
+    try {
+      client = await connectPg(connectionConfig(o));
+    } catch (err) {
+      throw new Error(`cannot connect to PostgreSQL at ${where(o)}: ${(err as Error).message || String(err)}`, { cause: err });
+    }
+    await client.query(SET_MAINTENANCE_WORK_MEM_SQL, [o.maintenance_work_mem]);
+    let closed = false;
+    const session: Session = {
+      query: (sql, params) => pgQuery(client, sql, params),
+      async exec(sql) {
+        await client.query(sql);
+      },
+      loadVectors: (sql, batch) => copyIn(client, sql, copyVectorsPayload(batch)),
+      loadMetadata: (sql, rows) => copyIn(client, sql, copyMetadataPayload(rows)),
+      async close() {
+        if (closed) return;
+        closed = true;
+        await client.end().catch(() => {});
+      },
+    };
+    return session;
+  },
+  encodeVector: (v, format) => (format === 'binary' ? vectorSendBytes(v) : textVector(v)),
+  isConnectionLoss: isPgConnectionLoss,
+  async environment(session) {
+    const one = async (sql: string) => String((await session.query(sql)).rows[0]?.[0]);
+    const settings = (await session.query(dialect.server_settings)).rows.map((r) => `${String(r[0])}=${String(r[1])}`);
+    return {
+      driver: `pg ${packageVersion('pg')}`,
+      server_version: await one(dialect.server_version),
+      pgvector_version: await one(dialect.vector_version),
+      settings: settings.join(', '),
+    };
+  },
+};

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+/**
+ * A PostgreSQL server with pgvector ≥ 0.5. Connection by fields or by `url`; the password comes
+ * from `password_env` (an environment variable, default PB_PG_PASSWORD) — it is never written to
+ * the store or a report. `password` in a YAML file works but is redacted everywhere.
+ */
+export const postgresOptionsSchema = z
+  .object({
+    /** existing: use a running server; local: scripts/postgres-local.sh (Debian, root, no Docker); docker: the compose service. */
+    provision: z.enum(['existing', 'local', 'docker']).default('existing'),
+    url: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(1).max(65535).default(5433),
+    database: z.string().min(1).default('benchmark'),
+    user: z.string().min(1).default('postgres'),
+    password: z.string().optional(),
+    password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').default('PB_PG_PASSWORD'),
+    connect_timeout_s: z.number().positive().max(600).default(10),
+    /** Session setting for the HNSW build (PostgreSQL syntax, e.g. 1GB). */
+    maintenance_work_mem: z.string().regex(/^\d+\s*(kB|MB|GB)$/, 'e.g. 512MB or 1GB').default('1GB'),
+    /**
+     * Parallel workers for the HNSW build. With vectors stored out of line the table looks tiny and
+     * PostgreSQL plans zero workers unless the table says otherwise (ALTER TABLE … SET (parallel_workers)).
+     */
+    build_parallel_workers: z.number().int().min(0).max(64).default(2),
+  })
+  .strict();
+
+export type PostgresOptions = z.infer<typeof postgresOptionsSchema>;
+
+/**
+ * The throwaway servers this project starts itself (local script, compose file) use this
+ * password unless PB_PG_PASSWORD says otherwise; they listen on 127.0.0.1 only.
+ */
+export const THROWAWAY_PASSWORD = 'postgres';
+
+export function resolvePassword(o: PostgresOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (o.password !== undefined) return o.password;
+  const fromEnv = env[o.password_env];
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (o.provision !== 'existing') return THROWAWAY_PASSWORD;
+  return undefined; // pg then falls back to PGPASSWORD / ~/.pgpass, like psql
+}

@@ -1,0 +1,46 @@
+import pg from 'pg';
+
+/**
+ * Where the PostgreSQL tests find their server: PB_PG_HOST/PORT/USER/PASSWORD (defaults: the
+ * throwaway server of scripts/postgres-local.sh, 127.0.0.1:5433, postgres/postgres). Tests use
+ * their own database so they never touch a user's seeded `benchmark` database.
+ */
+export const PG_TEST_DB = 'pathbench_test';
+
+export function pgTestServer() {
+  return {
+    host: process.env.PB_PG_HOST ?? '127.0.0.1',
+    port: Number(process.env.PB_PG_PORT ?? 5433),
+    user: process.env.PB_PG_USER ?? 'postgres',
+    password: process.env.PB_PG_PASSWORD ?? 'postgres',
+  };
+}
+
+/** postgres target options for the test database (password via the environment, as users would). */
+export function pgTestTargetOptions(): Record<string, unknown> {
+  const s = pgTestServer();
+  return { provision: 'existing', host: s.host, port: s.port, user: s.user, database: PG_TEST_DB, password_env: 'PB_PG_PASSWORD' };
+}
+
+/**
+ * Ensure the test database exists. Returns undefined when the server is reachable, else the
+ * reason. In CI (CI=true) the caller must fail on a reason; elsewhere it skips with one line.
+ */
+export async function preparePgTestDatabase(): Promise<string | undefined> {
+  const s = pgTestServer();
+  process.env.PB_PG_PASSWORD ??= s.password;
+  const client = new pg.Client({ ...s, database: 'postgres', connectionTimeoutMillis: 3000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [PG_TEST_DB]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${PG_TEST_DB}`);
+    return undefined;
+  } catch (err) {
+    return `no PostgreSQL at ${s.host}:${s.port} (${(err as Error).message}); run \`make postgres-local\` (Debian, root) or set PB_PG_HOST/PB_PG_PORT`;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export const REQUIRE_POSTGRES = process.env.CI === 'true' || process.env.PATHBENCH_REQUIRE_POSTGRES === '1';
