@@ -5,7 +5,7 @@ import { stopwatch } from '../measure/stopwatch.js';
 import { getDataset, fingerprintsFor, upsertDataset, writeFingerprint } from '../store/datasets.js';
 import { fillTemplate } from '../targets/dialect.js';
 import type { Session } from '../targets/interface.js';
-import { GENERATOR_VERSION, metadataFor, vectorBatches } from '../workload/generator.js';
+import { GENERATOR_VERSION, metadataFor, vectorBatches, type MetadataRow } from '../workload/generator.js';
 import { FINGERPRINT_CHUNK, chunkRanges, combineChunks, expectedFingerprint, type ExpectedFingerprint } from '../workload/fingerprint.js';
 import { datasetIdOf, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
 import { readMarker } from './marker.js';
@@ -16,6 +16,10 @@ interface LoadFigures {
   load_seconds: number | null;
   index_seconds: number | null;
   rows_per_second: number | null;
+}
+
+function* metadataChunks(size: number): Generator<MetadataRow[]> {
+  for (const [first, last] of chunkRanges(size)) yield Array.from({ length: last - first + 1 }, (_, i) => metadataFor(first + i));
 }
 
 /** Drop, create, bulk-load, index and analyze one database through `t`. */
@@ -30,13 +34,11 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
   const bar = progressBar(`seed ${t.id}`, c.dataset_size, 'rows');
   const loadClock = stopwatch();
   let done = 0;
-  for (const batch of vectorBatches(datasetSpecOf(c), FINGERPRINT_CHUNK)) {
-    await s.loadVectors(d.copy_vectors, batch);
-    const meta = Array.from({ length: batch.count }, (_, i) => metadataFor(batch.firstId + i));
-    await s.loadMetadata(d.copy_metadata, meta);
-    done += batch.count;
+  await s.loadVectors(d.copy_vectors, vectorBatches(datasetSpecOf(c), FINGERPRINT_CHUNK), (rows) => {
+    done += rows;
     bar.update(done);
-  }
+  });
+  await s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size));
   bar.stop();
   const loadSeconds = loadClock.seconds();
   ctx.log(`${t.id}: loaded ${done.toLocaleString('en-US')} rows in ${loadSeconds.toFixed(1)} s (${Math.round(done / loadSeconds).toLocaleString('en-US')} rows/s)`);

@@ -72,6 +72,8 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
         matches_generator: f.matches === 1, index: f.index_spec, load_seconds: f.load_seconds === null ? null : Math.round(f.load_seconds * 100) / 100,
         index_build_seconds: f.index_seconds === null ? null : Math.round(f.index_seconds * 100) / 100,
         load_rows_per_second: f.rows_per_second === null ? null : Math.round(f.rows_per_second),
+        table_bytes: f.table_bytes,
+        index_bytes: f.index_bytes,
       })),
     },
     environment: d.environment,

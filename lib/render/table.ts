@@ -37,6 +37,18 @@ export function tableText(d: ReportData): string {
     const rows = pick('category', cat);
     if (rows.length) out.push('', `Category: ${cat}`, fiveColumnTable(rows));
   }
+  if (d.fingerprints.length) {
+    out.push('', 'Data load (seed stage; one load per database, read back through each path)');
+    const mb = (b: number | null) => (b === null ? 'n/a' : `${(b / 2 ** 20).toFixed(1)} MiB`);
+    const sec = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)} s`);
+    for (const f of d.fingerprints) {
+      out.push(
+        `  ${f.target}: ${f.row_count.toLocaleString('en-US')} rows, fingerprint ${f.matches ? 'matches the generator' : 'DIFFERS from the generator'}; ` +
+          `load ${sec(f.load_seconds)}${f.rows_per_second === null ? '' : ` (${Math.round(f.rows_per_second).toLocaleString('en-US')} rows/s)`}, ` +
+          `index build ${sec(f.index_seconds)}; table ${mb(f.table_bytes)}, HNSW index ${mb(f.index_bytes)}`,
+      );
+    }
+  }
   const failures = d.aggregates.filter((a) => a.level === 'overall' && a.failed > 0);
   if (failures.length) {
     out.push('', 'Failed requests (excluded from latency and QPS):');

@@ -29,9 +29,13 @@ export interface Session {
   query(sql: string, params?: readonly unknown[]): Promise<QueryOutcome>;
   /** Run a script of parameterless statements (DDL). */
   exec(sql: string): Promise<void>;
-  /** Bulk-load one batch with the dialect's copy statement. */
-  loadVectors(sql: string, batch: VectorBatch): Promise<void>;
-  loadMetadata(sql: string, rows: readonly MetadataRow[]): Promise<void>;
+  /**
+   * Bulk-load every batch, in order, with the dialect's copy statement. Batches are produced
+   * lazily: a server target streams them into one COPY so the next batch is generated while the
+   * server ingests the last. `onBatch` is called after each batch is handed over.
+   */
+  loadVectors(sql: string, batches: Iterable<VectorBatch>, onBatch?: (rows: number) => void): Promise<void>;
+  loadMetadata(sql: string, chunks: Iterable<readonly MetadataRow[]>): Promise<void>;
   /** Idempotent; never throws. */
   close(): Promise<void>;
 }

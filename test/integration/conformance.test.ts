@@ -118,3 +118,57 @@ describe(`conformance over ${targets.join(', ')}`, () => {
     }
   });
 });
+
+describe.runIf(targets.includes('postgres'))('postgres lost during measure', () => {
+  it('aborts the run with exit 3, marks it failed, and render refuses to report it', async () => {
+    const pg = (await import('pg')).default;
+    const { pgTestServer, PG_TEST_DB } = await import('../helpers/postgres.js');
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const { parse, stringify } = await import('yaml');
+    const { existsSync } = await import('node:fs');
+    const { main: render } = await import('../../stages/render.js');
+
+    const p = await tmpProfile({ targets: ['postgres'], dataset_size: 300, iterations: 20_000, warmup: 1 });
+    const profile = parse(await readFile(p.config, 'utf8'));
+    profile.target_options = { postgres: pgTestTargetOptions() };
+    await writeFile(p.config, stringify(profile));
+    const args = ['--config', p.config];
+    for (const stage of [provision, validate, seed, warmup]) {
+      const { result, stderr } = await captureOutput(() => stage(args));
+      expect(result, stderr).toBe(0);
+    }
+
+    const admin = new pg.Client({ ...pgTestServer(), database: 'postgres' });
+    await admin.connect();
+    try {
+      const measuring = captureOutput(() => measure(args));
+      // Wait for the measuring session, then kill it from the server side.
+      let killed = 0;
+      for (let i = 0; i < 200 && killed === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        const r = await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'pathbench' AND datname = $1 AND pid <> pg_backend_pid()",
+          [PG_TEST_DB],
+        );
+        killed = r.rowCount ?? 0;
+      }
+      expect(killed).toBeGreaterThan(0);
+      const { result, stderr } = await measuring;
+      expect(result, stderr).toBe(3);
+      expect(stderr).toMatch(/postgres: lost during (warmup|measure)/);
+    } finally {
+      await admin.end();
+    }
+    const db = await openStore(p.store);
+    try {
+      const run = await db.get<{ status: string; error: string }>("SELECT status, error FROM runs WHERE kind = 'measure'");
+      expect(run?.status).toBe('failed');
+      expect(run?.error).toMatch(/postgres/);
+    } finally {
+      await db.close();
+    }
+    const { result } = await captureOutput(() => render(args));
+    expect(result).toBe(2);
+    expect(existsSync(p.reports)).toBe(false);
+  });
+});

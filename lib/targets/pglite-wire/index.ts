@@ -53,8 +53,8 @@ export const target: TargetModule = {
       async exec(sql) {
         await client.query(sql);
       },
-      loadVectors: (sql, batch) => inProcess.loadVectors(sql, batch),
-      loadMetadata: (sql, rows) => inProcess.loadMetadata(sql, rows),
+      loadVectors: (sql, batches, onBatch) => inProcess.loadVectors(sql, batches, onBatch),
+      loadMetadata: (sql, chunks) => inProcess.loadMetadata(sql, chunks),
       async close() {
         if (closed) return;
         closed = true;

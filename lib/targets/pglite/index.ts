@@ -19,11 +19,16 @@ export function pgliteSession(engine: EmbeddedEngine): Session {
     async exec(sql) {
       await db.exec(sql);
     },
-    async loadVectors(sql, batch) {
-      await db.query(sql, [], { blob: new Blob([copyVectorsPayload(batch) as Uint8Array<ArrayBuffer>]) });
+    // One COPY per batch: PGlite runs in this thread, so there is nothing to overlap with, and a
+    // blob per batch keeps memory bounded.
+    async loadVectors(sql, batches, onBatch) {
+      for (const batch of batches) {
+        await db.query(sql, [], { blob: new Blob([copyVectorsPayload(batch) as Uint8Array<ArrayBuffer>]) });
+        onBatch?.(batch.count);
+      }
     },
-    async loadMetadata(sql, rows) {
-      await db.query(sql, [], { blob: new Blob([copyMetadataPayload(rows) as Uint8Array<ArrayBuffer>]) });
+    async loadMetadata(sql, chunks) {
+      for (const rows of chunks) await db.query(sql, [], { blob: new Blob([copyMetadataPayload(rows) as Uint8Array<ArrayBuffer>]) });
     },
     async close() {
       if (closed) return;

@@ -11,13 +11,13 @@ import type { MetadataRow, VectorBatch } from '../../workload/generator.js';
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const PG_EPOCH_MS = Date.UTC(2000, 0, 1);
 
-function header(): Buffer {
+export function copyHeader(): Buffer {
   const h = Buffer.alloc(SIGNATURE.length + 8);
   SIGNATURE.copy(h, 0);
   // flags (int32 0) + header extension length (int32 0) are already zero.
   return h;
 }
-const TRAILER = Buffer.from([0xff, 0xff]);
+export const COPY_TRAILER = Buffer.from([0xff, 0xff]);
 
 /** pgvector wire/binary representation of one vector. */
 export function vectorSendBytes(v: Float32Array, offset = 0, dims = v.length): Buffer {
@@ -28,8 +28,13 @@ export function vectorSendBytes(v: Float32Array, offset = 0, dims = v.length): B
   return b;
 }
 
-/** COPY benchmark_vectors (id, embedding) payload for one batch. */
+/** COPY benchmark_vectors (id, embedding) payload for one batch: header + rows + trailer. */
 export function copyVectorsPayload(batch: VectorBatch): Buffer {
+  return Buffer.concat([copyHeader(), copyVectorRows(batch), COPY_TRAILER]);
+}
+
+/** The tuples of one batch only (no header or trailer), for streaming several batches into one COPY. */
+export function copyVectorRows(batch: VectorBatch): Buffer {
   const vecLen = 4 + 4 * batch.dims;
   const rowLen = 2 + (4 + 4) + (4 + vecLen);
   const body = Buffer.allocUnsafe(rowLen * batch.count);
@@ -44,12 +49,17 @@ export function copyVectorsPayload(batch: VectorBatch): Buffer {
     const base = r * batch.dims;
     for (let d = 0; d < batch.dims; d++) o = body.writeFloatBE(batch.data[base + d]!, o);
   }
-  return Buffer.concat([header(), body, TRAILER]);
+  return body;
 }
 
-/** COPY benchmark_metadata (vector_id, label, category, created_at) payload. */
+/** COPY benchmark_metadata (vector_id, label, category, created_at) payload: header + rows + trailer. */
 export function copyMetadataPayload(rows: readonly MetadataRow[]): Buffer {
-  const parts: Buffer[] = [header()];
+  return Buffer.concat([copyHeader(), copyMetadataRows(rows), COPY_TRAILER]);
+}
+
+/** The tuples only (no header or trailer). */
+export function copyMetadataRows(rows: readonly MetadataRow[]): Buffer {
+  const parts: Buffer[] = [];
   for (const m of rows) {
     const label = Buffer.from(m.label, 'utf8');
     const category = Buffer.from(m.category, 'utf8');
@@ -66,6 +76,5 @@ export function copyMetadataPayload(rows: readonly MetadataRow[]): Buffer {
     b.writeBigInt64BE(BigInt(m.createdAtMs - PG_EPOCH_MS) * 1000n, o);
     parts.push(b);
   }
-  parts.push(TRAILER);
   return Buffer.concat(parts);
 }
