@@ -38,6 +38,11 @@ export const configSchema = z
     k: posInt.max(1000).default(5),
     /** Distinct query vectors, drawn from their own seeded stream; iteration i uses vector i mod pool. */
     query_vector_pool: posInt.max(100_000).default(100),
+    /**
+     * Verification pass of measure (untimed): each query runs this many times on every target with
+     * the same parameters, kNN results are scored against exact ground truth. 0 disables it.
+     */
+    verify_queries: z.number().int().nonnegative().max(100_000).default(20),
     /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
     vector_param_format: z.enum(['binary', 'text']).default('binary'),
     hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40 }),

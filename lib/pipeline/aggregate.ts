@@ -5,6 +5,8 @@ import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { attachRun } from '../store/stage-log.js';
 import { readSamples } from '../store/samples.js';
 import { summarize } from '../stats/latency-summary.js';
+import { readVerifications, replaceVerificationSummary } from '../store/verifications.js';
+import { summarizeVerifications } from '../verify/summary.js';
 import { MissingInputError } from '../errors.js';
 
 /** The run aggregate/render work on: --run ID, or the newest complete measurement run. */
@@ -33,5 +35,9 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   if (samples.length === 0) throw new PathbenchError(`aggregate: run ${run.run_id} has no measured samples`);
   const { aggregates, spectrum } = summarize(run.run_id, samples);
   await replaceAggregates(ctx.store, run.run_id, aggregates, spectrum);
+  const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[]);
+  await replaceVerificationSummary(ctx.store, run.run_id, verification);
+  const flagged = verification.filter((v) => v.verdict !== 'ok');
+  for (const v of flagged) ctx.log(`WARNING ${v.target} ${v.query_id}: ${v.verdict}`);
   ctx.log(`run ${run.run_id}: ${samples.length.toLocaleString('en-US')} samples → ${aggregates.length} aggregate rows`);
 }

@@ -10,6 +10,9 @@ import { createRun, finishRun, newRunId, setRunEnvironment } from '../store/runs
 import { attachRun } from '../store/stage-log.js';
 import { writeSamples, type SampleRow } from '../store/samples.js';
 import { QUERIES } from '../workload/queries.js';
+import { writeVerifications } from '../store/verifications.js';
+import { runVerification } from '../verify/verification-pass.js';
+import { groundTruthFor } from './ground-truth.js';
 import { datasetIdOf } from './dataset.js';
 import { requireDatabasesHoldDataset } from './marker.js';
 import { requireSeeded, requireWarmedUp } from './requirements.js';
@@ -53,6 +56,13 @@ export async function measure(ctx: StageContext): Promise<void> {
       const bar = progressBar('session warmup', c.warmup, 'iterations');
       await runPhase({ runId, phase: 'warmup', queries: QUERIES, targets: prepareCalls(targets, pools, QUERIES, shape, 'warmup', c.warmup), iterations: c.warmup, flush, onIteration: (d) => bar.update(d) });
       bar.stop();
+    }
+
+    if (c.verify_queries > 0) {
+      const truth = await groundTruthFor(ctx, c);
+      ctx.log(`verification pass: ${c.verify_queries} executions of each query on each target (untimed)`);
+      const rows = await runVerification({ runId, targets, pools, shape, count: c.verify_queries, truth });
+      await writeVerifications(ctx.store, rows);
     }
 
     const prepared = prepareCalls(targets, pools, QUERIES, shape, 'measure', c.iterations);

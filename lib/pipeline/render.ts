@@ -5,12 +5,14 @@ import type { ResolvedConfig } from '../config/load.js';
 import { MissingInputError } from '../errors.js';
 import { CHARTS } from '../render/charts/index.js';
 import { writeChartFiles } from '../render/export-chart.js';
+import { writeHtmlReport, type HtmlChart } from '../render/html/html-report.js';
 import type { ReportData } from '../render/report-data.js';
 import { resultsJson } from '../render/results-json.js';
 import { tableText } from '../render/table.js';
 import { readAggregates, readSpectrum } from '../store/aggregates.js';
 import { fingerprintsFor } from '../store/datasets.js';
 import { attachRun } from '../store/stage-log.js';
+import { readVerificationSummary } from '../store/verifications.js';
 import { selectRun } from './aggregate.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
@@ -28,6 +30,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     spectrum: await readSpectrum(ctx.store, run.run_id),
     fingerprints: (await fingerprintsFor(ctx.store, run.dataset_id)).filter((f) => runTargets.has(f.target)),
     environment: run.environment_json ? (JSON.parse(run.environment_json) as Record<string, unknown>) : {},
+    verification: await readVerificationSummary(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }
@@ -51,7 +54,13 @@ export async function render(ctx: StageContext): Promise<void> {
     const input = { aggregates: d.aggregates, spectrum: d.spectrum, runId: d.run.run_id, belowProductionScale: d.run.below_production_scale === 1 };
     const charts = join(tmp, 'charts');
     await mkdir(charts);
-    for (const chart of CHARTS) await writeChartFiles(charts, chart.stem, chart.build(input));
+    const specs: HtmlChart[] = [];
+    for (const chart of CHARTS) {
+      const spec = chart.build(input);
+      specs.push({ stem: chart.stem, title: chart.title, spec });
+      await writeChartFiles(charts, chart.stem, spec);
+    }
+    await writeHtmlReport(tmp, d, specs);
     await rm(final, { recursive: true, force: true });
     await rename(tmp, final);
     process.stdout.write(table);

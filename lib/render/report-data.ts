@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import type { AggregateRow, SpectrumRow } from '../store/aggregates.js';
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
+import type { VerificationSummaryRow } from '../store/verifications.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
 export interface ReportData {
@@ -11,6 +12,8 @@ export interface ReportData {
   spectrum: SpectrumRow[];
   fingerprints: FingerprintRow[];
   environment: Record<string, unknown>;
+  /** Verdicts of the untimed verification pass (empty when it was disabled). */
+  verification: VerificationSummaryRow[];
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
 }
@@ -21,4 +24,24 @@ export const BELOW_SCALE_NOTICE =
 /** Targets in the order the run listed them. */
 export function targetOrder(d: ReportData): string[] {
   return JSON.parse(d.run.targets_json) as string[];
+}
+
+/** Verdict lines a reader must not miss (anything but 'ok'), worded for humans. */
+export function verificationWarnings(d: ReportData): string[] {
+  const pct = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+  return d.verification
+    .filter((v) => v.verdict !== 'ok')
+    .map((v) => {
+      const best = Math.max(...d.verification.filter((o) => o.query_id === v.query_id).map((o) => o.mean_recall ?? -1));
+      switch (v.verdict) {
+        case 'recall collapse':
+          return `${v.target} / ${v.query_id}: RECALL COLLAPSE — mean recall@${d.config.k} ${pct(v.mean_recall)} against ${pct(best)} on the best target. It returns different (wrong) neighbours; its latency is not comparable.`;
+        case 'wrong neighbours':
+          return `${v.target} / ${v.query_id}: WRONG NEIGHBOURS — an exact kNN query with mean recall@${d.config.k} ${pct(v.mean_recall)} (should be 1.000).`;
+        case 'mismatch':
+          return `${v.target} / ${v.query_id}: DIFFERENT ANSWERS — ${v.mismatches} of ${v.checked} verification executions returned rows that differ from the other targets.`;
+        default:
+          return `${v.target} / ${v.query_id}: ${v.errors} of ${v.checked} verification executions FAILED.`;
+      }
+    });
 }

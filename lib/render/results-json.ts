@@ -1,6 +1,6 @@
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import type { AggregateRow } from '../store/aggregates.js';
-import { BELOW_SCALE_NOTICE, targetOrder, type ReportData } from './report-data.js';
+import { BELOW_SCALE_NOTICE, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 /** Round for presentation only; the store keeps full precision. */
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -65,6 +65,16 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     categories: nested('category'),
     queries: nested('query'),
     latency_spectrum: Object.fromEntries(order.map((t) => [t, d.spectrum.filter((s) => s.target === t).map((s) => ({ quantile: s.quantile, latency_ms: r3(s.latency_ms) }))])),
+    verification: {
+      warnings: verificationWarnings(d),
+      hnsw_ef_search: d.config.hnsw.ef_search,
+      k: d.config.k,
+      rows: d.verification.map((v) => ({
+        query: v.query_id, target: v.target, verdict: v.verdict, checked: v.checked, errors: v.errors, mismatches: v.mismatches,
+        recall_mean: v.mean_recall === null ? null : Math.round(v.mean_recall * 1000) / 1000,
+        recall_min: v.min_recall === null ? null : Math.round(v.min_recall * 1000) / 1000,
+      })),
+    },
     dataset: {
       id: d.run.dataset_id,
       fingerprints: d.fingerprints.map((f) => ({

@@ -1,6 +1,6 @@
 import type { AggregateRow } from '../store/aggregates.js';
 import { CATEGORIES } from '../workload/queries.js';
-import { BELOW_SCALE_NOTICE, targetOrder, type ReportData } from './report-data.js';
+import { BELOW_SCALE_NOTICE, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 const fmtMs = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
@@ -32,10 +32,25 @@ export function tableText(d: ReportData): string {
     `duration:   ${d.run.wall_ns === null ? 'n/a' : (d.run.wall_ns / 1e9).toFixed(1) + ' s'} (measured phase, all targets interleaved)`,
   ];
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
+  const warnings = verificationWarnings(d);
+  if (warnings.length) {
+    out.push('', '!'.repeat(78), `!!! ${warnings.length} VERIFICATION PROBLEM(S) — read before using any number below:`);
+    for (const w of warnings) out.push(`!!! ${w}`);
+    out.push('!'.repeat(78));
+  }
   out.push('', 'All queries', fiveColumnTable(pick('overall', 'all')));
   for (const cat of CATEGORIES) {
     const rows = pick('category', cat);
     if (rows.length) out.push('', `Category: ${cat}`, fiveColumnTable(rows));
+  }
+  if (d.verification.length) {
+    out.push('', `Verification (untimed pass, same parameters on every target; recall@${c.k} against exact ground truth, hnsw.ef_search=${c.hnsw.ef_search})`);
+    const fmt = (x: number | null) => (x === null ? '' : x.toFixed(3));
+    const rows = d.verification.map((v) => [v.query_id, v.target, v.verdict, `${v.checked - v.errors}/${v.checked}`, fmt(v.mean_recall), fmt(v.min_recall)]);
+    const header = ['Query', 'Target', 'Verdict', 'OK', 'Recall mean', 'Recall min'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => '  ' + cells.map((x, i) => (i < 3 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ');
+    out.push(line(header), '  ' + widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line));
   }
   if (d.fingerprints.length) {
     out.push('', 'Data load (seed stage; one load per database, read back through each path)');

@@ -112,4 +112,40 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE dataset_fingerprints ADD COLUMN table_bytes INTEGER;
   ALTER TABLE dataset_fingerprints ADD COLUMN index_bytes INTEGER;
   `,
+  `
+  -- Exact top-k of the query-vector pool, computed once per dataset (lib/workload/ground-truth.ts).
+  CREATE TABLE ground_truth (
+    dataset_id TEXT NOT NULL REFERENCES datasets (dataset_id),
+    pool_size INTEGER NOT NULL,
+    k INTEGER NOT NULL,
+    truth_json TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (dataset_id, pool_size, k)
+  );
+  -- One row per (run, target, query, verification iteration): untimed, raw facts of what came back.
+  CREATE TABLE verifications (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    iteration INTEGER NOT NULL,
+    row_count INTEGER,
+    result_hash TEXT,
+    recall REAL,
+    error TEXT,
+    PRIMARY KEY (run_id, target, query_id, iteration)
+  );
+  -- Derived by aggregate from verifications.
+  CREATE TABLE verification_summary (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    checked INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    mismatches INTEGER NOT NULL,
+    mean_recall REAL,
+    min_recall REAL,
+    verdict TEXT NOT NULL,
+    PRIMARY KEY (run_id, target, query_id)
+  );
+  `,
 ];

@@ -40,3 +40,12 @@ export async function loadTarget(id: string): Promise<TargetModule> {
     throw err;
   }
 }
+
+/**
+ * Add a target at run time (tests use it for deliberately broken variants; out-of-tree targets
+ * may too). Refuses to replace a built-in id.
+ */
+export function registerTarget(id: string, entry: TargetEntry): void {
+  if (Object.hasOwn(registry, id)) throw new Error(`target "${id}" is already registered`);
+  registry[id] = entry;
+}

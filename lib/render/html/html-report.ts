@@ -1,0 +1,68 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ReportData } from '../report-data.js';
+import { BOOT_SCRIPT, chartData, chartFigures, type HtmlChart } from './charts.js';
+import { esc } from './escape.js';
+import { chartRuntime } from './inline-assets.js';
+import { belowScaleNotice, configSection, dataLoadSection, environmentSection, runHeader, summarySection } from './sections.js';
+import { STYLE } from './style.js';
+
+export type { HtmlChart } from './charts.js';
+
+/**
+ * Nothing may be loaded from anywhere: scripts and styles are inline (Vega compiles expressions
+ * with `new Function`, hence 'unsafe-eval'), images only as data:/blob: URLs (chart export).
+ */
+const CSP = "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:";
+
+/** The whole page as one string; deterministic for the same data and specs. */
+export async function htmlReport(data: ReportData, specs: readonly HtmlChart[]): Promise<string> {
+  const runtime = await chartRuntime();
+  const scripts = runtime.map((a) => `<script data-lib="${esc(a.pkg)}@${esc(a.version)}">${a.source}</script>`).join('\n');
+  const libs = runtime.map((a) => `${a.pkg} ${a.version}`).join(', ');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
+<meta name="generator" content="pathbench">
+<title>pathbench report ${esc(data.run.run_id)}</title>
+<style>${STYLE}</style>
+</head>
+<body data-charts="pending">
+<nav class="toc" aria-label="Sections"><ul>
+  <li><a href="#summary">Summary</a></li>
+  <li><a href="#charts">Charts</a></li>
+  <li><a href="#data-load">Data load</a></li>
+  <li><a href="#environment">Environment</a></li>
+  <li><a href="#configuration">Configuration</a></li>
+</ul></nav>
+<main>
+${runHeader(data)}
+${belowScaleNotice(data)}
+${summarySection(data)}
+<section id="charts">
+  <h2>Charts</h2>
+  <p class="footnote chart-hint">Hover a mark for its values. Click a target in a legend to highlight it (shift-click to add more, double-click the chart to reset); the <span aria-hidden="true">…</span> menu exports SVG or PNG.</p>
+  ${chartFigures(specs)}
+</section>
+${dataLoadSection(data)}
+${environmentSection(data)}
+${configSection(data)}
+</main>
+<footer>Self-contained report: works offline, loads nothing. Charts drawn in the page with ${esc(libs)}; the same charts are in charts/*.svg and *.png.</footer>
+${scripts}
+${chartData(specs)}
+<script>${BOOT_SCRIPT}</script>
+</body>
+</html>
+`;
+}
+
+/** Writes `<dir>/index.html` and returns its path. */
+export async function writeHtmlReport(dir: string, data: ReportData, specs: readonly HtmlChart[]): Promise<string> {
+  const path = join(dir, 'index.html');
+  await writeFile(path, await htmlReport(data, specs));
+  return path;
+}

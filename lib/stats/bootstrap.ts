@@ -1,0 +1,186 @@
+import { SeededStream } from '../workload/prng.js';
+import { quantileSorted } from './quantile.js';
+
+/**
+ * Seeded percentile-bootstrap confidence intervals.
+ *
+ * Method (Efron's percentile bootstrap): draw B resamples of size n with replacement from the n
+ * observations, compute the statistic on each, and take the (1-c)/2 and 1-(1-c)/2 quantiles of
+ * those B values as the interval (c = confidence). The quantiles of the bootstrap distribution use
+ * the same definition as every other quantile in pathbench (`quantileSorted`: linear
+ * interpolation, numpy's default). `estimate` is the statistic on the original sample.
+ *
+ * Reproducibility: resample indices come from a `SeededStream(seed, stream)` — never Math.random —
+ * so the same samples, seed, stream and options always give the identical interval. Give every
+ * interval its own stream name (e.g. `bootstrap:${target}:${key}:p95`) so intervals are independent.
+ *
+ * Notes:
+ * - The percentile interval usually, but not necessarily, contains the estimate (it can miss it
+ *   for strongly skewed statistics or tiny samples); nothing here forces it to.
+ * - For quantiles the bootstrap distribution is discrete (it only takes values between order
+ *   statistics), so for small n the interval is coarse; it is a statement about sampling
+ *   variability between repeated runs of the same setup, not about systematic error.
+ * - Empty samples give NaN estimate/low/high. If any resample's statistic is NaN, low and high are
+ *   NaN (an interval built from partly undefined values would be misleading).
+ */
+
+export const DEFAULT_RESAMPLES = 1000;
+export const DEFAULT_CONFIDENCE = 0.95;
+
+export interface BootstrapOptions {
+  /** Run seed (any number; hashed with `stream` into the generator's seed). */
+  seed: number;
+  /** Name of this interval's random stream. */
+  stream: string;
+  /** Number of bootstrap resamples B (integer ≥ 1); default 1000. */
+  resamples?: number;
+  /** Two-sided confidence level in (0, 1); default 0.95. */
+  confidence?: number;
+}
+
+export interface BootstrapCI {
+  /** The statistic on the original sample. */
+  estimate: number;
+  low: number;
+  high: number;
+  /** Number of resamples B that were drawn. */
+  resamples: number;
+  /** The method in words, for reports. */
+  method: string;
+}
+
+export type Samples = Float64Array | readonly number[];
+
+interface Resolved {
+  seed: number;
+  stream: string;
+  resamples: number;
+  confidence: number;
+}
+
+function resolve(opts: BootstrapOptions): Resolved {
+  const resamples = opts.resamples ?? DEFAULT_RESAMPLES;
+  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
+  if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`bootstrap: resamples must be an integer >= 1, got ${resamples}`);
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`bootstrap: confidence must be in (0, 1), got ${confidence}`);
+  if (!Number.isFinite(opts.seed)) throw new RangeError(`bootstrap: seed must be a finite number, got ${opts.seed}`);
+  return { seed: opts.seed, stream: opts.stream, resamples, confidence };
+}
+
+function percentText(confidence: number): string {
+  return `${Number((confidence * 100).toFixed(6))}%`;
+}
+
+function describe(o: Resolved, what?: string): string {
+  const of = what ? ` of ${what}` : '';
+  return `percentile bootstrap${of}, ${percentText(o.confidence)} interval, ${o.resamples} resamples, seeded`;
+}
+
+/** Sorts the bootstrap distribution in place and reads the two percentile bounds from it. */
+function percentileInterval(stats: Float64Array, confidence: number): { low: number; high: number } {
+  for (let i = 0; i < stats.length; i++) if (Number.isNaN(stats[i]!)) return { low: Number.NaN, high: Number.NaN };
+  stats.sort();
+  const tail = (1 - confidence) / 2;
+  return { low: quantileSorted(stats, tail), high: quantileSorted(stats, 1 - tail) };
+}
+
+/** Fills `out` with a resample (with replacement) of `samples`. */
+function resampleInto(out: Float64Array, samples: Samples, rng: SeededStream): void {
+  const n = samples.length;
+  for (let i = 0; i < out.length; i++) out[i] = samples[Math.floor(rng.unit() * n)]!;
+}
+
+function nanResult(o: Resolved, what?: string): BootstrapCI {
+  return { estimate: Number.NaN, low: Number.NaN, high: Number.NaN, resamples: o.resamples, method: describe(o, what) };
+}
+
+function run(samples: Samples, statistic: (resample: Float64Array) => number, o: Resolved, what?: string): BootstrapCI {
+  const n = samples.length;
+  if (n === 0) return nanResult(o, what);
+  const estimate = statistic(Float64Array.from(samples));
+  const rng = new SeededStream(o.seed, o.stream);
+  const buf = new Float64Array(n);
+  const stats = new Float64Array(o.resamples);
+  for (let b = 0; b < o.resamples; b++) {
+    resampleInto(buf, samples, rng);
+    stats[b] = statistic(buf);
+  }
+  return { estimate, ...percentileInterval(stats, o.confidence), resamples: o.resamples, method: describe(o, what) };
+}
+
+/**
+ * Percentile bootstrap CI of `statistic` over `samples`.
+ *
+ * `statistic` receives a scratch buffer that is reused for every resample: it may reorder it
+ * (e.g. sort in place) but must not keep a reference to it. It is also called once on a copy of
+ * the original samples for the estimate; `samples` itself is never modified.
+ */
+export function bootstrapCI(samples: Samples, statistic: (resample: Float64Array) => number, opts: BootstrapOptions): BootstrapCI {
+  return run(samples, statistic, resolve(opts));
+}
+
+/**
+ * CI of the p-quantile (p in [0, 1], e.g. 0.95 for p95) of latencies in ms. Fast path: each
+ * resample is drawn into one reused Float64Array and sorted in place (numeric typed-array sort).
+ * Gives exactly the same interval as `bootstrapCI` with a sort-then-`quantileSorted` statistic.
+ */
+export function percentileCI(samplesMs: Samples, p: number, opts: BootstrapOptions): BootstrapCI {
+  return run(
+    samplesMs,
+    (r) => {
+      r.sort();
+      return quantileSorted(r, p);
+    },
+    resolve(opts),
+    `the ${Number((p * 100).toFixed(6))}th percentile`,
+  );
+}
+
+/** QPS as in latency-summary: n ÷ (sum of latencies in s); Infinity if the sum is 0. */
+function qpsOf(samplesMs: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < samplesMs.length; i++) sum += samplesMs[i]!;
+  return samplesMs.length / (sum / 1000);
+}
+
+/**
+ * CI of QPS = n / (Σ ms / 1000), the throughput of one client that never pauses (the `qps` of the
+ * aggregates). The estimate is that closed form on the original samples; NaN (not Infinity) when
+ * there are no samples or their sum is not positive, as latency-summary stores null then.
+ */
+export function qpsCI(samplesMs: Samples, opts: BootstrapOptions): BootstrapCI {
+  const o = resolve(opts);
+  let sum = 0;
+  for (let i = 0; i < samplesMs.length; i++) sum += samplesMs[i]!;
+  if (samplesMs.length === 0 || !(sum > 0)) return nanResult(o, 'QPS');
+  return run(samplesMs, qpsOf, o, 'QPS');
+}
+
+function sortedMedian(buf: Float64Array): number {
+  buf.sort();
+  return quantileSorted(buf, 0.5);
+}
+
+/**
+ * CI of median(a) / median(b) (e.g. a target's median latency relative to a baseline's: 1.2 = a
+ * is 20 % slower). a and b are resampled independently, each from its own stream derived from
+ * `opts.stream` (`${stream}/a`, `${stream}/b`), so a's resamples do not depend on b's size.
+ * NaN everywhere if either sample is empty; a resample with median(b) = 0 gives ±Infinity or NaN.
+ */
+export function ratioOfMediansCI(a: Samples, b: Samples, opts: BootstrapOptions): BootstrapCI {
+  const o = resolve(opts);
+  const what = 'median(a)/median(b), a and b resampled independently';
+  if (a.length === 0 || b.length === 0) return nanResult(o, what);
+  const estimate = sortedMedian(Float64Array.from(a)) / sortedMedian(Float64Array.from(b));
+  const rngA = new SeededStream(o.seed, `${o.stream}/a`);
+  const rngB = new SeededStream(o.seed, `${o.stream}/b`);
+  const bufA = new Float64Array(a.length);
+  const bufB = new Float64Array(b.length);
+  const stats = new Float64Array(o.resamples);
+  for (let k = 0; k < o.resamples; k++) {
+    resampleInto(bufA, a, rngA);
+    resampleInto(bufB, b, rngB);
+    stats[k] = sortedMedian(bufA) / sortedMedian(bufB);
+  }
+  return { estimate, ...percentileInterval(stats, o.confidence), resamples: o.resamples, method: describe(o, what) };
+}

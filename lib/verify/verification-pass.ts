@@ -1,0 +1,58 @@
+import { TargetUnavailableError, errorText } from '../errors.js';
+import type { OpenTarget } from '../pipeline/targets.js';
+import type { VerificationRow } from '../store/verifications.js';
+import { CATEGORY_COUNT } from '../workload/generator.js';
+import { recallAt, type GroundTruth } from '../workload/ground-truth.js';
+import { paramSequence, type WorkloadShape } from '../workload/params.js';
+import { QUERIES, type QueryTemplate } from '../workload/queries.js';
+import { idsHash, idsOf, resultHash } from './result-hash.js';
+
+/** kNN templates: compared by returned ids and scored by recall@k. */
+export function isKnn(q: QueryTemplate): boolean {
+  return q.params.includes('query_vector');
+}
+
+/**
+ * The verification pass: untimed (it reads no clock), outside every timed loop. Each query runs
+ * `count` times on every target with the same parameters; iteration i uses pool vector i mod pool
+ * (so the first `count` pool vectors are all covered). Records what came back: row count, a
+ * canonical hash, and recall@k against the exact ground truth for kNN queries.
+ */
+export async function runVerification(o: {
+  runId: string;
+  targets: readonly OpenTarget[];
+  pools: ReadonlyMap<string, unknown[]>;
+  shape: WorkloadShape;
+  count: number;
+  truth: GroundTruth;
+}): Promise<VerificationRow[]> {
+  const out: VerificationRow[] = [];
+  for (const q of QUERIES) {
+    const seq = paramSequence(o.shape, 'verify', q.id, o.count).map((params, i) =>
+      params.map((p) => (typeof p === 'object' ? { vector: i % o.shape.query_vector_pool } : p)),
+    );
+    for (const [i, logical] of seq.entries()) {
+      const vectorIndex = i % o.shape.query_vector_pool;
+      const category = logical.find((p): p is string => typeof p === 'string' && p.startsWith('category_'));
+      const truth = !isKnn(q) ? undefined : category ? o.truth.byCategory[vectorIndex]![Number(category.slice('category_'.length)) % CATEGORY_COUNT]! : o.truth.all[vectorIndex]!;
+      for (const t of o.targets) {
+        const pool = o.pools.get(t.id)!;
+        const bound = logical.map((p) => (typeof p === 'object' ? pool[p.vector] : p));
+        try {
+          const r = await t.session.query(t.module.dialect[q.id], bound);
+          const ids = isKnn(q) ? idsOf(r.rows) : undefined;
+          out.push({
+            run_id: o.runId, target: t.id, query_id: q.id, iteration: i, row_count: r.rowCount,
+            result_hash: ids ? idsHash(ids) : resultHash(r.rows),
+            recall: ids && truth ? recallAt(ids, truth) : null,
+            error: null,
+          });
+        } catch (err) {
+          if (t.module.isConnectionLoss(err)) throw new TargetUnavailableError([{ target: t.id, reason: `lost during verification (${q.id}): ${errorText(err)}` }], 'verify');
+          out.push({ run_id: o.runId, target: t.id, query_id: q.id, iteration: i, row_count: null, result_hash: null, recall: null, error: errorText(err) });
+        }
+      }
+    }
+  }
+  return out;
+}
