@@ -1,7 +1,7 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { MissingInputError } from '../errors.js';
 import { datasetIdOf, describeDataset, indexSpecOf } from './dataset.js';
-import type { OpenTarget } from './targets.js';
+import { onTarget, type OpenTarget } from './targets.js';
 
 /** The dataset marker a seeded database carries (table pathbench_dataset). */
 export async function readMarker(t: OpenTarget): Promise<{ datasetId: string; indexSpec: string } | undefined> {
@@ -23,7 +23,7 @@ export async function requireDatabasesHoldDataset(ctx: StageContext, targets: re
   const spec = indexSpecOf(ctx.config);
   const problems: string[] = [];
   for (const t of targets) {
-    const m = await readMarker(t);
+    const m = await onTarget(t, 'the dataset check', () => readMarker(t));
     if (!m) problems.push(`${t.id}: its database holds no pathbench dataset`);
     else if (m.datasetId !== dsId || m.indexSpec !== spec) problems.push(`${t.id}: its database holds ${m.datasetId} with ${m.indexSpec}, not ${dsId} (${describeDataset(ctx.config)}) with ${spec}`);
   }

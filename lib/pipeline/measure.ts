@@ -17,7 +17,7 @@ import { datasetIdOf } from './dataset.js';
 import { requireDatabasesHoldDataset } from './marker.js';
 import { requireSeeded, requireWarmedUp } from './requirements.js';
 import { prepareSessions, workloadShape } from './session-setup.js';
-import { closeSessions, loadTargets, openSessions } from './targets.js';
+import { closeSessions, loadTargets, onTarget, openSessions } from './targets.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
@@ -46,7 +46,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     // Session settings first, so the fingerprint shows what is in force while measuring.
     const pools = await prepareSessions(c, targets);
     const targetEnv: Record<string, Record<string, string>> = {};
-    for (const t of targets) targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(await t.module.environment(t.session)) };
+    for (const t of targets) targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(await onTarget(t, 'environment', () => t.module.environment(t.session))) };
     await setRunEnvironment(ctx.store, runId, { client: clientEnvironment(), targets: targetEnv, hnsw_ef_search: c.hnsw.ef_search, vector_param_format: c.vector_param_format });
 
     const shape = workloadShape(c);

@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/load.js';
 import { encodePool } from '../measure/prepare.js';
 import { queryVectorPool, type WorkloadShape } from '../workload/params.js';
-import type { OpenTarget } from './targets.js';
+import { onTarget, type OpenTarget } from './targets.js';
 
 export function workloadShape(c: ResolvedConfig): WorkloadShape {
   return { seed: c.seed, dataset_size: c.dataset_size, vector_dims: c.vector_dims, k: c.k, query_vector_pool: c.query_vector_pool };
@@ -15,7 +15,7 @@ export async function prepareSessions(c: ResolvedConfig, targets: readonly OpenT
   const pool = queryVectorPool(workloadShape(c));
   const encoded = new Map<string, unknown[]>();
   for (const t of targets) {
-    await t.session.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]);
+    await onTarget(t, 'session setup', () => t.session.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
     encoded.set(t.id, encodePool(t, pool, c.vector_param_format));
   }
   return encoded;

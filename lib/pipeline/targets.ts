@@ -47,3 +47,16 @@ export async function openSessions(targets: readonly LoadedTarget[], when: strin
 export async function closeSessions(targets: readonly OpenTarget[]): Promise<void> {
   for (const t of [...targets].reverse()) await t.session.close().catch(() => {});
 }
+
+/**
+ * Run `fn` against one target; an error that the target classifies as a lost connection becomes
+ * TargetUnavailableError naming it (exit 3), wherever in a stage it happens.
+ */
+export async function onTarget<T>(t: OpenTarget, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (t.module.isConnectionLoss(err)) throw new TargetUnavailableError([{ target: t.id, reason: `lost during ${what}: ${errorText(err)}` }], what);
+    throw err;
+  }
+}

@@ -155,7 +155,7 @@ describe.runIf(targets.includes('postgres'))('postgres lost during measure', () 
       expect(killed).toBeGreaterThan(0);
       const { result, stderr } = await measuring;
       expect(result, stderr).toBe(3);
-      expect(stderr).toMatch(/postgres: lost during (warmup|measure)/);
+      expect(stderr).toMatch(/postgres: lost during /);
     } finally {
       await admin.end();
     }

@@ -42,11 +42,22 @@ describe('bootstrapCI: determinism and seeds', () => {
     expect([c.low, c.high]).not.toEqual([a.low, a.high]);
   });
 
-  it('percentileCI is the generic bootstrap with a quantile statistic (same draws)', () => {
-    for (const p of [0.5, 0.95, 0.99]) {
-      const fast = percentileCI(xs, p, { seed: 3, stream: 'x', resamples: 300 });
-      const generic = bootstrapCI(xs, (r) => quantileSorted(Float64Array.from(r).sort(), p), { seed: 3, stream: 'x', resamples: 300 });
-      expect([fast.estimate, fast.low, fast.high]).toEqual([generic.estimate, generic.low, generic.high]);
+  it('percentileCI (rank-count fast path) equals the generic bootstrap with sort + quantile (same draws)', () => {
+    const tieHeavy = latencySample(200, 2).map((v) => Math.round(v)); // values 0..~10, many ties
+    const cases: [string, Float64Array | number[]][] = [
+      ['lognormal n=300', xs],
+      ['ties n=200', tieHeavy],
+      ['n=2', [5, 1]],
+      ['n=1', [3]],
+      ['n=3 all equal', [2, 2, 2]],
+    ];
+    for (const [name, sample] of cases) {
+      for (const p of [0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999, 1]) {
+        const opts = { seed: 3, stream: 'x', resamples: 200 };
+        const fast = percentileCI(sample, p, opts);
+        const generic = bootstrapCI(sample, (r) => quantileSorted(r.sort(), p), opts);
+        expect([fast.estimate, fast.low, fast.high], `${name} p=${p}`).toEqual([generic.estimate, generic.low, generic.high]);
+      }
     }
   });
 

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReportData } from '../report-data.js';
 import { BOOT_SCRIPT, chartData, chartFigures, type HtmlChart } from './charts.js';
@@ -60,9 +60,10 @@ ${chartData(specs)}
 `;
 }
 
-/** Writes `<dir>/index.html` and returns its path. */
+/** Writes `<dir>/index.html` (creating dir if needed) and returns its path. */
 export async function writeHtmlReport(dir: string, data: ReportData, specs: readonly HtmlChart[]): Promise<string> {
   const path = join(dir, 'index.html');
+  await mkdir(dir, { recursive: true });
   await writeFile(path, await htmlReport(data, specs));
   return path;
 }
