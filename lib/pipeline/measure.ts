@@ -1,23 +1,20 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { progressBar } from '../cli/progress.js';
-import { redact } from '../config/redact.js';
-import { belowProductionScale } from '../config/schema.js';
 import { clientEnvironment } from '../env/fingerprint.js';
 import { errorText } from '../errors.js';
 import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
-import { createRun, finishRun, newRunId, setRunEnvironment } from '../store/runs.js';
-import { attachRun } from '../store/stage-log.js';
+import { finishRun, setRunEnvironment } from '../store/runs.js';
 import { writeSamples, type SampleRow } from '../store/samples.js';
 import { QUERIES } from '../workload/queries.js';
 import { writeVerifications } from '../store/verifications.js';
 import { runVerification } from '../verify/verification-pass.js';
 import { groundTruthFor } from './ground-truth.js';
-import { datasetIdOf } from './dataset.js';
 import { requireDatabasesHoldDataset } from './marker.js';
 import { requireSeeded, requireWarmedUp } from './requirements.js';
 import { prepareSessions, workloadShape } from './session-setup.js';
-import { closeSessions, loadTargets, onTarget, openSessions } from './targets.js';
+import { closeSessions, onTarget } from './targets.js';
+import { startRunWithSessions } from './run-start.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
@@ -29,18 +26,8 @@ export async function measure(ctx: StageContext): Promise<void> {
   await requireSeeded(ctx);
   await requireWarmedUp(ctx);
   const c = ctx.config;
-  const runId = newRunId('measure');
-  await createRun(ctx.store, {
-    run_id: runId, kind: 'measure', profile: c.profile, dataset_id: datasetIdOf(c), seed: c.seed,
-    targets_json: JSON.stringify(c.targets), config_json: JSON.stringify(redact(c)), below_production_scale: belowProductionScale(c) ? 1 : 0,
-  });
-  await attachRun(ctx.store, ctx.executionId, runId);
+  const { runId, targets } = await startRunWithSessions(ctx, 'measure');
   ctx.log(`run ${runId}: ${c.iterations} iterations × ${QUERIES.length} queries × ${c.targets.length} targets`);
-
-  const targets = await openSessions(await loadTargets(c, ctx.root), 'measure').catch(async (err) => {
-    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
-    throw err;
-  });
   try {
     await requireDatabasesHoldDataset(ctx, targets);
     // Session settings first, so the fingerprint shows what is in force while measuring.

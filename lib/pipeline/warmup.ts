@@ -1,19 +1,16 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { progressBar } from '../cli/progress.js';
-import { redact } from '../config/redact.js';
-import { belowProductionScale } from '../config/schema.js';
 import { errorText } from '../errors.js';
 import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
-import { createRun, finishRun, newRunId } from '../store/runs.js';
-import { attachRun } from '../store/stage-log.js';
+import { finishRun } from '../store/runs.js';
 import { writeSamples } from '../store/samples.js';
 import { QUERIES } from '../workload/queries.js';
-import { datasetIdOf } from './dataset.js';
 import { requireDatabasesHoldDataset } from './marker.js';
 import { requireSeeded } from './requirements.js';
 import { prepareSessions, workloadShape } from './session-setup.js';
-import { closeSessions, loadTargets, openSessions } from './targets.js';
+import { closeSessions } from './targets.js';
+import { startRunWithSessions } from './run-start.js';
 
 /**
  * warmup: `warmup` executions of every query on every target, with their own parameter stream,
@@ -24,16 +21,7 @@ import { closeSessions, loadTargets, openSessions } from './targets.js';
 export async function warmup(ctx: StageContext): Promise<void> {
   await requireSeeded(ctx);
   const c = ctx.config;
-  const runId = newRunId('warmup');
-  await createRun(ctx.store, {
-    run_id: runId, kind: 'warmup', profile: c.profile, dataset_id: datasetIdOf(c), seed: c.seed,
-    targets_json: JSON.stringify(c.targets), config_json: JSON.stringify(redact(c)), below_production_scale: belowProductionScale(c) ? 1 : 0,
-  });
-  await attachRun(ctx.store, ctx.executionId, runId);
-  const targets = await openSessions(await loadTargets(c, ctx.root), 'warmup').catch(async (err) => {
-    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
-    throw err;
-  });
+  const { runId, targets } = await startRunWithSessions(ctx, 'warmup');
   try {
     await requireDatabasesHoldDataset(ctx, targets);
     const pools = await prepareSessions(c, targets);

@@ -258,6 +258,13 @@ describe('HTML report (index.html) in headless Chromium', () => {
     expect(config).toContain(PRE_BREAKOUT);
     expect(await page.locator('header').textContent()).toContain(INJECTION);
 
+    // The page fits a 1280px window: no horizontal scrolling.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
+    // Screenshot of the page as it opens (before any hover or legend click).
+    const shot = join(tmpdir(), 'pathbench-html-report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    console.log(`HTML report: ${(size / 1024).toFixed(0)} KiB; screenshot: ${shot}`);
+
     // Tooltips: hovering a bar shows vega-tooltip's element with the bar's values.
     await page.locator('[data-chart="latency-percentiles"] svg g.mark-rect.role-mark > path').first().hover();
     const tooltip = page.locator('#vg-tooltip-element');
@@ -273,9 +280,6 @@ describe('HTML report (index.html) in headless Chromium', () => {
     expect((await opacities()).some((o) => o === '1')).toBe(true);
     await page.mouse.move(0, 0);
 
-    const shot = join(tmpdir(), 'pathbench-html-report.png');
-    await page.screenshot({ path: shot, fullPage: true });
-    console.log(`HTML report: ${(size / 1024).toFixed(0)} KiB; screenshot: ${shot}`);
     expect(problems).toEqual([]);
     expect(requests).toEqual([url]);
     await page.close();
@@ -293,6 +297,14 @@ describe('HTML report (index.html) in headless Chromium', () => {
     const html = await readFile(join(work, 'production', 'index.html'), 'utf8');
     expect(html).not.toContain(INJECTION);
     expect(html).not.toContain(PRE_BREAKOUT);
-    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    // Outside the inlined scripts (whose bodies cannot contain "</script"), no attribute points
+    // anywhere but into the page itself.
+    const markup = html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '<script></script>');
+    const tags = markup.match(/<[a-z][^>]*>/gi) ?? [];
+    const urls = tags.flatMap((t) => [...t.matchAll(/\s(?:src|href|action|srcset|poster|data)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi)].map((m) => m[1]!.replace(/^["']|["']$/g, '')));
+    expect(urls.length).toBeGreaterThan(0); // the section links
+    expect(urls.filter((u) => !u.startsWith('#'))).toEqual([]);
+    expect(markup.match(/<(link|iframe|object|embed|base)\b[^>]*>/gi) ?? []).toEqual([]);
+    expect(markup.match(/<script\b[^>]*\bsrc\b[^>]*>/gi) ?? []).toEqual([]);
   });
 });

@@ -99,11 +99,10 @@ function failures(d: ReportData): string {
   const row = (target: string, what: string, a: AggregateRow) =>
     `<tr><th scope="row"><code>${esc(target)}</code></th><td>${what}</td><td class="num">${esc(fmtInt(a.failed))}</td><td class="num">${esc(fmtInt(a.count))}</td></tr>`;
   return `<p class="warn">Failed requests are stored with their error text and excluded from latency and QPS.</p>
-<table class="results failures">
-  <caption>Failed requests</caption>
+<div class="card fit wide"><table class="results compact failures">
   <thead><tr><th scope="col">Target</th><th scope="col">Query</th><th scope="col" class="num">Failed</th><th scope="col" class="num">Of</th></tr></thead>
   <tbody>${[...failed.map((a) => row(a.target, '<strong>all queries</strong>', a)), ...byQuery.map((a) => row(a.target, `<code>${esc(a.key)}</code>`, a))].join('')}</tbody>
-</table>`;
+</table></div>`;
 }
 
 export function summarySection(d: ReportData): string {
@@ -125,15 +124,15 @@ export function summarySection(d: ReportData): string {
 
 export function dataLoadSection(d: ReportData): string {
   const body = d.fingerprints.length
-    ? `<div class="card wide"><table class="results">
-  <caption>Data load (seed stage; one load per database, read back through each path)</caption>
+    ? `<p class="footnote">Seed stage: one load per database, read back through each path; targets sharing a database show the same load figures.</p>
+<div class="card wide"><table class="results">
   <thead><tr><th scope="col">Target</th><th scope="col" class="num">Rows</th><th scope="col">Fingerprint</th><th scope="col">Index</th><th scope="col" class="num">Load</th><th scope="col" class="num">Rows/s</th><th scope="col" class="num">Index build</th><th scope="col" class="num">Table</th><th scope="col" class="num">HNSW index</th></tr></thead>
   <tbody>${d.fingerprints
     .map(
       (f) =>
         `<tr><th scope="row"><code>${esc(f.target)}</code></th><td class="num">${esc(fmtInt(f.row_count))}</td>` +
-        `<td>${f.matches ? '<span class="ok">matches the generator</span>' : '<span class="bad">DIFFERS from the generator</span>'} <code class="hash" title="vectors ${esc(f.vectors_hash)} · metadata ${esc(f.metadata_hash)}">${esc(f.vectors_hash.slice(0, 12))}</code></td>` +
-        `<td><code>${esc(f.index_spec)}</code></td><td class="num">${fmtSec(f.load_seconds)}</td>` +
+        `<td class="wrap">${f.matches ? '<span class="ok nowrap">matches the generator</span>' : '<span class="bad nowrap">DIFFERS from the generator</span>'}<br><code class="hash" title="vectors ${esc(f.vectors_hash)} · metadata ${esc(f.metadata_hash)}">${esc(f.vectors_hash.slice(0, 12))}</code></td>` +
+        `<td class="wrap"><code>${esc(f.index_spec)}</code></td><td class="num">${fmtSec(f.load_seconds)}</td>` +
         `<td class="num">${f.rows_per_second === null ? NA : esc(fmtInt(Math.round(f.rows_per_second)))}</td>` +
         `<td class="num">${fmtSec(f.index_seconds)}</td><td class="num">${fmtMiB(f.table_bytes)}</td><td class="num">${fmtMiB(f.index_bytes)}</td></tr>`,
     )
@@ -177,7 +176,7 @@ export function environmentSection(d: ReportData): string {
       for (const [name, m] of members) cards.push({ title: `${k}: ${name}`, body: definitionList(m as Json) });
     } else cards.push({ title: k, body: definitionList(v) });
   }
-  if (Object.keys(scalars).length) cards.push({ title: 'settings', body: definitionList(scalars) });
+  if (Object.keys(scalars).length) cards.push({ title: 'run', body: definitionList(scalars) });
   const body = cards.length
     ? `<div class="env-grid">${cards.map((c) => `<div class="card"><h3>${esc(c.title)}</h3>${c.body}</div>`).join('\n')}</div>`
     : '<p class="muted">No environment fingerprint was recorded for this run.</p>';

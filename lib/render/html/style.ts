@@ -26,25 +26,31 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; 
 dl.meta dt { color: var(--muted); }
 dl.meta dd { margin: 0; }
 .notice { margin: 16px 0 8px; padding: 12px 16px; background: var(--notice-bg); border: 1px solid var(--notice-line); border-left-width: 6px; border-radius: 6px; font-weight: 600; }
-.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
-.tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 16px; }
-.tables .overall { grid-column: 1 / -1; max-width: 560px; }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; min-width: 0; }
+section { scroll-margin-top: 56px; }
+.tables { display: grid; grid-template-columns: repeat(auto-fill, minmax(440px, 1fr)); gap: 16px; }
+.tables .card { overflow-x: auto; }
+.tables .overall { border-top: 3px solid var(--accent); }
 table.results { border-collapse: collapse; width: 100%; }
 table.results caption { text-align: left; font-weight: 600; padding: 0 0 8px; }
 table.results th, table.results td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; white-space: nowrap; }
 table.results thead th { font-size: 13px; color: var(--muted); font-weight: 600; border-bottom: 2px solid var(--line); }
 table.results tbody tr:last-child > * { border-bottom: none; }
 table.results tbody th { font-weight: 500; }
+table.results td.wrap { white-space: normal; }
+table.compact { width: auto; min-width: 420px; }
 .num { text-align: right !important; font-variant-numeric: tabular-nums; }
 td.best { font-weight: 700; }
 .wide { overflow-x: auto; }
-.footnote { color: var(--muted); font-size: 13px; margin: 10px 0 0; }
+.footnote { color: var(--muted); font-size: 13px; margin: 10px 0; }
 .muted { color: var(--muted); }
 .ok { color: var(--ok); }
+.nowrap { white-space: nowrap; }
+.card.fit { width: fit-content; max-width: 100%; }
 .warn { color: #8a5a00; }
 .bad { color: var(--bad); font-weight: 700; }
 code.hash { color: var(--muted); }
-.chart-card { margin: 0 0 16px; overflow-x: auto; }
+.chart-card { margin: 0 0 16px; overflow-x: auto; display: flex; flex-direction: column; align-items: center; }
 .chart { min-height: 120px; }
 .chart-hint { margin: 8px 0 0; }
 .chart-error { color: var(--bad); font-weight: 600; }

@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { packageVersion } from '../../env/package-version.js';
 import type pg from 'pg';
@@ -6,7 +5,7 @@ import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
 import { vectorSendBytes } from '../pgvector-sql/copy-binary.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import { pgliteSession } from '../pglite/index.js';
-import { acquireEngine } from '../pglite/engine.js';
+import { acquireEngine, provisionEmbedded } from '../pglite/engine.js';
 import type { TargetModule } from '../interface.js';
 import { dialect } from './dialect.js';
 
@@ -23,11 +22,7 @@ export const target: TargetModule = {
   dialect,
   capabilities: { concurrentSessions: false, annIndex: true, copy: true },
   databaseKey: (ctx) => `pglite:${resolve(ctx.root, String(ctx.options.data_dir))}`,
-  async provision(ctx) {
-    const dir = resolve(ctx.root, String(ctx.options.data_dir));
-    await mkdir(dir, { recursive: true });
-    return `embedded engine, data directory ${dir} (nothing to start)`;
-  },
+  provision: (ctx) => provisionEmbedded(resolve(ctx.root, String(ctx.options.data_dir))),
   async open(ctx) {
     const o = ctx.options as { data_dir: string; host: string; port: number; connect_timeout_s: number };
     const engine = await acquireEngine(resolve(ctx.root, o.data_dir));

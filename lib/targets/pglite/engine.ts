@@ -79,3 +79,9 @@ export async function acquireEngine(dataDir: string): Promise<EmbeddedEngine> {
   }
   return (await p).acquire();
 }
+
+/** provision for the embedded targets: only the data directory has to exist. Idempotent. */
+export async function provisionEmbedded(dataDir: string): Promise<string> {
+  await mkdir(dataDir, { recursive: true });
+  return `embedded engine, data directory ${dataDir} (nothing to start)`;
+}

@@ -1,11 +1,10 @@
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { packageVersion } from '../../env/package-version.js';
 import { copyMetadataPayload, copyVectorsPayload, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import type { Session, TargetModule } from '../interface.js';
 import { dialect } from './dialect.js';
-import { acquireEngine, type EmbeddedEngine } from './engine.js';
+import { acquireEngine, provisionEmbedded, type EmbeddedEngine } from './engine.js';
 
 /** In-process PGlite + pgvector: the "native API" path of the embedded comparison. */
 export function pgliteSession(engine: EmbeddedEngine): Session {
@@ -44,11 +43,7 @@ export const target: TargetModule = {
   dialect,
   capabilities: { concurrentSessions: false, annIndex: true, copy: true },
   databaseKey: (ctx) => `pglite:${resolve(ctx.root, String(ctx.options.data_dir))}`,
-  async provision(ctx) {
-    const dir = resolve(ctx.root, String(ctx.options.data_dir));
-    await mkdir(dir, { recursive: true });
-    return `embedded engine, data directory ${dir} (nothing to start)`;
-  },
+  provision: (ctx) => provisionEmbedded(resolve(ctx.root, String(ctx.options.data_dir))),
   async open(ctx) {
     return pgliteSession(await acquireEngine(resolve(ctx.root, String(ctx.options.data_dir))));
   },

@@ -1,0 +1,28 @@
+import type { StageContext } from '../cli/run-stage.js';
+import { redact } from '../config/redact.js';
+import { belowProductionScale } from '../config/schema.js';
+import { errorText } from '../errors.js';
+import { createRun, finishRun, newRunId, type RunKind } from '../store/runs.js';
+import { attachRun } from '../store/stage-log.js';
+import { datasetIdOf } from './dataset.js';
+import { loadTargets, openSessions, type OpenTarget } from './targets.js';
+
+/**
+ * Start a run of `kind` (status 'running', config redacted) and open one session per target. If
+ * a session cannot be opened the run is marked failed and TargetUnavailableError propagates.
+ */
+export async function startRunWithSessions(ctx: StageContext, kind: RunKind): Promise<{ runId: string; targets: OpenTarget[] }> {
+  const c = ctx.config;
+  const runId = newRunId(kind);
+  await createRun(ctx.store, {
+    run_id: runId, kind, profile: c.profile, dataset_id: datasetIdOf(c), seed: c.seed,
+    targets_json: JSON.stringify(c.targets), config_json: JSON.stringify(redact(c)), below_production_scale: belowProductionScale(c) ? 1 : 0,
+  });
+  await attachRun(ctx.store, ctx.executionId, runId);
+  try {
+    return { runId, targets: await openSessions(await loadTargets(c, ctx.root), ctx.stage) };
+  } catch (err) {
+    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
+    throw err;
+  }
+}
