@@ -43,6 +43,17 @@ export const configSchema = z
      * the same parameters, kNN results are scored against exact ground truth. 0 disables it.
      */
     verify_queries: z.number().int().nonnegative().max(100_000).default(20),
+    /** Resamples of every bootstrap confidence interval (seeded with `seed`). */
+    bootstrap_resamples: z.number().int().min(100).max(100_000).default(1000),
+    /**
+     * Gateway-overhead pairs: the same engine through a gateway and natively. Pairs whose targets
+     * are not both in the run are ignored.
+     */
+    gateway_pairs: z
+      .array(z.object({ gateway: z.string().min(1), native: z.string().min(1) }).strict())
+      .default([{ gateway: 'pglite-wire', native: 'pglite' }, { gateway: 'iris-pgwire', native: 'iris-native' }]),
+    /** Budget for the per-query gateway overhead (difference of medians), in ms. */
+    overhead_budget_ms: z.number().positive().default(5),
     /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
     vector_param_format: z.enum(['binary', 'text']).default('binary'),
     hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40 }),

@@ -5,6 +5,9 @@ import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { attachRun } from '../store/stage-log.js';
 import { readSamples } from '../store/samples.js';
 import { summarize } from '../stats/latency-summary.js';
+import { comparisons, gatewayOverhead, withIntervals } from '../stats/intervals.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { stopwatch } from '../measure/stopwatch.js';
 import { readVerifications, replaceVerificationSummary } from '../store/verifications.js';
 import { summarizeVerifications } from '../verify/summary.js';
 import { MissingInputError } from '../errors.js';
@@ -34,7 +37,19 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   const samples = await readSamples(ctx.store, run.run_id, 'measure');
   if (samples.length === 0) throw new PathbenchError(`aggregate: run ${run.run_id} has no measured samples`);
   const { aggregates, spectrum } = summarize(run.run_id, samples);
-  await replaceAggregates(ctx.store, run.run_id, aggregates, spectrum);
+  // The run's own configuration decides seeds, pairs and budget, so re-aggregating is reproducible.
+  const rc = JSON.parse(run.config_json) as ResolvedConfig;
+  const targets = JSON.parse(run.targets_json) as string[];
+  const o = {
+    runId: run.run_id, seed: run.seed, resamples: rc.bootstrap_resamples ?? 1000, targets,
+    pairs: rc.gateway_pairs ?? [{ gateway: 'pglite-wire', native: 'pglite' }], budgetMs: rc.overhead_budget_ms ?? 5,
+  };
+  const w = stopwatch();
+  const withCi = withIntervals(aggregates, samples, o);
+  const pairs = comparisons(aggregates, samples, o);
+  const overhead = gatewayOverhead(samples, o);
+  ctx.log(`bootstrap intervals (${o.resamples} resamples), ${pairs.length} pairwise comparisons, ${overhead.length} overhead rows in ${w.seconds().toFixed(1)} s`);
+  await replaceAggregates(ctx.store, run.run_id, withCi, spectrum, pairs, overhead);
   const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[]);
   await replaceVerificationSummary(ctx.store, run.run_id, verification);
   const flagged = verification.filter((v) => v.verdict !== 'ok');

@@ -9,7 +9,7 @@ import { writeHtmlReport, type HtmlChart } from '../render/html/html-report.js';
 import type { ReportData } from '../render/report-data.js';
 import { resultsJson } from '../render/results-json.js';
 import { tableText } from '../render/table.js';
-import { readAggregates, readSpectrum } from '../store/aggregates.js';
+import { readAggregates, readComparisons, readOverhead, readSpectrum } from '../store/aggregates.js';
 import { fingerprintsFor } from '../store/datasets.js';
 import { attachRun } from '../store/stage-log.js';
 import { readVerificationSummary } from '../store/verifications.js';
@@ -31,6 +31,8 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     fingerprints: (await fingerprintsFor(ctx.store, run.dataset_id)).filter((f) => runTargets.has(f.target)),
     environment: run.environment_json ? (JSON.parse(run.environment_json) as Record<string, unknown>) : {},
     verification: await readVerificationSummary(ctx.store, run.run_id),
+    comparisons: await readComparisons(ctx.store, run.run_id),
+    overhead: await readOverhead(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }

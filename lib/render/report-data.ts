@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/load.js';
-import type { AggregateRow, SpectrumRow } from '../store/aggregates.js';
+import type { AggregateRow, ComparisonRow, OverheadRow, SpectrumRow } from '../store/aggregates.js';
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
@@ -12,6 +12,10 @@ export interface ReportData {
   spectrum: SpectrumRow[];
   fingerprints: FingerprintRow[];
   environment: Record<string, unknown>;
+  /** Every pair of targets per query / category / overall (p50 ratio with CI, Mann–Whitney). */
+  comparisons: ComparisonRow[];
+  /** Gateway minus native, per declared pair and category. */
+  overhead: OverheadRow[];
   /** Verdicts of the untimed verification pass (empty when it was disabled). */
   verification: VerificationSummaryRow[];
   /** Session warmup requests of this run (excluded from every metric). */

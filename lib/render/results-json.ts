@@ -65,6 +65,24 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     categories: nested('category'),
     queries: nested('query'),
     latency_spectrum: Object.fromEntries(order.map((t) => [t, d.spectrum.filter((s) => s.target === t).map((s) => ({ quantile: s.quantile, latency_ms: r3(s.latency_ms) }))])),
+    confidence_intervals: {
+      method: `95% percentile bootstrap of the successful latencies, ${d.config.bootstrap_resamples ?? 1000} resamples, seeded with the run seed`,
+      rows: d.aggregates.map((a) => ({
+        target: a.target, level: a.level, key: a.key,
+        latency_p50_ms: [r3(a.p50_low ?? null), r3(a.p50_high ?? null)],
+        latency_p95_ms: [r3(a.p95_low ?? null), r3(a.p95_high ?? null)],
+        latency_p99_ms: [r3(a.p99_low ?? null), r3(a.p99_high ?? null)],
+        qps: [r1(a.qps_low ?? null), r1(a.qps_high ?? null)],
+      })),
+    },
+    comparisons: d.comparisons.map((x) => ({
+      level: x.level, key: x.key, a: x.target_a, b: x.target_b,
+      p50_ratio: r3(x.p50_ratio), p50_ratio_ci95: [r3(x.ratio_low), r3(x.ratio_high)],
+      mann_whitney_u: x.mw_u, mann_whitney_p: x.mw_p === null ? null : Number(x.mw_p.toPrecision(4)), verdict: x.verdict,
+    })),
+    gateway_overhead: d.overhead.map((x) => ({
+      gateway: x.gateway, native: x.native, scope: x.key, overhead_ms: r3(x.overhead_ms), ci95_ms: [r3(x.low_ms), r3(x.high_ms)], budget_ms: x.budget_ms, verdict: x.verdict,
+    })),
     verification: {
       warnings: verificationWarnings(d),
       hnsw_ef_search: d.config.hnsw.ef_search,

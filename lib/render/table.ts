@@ -3,6 +3,21 @@ import { CATEGORIES } from '../workload/queries.js';
 import { BELOW_SCALE_NOTICE, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
+const r3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
+
+/** Point estimates with their intervals: Method | Scope | P50 [CI] | P95 [CI] | P99 [CI] | QPS [CI]. */
+function ciTable(rows: readonly AggregateRow[]): string {
+  const cell = (v: number | null, lo: number | null | undefined, hi: number | null | undefined, f: (x: number | null) => string) => `${f(v)} [${f(lo ?? null)}, ${f(hi ?? null)}]`;
+  const header = ['Method', 'Scope', 'P50 (ms)', 'P95 (ms)', 'P99 (ms)', 'QPS'];
+  const body = rows.map((a) => [
+    a.target, a.key === 'all' ? 'all queries' : a.key,
+    cell(a.p50_ms, a.p50_low, a.p50_high, fmtMs), cell(a.p95_ms, a.p95_low, a.p95_high, fmtMs),
+    cell(a.p99_ms, a.p99_low, a.p99_high, fmtMs), cell(a.qps, a.qps_low, a.qps_high, fmtQps),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => '  ' + cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ');
+  return [line(header), '  ' + widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
+}
 const fmtMs = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
 
 /** The 5-column table of the original: Method | QPS | P50 (ms) | P95 (ms) | P99 (ms). */
@@ -42,6 +57,23 @@ export function tableText(d: ReportData): string {
   for (const cat of CATEGORIES) {
     const rows = pick('category', cat);
     if (rows.length) out.push('', `Category: ${cat}`, fiveColumnTable(rows));
+  }
+  if (d.aggregates.some((a) => a.p50_low !== null && a.p50_low !== undefined)) {
+    out.push('', `95% confidence intervals (percentile bootstrap of the successful latencies, ${d.config.bootstrap_resamples ?? 1000} resamples, seeded)`);
+    out.push(ciTable(order.flatMap((t) => d.aggregates.filter((a) => a.target === t && a.level !== 'query'))));
+  }
+  const cmp = d.comparisons.filter((x) => x.level !== 'query');
+  if (cmp.length) {
+    out.push('', 'Pairwise: p50 ratio a/b [95% CI] and Mann–Whitney U (two-sided; p > 0.05 = no significant difference)');
+    for (const x of cmp) {
+      out.push(`  ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${x.target_a} / ${x.target_b}: ${r3(x.p50_ratio)} [${r3(x.ratio_low)}, ${r3(x.ratio_high)}], p=${x.mw_p === null ? 'n/a' : x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)} → ${x.verdict}`);
+    }
+  }
+  if (d.overhead.length) {
+    out.push('', `Gateway overhead: median(gateway) − median(native) per request [95% CI], budget ${d.overhead[0]!.budget_ms} ms`);
+    for (const x of d.overhead) {
+      out.push(`  ${x.gateway} vs ${x.native}, ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${r3(x.overhead_ms)} ms [${r3(x.low_ms)}, ${r3(x.high_ms)}] → ${x.verdict}`);
+    }
   }
   if (d.verification.length) {
     out.push('', `Verification (untimed pass, same parameters on every target; recall@${c.k} against exact ground truth, hnsw.ef_search=${c.hnsw.ef_search})`);

@@ -252,19 +252,27 @@ export function qpsCI(samplesMs: Samples, opts: BootstrapOptions): BootstrapCI {
  * NaN everywhere if either sample is empty; a resample with median(b) = 0 gives ±Infinity or NaN.
  */
 export function ratioOfMediansCI(a: Samples, b: Samples, opts: BootstrapOptions): BootstrapCI {
+  return twoSampleMedians(a, b, opts, (ma, mb) => ma / mb, 'median(a)/median(b), a and b resampled independently');
+}
+
+/** median(a) − median(b) (e.g. gateway minus native latency), a and b resampled independently. */
+export function diffOfMediansCI(a: Samples, b: Samples, opts: BootstrapOptions): BootstrapCI {
+  return twoSampleMedians(a, b, opts, (ma, mb) => ma - mb, 'median(a) − median(b), a and b resampled independently');
+}
+
+function twoSampleMedians(a: Samples, b: Samples, opts: BootstrapOptions, combine: (ma: number, mb: number) => number, what: string): BootstrapCI {
   const o = resolve(opts);
-  const what = 'median(a)/median(b), a and b resampled independently';
   if (a.length === 0 || b.length === 0) return nanResult(o, what);
   const ra = new RankResampler(a);
   const rb = new RankResampler(b);
-  const estimate = quantileSorted(ra.sorted, 0.5) / quantileSorted(rb.sorted, 0.5);
+  const estimate = combine(quantileSorted(ra.sorted, 0.5), quantileSorted(rb.sorted, 0.5));
   const rngA = new SeededStream(o.seed, `${o.stream}/a`);
   const rngB = new SeededStream(o.seed, `${o.stream}/b`);
   const stats = new Float64Array(o.resamples);
   for (let k = 0; k < o.resamples; k++) {
     ra.draw(rngA);
     rb.draw(rngB);
-    stats[k] = ra.quantile(0.5) / rb.quantile(0.5);
+    stats[k] = combine(ra.quantile(0.5), rb.quantile(0.5));
   }
   return { estimate, ...percentileInterval(stats, o.confidence), resamples: o.resamples, method: describe(o, what) };
 }

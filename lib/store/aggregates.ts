@@ -21,6 +21,45 @@ export interface AggregateRow {
   max_ms: number | null;
   qps: number | null;
   qps_wall: number | null;
+  /** 95% percentile-bootstrap intervals (null until computed, or when there are no samples). */
+  p50_low?: number | null;
+  p50_high?: number | null;
+  p95_low?: number | null;
+  p95_high?: number | null;
+  p99_low?: number | null;
+  p99_high?: number | null;
+  qps_low?: number | null;
+  qps_high?: number | null;
+}
+
+export interface ComparisonRow {
+  run_id: string;
+  level: AggregateLevel;
+  key: string;
+  target_a: string;
+  target_b: string;
+  /** p50(a) / p50(b) with its 95% CI. */
+  p50_ratio: number | null;
+  ratio_low: number | null;
+  ratio_high: number | null;
+  mw_u: number | null;
+  mw_p: number | null;
+  /** 'no significant difference' | '<target> faster' */
+  verdict: string;
+}
+
+export interface OverheadRow {
+  run_id: string;
+  gateway: string;
+  native: string;
+  /** category or 'all' */
+  key: string;
+  overhead_ms: number | null;
+  low_ms: number | null;
+  high_ms: number | null;
+  budget_ms: number;
+  /** 'within budget' | 'over budget' | 'inconclusive' */
+  verdict: string;
 }
 
 export interface SpectrumRow {
@@ -30,13 +69,26 @@ export interface SpectrumRow {
   latency_ms: number;
 }
 
-const AGG_COLS = ['run_id', 'target', 'level', 'key', 'category', 'count', 'failed', 'mean_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'min_ms', 'max_ms', 'qps', 'qps_wall'] as const;
+const AGG_COLS = [
+  'run_id', 'target', 'level', 'key', 'category', 'count', 'failed', 'mean_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'min_ms', 'max_ms', 'qps', 'qps_wall',
+  'p50_low', 'p50_high', 'p95_low', 'p95_high', 'p99_low', 'p99_high', 'qps_low', 'qps_high',
+] as const;
+const CMP_COLS = ['run_id', 'level', 'key', 'target_a', 'target_b', 'p50_ratio', 'ratio_low', 'ratio_high', 'mw_u', 'mw_p', 'verdict'] as const;
+const OVH_COLS = ['run_id', 'gateway', 'native', 'key', 'overhead_ms', 'low_ms', 'high_ms', 'budget_ms', 'verdict'] as const;
 
-export async function replaceAggregates(db: SqliteDb, runId: string, rows: readonly AggregateRow[], spectrum: readonly SpectrumRow[]): Promise<void> {
+export async function replaceAggregates(
+  db: SqliteDb,
+  runId: string,
+  rows: readonly AggregateRow[],
+  spectrum: readonly SpectrumRow[],
+  comparisons: readonly ComparisonRow[] = [],
+  overhead: readonly OverheadRow[] = [],
+): Promise<void> {
   await db.transaction(async () => {
-    await db.run('DELETE FROM aggregates WHERE run_id = ?', [runId]);
-    await db.run('DELETE FROM latency_spectrum WHERE run_id = ?', [runId]);
-    await db.insertMany('aggregates', AGG_COLS, rows.map((r) => AGG_COLS.map((c) => r[c])), false);
+    for (const table of ['aggregates', 'latency_spectrum', 'comparisons', 'gateway_overhead']) await db.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
+    await db.insertMany('aggregates', AGG_COLS, rows.map((r) => AGG_COLS.map((c) => r[c] ?? null)), false);
+    await db.insertMany('comparisons', CMP_COLS, comparisons.map((r) => CMP_COLS.map((c) => r[c])), false);
+    await db.insertMany('gateway_overhead', OVH_COLS, overhead.map((r) => OVH_COLS.map((c) => r[c])), false);
     await db.insertMany('latency_spectrum', ['run_id', 'target', 'quantile', 'latency_ms'], spectrum.map((s) => [s.run_id, s.target, s.quantile, s.latency_ms]), false);
   });
 }
@@ -47,4 +99,12 @@ export async function readAggregates(db: SqliteDb, runId: string): Promise<Aggre
 
 export async function readSpectrum(db: SqliteDb, runId: string): Promise<SpectrumRow[]> {
   return db.all<SpectrumRow>('SELECT * FROM latency_spectrum WHERE run_id = ? ORDER BY target, quantile', [runId]);
+}
+
+export async function readComparisons(db: SqliteDb, runId: string): Promise<ComparisonRow[]> {
+  return db.all<ComparisonRow>('SELECT * FROM comparisons WHERE run_id = ? ORDER BY level, key, target_a, target_b', [runId]);
+}
+
+export async function readOverhead(db: SqliteDb, runId: string): Promise<OverheadRow[]> {
+  return db.all<OverheadRow>('SELECT * FROM gateway_overhead WHERE run_id = ? ORDER BY gateway, native, key', [runId]);
 }

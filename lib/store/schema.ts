@@ -148,4 +148,43 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, query_id)
   );
   `,
+  `
+  -- 95% bootstrap intervals beside the point estimates (derived, like the rest of aggregates).
+  ALTER TABLE aggregates ADD COLUMN p50_low REAL;
+  ALTER TABLE aggregates ADD COLUMN p50_high REAL;
+  ALTER TABLE aggregates ADD COLUMN p95_low REAL;
+  ALTER TABLE aggregates ADD COLUMN p95_high REAL;
+  ALTER TABLE aggregates ADD COLUMN p99_low REAL;
+  ALTER TABLE aggregates ADD COLUMN p99_high REAL;
+  ALTER TABLE aggregates ADD COLUMN qps_low REAL;
+  ALTER TABLE aggregates ADD COLUMN qps_high REAL;
+  -- Every pair of targets per query / category / overall (derived).
+  CREATE TABLE comparisons (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    level TEXT NOT NULL,
+    key TEXT NOT NULL,
+    target_a TEXT NOT NULL,
+    target_b TEXT NOT NULL,
+    p50_ratio REAL,
+    ratio_low REAL,
+    ratio_high REAL,
+    mw_u REAL,
+    mw_p REAL,
+    verdict TEXT NOT NULL,
+    PRIMARY KEY (run_id, level, key, target_a, target_b)
+  );
+  -- Gateway minus native, per category and overall (derived).
+  CREATE TABLE gateway_overhead (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    gateway TEXT NOT NULL,
+    native TEXT NOT NULL,
+    key TEXT NOT NULL,
+    overhead_ms REAL,
+    low_ms REAL,
+    high_ms REAL,
+    budget_ms REAL NOT NULL,
+    verdict TEXT NOT NULL,
+    PRIMARY KEY (run_id, gateway, native, key)
+  );
+  `,
 ];

@@ -1,0 +1,111 @@
+import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '../store/aggregates.js';
+import type { SampleRow } from '../store/samples.js';
+import { diffOfMediansCI, percentileCI, qpsCI, ratioOfMediansCI } from './bootstrap.js';
+import { mannWhitneyU } from './mann-whitney.js';
+
+/**
+ * The statistics that sit beside the original numbers (which stay exactly as latency-summary.ts
+ * computes them):
+ *  - a 95% percentile-bootstrap CI for p50, p95, p99 and QPS of every aggregate row, resampling the
+ *    successful latencies of that group, seeded per (run seed, target, level, key, statistic);
+ *  - for every pair of targets and every query / category / overall: p50(a)/p50(b) with its CI and
+ *    a two-sided Mann–Whitney U test ("no significant difference" when p > 0.05, as benchstat says);
+ *  - gateway overhead per declared pair: median(gateway) − median(native) with its CI, against a
+ *    budget: 'within budget' when the CI's upper end is under it, 'over budget' when its lower end is
+ *    over it, else 'inconclusive'.
+ */
+export interface IntervalOptions {
+  runId: string;
+  seed: number;
+  resamples: number;
+  targets: readonly string[];
+  pairs: readonly { gateway: string; native: string }[];
+  budgetMs: number;
+}
+
+type Groups = Map<string, number[]>;
+const gkey = (target: string, level: AggregateLevel, key: string) => `${target}\u0000${level}\u0000${key}`;
+
+function groupLatencies(samples: readonly SampleRow[]): Groups {
+  const g: Groups = new Map();
+  const push = (k: string, v: number) => {
+    let list = g.get(k);
+    if (!list) g.set(k, (list = []));
+    list.push(v);
+  };
+  for (const s of samples) {
+    if (s.ok !== 1) continue;
+    const ms = s.elapsed_ns / 1e6;
+    push(gkey(s.target, 'query', s.query_id), ms);
+    push(gkey(s.target, 'category', s.category), ms);
+    push(gkey(s.target, 'overall', 'all'), ms);
+  }
+  return g;
+}
+
+const val = (x: number) => (Number.isFinite(x) ? x : null);
+
+export function withIntervals(aggregates: readonly AggregateRow[], samples: readonly SampleRow[], o: IntervalOptions): AggregateRow[] {
+  const groups = groupLatencies(samples);
+  return aggregates.map((a) => {
+    const ms = groups.get(gkey(a.target, a.level, a.key)) ?? [];
+    const opts = (stat: string) => ({ seed: o.seed, stream: `ci:${a.target}:${a.level}:${a.key}:${stat}`, resamples: o.resamples });
+    const p50 = percentileCI(ms, 0.5, opts('p50'));
+    const p95 = percentileCI(ms, 0.95, opts('p95'));
+    const p99 = percentileCI(ms, 0.99, opts('p99'));
+    const qps = qpsCI(ms, opts('qps'));
+    return {
+      ...a,
+      p50_low: val(p50.low), p50_high: val(p50.high),
+      p95_low: val(p95.low), p95_high: val(p95.high),
+      p99_low: val(p99.low), p99_high: val(p99.high),
+      qps_low: val(qps.low), qps_high: val(qps.high),
+    };
+  });
+}
+
+export function comparisons(aggregates: readonly AggregateRow[], samples: readonly SampleRow[], o: IntervalOptions): ComparisonRow[] {
+  const groups = groupLatencies(samples);
+  const keys = [...new Set(aggregates.map((a) => `${a.level}\u0000${a.key}`))];
+  const out: ComparisonRow[] = [];
+  for (const lk of keys) {
+    const [level, key] = lk.split('\u0000') as [AggregateLevel, string];
+    for (let i = 0; i < o.targets.length; i++) {
+      for (let j = i + 1; j < o.targets.length; j++) {
+        const a = o.targets[i]!;
+        const b = o.targets[j]!;
+        const xa = groups.get(gkey(a, level, key)) ?? [];
+        const xb = groups.get(gkey(b, level, key)) ?? [];
+        if (xa.length === 0 || xb.length === 0) continue;
+        const ratio = ratioOfMediansCI(xa, xb, { seed: o.seed, stream: `ratio:${level}:${key}:${a}:${b}`, resamples: o.resamples });
+        const mw = mannWhitneyU(xa, xb);
+        const verdict = mw.verdict === 'a faster' ? `${a} faster` : mw.verdict === 'b faster' ? `${b} faster` : 'no significant difference';
+        out.push({
+          run_id: o.runId, level, key, target_a: a, target_b: b,
+          p50_ratio: val(ratio.estimate), ratio_low: val(ratio.low), ratio_high: val(ratio.high),
+          mw_u: val(mw.u), mw_p: val(mw.p), verdict,
+        });
+      }
+    }
+  }
+  return out;
+}
+
+export function gatewayOverhead(samples: readonly SampleRow[], o: IntervalOptions): OverheadRow[] {
+  const groups = groupLatencies(samples);
+  const out: OverheadRow[] = [];
+  for (const { gateway, native } of o.pairs) {
+    if (!o.targets.includes(gateway) || !o.targets.includes(native)) continue;
+    const keys = [...new Set(samples.filter((s) => s.target === gateway).map((s) => s.category)), 'all'];
+    for (const key of keys) {
+      const level: AggregateLevel = key === 'all' ? 'overall' : 'category';
+      const g = groups.get(gkey(gateway, level, key)) ?? [];
+      const n = groups.get(gkey(native, level, key)) ?? [];
+      if (g.length === 0 || n.length === 0) continue;
+      const ci = diffOfMediansCI(g, n, { seed: o.seed, stream: `overhead:${gateway}:${native}:${key}`, resamples: o.resamples });
+      const verdict = ci.high < o.budgetMs ? 'within budget' : ci.low > o.budgetMs ? 'over budget' : 'inconclusive';
+      out.push({ run_id: o.runId, gateway, native, key, overhead_ms: val(ci.estimate), low_ms: val(ci.low), high_ms: val(ci.high), budget_ms: o.budgetMs, verdict });
+    }
+  }
+  return out;
+}
