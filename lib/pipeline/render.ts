@@ -9,7 +9,7 @@ import { writeHtmlReport, type HtmlChart } from '../render/html/html-report.js';
 import type { ReportData } from '../render/report-data.js';
 import { resultsJson } from '../render/results-json.js';
 import { tableText } from '../render/table.js';
-import { readAggregates, readComparisons, readOverhead, readSpectrum } from '../store/aggregates.js';
+import { readAggregates, readComparisons, readNoiseFlags, readOverhead, readSpectrum } from '../store/aggregates.js';
 import { fingerprintsFor } from '../store/datasets.js';
 import { attachRun } from '../store/stage-log.js';
 import { readVerificationSummary } from '../store/verifications.js';
@@ -33,6 +33,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     verification: await readVerificationSummary(ctx.store, run.run_id),
     comparisons: await readComparisons(ctx.store, run.run_id),
     overhead: await readOverhead(ctx.store, run.run_id),
+    noise: await readNoiseFlags(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/load.js';
-import type { AggregateRow, ComparisonRow, OverheadRow, SpectrumRow } from '../store/aggregates.js';
+import type { AggregateRow, ComparisonRow, NoiseFlagRow, OverheadRow, SpectrumRow } from '../store/aggregates.js';
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
@@ -14,6 +14,8 @@ export interface ReportData {
   environment: Record<string, unknown>;
   /** Every pair of targets per query / category / overall (p50 ratio with CI, Mann–Whitney). */
   comparisons: ComparisonRow[];
+  /** Wide intervals and drift, per target × query. */
+  noise: NoiseFlagRow[];
   /** Gateway minus native, per declared pair and category. */
   overhead: OverheadRow[];
   /** Verdicts of the untimed verification pass (empty when it was disabled). */

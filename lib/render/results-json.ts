@@ -83,6 +83,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     gateway_overhead: d.overhead.map((x) => ({
       gateway: x.gateway, native: x.native, scope: x.key, overhead_ms: r3(x.overhead_ms), ci95_ms: [r3(x.low_ms), r3(x.high_ms)], budget_ms: x.budget_ms, verdict: x.verdict,
     })),
+    noise_warnings: d.noise.map((n) => ({ target: n.target, query: n.query_id, kind: n.kind, detail: n.detail })),
     verification: {
       warnings: verificationWarnings(d),
       hnsw_ef_search: d.config.hnsw.ef_search,

@@ -75,6 +75,10 @@ export function tableText(d: ReportData): string {
       out.push(`  ${x.gateway} vs ${x.native}, ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${r3(x.overhead_ms)} ms [${r3(x.low_ms)}, ${r3(x.high_ms)}] → ${x.verdict}`);
     }
   }
+  if (d.noise.length) {
+    out.push('', 'Noise warnings (treat these figures with care: re-run with more iterations, or on a quieter machine)');
+    for (const n of d.noise) out.push(`  ${n.target} / ${n.query_id}: ${n.kind} — ${n.detail}`);
+  }
   if (d.verification.length) {
     out.push('', `Verification (untimed pass, same parameters on every target; recall@${c.k} against exact ground truth, hnsw.ef_search=${c.hnsw.ef_search})`);
     const fmt = (x: number | null) => (x === null ? '' : x.toFixed(3));

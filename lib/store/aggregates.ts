@@ -108,3 +108,22 @@ export async function readComparisons(db: SqliteDb, runId: string): Promise<Comp
 export async function readOverhead(db: SqliteDb, runId: string): Promise<OverheadRow[]> {
   return db.all<OverheadRow>('SELECT * FROM gateway_overhead WHERE run_id = ? ORDER BY gateway, native, key', [runId]);
 }
+
+export interface NoiseFlagRow {
+  run_id: string;
+  target: string;
+  query_id: string;
+  kind: 'wide interval' | 'drift';
+  detail: string;
+}
+
+export async function replaceNoiseFlags(db: SqliteDb, runId: string, rows: readonly NoiseFlagRow[]): Promise<void> {
+  await db.transaction(async () => {
+    await db.run('DELETE FROM noise_flags WHERE run_id = ?', [runId]);
+    await db.insertMany('noise_flags', ['run_id', 'target', 'query_id', 'kind', 'detail'], rows.map((r) => [r.run_id, r.target, r.query_id, r.kind, r.detail]), false);
+  });
+}
+
+export async function readNoiseFlags(db: SqliteDb, runId: string): Promise<NoiseFlagRow[]> {
+  return db.all<NoiseFlagRow>('SELECT * FROM noise_flags WHERE run_id = ? ORDER BY target, query_id, kind', [runId]);
+}

@@ -187,4 +187,15 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, gateway, native, key)
   );
   `,
+  `
+  -- Noise flags per target × query (derived): a wide p50 interval, or drift across the run.
+  CREATE TABLE noise_flags (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('wide interval', 'drift')),
+    detail TEXT NOT NULL,
+    PRIMARY KEY (run_id, target, query_id, kind)
+  );
+  `,
 ];

@@ -1,0 +1,39 @@
+import type { AggregateRow, NoiseFlagRow } from '../store/aggregates.js';
+import type { SampleRow } from '../store/samples.js';
+import { mannWhitneyU } from './mann-whitney.js';
+import { quantileSorted } from './quantile.js';
+
+/**
+ * Noise warnings per target × query:
+ *  - wide interval: the 95% CI of p50 is wider than ±10% of p50 (half-width / p50 > 0.10);
+ *  - drift: the medians of the first and last quarter of the iterations differ by more than 10%
+ *    and a Mann–Whitney test says the difference is significant (p ≤ 0.05).
+ */
+export const WIDE_CI_LIMIT = 0.1;
+export const DRIFT_LIMIT = 0.1;
+
+const median = (xs: number[]) => quantileSorted([...xs].sort((a, b) => a - b), 0.5);
+
+export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], samples: readonly SampleRow[]): NoiseFlagRow[] {
+  const out: NoiseFlagRow[] = [];
+  for (const a of aggregates.filter((x) => x.level === 'query')) {
+    if (a.p50_ms && a.p50_low != null && a.p50_high != null) {
+      const half = (a.p50_high - a.p50_low) / 2;
+      if (half / a.p50_ms > WIDE_CI_LIMIT) {
+        out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'wide interval', detail: `p50 ${a.p50_ms.toFixed(3)} ms ± ${half.toFixed(3)} (${((100 * half) / a.p50_ms).toFixed(0)}% > 10%)` });
+      }
+    }
+    const mine = samples.filter((s) => s.target === a.target && s.query_id === a.key && s.ok === 1).sort((x, y) => x.iteration - y.iteration);
+    const q = Math.floor(mine.length / 4);
+    if (q < 8) continue; // too few samples per quarter to say anything
+    const first = mine.slice(0, q).map((s) => s.elapsed_ns / 1e6);
+    const last = mine.slice(-q).map((s) => s.elapsed_ns / 1e6);
+    const m1 = median(first);
+    const m4 = median(last);
+    const change = (m4 - m1) / m1;
+    if (Math.abs(change) > DRIFT_LIMIT && mannWhitneyU(first, last).p <= 0.05) {
+      out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${change > 0 ? '+' : ''}${(100 * change).toFixed(0)}%)` });
+    }
+  }
+  return out;
+}
