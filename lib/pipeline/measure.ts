@@ -2,6 +2,7 @@ import type { StageContext } from '../cli/run-stage.js';
 import { progressBar } from '../cli/progress.js';
 import { clientEnvironment } from '../env/fingerprint.js';
 import { errorText } from '../errors.js';
+import { calibrateClock, emptyStatementRtt } from '../measure/calibration.js';
 import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
 import { finishRun, setRunEnvironment } from '../store/runs.js';
@@ -34,7 +35,12 @@ export async function measure(ctx: StageContext): Promise<void> {
     const pools = await prepareSessions(c, targets);
     const targetEnv: Record<string, Record<string, string>> = {};
     for (const t of targets) targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(await onTarget(t, 'environment', () => t.module.environment(t.session))) };
-    await setRunEnvironment(ctx.store, runId, { client: clientEnvironment(), targets: targetEnv, hnsw_ef_search: c.hnsw.ef_search, vector_param_format: c.vector_param_format });
+    const clock = calibrateClock();
+    const select1: Record<string, number> = {};
+    for (const t of targets) select1[t.id] = await onTarget(t, 'calibration', () => emptyStatementRtt(t.session, t.module.dialect.ping));
+    const harness = { clock_resolution_ns: clock.resolution_ns, clock_reading_cost_ns: Math.round(clock.reading_cost_ns * 10) / 10, select1_p50_ms: select1 };
+    ctx.log(`harness floor: clock resolution ${clock.resolution_ns} ns, one reading ${clock.reading_cost_ns.toFixed(0)} ns; SELECT 1 p50 ${Object.entries(select1).map(([t, v]) => `${t} ${v.toFixed(3)} ms`).join(', ')}`);
+    await setRunEnvironment(ctx.store, runId, { client: clientEnvironment(), targets: targetEnv, hnsw_ef_search: c.hnsw.ef_search, vector_param_format: c.vector_param_format, harness });
 
     const shape = workloadShape(c);
     const flush = (rows: SampleRow[]) => writeSamples(ctx.store, rows);

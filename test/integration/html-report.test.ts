@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../lib/config/load.js';
 import { CHARTS } from '../../lib/render/charts/index.js';
 import { writeHtmlReport } from '../../lib/render/html/html-report.js';
@@ -131,6 +131,9 @@ function reportData(belowScale: boolean): ReportData {
     spectrum: spectrum(),
     fingerprints: TARGETS.map(fingerprint),
     environment: environment(),
+    comparisons: [],
+    overhead: [],
+    noise: [],
     verification: [],
     warmupRequests: 320,
   };
@@ -151,33 +154,41 @@ interface Opened {
 }
 
 describe('HTML report (index.html) in headless Chromium', () => {
-  let context: BrowserContext | undefined;
-  let work: string;
+  let work: string | undefined;
+  let launched: Promise<BrowserContext> | undefined;
 
-  beforeAll(async () => {
+  /**
+   * The browser, started on first use. A missing Chromium fails each test (not a hook, which
+   * vitest would report as skipped tests).
+   */
+  function browser(): Promise<BrowserContext> {
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} not found: the HTML report test opens the report in a real browser. Install it with \`apt-get install chromium\` (Debian package; .ci/run does this).`);
     }
-    work = await mkdtemp(join(tmpdir(), 'pathbench-html-'));
-    // launchPersistentContext: the only way to hand Chromium a user-data-dir; a fresh one per run.
-    context = await chromium.launchPersistentContext(join(work, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-      viewport: { width: 1280, height: 900 },
-    });
-  });
+    launched ??= (async () => {
+      work = await mkdtemp(join(tmpdir(), 'pathbench-html-'));
+      // launchPersistentContext: the only way to hand Chromium a user-data-dir; a fresh one per run.
+      return chromium.launchPersistentContext(join(work, 'profile'), {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+        viewport: { width: 1280, height: 900 },
+      });
+    })();
+    return launched;
+  }
 
   afterAll(async () => {
-    await context?.close();
+    await (await launched?.catch(() => undefined))?.close();
     if (work) await rm(work, { recursive: true, force: true });
   });
 
   async function open(name: string, d: ReportData): Promise<Opened> {
-    const dir = join(work, name);
+    const context = await browser();
+    const dir = join(work!, name);
     const path = await writeHtmlReport(dir, d, specs(d));
     const url = pathToFileURL(path).href;
-    const page = await context!.newPage();
+    const page = await context.newPage();
     const problems: string[] = [];
     const requests: string[] = [];
     page.on('console', (m) => {
@@ -294,7 +305,7 @@ describe('HTML report (index.html) in headless Chromium', () => {
     expect(await page.locator('[data-chart][data-embed="done"]').count()).toBe(CHARTS.length);
     await page.close();
 
-    const html = await readFile(join(work, 'production', 'index.html'), 'utf8');
+    const html = await readFile(join(work!, 'production', 'index.html'), 'utf8');
     expect(html).not.toContain(INJECTION);
     expect(html).not.toContain(PRE_BREAKOUT);
     // Outside the inlined scripts (whose bodies cannot contain "</script"), no attribute points

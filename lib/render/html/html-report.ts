@@ -4,6 +4,7 @@ import type { ReportData } from '../report-data.js';
 import { BOOT_SCRIPT, chartData, chartFigures, type HtmlChart } from './charts.js';
 import { esc } from './escape.js';
 import { chartRuntime } from './inline-assets.js';
+import { statisticsSection, verificationSection, verificationWarningsBox } from './trust-sections.js';
 import { belowScaleNotice, configSection, dataLoadSection, environmentSection, runHeader, summarySection } from './sections.js';
 import { STYLE } from './style.js';
 
@@ -33,6 +34,8 @@ export async function htmlReport(data: ReportData, specs: readonly HtmlChart[]):
 <body data-charts="pending">
 <nav class="toc" aria-label="Sections"><ul>
   <li><a href="#summary">Summary</a></li>
+  <li><a href="#verification">Verification</a></li>
+  <li><a href="#statistics">Statistics</a></li>
   <li><a href="#charts">Charts</a></li>
   <li><a href="#data-load">Data load</a></li>
   <li><a href="#environment">Environment</a></li>
@@ -41,7 +44,10 @@ export async function htmlReport(data: ReportData, specs: readonly HtmlChart[]):
 <main>
 ${runHeader(data)}
 ${belowScaleNotice(data)}
+${verificationWarningsBox(data)}
 ${summarySection(data)}
+${verificationSection(data)}
+${statisticsSection(data)}
 <section id="charts">
   <h2>Charts</h2>
   <p class="footnote chart-hint">Hover a mark for its values. Click a target in a legend to highlight it (shift-click to add more, double-click the chart to reset); the <span aria-hidden="true">…</span> menu exports SVG or PNG.</p>

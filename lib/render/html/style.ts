@@ -45,6 +45,7 @@ td.best { font-weight: 700; }
 .footnote { color: var(--muted); font-size: 13px; margin: 10px 0; }
 .muted { color: var(--muted); }
 .ok { color: var(--ok); }
+.notice.bad { background: #fdecea; border-color: #d93025; color: #8a1c14; }
 .nowrap { white-space: nowrap; }
 .card.fit { width: fit-content; max-width: 100%; }
 .warn { color: #8a5a00; }

@@ -1,0 +1,75 @@
+import type { AggregateRow } from '../../store/aggregates.js';
+import { targetOrder, verificationWarnings, type ReportData } from '../report-data.js';
+import { esc } from './escape.js';
+
+/**
+ * The sections that say how far the numbers can be trusted: verification verdicts (with the
+ * warnings at the top, impossible to miss), confidence intervals, pairwise comparisons, gateway
+ * overhead and noise warnings. Same content as table.txt; every value escaped.
+ */
+const NA = '<span class="muted">n/a</span>';
+const f3 = (x: number | null | undefined) => (x === null || x === undefined ? NA : x.toFixed(3));
+const f1 = (x: number | null | undefined) => (x === null || x === undefined ? NA : x.toFixed(1));
+const ci = (v: number | null, lo: number | null | undefined, hi: number | null | undefined, f: typeof f3) => `${f(v)} <span class="muted">[${f(lo)}, ${f(hi)}]</span>`;
+const table = (head: string[], rows: string[][]) =>
+  `<div class="card wide"><table class="results"><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td class="num">${c}</td>`)).join('')}</tr>`)
+    .join('')}</tbody></table></div>`;
+
+export function verificationWarningsBox(d: ReportData): string {
+  const w = verificationWarnings(d);
+  if (w.length === 0) return '';
+  return `<div class="notice bad" role="alert"><strong>${w.length} verification problem(s) — read before using any number in this report:</strong><ul>${w.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>`;
+}
+
+export function verificationSection(d: ReportData): string {
+  if (d.verification.length === 0) return '';
+  const cls = (v: string) => (v === 'ok' ? 'ok' : 'bad');
+  return `<section id="verification">
+  <h2>Verification</h2>
+  <p class="footnote">Untimed pass: the same parameters on every target; deterministic queries must return the same rows, kNN results are scored by recall@${esc(d.config.k)} against exact ground truth computed from the generator (hnsw.ef_search = ${esc(d.config.hnsw.ef_search)}).</p>
+  ${table(
+    ['Query', 'Target', 'Verdict', 'OK', 'Recall mean', 'Recall min'],
+    d.verification.map((v) => [`<code>${esc(v.query_id)}</code>`, `<code>${esc(v.target)}</code>`, `<span class="${cls(v.verdict)}">${esc(v.verdict)}</span>`, esc(`${v.checked - v.errors}/${v.checked}`), f3(v.mean_recall), f3(v.min_recall)]),
+  )}
+</section>`;
+}
+
+export function statisticsSection(d: ReportData): string {
+  const order = targetOrder(d);
+  const rows: AggregateRow[] = order.flatMap((t) => d.aggregates.filter((a) => a.target === t && a.level !== 'query'));
+  const parts: string[] = [];
+  if (rows.some((a) => a.p50_low !== null && a.p50_low !== undefined)) {
+    parts.push(
+      `<h3>95% confidence intervals</h3><p class="footnote">Percentile bootstrap of the successful latencies, ${esc(d.config.bootstrap_resamples ?? 1000)} resamples, seeded with the run seed.</p>`,
+      table(
+        ['Target', 'Scope', 'P50 (ms)', 'P95 (ms)', 'P99 (ms)', 'QPS'],
+        rows.map((a) => [`<code>${esc(a.target)}</code>`, esc(a.key === 'all' ? 'all queries' : a.key), ci(a.p50_ms, a.p50_low, a.p50_high, f3), ci(a.p95_ms, a.p95_low, a.p95_high, f3), ci(a.p99_ms, a.p99_low, a.p99_high, f3), ci(a.qps, a.qps_low, a.qps_high, f1)]),
+      ),
+    );
+  }
+  const cmp = d.comparisons.filter((x) => x.level !== 'query');
+  if (cmp.length) {
+    parts.push(
+      '<h3>Pairwise comparisons</h3><p class="footnote">p50 ratio a/b with its 95% CI; two-sided Mann–Whitney U, "no significant difference" when p &gt; 0.05.</p>',
+      table(
+        ['Scope', 'a / b', 'p50 ratio', 'p', 'Verdict'],
+        cmp.map((x) => [esc(x.key === 'all' ? 'all queries' : x.key), `<code>${esc(x.target_a)}</code> / <code>${esc(x.target_b)}</code>`, ci(x.p50_ratio, x.ratio_low, x.ratio_high, f3), x.mw_p === null ? NA : esc(x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)), esc(x.verdict)]),
+      ),
+    );
+  }
+  if (d.overhead.length) {
+    parts.push(
+      `<h3>Gateway overhead</h3><p class="footnote">median(gateway) − median(native) per request with its 95% CI, against a budget of ${esc(d.overhead[0]!.budget_ms)} ms.</p>`,
+      table(
+        ['Pair', 'Scope', 'Overhead (ms)', 'Verdict'],
+        d.overhead.map((x) => [`<code>${esc(x.gateway)}</code> vs <code>${esc(x.native)}</code>`, esc(x.key === 'all' ? 'all queries' : x.key), ci(x.overhead_ms, x.low_ms, x.high_ms, f3), `<span class="${x.verdict === 'over budget' ? 'bad' : x.verdict === 'within budget' ? 'ok' : 'muted'}">${esc(x.verdict)}</span>`]),
+      ),
+    );
+  }
+  if (d.noise.length) {
+    parts.push('<h3>Noise warnings</h3>', `<ul class="warn">${d.noise.map((n) => `<li><code>${esc(n.target)}</code> / <code>${esc(n.query_id)}</code>: ${esc(n.kind)} — ${esc(n.detail)}</li>`).join('')}</ul>`);
+  }
+  if (parts.length === 0) return '';
+  return `<section id="statistics">\n  <h2>Statistics</h2>\n  ${parts.join('\n  ')}\n</section>`;
+}
