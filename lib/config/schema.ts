@@ -34,6 +34,11 @@ export const configSchema = z
     /** Warmup executions per query template, per target (never part of any metric). */
     warmup: z.number().int().nonnegative().default(100),
     seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
+    /** Shape of the generated vectors (see lib/workload/generator.ts). */
+    distribution: z.enum(['uniform', 'clustered']).default('uniform'),
+    /** clustered only: number of mixture centres and the noise norm around each (0 = all on the centre). */
+    clusters: posInt.max(100_000).default(100),
+    cluster_spread: z.number().nonnegative().max(10).default(0.6),
     /** k of the kNN queries. */
     k: posInt.max(1000).default(5),
     /** Distinct query vectors, drawn from their own seeded stream; iteration i uses vector i mod pool. */

@@ -1,8 +1,12 @@
 import type { ResolvedConfig } from '../config/load.js';
-import { datasetId, type DatasetSpec } from '../workload/generator.js';
+import { datasetId, type DatasetSpec, type Distribution } from '../workload/generator.js';
 
 export function datasetSpecOf(c: ResolvedConfig): DatasetSpec {
-  return { size: c.dataset_size, dims: c.vector_dims, seed: c.seed };
+  return { size: c.dataset_size, dims: c.vector_dims, seed: c.seed, distribution: distributionOf(c) };
+}
+
+export function distributionOf(c: ResolvedConfig): Distribution {
+  return c.distribution === 'clustered' ? { kind: 'clustered', clusters: c.clusters, spread: c.cluster_spread } : { kind: 'uniform' };
 }
 
 export function datasetIdOf(c: ResolvedConfig): string {
@@ -15,5 +19,6 @@ export function indexSpecOf(c: ResolvedConfig): string {
 }
 
 export function describeDataset(c: ResolvedConfig): string {
-  return `${c.dataset_size.toLocaleString('en-US')} × ${c.vector_dims} (seed ${c.seed})`;
+  const d = c.distribution === 'clustered' ? `, clustered: ${c.clusters} centres, spread ${c.cluster_spread}` : '';
+  return `${c.dataset_size.toLocaleString('en-US')} × ${c.vector_dims} (seed ${c.seed}${d})`;
 }

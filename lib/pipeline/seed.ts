@@ -92,7 +92,7 @@ export async function seed(ctx: StageContext): Promise<void> {
   else {
     expected = expectedFingerprint(spec);
     await upsertDataset(ctx.store, {
-      dataset_id: dsId, generator: GENERATOR_VERSION, size: spec.size, dims: spec.dims, seed: spec.seed,
+      dataset_id: dsId, generator: spec.distribution?.kind === 'clustered' ? `${GENERATOR_VERSION} clustered(${JSON.stringify(spec.distribution)})` : GENERATOR_VERSION, size: spec.size, dims: spec.dims, seed: spec.seed,
       vectors_hash: expected.vectorsHash, metadata_hash: expected.metadataHash,
     });
   }

@@ -1,10 +1,11 @@
 import type { ResolvedConfig } from '../config/load.js';
 import { encodePool } from '../measure/prepare.js';
 import { queryVectorPool, type WorkloadShape } from '../workload/params.js';
+import { distributionOf } from './dataset.js';
 import { onTarget, type OpenTarget } from './targets.js';
 
 export function workloadShape(c: ResolvedConfig): WorkloadShape {
-  return { seed: c.seed, dataset_size: c.dataset_size, vector_dims: c.vector_dims, k: c.k, query_vector_pool: c.query_vector_pool };
+  return { seed: c.seed, dataset_size: c.dataset_size, vector_dims: c.vector_dims, k: c.k, query_vector_pool: c.query_vector_pool, distribution: distributionOf(c) };
 }
 
 /**

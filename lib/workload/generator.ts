@@ -13,15 +13,76 @@ export const GENERATOR_VERSION = 'uniform-l2norm-v1';
 export const CREATED_AT_EPOCH_MS = Date.UTC(2025, 0, 1);
 export const CATEGORY_COUNT = 10;
 
+/**
+ * `uniform`: components uniform in [-1, 1], then normalised — the worst case for HNSW.
+ * `clustered`: a Gaussian mixture shaped more like real embeddings — `clusters` centres (uniform
+ * unit vectors from their own stream); each vector is a centre (picked uniformly) plus isotropic
+ * Gaussian noise of total norm ≈ `spread`, then normalised. Query vectors come from the same
+ * mixture (different draws), as real queries resemble the corpus.
+ */
+export type Distribution = { kind: 'uniform' } | { kind: 'clustered'; clusters: number; spread: number };
+
 export interface DatasetSpec {
   size: number;
   dims: number;
   seed: number;
+  distribution?: Distribution;
 }
 
 export function datasetId(spec: DatasetSpec): string {
-  const key = JSON.stringify({ g: GENERATOR_VERSION, size: spec.size, dims: spec.dims, seed: spec.seed });
+  const d = spec.distribution;
+  // Uniform keeps the original key, so datasets seeded before distributions existed keep their id.
+  const key = JSON.stringify({
+    g: GENERATOR_VERSION, size: spec.size, dims: spec.dims, seed: spec.seed,
+    ...(d && d.kind === 'clustered' ? { dist: d } : {}),
+  });
   return `ds-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+/** Draws unit vectors from a distribution; one instance per stream. */
+export class VectorSource {
+  readonly #rng: SeededStream;
+  readonly #centres: Float32Array[] = [];
+  constructor(
+    seed: number,
+    stream: string,
+    private readonly dims: number,
+    private readonly distribution: Distribution = { kind: 'uniform' },
+  ) {
+    this.#rng = new SeededStream(seed, stream);
+    if (distribution.kind === 'clustered') {
+      const centreRng = new SeededStream(seed, 'cluster-centres');
+      for (let c = 0; c < distribution.clusters; c++) {
+        const v = new Float32Array(dims);
+        fillUnitVector(centreRng, v, 0, dims);
+        this.#centres.push(v);
+      }
+    }
+  }
+
+  /** Write the next vector into out[offset .. offset+dims). */
+  next(out: Float32Array, offset: number): void {
+    const d = this.distribution;
+    if (d.kind === 'uniform') return fillUnitVector(this.#rng, out, offset, this.dims);
+    const centre = this.#centres[this.#rng.int(0, d.clusters - 1)]!;
+    const sigma = d.spread / Math.sqrt(this.dims);
+    const tmp = new Float64Array(this.dims);
+    let norm = 0;
+    for (let i = 0; i < this.dims; i++) {
+      const x = centre[i]! + sigma * this.#gaussian();
+      tmp[i] = x;
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < this.dims; i++) out[offset + i] = tmp[i]! / norm;
+  }
+
+  /** Standard normal by Box–Muller (one value per call; the second is discarded for simplicity). */
+  #gaussian(): number {
+    const u1 = 1 - this.#rng.unit(); // (0, 1]
+    const u2 = this.#rng.unit();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
 }
 
 /** Fill `out` with one L2-normalised vector drawn from `rng`. */
@@ -51,11 +112,11 @@ export interface VectorBatch {
  * after batches 0..n-1, which is what seeding and fingerprinting need.
  */
 export function* vectorBatches(spec: DatasetSpec, batchSize: number): Generator<VectorBatch> {
-  const rng = new SeededStream(spec.seed, 'dataset-vectors');
+  const source = new VectorSource(spec.seed, 'dataset-vectors', spec.dims, spec.distribution);
   for (let first = 1; first <= spec.size; first += batchSize) {
     const count = Math.min(batchSize, spec.size - first + 1);
     const data = new Float32Array(count * spec.dims);
-    for (let r = 0; r < count; r++) fillUnitVector(rng, data, r * spec.dims, spec.dims);
+    for (let r = 0; r < count; r++) source.next(data, r * spec.dims);
     yield { firstId: first, count, dims: spec.dims, data };
   }
 }

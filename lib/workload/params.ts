@@ -1,4 +1,4 @@
-import { CATEGORY_COUNT, fillUnitVector } from './generator.js';
+import { CATEGORY_COUNT, VectorSource, type Distribution } from './generator.js';
 import { SeededStream } from './prng.js';
 import { QUERIES, type QueryId } from './queries.js';
 
@@ -18,14 +18,15 @@ export interface WorkloadShape {
   vector_dims: number;
   k: number;
   query_vector_pool: number;
+  distribution?: Distribution;
 }
 
 /** The query-vector pool: drawn from its own stream, same distribution as the dataset, never a dataset row. */
 export function queryVectorPool(w: WorkloadShape): Float32Array[] {
-  const rng = new SeededStream(w.seed, 'query-vectors');
+  const source = new VectorSource(w.seed, 'query-vectors', w.vector_dims, w.distribution);
   return Array.from({ length: w.query_vector_pool }, () => {
     const v = new Float32Array(w.vector_dims);
-    fillUnitVector(rng, v, 0, w.vector_dims);
+    source.next(v, 0);
     return v;
   });
 }
