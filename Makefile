@@ -9,7 +9,7 @@ FLAGS   = --config $(CONFIG) $(ARGS)
 # npm writes node_modules/.package-lock.json on every install: a stamp newer than the lockfile.
 DEPS   := node_modules/.package-lock.json
 
-.PHONY: help all install test typecheck clean clean-reports postgres-local stop bench-seed $(STAGES)
+.PHONY: help all install test typecheck clean clean-reports postgres-local stop bench-seed bench-harness $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -52,6 +52,9 @@ typecheck: $(DEPS) ## type-check only
 
 bench-seed: $(DEPS) ## load 100,000 × 1024 vectors into PostgreSQL via the project and via psql \copy; print both times
 	$(STAGE) scripts/bench-seed.ts $(ARGS)
+
+bench-harness: $(DEPS) ## SELECT 1 through the measure loop vs a bare pg loop on one connection; prints the overhead (ARGS="--targets postgres")
+	$(STAGE) scripts/bench-harness.ts $(ARGS)
 
 postgres-local: ## install PostgreSQL 15 + pgvector from Debian packages and start it on 127.0.0.1:5433 (no Docker)
 	scripts/postgres-local.sh start
