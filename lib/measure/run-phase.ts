@@ -33,53 +33,75 @@ export interface PhaseResult {
 export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   // Large by default: a mid-phase flush pauses the loop, which shows up in the wall-clock slot of one sample.
   const flushEvery = o.flushEvery ?? 50_000;
-  let buffer: SampleRow[] = [];
+  const n = o.targets.length;
+  const perIteration = o.queries.length * n;
+  // Columnar buffers, preallocated: the loop between two requests only stores numbers, so the
+  // harness adds as little client time as possible (make bench-harness measures it).
+  const capacity = Math.max(perIteration, Math.min(o.iterations * perIteration, flushEvery + perIteration));
+  const startNs = new Float64Array(capacity);
+  const elapsedNs = new Float64Array(capacity);
+  const rowCount = new Int32Array(capacity);
+  const who = new Uint16Array(capacity);
+  const what = new Uint16Array(capacity);
+  const iter = new Int32Array(capacity);
+  const errors = new Map<number, unknown>();
+  let used = 0;
   let samples = 0;
   let failed = 0;
   const firstErrors = new Map<string, string>();
-  const n = o.targets.length;
-  const origin = clockNow();
 
+  const toRows = (): SampleRow[] => {
+    const rows: SampleRow[] = new Array(used);
+    for (let j = 0; j < used; j++) {
+      const q = o.queries[what[j]!]!;
+      const err = errors.get(j);
+      rows[j] = {
+        run_id: o.runId, target: o.targets[who[j]!]!.target.id, query_id: q.id, category: q.category, phase: o.phase,
+        iteration: iter[j]!, start_ns: startNs[j]!, elapsed_ns: elapsedNs[j]!,
+        row_count: err === undefined ? rowCount[j]! : null, ok: err === undefined ? 1 : 0, error: err === undefined ? null : errorText(err),
+      };
+    }
+    return rows;
+  };
+  const flush = async () => {
+    await o.flush(toRows());
+    used = 0;
+    errors.clear();
+  };
+
+  const origin = clockNow();
   for (let i = 0; i < o.iterations; i++) {
     for (let qi = 0; qi < o.queries.length; qi++) {
-      const q = o.queries[qi]!;
       for (let k = 0; k < n; k++) {
-        const pt = o.targets[(i + k) % n]!;
+        const ti = (i + k) % n;
+        const pt = o.targets[ti]!;
         const call = pt.calls[qi]![i]!;
         const t = await timedCall(pt.target.session, call.sql, call.params);
-        const ok = t.error === undefined;
-        buffer.push({
-          run_id: o.runId,
-          target: pt.target.id,
-          query_id: q.id,
-          category: q.category,
-          phase: o.phase,
-          iteration: i,
-          start_ns: Number(t.t0 - origin),
-          elapsed_ns: Number(t.elapsedNs),
-          row_count: t.rowCount,
-          ok: ok ? 1 : 0,
-          error: ok ? null : errorText(t.error),
-        });
+        const j = used++;
+        startNs[j] = Number(t.t0 - origin);
+        elapsedNs[j] = Number(t.elapsedNs);
+        rowCount[j] = t.rowCount ?? -1;
+        who[j] = ti;
+        what[j] = qi;
+        iter[j] = i;
         samples++;
-        if (!ok) {
+        if (t.error !== undefined) {
+          errors.set(j, t.error);
           failed++;
+          const q = o.queries[qi]!;
           const key = `${pt.target.id} ${q.id}`;
           if (!firstErrors.has(key)) firstErrors.set(key, errorText(t.error));
           if (pt.target.module.isConnectionLoss(t.error)) {
-            await o.flush(buffer);
+            await flush();
             throw new TargetUnavailableError([{ target: pt.target.id, reason: `lost during ${o.phase} (${q.id}, iteration ${i}): ${errorText(t.error)}` }], o.phase);
           }
         }
       }
     }
-    if (buffer.length >= flushEvery) {
-      await o.flush(buffer);
-      buffer = [];
-    }
+    if (used + perIteration > capacity) await flush();
     o.onIteration?.(i + 1);
   }
   const wallNs = Number(clockNow() - origin);
-  await o.flush(buffer);
+  await flush();
   return { samples, failed, wallNs, firstErrors };
 }
