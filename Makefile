@@ -9,7 +9,7 @@ FLAGS   = --config $(CONFIG) $(ARGS)
 # npm writes node_modules/.package-lock.json on every install: a stamp newer than the lockfile.
 DEPS   := node_modules/.package-lock.json
 
-.PHONY: help all install test typecheck clean clean-reports postgres-local stop bench-seed bench-harness $(STAGES)
+.PHONY: help all install test typecheck clean clean-reports postgres-local stop bench-seed bench-harness compare runs report export $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -43,6 +43,16 @@ aggregate: $(DEPS) ## recompute percentiles and QPS from stored samples (offline
 render: $(DEPS) ## write reports/<run>/ (results.json, table.txt, charts) and reports/latest (offline)
 	$(STAGE) stages/render.ts $(FLAGS)
 
+# Run management and comparison: read only the SQLite store (every database may be stopped).
+compare: $(DEPS) ## compare two runs: make compare BASE=<run> HEAD=<run> [THRESHOLD=<pct>] (offline; exit 1 on a regression)
+	$(STAGE) stages/compare.ts $(FLAGS) $(if $(BASE),--base $(BASE)) $(if $(HEAD),--head $(HEAD)) $(if $(THRESHOLD),--threshold $(THRESHOLD))
+runs: $(DEPS) ## list the runs in the store: id, date, kind, status, profile, targets, scale, samples (offline)
+	$(STAGE) stages/runs.ts $(FLAGS)
+report: $(DEPS) ## re-render a past run: make report RUN=<id> (aggregates first if needed; offline)
+	$(STAGE) stages/report.ts $(FLAGS) $(if $(RUN),--run $(RUN))
+export: $(DEPS) ## a run's raw samples and aggregates: make export RUN=<id> → reports/<run>/export/ (offline)
+	$(STAGE) stages/export.ts $(FLAGS) $(if $(RUN),--run $(RUN))
+
 test: $(DEPS) ## type-check and run every test (unit + integration)
 	npx tsc --noEmit
 	npx vitest run
@@ -55,6 +65,9 @@ bench-seed: $(DEPS) ## load 100,000 × 1024 vectors into PostgreSQL via the proj
 
 bench-harness: $(DEPS) ## SELECT 1 through the measure loop vs a bare pg loop on one connection; prints the overhead (ARGS="--targets postgres")
 	$(STAGE) scripts/bench-harness.ts $(ARGS)
+
+bench-groundtruth: $(DEPS) ## exact top-10 of 1,000 queries over 100,000 × 1024: worker threads vs numpy (when present)
+	$(STAGE) scripts/bench-groundtruth.ts $(ARGS)
 
 postgres-local: ## install PostgreSQL 15 + pgvector from Debian packages and start it on 127.0.0.1:5433 (no Docker)
 	scripts/postgres-local.sh start

@@ -13,7 +13,7 @@ export async function groundTruthFor(ctx: StageContext, c: ResolvedConfig): Prom
   const stored = await loadGroundTruth(ctx.store, dsId, c.query_vector_pool, c.k);
   if (stored) return stored;
   const w = stopwatch();
-  const gt = computeGroundTruth(datasetSpecOf(c), queryVectorPool(workloadShape(c)), c.k);
+  const gt = await computeGroundTruth(datasetSpecOf(c), queryVectorPool(workloadShape(c)), c.k);
   await saveGroundTruth(ctx.store, dsId, c.query_vector_pool, gt);
   ctx.log(`ground truth: exact top-${c.k} of ${c.query_vector_pool} query vectors over ${c.dataset_size.toLocaleString('en-US')} rows in ${w.seconds().toFixed(1)} s (stored for this dataset)`);
   return gt;

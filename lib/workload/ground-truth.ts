@@ -1,4 +1,7 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { CATEGORY_COUNT, vectorBatches, type DatasetSpec } from './generator.js';
+import { topKSlice, type TopKResult } from './top-k.js';
 
 /**
  * Exact top-k neighbours of every pool query vector, computed in Node from the generator's own
@@ -18,51 +21,49 @@ export interface GroundTruth {
   byCategory: number[][][];
 }
 
-/** A bounded "k best" list, kept sorted (k is small: insertion beats a heap). */
-class TopK {
-  readonly ids: number[] = [];
-  readonly scores: number[] = [];
-  constructor(private readonly k: number) {}
-  offer(id: number, score: number): void {
-    const n = this.ids.length;
-    if (n === this.k && score <= this.scores[n - 1]!) return;
-    let i = n === this.k ? n - 1 : n;
-    while (i > 0 && this.scores[i - 1]! < score) {
-      if (i < this.k) {
-        this.scores[i] = this.scores[i - 1]!;
-        this.ids[i] = this.ids[i - 1]!;
-      }
-      i--;
-    }
-    this.scores[i] = score;
-    this.ids[i] = id;
-    if (this.ids.length > this.k) {
-      this.ids.length = this.k;
-      this.scores.length = this.k;
-    }
-  }
+/**
+ * Worker threads over one SharedArrayBuffer holding the dataset: the pool is split into one slice
+ * per worker (default: available cores). `workers: 0` computes in this thread (tests, tiny data).
+ */
+export async function computeGroundTruth(spec: DatasetSpec, pool: readonly Float32Array[], k: number, workers = availableParallelism()): Promise<GroundTruth> {
+  const dims = spec.dims;
+  const data = new Float32Array(new SharedArrayBuffer(spec.size * dims * 4));
+  for (const b of vectorBatches(spec, 1000)) data.set(b.data, (b.firstId - 1) * dims);
+  const queries = new Float32Array(new SharedArrayBuffer(pool.length * dims * 4));
+  pool.forEach((v, i) => queries.set(v, i * dims));
+  return groundTruthFromArrays(data, spec.size, dims, queries, pool.length, k, workers);
 }
 
-export function computeGroundTruth(spec: DatasetSpec, pool: readonly Float32Array[], k: number): GroundTruth {
-  const dims = spec.dims;
-  const all = pool.map(() => new TopK(k));
-  const byCat = pool.map(() => Array.from({ length: CATEGORY_COUNT }, () => new TopK(k)));
-  for (const batch of vectorBatches(spec, 1000)) {
-    const data = batch.data;
-    for (let r = 0; r < batch.count; r++) {
-      const id = batch.firstId + r;
-      const base = r * dims;
-      const cat = id % CATEGORY_COUNT;
-      for (let q = 0; q < pool.length; q++) {
-        const v = pool[q]!;
-        let dot = 0;
-        for (let d = 0; d < dims; d++) dot += v[d]! * data[base + d]!;
-        all[q]!.offer(id, dot);
-        byCat[q]![cat]!.offer(id, dot);
-      }
-    }
+/** The search itself, over data already in shared memory (row i holds id i+1). */
+export async function groundTruthFromArrays(
+  data: Float32Array,
+  rows: number,
+  dims: number,
+  queries: Float32Array,
+  nq: number,
+  k: number,
+  workers = availableParallelism(),
+): Promise<GroundTruth> {
+  if (workers <= 1 || nq < 2 || !(data.buffer instanceof SharedArrayBuffer) || !(queries.buffer instanceof SharedArrayBuffer)) {
+    return { k, ...topKSlice(data, rows, dims, queries, 0, nq, k, CATEGORY_COUNT) };
   }
-  return { k, all: all.map((t) => t.ids), byCategory: byCat.map((cats) => cats.map((t) => t.ids)) };
+  const n = Math.min(workers, nq);
+  const slices = Array.from({ length: n }, (_, w) => [Math.floor((w * nq) / n), Math.floor(((w + 1) * nq) / n)] as const);
+  const parts = await Promise.all(
+    slices.map(
+      ([qFrom, qTo]) =>
+        new Promise<TopKResult>((resolve, reject) => {
+          // A plain-JS entry that registers tsx first (see ground-truth-worker.mjs).
+          const w = new Worker(new URL('./ground-truth-worker.mjs', import.meta.url), {
+            workerData: { data: data.buffer, queries: queries.buffer, rows, dims, qFrom, qTo, k, categories: CATEGORY_COUNT },
+          });
+          w.once('message', (m: TopKResult) => resolve(m));
+          w.once('error', reject);
+          w.once('exit', (code) => code !== 0 && reject(new Error(`ground-truth worker exited with code ${code}`)));
+        }),
+    ),
+  );
+  return { k, all: parts.flatMap((p) => p.all), byCategory: parts.flatMap((p) => p.byCategory) };
 }
 
 /** |returned ∩ truth| / |truth| (recall@k with k = truth length). */
