@@ -53,32 +53,48 @@ export function topKSlice(
   const byCat = Array.from({ length: nq }, () => Array.from({ length: categories }, () => new TopK(k)));
   const floors = new Float64Array(nq).fill(Number.NEGATIVE_INFINITY);
   const catFloors = new Float64Array(nq * categories).fill(Number.NEGATIVE_INFINITY);
+  let id = 0;
+  let cat = 0;
+  const offer = (q: number, dot: number) => {
+    if (dot > floors[q]!) {
+      all[q]!.offer(id, dot);
+      floors[q] = all[q]!.floor();
+    }
+    const ci = q * categories + cat;
+    if (dot > catFloors[ci]!) {
+      byCat[q]![cat]!.offer(id, dot);
+      catFloors[ci] = byCat[q]![cat]!.floor();
+    }
+  };
   for (let r = 0; r < rows; r++) {
     const base = r * dims;
-    const id = r + 1;
-    const cat = id % categories;
-    for (let q = 0; q < nq; q++) {
-      const qb = (qFrom + q) * dims;
-      // Four accumulators: independent add chains the JIT can keep in registers.
+    id = r + 1;
+    cat = id % categories;
+    // Four queries per pass over the row: each data value is loaded once for four products.
+    let q = 0;
+    for (; q + 3 < nq; q += 4) {
+      const b0 = (qFrom + q) * dims;
+      const b1 = b0 + dims;
+      const b2 = b1 + dims;
+      const b3 = b2 + dims;
       let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let d = 0;
-      for (; d + 3 < dims; d += 4) {
-        s0 += queries[qb + d]! * data[base + d]!;
-        s1 += queries[qb + d + 1]! * data[base + d + 1]!;
-        s2 += queries[qb + d + 2]! * data[base + d + 2]!;
-        s3 += queries[qb + d + 3]! * data[base + d + 3]!;
+      for (let d = 0; d < dims; d++) {
+        const x = data[base + d]!;
+        s0 += queries[b0 + d]! * x;
+        s1 += queries[b1 + d]! * x;
+        s2 += queries[b2 + d]! * x;
+        s3 += queries[b3 + d]! * x;
       }
-      for (; d < dims; d++) s0 += queries[qb + d]! * data[base + d]!;
-      const dot = s0 + s1 + s2 + s3;
-      if (dot > floors[q]!) {
-        all[q]!.offer(id, dot);
-        floors[q] = all[q]!.floor();
-      }
-      const ci = q * categories + cat;
-      if (dot > catFloors[ci]!) {
-        byCat[q]![cat]!.offer(id, dot);
-        catFloors[ci] = byCat[q]![cat]!.floor();
-      }
+      offer(q, s0);
+      offer(q + 1, s1);
+      offer(q + 2, s2);
+      offer(q + 3, s3);
+    }
+    for (; q < nq; q++) {
+      const qb = (qFrom + q) * dims;
+      let s0 = 0;
+      for (let d = 0; d < dims; d++) s0 += queries[qb + d]! * data[base + d]!;
+      offer(q, s0);
     }
   }
   return { all: all.map((t) => t.ids), byCategory: byCat.map((cs) => cs.map((t) => t.ids)) };
