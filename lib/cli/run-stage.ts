@@ -11,7 +11,9 @@ import type { SqliteDb } from '../store/sqlite.js';
 import { finishExecution, startExecution } from '../store/stage-log.js';
 
 export const STAGES = ['provision', 'validate', 'seed', 'warmup', 'measure', 'aggregate', 'render'] as const;
-export type StageName = (typeof STAGES)[number];
+/** Commands over the store that run through the same wrapper but are not pipeline stages (not in `make all`). */
+export const TOOLS = ['compare', 'runs', 'report', 'export'] as const;
+export type StageName = (typeof STAGES)[number] | (typeof TOOLS)[number];
 
 export interface StageContext {
   stage: StageName;

@@ -12,6 +12,11 @@ export interface StageFlags {
   run?: string;
   /** seed: reload even when the target already holds this dataset. */
   force: boolean;
+  /** compare: the baseline run and the run compared with it. */
+  base?: string;
+  head?: string;
+  /** compare: fail (exit 1) when a significant p50 slowdown exceeds this many percent; none = never fail. */
+  threshold?: number;
   help: boolean;
 }
 
@@ -31,6 +36,9 @@ const options = {
   store: { type: 'string' },
   'reports-dir': { type: 'string' },
   run: { type: 'string' },
+  base: { type: 'string' },
+  head: { type: 'string' },
+  threshold: { type: 'string' },
   force: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
@@ -48,7 +56,10 @@ export const FLAG_HELP = `Flags (override the YAML profile):
   --k N                 k of the kNN queries
   --store FILE          SQLite store (default data/bench.sqlite)
   --reports-dir DIR     report output directory (default reports)
-  --run ID              aggregate/render: the measurement run (default: newest complete)
+  --run ID              aggregate/render/report/export: the measurement run (default: newest complete)
+  --base ID             compare: the baseline run (default: the complete run before --head)
+  --head ID             compare: the run compared with the baseline (default: newest complete)
+  --threshold PCT       compare: exit 1 when a significant p50 slowdown exceeds PCT % (default: never)
   --force               seed: reload even if the target already holds the dataset`;
 
 /** Integer flags: value must be a plain base-10 integer, quoted back in the error otherwise. */
@@ -92,11 +103,23 @@ export function parseStageFlags(argv: string[]): StageFlags {
   if (v.scale !== undefined) overrides.scale = v.scale;
   if (v.store !== undefined) overrides.store = v.store;
   if (v['reports-dir'] !== undefined) overrides.reports_dir = v['reports-dir'];
+  let threshold: number | undefined;
+  if (v.threshold !== undefined) {
+    const t = v.threshold.trim().replace(/%$/, '');
+    if (!/^\d+(\.\d+)?$/.test(t)) problems.push(`--threshold: expected a percentage ≥ 0 (e.g. 10 or 2.5), got "${v.threshold}"`);
+    else threshold = Number(t);
+  }
+  for (const f of ['base', 'head'] as const) {
+    if (v[f] !== undefined && v[f].trim() === '') problems.push(`--${f}: expected a run id (\`make runs\` lists them), got ""`);
+  }
   if (problems.length) throw new ConfigError(problems, 'command line');
   return {
     config: v.config ?? DEFAULT_CONFIG_FILE,
     overrides,
     run: v.run,
+    base: v.base,
+    head: v.head,
+    threshold,
     force: v.force ?? false,
     help: v.help ?? false,
   };

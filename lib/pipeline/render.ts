@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { StageContext } from '../cli/run-stage.js';
@@ -64,6 +65,8 @@ export async function render(ctx: StageContext): Promise<void> {
       await writeChartFiles(charts, chart.stem, spec);
     }
     await writeHtmlReport(tmp, d, specs);
+    // Keep a `make export` of this run (raw samples, not derived from the report) across re-renders.
+    if (existsSync(join(final, 'export'))) await rename(join(final, 'export'), join(tmp, 'export'));
     await rm(final, { recursive: true, force: true });
     await rename(tmp, final);
     process.stdout.write(table);

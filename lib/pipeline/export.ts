@@ -1,0 +1,75 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import type { StageContext } from '../cli/run-stage.js';
+import { readAggregates, readComparisons, readNoiseFlags, readOverhead, readSpectrum } from '../store/aggregates.js';
+import { sampleBatches } from '../store/history.js';
+import type { SampleRow } from '../store/samples.js';
+import { attachRun } from '../store/stage-log.js';
+import { readVerificationSummary } from '../store/verifications.js';
+import { selectRun } from './aggregate.js';
+import { ensureAggregated, pinRun } from './report.js';
+
+export const CSV_COLUMNS = ['run_id', 'target', 'query_id', 'category', 'phase', 'iteration', 'start_ns', 'elapsed_ns', 'row_count', 'ok', 'error'] as const;
+
+/** CSV as RFC 4180 quotes it (a field holding a comma, quote, CR or LF is quoted, quotes doubled); null → empty. Lines end with \n. */
+export function csvField(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+const csvLine = (s: SampleRow) => CSV_COLUMNS.map((c) => csvField(s[c])).join(',') + '\n';
+
+/**
+ * export: reports/<run>/export/samples.csv (every raw sample of the run, warmup and measure, in
+ * the order stored; a header row; columns as in the store's `samples` table) and aggregates.json
+ * (the run's derived figures, aggregating first if needed). Reads only the SQLite store.
+ */
+export async function exportRun(ctx: StageContext): Promise<void> {
+  const run = await selectRun(ctx);
+  await attachRun(ctx.store, ctx.executionId, run.run_id);
+  await ensureAggregated(pinRun(ctx, run), run);
+
+  const dir = join(resolve(ctx.root, ctx.config.reports_dir), run.run_id);
+  const final = join(dir, 'export');
+  const tmp = join(dir, `.export.tmp-${process.pid}`);
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  try {
+    const out = createWriteStream(join(tmp, 'samples.csv'));
+    const write = async (chunk: string) => {
+      if (!out.write(chunk)) await once(out, 'drain');
+    };
+    let rows = 0;
+    await write(CSV_COLUMNS.join(',') + '\n');
+    for await (const batch of sampleBatches(ctx.store, run.run_id)) {
+      await write(batch.map(csvLine).join(''));
+      rows += batch.length;
+    }
+    out.end();
+    await once(out, 'finish');
+
+    const aggregates = {
+      run: {
+        run_id: run.run_id, created_at: run.created_at, finished_at: run.finished_at, profile: run.profile, dataset_id: run.dataset_id,
+        targets: JSON.parse(run.targets_json) as string[], below_production_scale: run.below_production_scale === 1, wall_ns: run.wall_ns,
+        config: JSON.parse(run.config_json) as unknown, environment: run.environment_json ? (JSON.parse(run.environment_json) as unknown) : null,
+      },
+      aggregates: await readAggregates(ctx.store, run.run_id),
+      latency_spectrum: await readSpectrum(ctx.store, run.run_id),
+      comparisons: await readComparisons(ctx.store, run.run_id),
+      gateway_overhead: await readOverhead(ctx.store, run.run_id),
+      noise_flags: await readNoiseFlags(ctx.store, run.run_id),
+      verification_summary: await readVerificationSummary(ctx.store, run.run_id),
+    };
+    await writeFile(join(tmp, 'aggregates.json'), JSON.stringify(aggregates, null, 2) + '\n');
+    await rm(final, { recursive: true, force: true });
+    await rename(tmp, final);
+    ctx.log(`run ${run.run_id}: ${rows.toLocaleString('en-US')} samples → ${join(final, 'samples.csv')}; ${aggregates.aggregates.length} aggregate rows → ${join(final, 'aggregates.json')}`);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}

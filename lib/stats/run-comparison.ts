@@ -1,0 +1,180 @@
+import type { AggregateLevel } from '../store/aggregates.js';
+import type { SampleRow } from '../store/samples.js';
+import { ratioOfMediansCI } from './bootstrap.js';
+import { MANN_WHITNEY_ALPHA, mannWhitneyU } from './mann-whitney.js';
+import { quantileSorted } from './quantile.js';
+
+/**
+ * Two measurement runs side by side (`make compare`): for every target × query present in both,
+ * and per category and overall, the change of p50, p95, p99 and QPS from the base run to the head
+ * run, computed from raw samples only (successful requests, as every other latency figure):
+ *
+ *  - change % = (head / base − 1) × 100 — positive for latencies means slower, for QPS faster;
+ *  - p50 ratio = median(head) / median(base) with a 95% percentile-bootstrap CI (both samples
+ *    resampled independently, seeded: `ratioOfMediansCI`, stream `compare:<level>:<key>:<target>`);
+ *  - verdict: two-sided Mann–Whitney U on head vs base (α = 0.05): "no significant difference" when
+ *    p > 0.05, else "faster" / "slower" for the head run (benchstat's convention);
+ *  - effect size, the sort key: |ln(p50 ratio)| — a halving and a doubling rank alike.
+ *
+ * Percentiles and QPS are defined exactly as in latency-summary.ts (linear interpolation, numpy's
+ * default; QPS = successful requests ÷ sum of their latencies), so a run's side here equals its
+ * stored aggregates.
+ */
+
+export type ChangeVerdict = 'faster' | 'slower' | 'no significant difference';
+
+export interface SideStats {
+  /** Requests of this target × key (failed included). */
+  count: number;
+  failed: number;
+  p50_ms: number | null;
+  p95_ms: number | null;
+  p99_ms: number | null;
+  qps: number | null;
+}
+
+export interface RunChangeRow {
+  level: AggregateLevel;
+  /** query id, category, or 'all'. */
+  key: string;
+  category: string;
+  target: string;
+  base: SideStats;
+  head: SideStats;
+  p50_change_pct: number | null;
+  p95_change_pct: number | null;
+  p99_change_pct: number | null;
+  qps_change_pct: number | null;
+  /** median(head) / median(base) and its 95% CI. */
+  p50_ratio: number | null;
+  ratio_low: number | null;
+  ratio_high: number | null;
+  mw_u: number | null;
+  mw_p: number | null;
+  verdict: ChangeVerdict;
+  /** |ln(p50 ratio)|; null when either side has no successful request. */
+  effect: number | null;
+}
+
+export interface RunComparison {
+  rows: RunChangeRow[];
+  /** Targets measured in only one of the two runs (not compared). */
+  onlyInBase: string[];
+  onlyInHead: string[];
+  /** target/query pairs measured in only one run. */
+  queriesOnlyInBase: string[];
+  queriesOnlyInHead: string[];
+}
+
+export interface CompareOptions {
+  seed: number;
+  resamples: number;
+}
+
+interface Group {
+  level: AggregateLevel;
+  key: string;
+  category: string;
+  target: string;
+  ok: number[];
+  failed: number;
+}
+
+const LEVELS: readonly AggregateLevel[] = ['overall', 'category', 'query'];
+const gk = (target: string, level: AggregateLevel, key: string) => `${target}\u0000${level}\u0000${key}`;
+
+function groups(samples: readonly SampleRow[]): Map<string, Group> {
+  const g = new Map<string, Group>();
+  const add = (s: SampleRow, level: AggregateLevel, key: string, category: string) => {
+    const k = gk(s.target, level, key);
+    let grp = g.get(k);
+    if (!grp) g.set(k, (grp = { level, key, category, target: s.target, ok: [], failed: 0 }));
+    if (s.ok === 1) grp.ok.push(s.elapsed_ns / 1e6);
+    else grp.failed++;
+  };
+  for (const s of samples) {
+    if (s.phase !== 'measure') continue;
+    add(s, 'query', s.query_id, s.category);
+    add(s, 'category', s.category, s.category);
+    add(s, 'overall', 'all', 'all');
+  }
+  return g;
+}
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function side(grp: Group): { stats: SideStats; sorted: Float64Array } {
+  const sorted = Float64Array.from(grp.ok).sort();
+  let sum = 0;
+  for (const v of grp.ok) sum += v;
+  const n = sorted.length;
+  return {
+    sorted,
+    stats: {
+      count: n + grp.failed,
+      failed: grp.failed,
+      p50_ms: n ? quantileSorted(sorted, 0.5) : null,
+      p95_ms: n ? quantileSorted(sorted, 0.95) : null,
+      p99_ms: n ? quantileSorted(sorted, 0.99) : null,
+      qps: n > 0 && sum > 0 ? n / (sum / 1000) : null,
+    },
+  };
+}
+
+const pct = (head: number | null, base: number | null): number | null =>
+  head === null || base === null || !(base > 0) ? null : (head / base - 1) * 100;
+
+/** The whole comparison; rows ordered overall → category → query, each by effect size (largest first). */
+export function compareRuns(base: readonly SampleRow[], head: readonly SampleRow[], o: CompareOptions): RunComparison {
+  const gb = groups(base);
+  const gh = groups(head);
+  const targetsOf = (g: Map<string, Group>) => new Set([...g.values()].map((x) => x.target));
+  const tb = targetsOf(gb);
+  const th = targetsOf(gh);
+  const queryPairs = (g: Map<string, Group>) => new Set([...g.values()].filter((x) => x.level === 'query').map((x) => `${x.target}/${x.key}`));
+  const qb = queryPairs(gb);
+  const qh = queryPairs(gh);
+
+  const rows: RunChangeRow[] = [];
+  for (const [k, b] of gb) {
+    const h = gh.get(k);
+    if (!h) continue;
+    const sb = side(b);
+    const sh = side(h);
+    const ratio = ratioOfMediansCI(sh.sorted, sb.sorted, { seed: o.seed, stream: `compare:${b.level}:${b.key}:${b.target}`, resamples: o.resamples });
+    const mw = mannWhitneyU(sh.sorted, sb.sorted);
+    const verdict: ChangeVerdict = mw.verdict === 'a faster' ? 'faster' : mw.verdict === 'b faster' ? 'slower' : 'no significant difference';
+    const r = finite(ratio.estimate);
+    rows.push({
+      level: b.level, key: b.key, category: b.category, target: b.target, base: sb.stats, head: sh.stats,
+      p50_change_pct: pct(sh.stats.p50_ms, sb.stats.p50_ms),
+      p95_change_pct: pct(sh.stats.p95_ms, sb.stats.p95_ms),
+      p99_change_pct: pct(sh.stats.p99_ms, sb.stats.p99_ms),
+      qps_change_pct: pct(sh.stats.qps, sb.stats.qps),
+      p50_ratio: r, ratio_low: finite(ratio.low), ratio_high: finite(ratio.high),
+      mw_u: finite(mw.u), mw_p: finite(mw.p), verdict,
+      effect: r !== null && r > 0 ? Math.abs(Math.log(r)) : null,
+    });
+  }
+  rows.sort((x, y) =>
+    LEVELS.indexOf(x.level) - LEVELS.indexOf(y.level) ||
+    (y.effect ?? -1) - (x.effect ?? -1) ||
+    x.target.localeCompare(y.target) || x.key.localeCompare(y.key));
+  return {
+    rows,
+    onlyInBase: [...tb].filter((t) => !th.has(t)).sort(),
+    onlyInHead: [...th].filter((t) => !tb.has(t)).sort(),
+    queriesOnlyInBase: [...qb].filter((q) => !qh.has(q) && th.has(q.split('/')[0]!)).sort(),
+    queriesOnlyInHead: [...qh].filter((q) => !qb.has(q) && tb.has(q.split('/')[0]!)).sort(),
+  };
+}
+
+/** A significant p50 slowdown larger than `thresholdPct` (strictly), at any level. */
+export function isRegression(r: RunChangeRow, thresholdPct: number): boolean {
+  return r.verdict === 'slower' && r.p50_change_pct !== null && r.p50_change_pct > thresholdPct && (r.mw_p ?? 1) <= MANN_WHITNEY_ALPHA;
+}
+
+/** "pglite/vector_cosine", "pglite/simple (category)", "pglite/all queries". */
+export function rowName(r: Pick<RunChangeRow, 'level' | 'key' | 'target'>): string {
+  return r.level === 'query' ? `${r.target}/${r.key}` : r.level === 'category' ? `${r.target}/${r.key} (category)` : `${r.target}/all queries`;
+}
