@@ -9,7 +9,7 @@ FLAGS   = --config $(CONFIG) $(ARGS)
 # npm writes node_modules/.package-lock.json on every install: a stamp newer than the lockfile.
 DEPS   := node_modules/.package-lock.json
 
-.PHONY: help all install test typecheck clean clean-reports postgres-local stop bench-seed bench-harness compare runs report export $(STAGES)
+.PHONY: help all install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness compare runs report export $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -71,6 +71,9 @@ bench-groundtruth: $(DEPS) ## exact top-10 of 1,000 queries over 100,000 × 1024
 
 postgres-local: ## install PostgreSQL 15 + pgvector from Debian packages and start it on 127.0.0.1:5433 (no Docker)
 	scripts/postgres-local.sh start
+
+iris-sdk: ## copy the IRIS Native SDK for Node.js out of the running iris container into vendor/iris-nodejs (for iris-native)
+	iris/sdk.sh
 
 stop: ## stop the local PostgreSQL server started by postgres-local
 	-scripts/postgres-local.sh stop

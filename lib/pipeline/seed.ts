@@ -5,9 +5,11 @@ import { stopwatch } from '../measure/stopwatch.js';
 import { getDataset, fingerprintsFor, upsertDataset, writeFingerprint } from '../store/datasets.js';
 import { fillTemplate } from '../targets/dialect.js';
 import type { Session } from '../targets/interface.js';
+import { metadataChunkHashFromRows, vectorChunkHashFromRows } from '../targets/row-fingerprint.js';
 import { GENERATOR_VERSION, metadataFor, vectorBatches, type MetadataRow } from '../workload/generator.js';
 import { FINGERPRINT_CHUNK, chunkRanges, combineChunks, expectedFingerprint, type ExpectedFingerprint } from '../workload/fingerprint.js';
 import { datasetIdOf, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
+import { indexBuildEstimate } from './index-estimate.js';
 import { readMarker } from './marker.js';
 import { requireValidated } from './requirements.js';
 import { closeSessions, loadTargets, openSessions, type OpenTarget } from './targets.js';
@@ -44,7 +46,7 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
   ctx.log(`${t.id}: loaded ${done.toLocaleString('en-US')} rows in ${loadSeconds.toFixed(1)} s (${Math.round(done / loadSeconds).toLocaleString('en-US')} rows/s)`);
 
   await s.exec(d.create_secondary_indexes);
-  ctx.log(`${t.id}: building ${indexSpecOf(c)} on ${done.toLocaleString('en-US')} rows…`);
+  ctx.log(`${t.id}: building ${indexSpecOf(c)} on ${done.toLocaleString('en-US')} rows…${await indexBuildEstimate(ctx.store, t.id, indexSpecOf(c), done, c.vector_dims)}`);
   const indexClock = stopwatch();
   // build_parallel_workers is a server target's option (postgres); embedded engines build single-threaded.
   const parallelWorkers = Number(t.ctx.options.build_parallel_workers ?? 0);
@@ -57,16 +59,17 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
 }
 
 /** Read counts and chunk hashes back through the target's own access path. */
-async function readBack(t: OpenTarget, size: number): Promise<{ rows: number; meta: number; vectorsHash: string; metadataHash: string; tableBytes: number | null; indexBytes: number | null }> {
+async function readBack(t: OpenTarget, size: number, dims: number): Promise<{ rows: number; meta: number; vectorsHash: string; metadataHash: string; tableBytes: number | null; indexBytes: number | null }> {
   const d = t.module.dialect;
   const q = async (sql: string, params?: unknown[]) => (await t.session.query(sql, params)).rows[0]?.[0];
   const rows = Number(await q(d.count_vectors));
   const meta = Number(await q(d.count_metadata));
   const v: string[] = [];
   const m: string[] = [];
+  const asRows = t.module.capabilities.fingerprintReadBack === 'rows'; // engines without vector_send(): hashed here, same layout
   for (const [a, b] of chunkRanges(size)) {
-    v.push(String(await q(d.fingerprint_vectors, [a, b])));
-    m.push(String(await q(d.fingerprint_metadata, [a, b])));
+    v.push(asRows ? await vectorChunkHashFromRows(t.session, d.fingerprint_vectors, a, b, dims) : String(await q(d.fingerprint_vectors, [a, b])));
+    m.push(asRows ? await metadataChunkHashFromRows(t.session, d.fingerprint_metadata, a, b) : String(await q(d.fingerprint_metadata, [a, b])));
   }
   const sizes = (await t.session.query(d.relation_sizes)).rows[0];
   const bytes = (x: unknown) => (x === null || x === undefined ? null : Number(x));
@@ -118,7 +121,7 @@ export async function seed(ctx: StageContext): Promise<void> {
     const mismatches: string[] = [];
     for (const t of targets) {
       const key = t.module.databaseKey(t.ctx);
-      const got = await readBack(t, spec.size);
+      const got = await readBack(t, spec.size, spec.dims);
       const matches = got.rows === spec.size && got.meta === spec.size && got.vectorsHash === expected.vectorsHash && got.metadataHash === expected.metadataHash;
       await writeFingerprint(ctx.store, {
         dataset_id: dsId, target: t.id, database_key: key, index_spec: indexSpec, row_count: got.rows, metadata_count: got.meta,

@@ -5,6 +5,7 @@ import type { OpenTarget } from './targets.js';
 import { closeSessions, loadTargets } from './targets.js';
 
 const MIN_PGVECTOR = [0, 5, 0]; // HNSW arrived in pgvector 0.5.0
+const MIN_IRIS = [2024, 1]; // vector search (VECTOR type, HNSW) arrived in InterSystems IRIS 2024.1
 
 function versionAtLeast(v: string, min: number[]): boolean {
   const parts = v.split('.').map((x) => Number.parseInt(x, 10));
@@ -31,6 +32,14 @@ export async function validate(ctx: StageContext): Promise<void> {
         const session = await t.module.open(t.ctx);
         opened.push({ ...t, session });
         await session.query(t.module.dialect.ping);
+        if (t.module.capabilities.vectorSupport === 'builtin') {
+          // Vectors built into the engine (IRIS): its release is the version that matters.
+          const release = String((await session.query(t.module.dialect.vector_version)).rows[0]?.[0]);
+          if (!versionAtLeast(release, MIN_IRIS)) throw new Error(`InterSystems IRIS ${release} has no vector search: it needs ${MIN_IRIS.join('.')} or later`);
+          const server = (await session.query(t.module.dialect.server_version)).rows[0]?.[0];
+          rows.push({ target: t.id, database_key: databaseKey, ok: 1, message: `${String(server)}, vector search built in; ${t.module.describe(t.ctx.options)}` });
+          continue;
+        }
         let ext = (await session.query(t.module.dialect.vector_version)).rows[0]?.[0];
         let note = '';
         if (ext === undefined || ext === null) {

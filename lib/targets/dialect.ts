@@ -6,7 +6,8 @@ import type { QueryId } from '../workload/queries.js';
  * contains SQL of a target.
  *
  * Placeholders in `{braces}` are filled by fillTemplate() with validated integers only (DDL
- * cannot bind parameters); everything else is bound ($1, $2, ... in catalogue order).
+ * cannot bind parameters); everything else is bound ($1, $2, ... in catalogue order, or as the
+ * target's bindOrder maps positional `?` placeholders: see bind.ts).
  */
 export type SetupStatementId =
   | 'create_extension'

@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { MetadataRow, VectorBatch } from '../workload/generator.js';
+import type { BindOrder } from './bind.js';
 import type { Dialect } from './dialect.js';
 
 /**
@@ -15,6 +16,19 @@ export interface Capabilities {
   annIndex: boolean;
   /** Bulk loading uses PostgreSQL binary COPY. */
   copy: boolean;
+  /**
+   * Where vector search comes from (default `pgvector`): validate checks the pgvector extension
+   * and its version; `builtin` (InterSystems IRIS) checks the engine's own version instead.
+   */
+  vectorSupport?: 'pgvector' | 'builtin';
+  /**
+   * How seed reads the fingerprint back (default `vector_send`): the dialect's fingerprint
+   * statements return one md5 per chunk computed by the server over pgvector's vector_send()
+   * bytes; `rows`: they return the chunk's rows (id, vector as text / id, label, category,
+   * created_at in epoch ms) and seed hashes them in Node in the same canonical layout
+   * (lib/targets/row-fingerprint.ts) — for engines that cannot produce vector_send bytes.
+   */
+  fingerprintReadBack?: 'vector_send' | 'rows';
 }
 
 export interface QueryOutcome {
@@ -52,6 +66,12 @@ export interface TargetModule {
   /** One line for reports: driver, protocol, server. */
   describe(options: Record<string, unknown>): string;
   dialect: Dialect;
+  /**
+   * Which catalogue parameter each positional placeholder of a statement receives, for dialects
+   * whose placeholders cannot be numbered (IRIS `?`). Absent: parameters bind in catalogue order.
+   * Read only through bindFor() (lib/targets/bind.ts).
+   */
+  bindOrder?: BindOrder;
   capabilities: Capabilities;
   /**
    * Targets returning the same key read and write the same database (pglite and pglite-wire):

@@ -4,6 +4,8 @@ import type { TargetEntry, TargetModule } from './interface.js';
 import { pgliteOptionsSchema } from './pglite/options.js';
 import { pgliteWireOptionsSchema } from './pglite-wire/options.js';
 import { postgresOptionsSchema } from './postgres/options.js';
+import { irisPgwireOptionsSchema } from './iris-pgwire/options.js';
+import { irisNativeOptionsSchema } from './iris-native/options.js';
 
 /**
  * Target id -> options schema + lazy loader. Adding a target = one folder + one line here.
@@ -12,6 +14,9 @@ const registry: Record<string, TargetEntry> = {
   pglite: { optionsSchema: pgliteOptionsSchema, load: async () => (await import('./pglite/index.js')).target },
   'pglite-wire': { optionsSchema: pgliteWireOptionsSchema, load: async () => (await import('./pglite-wire/index.js')).target },
   postgres: { optionsSchema: postgresOptionsSchema, load: async () => (await import('./postgres/index.js')).target },
+  'iris-pgwire': { optionsSchema: irisPgwireOptionsSchema, load: async () => (await import('./iris-pgwire/index.js')).target },
+  // The Native SDK itself loads lazily in open()/provision(): a missing SDK makes the target unavailable (exit 3, `make iris-sdk`).
+  'iris-native': { optionsSchema: irisNativeOptionsSchema, load: async () => (await import('./iris-native/index.js')).target },
 };
 
 export function knownTargetIds(): string[] {

@@ -1,5 +1,6 @@
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { OpenTarget } from '../pipeline/targets.js';
+import { bindFor } from '../targets/bind.js';
 import type { VerificationRow } from '../store/verifications.js';
 import { CATEGORY_COUNT } from '../workload/generator.js';
 import { recallAt, type GroundTruth } from '../workload/ground-truth.js';
@@ -39,7 +40,8 @@ export async function runVerification(o: {
         const pool = o.pools.get(t.id)!;
         const bound = logical.map((p) => (typeof p === 'object' ? pool[p.vector] : p));
         try {
-          const r = await t.session.query(t.module.dialect[q.id], bound);
+          const call = bindFor(t.module, q.id, bound, { dims: o.shape.vector_dims });
+          const r = await t.session.query(call.sql, call.params);
           const ids = isKnn(q) ? idsOf(r.rows) : undefined;
           out.push({
             run_id: o.runId, target: t.id, query_id: q.id, iteration: i, row_count: r.rowCount,

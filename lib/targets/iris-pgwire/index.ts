@@ -1,0 +1,259 @@
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { packageVersion } from '../../env/package-version.js';
+import { numberPlaceholders, splitScript } from '../bind.js';
+import { fillTemplate } from '../dialect.js';
+import type { Capabilities, OpenContext, Session, TargetModule } from '../interface.js';
+import { irisVectorText, isoUtcTimestamp } from '../iris-sql/dialect.js';
+import { asMissingTable } from '../iris-sql/errors.js';
+import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
+import { COPY_TRAILER, copyHeader, copyMetadataRows, copyVectorRows, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
+import { textVector } from '../pgvector-sql/text-vector.js';
+import { dialects } from './dialect.js';
+import { irisPgwireOptionsSchema, resolveIrisPgwirePassword, type IrisPgwireOptions } from './options.js';
+import { provisionIrisPgwire } from './provision.js';
+
+type Mode = IrisPgwireOptions['dialect'];
+
+function optionsOf(ctx: OpenContext): IrisPgwireOptions {
+  // Options arrive parsed by the registry's schema; parsing again fills defaults for direct callers (tests).
+  return irisPgwireOptionsSchema.parse(ctx.options);
+}
+
+function where(o: IrisPgwireOptions): string {
+  return `${o.host}:${o.port}/${o.database}`;
+}
+
+/**
+ * `timestamp` without time zone (OID 1114) is what the gateway reports for IRIS TIMESTAMP; pg would
+ * parse it as local time. The benchmark stores UTC, so parse it as UTC (as pg does timestamptz).
+ */
+const utcTimestampTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 1114 && format !== 'binary'
+      ? (v: string) => new Date(`${v.replace(' ', 'T')}Z`)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function connectionConfig(o: IrisPgwireOptions): pg.ClientConfig {
+  const password = resolveIrisPgwirePassword(o);
+  return {
+    host: o.host,
+    port: o.port,
+    database: o.database,
+    user: o.user,
+    ...(password !== undefined ? { password } : {}),
+    connectionTimeoutMillis: o.connect_timeout_s * 1000,
+    application_name: 'pathbench',
+    ...(o.dialect === 'iris' ? { types: utcTimestampTypes } : {}),
+  };
+}
+
+async function connect(o: IrisPgwireOptions): Promise<pg.Client> {
+  try {
+    return await connectPg(connectionConfig(o));
+  } catch (err) {
+    const what = o.dialect === 'iris' ? 'the iris-pgwire gateway' : 'the PostgreSQL-wire server';
+    const hint =
+      o.dialect === 'iris'
+        ? o.provision === 'docker'
+          ? '; `make provision` starts it (docker compose up -d --wait iris-pgwire)'
+          : '; start it (docker compose up -d --wait iris-pgwire, or python -m iris_pgwire.server) or set provision: docker'
+        : '';
+    throw new Error(`cannot connect to ${what} at ${where(o)}: ${(err as Error).message || String(err)}${hint}`, { cause: err });
+  }
+}
+
+/**
+ * IRIS SQL over pg. Statements are written with `?`; the gateway translates PostgreSQL's numbered
+ * `$n` into IRIS `?` ("Prepared statement translation ($n → ?)", iris-pgwire CHANGELOG 1.0.6), so
+ * the session numbers the `?` in order before sending ($1, $2, … — bindFor has already expanded
+ * repeated parameters, so the numbers never need to reorder anything). Scripts are split into
+ * single statements. No COPY: rows are inserted one statement each, in one transaction per batch.
+ */
+function irisOverPgSession(client: pg.Client): Session {
+  const numbered = new Map<string, string>();
+  const text = (sql: string): string => {
+    let t = numbered.get(sql);
+    if (t === undefined) numbered.set(sql, (t = numberPlaceholders(sql)));
+    return t;
+  };
+  const inTransaction = async (fn: () => Promise<void>) => {
+    await client.query('BEGIN');
+    try {
+      await fn();
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    }
+  };
+  let closed = false;
+  return {
+    async query(sql, params) {
+      try {
+        return await pgQuery(client, text(sql), params);
+      } catch (err) {
+        throw asMissingTable(err);
+      }
+    },
+    async exec(script) {
+      for (const statement of splitScript(script)) {
+        try {
+          await client.query(statement);
+        } catch (err) {
+          throw asMissingTable(err);
+        }
+      }
+    },
+    async loadVectors(sql, batches, onBatch) {
+      let insert: string | undefined;
+      for (const batch of batches) {
+        insert ??= numberPlaceholders(fillTemplate(sql, { dims: batch.dims }));
+        const statement = insert;
+        await inTransaction(async () => {
+          for (let r = 0; r < batch.count; r++) {
+            const v = batch.data.subarray(r * batch.dims, (r + 1) * batch.dims);
+            await client.query(statement, [batch.firstId + r, irisVectorText(v)]);
+          }
+        });
+        onBatch?.(batch.count);
+      }
+    },
+    async loadMetadata(sql, chunks) {
+      const statement = numberPlaceholders(sql);
+      for (const rows of chunks) {
+        await inTransaction(async () => {
+          for (const m of rows) await client.query(statement, [m.vectorId, m.label, m.category, isoUtcTimestamp(m.createdAtMs)]);
+        });
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end().catch(() => {});
+    },
+  };
+}
+
+/** One COPY FROM STDIN for all chunks, respecting back-pressure (as the postgres target does). */
+async function copyIn<T>(client: pg.Client, sql: string, chunks: Iterable<T>, encode: (chunk: T) => Buffer, onChunk?: (chunk: T) => void): Promise<void> {
+  const stream = client.query(copyFrom(sql));
+  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+  failed.catch(() => {});
+  const write = async (buf: Buffer) => {
+    if (!stream.write(buf)) await Promise.race([once(stream, 'drain'), failed]);
+  };
+  await write(copyHeader());
+  for (const chunk of chunks) {
+    await write(encode(chunk));
+    onChunk?.(chunk);
+  }
+  stream.end(COPY_TRAILER);
+  await Promise.race([finished(stream), failed]);
+}
+
+/** The pgvector dialect unchanged over pg: numbered parameters, multi-statement scripts, binary COPY. */
+function pgvectorOverPgSession(client: pg.Client): Session {
+  let closed = false;
+  return {
+    query: (sql, params) => pgQuery(client, sql, params),
+    async exec(sql) {
+      await client.query(sql);
+    },
+    loadVectors: (sql, batches, onBatch) => copyIn(client, sql, batches, copyVectorRows, (b) => onBatch?.(b.count)),
+    loadMetadata: (sql, chunks) => copyIn(client, sql, chunks, copyMetadataRows),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end().catch(() => {});
+    },
+  };
+}
+
+const CAPABILITIES: Record<Mode, Capabilities> = {
+  iris: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows' },
+  pgvector: { concurrentSessions: true, annIndex: true, copy: true },
+};
+
+function describe(raw: Record<string, unknown>): string {
+  const o = irisPgwireOptionsSchema.parse(raw);
+  const through = o.dialect === 'iris' ? 'the iris-pgwire gateway' : 'a PostgreSQL-wire server';
+  return `pg ${packageVersion('pg')} → ${through} at ${where(o)} (user ${o.user}, dialect ${o.dialect}, provision ${o.provision})`;
+}
+
+/** The module for one mode. Exported for tests; the registry uses `target`, which picks the mode from the options. */
+export function irisPgwireModule(mode: Mode): TargetModule {
+  const { dialect, bindOrder } = dialects[mode];
+  return {
+    id: 'iris-pgwire',
+    describe,
+    dialect,
+    ...(bindOrder ? { bindOrder } : {}),
+    capabilities: CAPABILITIES[mode],
+    databaseKey(ctx) {
+      const o = optionsOf(ctx);
+      // iris: the IRIS behind the gateway, keyed like iris-native so the two share one load;
+      // pgvector: keyed like the postgres target (same server and database = same data).
+      return mode === 'iris' ? `iris:${o.iris_host}:${o.iris_port}/${o.database}` : `postgres:${where(o)}`;
+    },
+    provision: (ctx) => provisionIrisPgwire(optionsOf(ctx), ctx.root),
+    async open(ctx) {
+      const client = await connect(optionsOf(ctx));
+      return mode === 'iris' ? irisOverPgSession(client) : pgvectorOverPgSession(client);
+    },
+    // IRIS takes vectors as text only (TO_VECTOR); pgvector mode sends what pgvector applications send.
+    encodeVector: (v, format) => (mode === 'iris' ? irisVectorText(v) : format === 'binary' ? vectorSendBytes(v) : textVector(v)),
+    isConnectionLoss: isPgConnectionLoss,
+    async environment(session) {
+      const one = async (sql: string) => String((await session.query(sql)).rows[0]?.[0]);
+      const settings = (await session.query(dialect.server_settings)).rows.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ');
+      const common = { driver: `pg ${packageVersion('pg')}`, gateway_dialect: mode, server_version: await one(dialect.server_version), settings };
+      return mode === 'iris'
+        ? { ...common, gateway: 'iris-pgwire', vector_support: `InterSystems IRIS ${await one(dialect.vector_version)} (built in)`, vector_params: 'text (TO_VECTOR)' }
+        : { ...common, pgvector_version: await one(dialect.vector_version) };
+    },
+  };
+}
+
+const modules: Record<Mode, TargetModule> = { iris: irisPgwireModule('iris'), pgvector: irisPgwireModule('pgvector') };
+let selected: TargetModule | undefined;
+
+function select(ctx: OpenContext): TargetModule {
+  selected = modules[optionsOf(ctx).dialect];
+  return selected;
+}
+
+function current(): TargetModule {
+  if (!selected) {
+    throw new Error('iris-pgwire: its dialect depends on target_options.iris-pgwire.dialect; databaseKey, provision or open must be called first');
+  }
+  return selected;
+}
+
+/**
+ * The registered module. Its SQL depends on an option, but a module is loaded before options are
+ * known, so it delegates to the module of the mode given by the last databaseKey / provision /
+ * open call — every stage makes one of those before it reads the dialect. One mode per process.
+ */
+export const target: TargetModule = {
+  id: 'iris-pgwire',
+  describe,
+  get dialect() {
+    return current().dialect;
+  },
+  get bindOrder() {
+    return current().bindOrder;
+  },
+  get capabilities() {
+    return current().capabilities;
+  },
+  databaseKey: (ctx) => select(ctx).databaseKey(ctx),
+  provision: (ctx) => select(ctx).provision(ctx),
+  open: (ctx) => select(ctx).open(ctx),
+  encodeVector: (v, format) => current().encodeVector(v, format),
+  isConnectionLoss: isPgConnectionLoss,
+  environment: (session) => current().environment(session),
+};

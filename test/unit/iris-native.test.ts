@@ -1,0 +1,295 @@
+import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../lib/env/package-version.js';
+import { ExitCode, errorText } from '../../lib/errors.js';
+import { readMarker } from '../../lib/pipeline/marker.js';
+import type { OpenTarget } from '../../lib/pipeline/targets.js';
+import { bindFor } from '../../lib/targets/bind.js';
+import { irisNativeOptionsSchema } from '../../lib/targets/iris-native/options.js';
+import { IrisSdkMissingError, loadIrisSdk, type Iris, type IrisConnectionInfo, type IrisObject, type IrisSdk } from '../../lib/targets/iris-native/sdk.js';
+import { SERVER_CLASS, ensureServerClass, readServerClass } from '../../lib/targets/iris-native/server-class.js';
+import { connectNative, nativeSession, target } from '../../lib/targets/iris-native/index.js';
+import { irisDialect } from '../../lib/targets/iris-sql/dialect.js';
+import { IrisSqlError } from '../../lib/targets/iris-sql/errors.js';
+import { loadTarget } from '../../lib/targets/registry.js';
+import { vectorBatches, metadataFor } from '../../lib/workload/generator.js';
+
+/**
+ * The iris-native adapter against a test double of the documented Native SDK surface
+ * (createConnection → Connection.createIris → Iris.classMethodValue / classMethodObject →
+ * IRISObject.invoke; Connection.close; server errors thrown as Node.js Errors). The double answers
+ * PathBench.SQL's methods with scripted JSON replies and records every call, so these tests pin
+ * what goes over the wire: one classMethodValue call per query, arguments in bind order.
+ */
+
+type Call = { className: string; method: string; args: unknown[] };
+
+class FakeIris implements Iris {
+  calls: Call[] = [];
+  version: number | undefined = readServerClass(PROJECT_ROOT).version;
+  replies: unknown[] = [];
+  saved: { namespace: unknown; name: unknown; text: string } | undefined;
+  compiled = false;
+  throwOnCall: Error | undefined;
+
+  classMethodValue(className: string, method: string, ...args: unknown[]): unknown {
+    this.calls.push({ className, method, args });
+    if (this.throwOnCall) throw this.throwOnCall;
+    if (className === SERVER_CLASS && method === 'Version') {
+      // The SDK throws a Node.js Error when the class does not exist on the server.
+      if (this.version === undefined) throw new Error(`<CLASS DOES NOT EXIST> *${SERVER_CLASS}`);
+      return this.version;
+    }
+    if (className === SERVER_CLASS) return this.replies.length ? this.replies.shift() : JSON.stringify({ rows: [], rowCount: 1 });
+    if (className === '%Compiler.UDL.TextServices' && method === 'SetTextFromStream') {
+      this.saved = { namespace: args[0], name: args[1], text: (args[2] as FakeStream).text };
+      return 1;
+    }
+    if (className === '%SYSTEM.OBJ' && method === 'Compile') {
+      this.compiled = true;
+      this.version = readServerClass(PROJECT_ROOT).version;
+      return 1;
+    }
+    throw new Error(`unexpected call ${className}.${method}`);
+  }
+
+  classMethodObject(className: string, method: string): IrisObject {
+    this.calls.push({ className, method, args: [] });
+    if (className !== '%Stream.GlobalCharacter' || method !== '%New') throw new Error('unexpected object');
+    return new FakeStream();
+  }
+
+  getAPIVersion(): string {
+    return '9.9.9';
+  }
+}
+
+class FakeStream implements IrisObject {
+  text = '';
+  invoke(method: string, ...args: unknown[]): unknown {
+    if (method !== 'Write') throw new Error(`unexpected ${method}`);
+    this.text += String(args[0]);
+    return 1;
+  }
+}
+
+function fakeSdk(iris: FakeIris, opts: { refuse?: string } = {}): IrisSdk & { infos: IrisConnectionInfo[]; closed: number } {
+  const sdk = {
+    infos: [] as IrisConnectionInfo[],
+    closed: 0,
+    createConnection(info: IrisConnectionInfo) {
+      sdk.infos.push(info);
+      if (opts.refuse) throw new Error(opts.refuse);
+      return {
+        createIris: () => iris,
+        close: () => {
+          sdk.closed++;
+        },
+      };
+    },
+  };
+  return sdk;
+}
+
+const options = irisNativeOptionsSchema.parse({});
+
+function session(iris: FakeIris) {
+  return nativeSession(iris, fakeSdk(iris).createConnection({ host: 'h', port: 1, ns: 'USER', user: 'u', pwd: 'p' }));
+}
+
+describe('iris-native: loading the SDK', () => {
+  it('a missing SDK names every place looked at and says `make iris-sdk` (exit 3)', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pathbench-iris-'));
+    let err: unknown;
+    try {
+      loadIrisSdk(root);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(IrisSdkMissingError);
+    expect((err as IrisSdkMissingError).exitCode).toBe(ExitCode.targetUnavailable);
+    const msg = errorText(err);
+    expect(msg).toContain('run `make iris-sdk`');
+    for (const where of ['vendor/iris-nodejs/intersystems-iris: not found', 'vendor/iris-nodejs/intersystems-iris-native: not found', 'node_modules/intersystems-iris: not found', 'node_modules/intersystems-iris-native: not found']) {
+      expect(msg).toContain(where);
+    }
+  });
+
+  it('open() of the registered target fails the same way, so validate reports it as unavailable', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pathbench-iris-'));
+    const t = await loadTarget('iris-native');
+    await expect(t.open({ options: irisNativeOptionsSchema.parse({}), root })).rejects.toThrow(/IRIS Native SDK for Node\.js is not installed.*make iris-sdk/);
+  });
+
+  it('refuses a package of that name that is not the Native SDK (the npm community "intersystems-iris")', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pathbench-iris-'));
+    const dir = join(root, 'node_modules', 'intersystems-iris');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'intersystems-iris', version: '0.2.0', main: 'index.js' }));
+    await writeFile(join(dir, 'index.js'), 'class IRIS { constructor() {} }\nmodule.exports = { IRIS };\n');
+    expect(() => loadIrisSdk(root)).toThrow(/node_modules\/intersystems-iris: not the InterSystems Native SDK \(no createConnection export\)/);
+  });
+
+  it('loads an SDK from sdk_path (relative to the project root) and reports its version', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pathbench-iris-'));
+    const dir = join(root, 'sdk', 'intersystems-iris');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'intersystems-iris', version: '3.1.4', main: 'index.js' }));
+    await writeFile(join(dir, 'index.js'), 'exports.createConnection = (info) => ({ info, createIris() { return {}; }, close() {} });\n');
+    const loaded = loadIrisSdk(root, 'sdk/intersystems-iris');
+    expect(loaded.label).toBe('sdk_path sdk/intersystems-iris 3.1.4');
+    expect(typeof loaded.sdk.createConnection).toBe('function');
+    expect(() => loadIrisSdk(root, 'sdk/elsewhere')).toThrow(/sdk_path sdk\/elsewhere: not found/);
+  });
+});
+
+describe('iris-native: connecting', () => {
+  it('passes the documented connectionInfo fields (host, port, ns, user, pwd, sharedmemory, timeout)', () => {
+    const iris = new FakeIris();
+    const sdk = fakeSdk(iris);
+    const o = irisNativeOptionsSchema.parse({ host: 'db', port: 51773, namespace: 'BENCH', user: 'bench', password: 'pw', connect_timeout_s: 7 });
+    connectNative(sdk, o);
+    expect(sdk.infos).toEqual([{ host: 'db', port: 51773, ns: 'BENCH', user: 'bench', pwd: 'pw', sharedmemory: false, timeout: 7 }]);
+  });
+
+  it('a closed port names the address and what to do', () => {
+    const sdk = fakeSdk(new FakeIris(), { refuse: '<COMMUNICATION LINK ERROR> Failed to connect to server; Details: Connection refused' });
+    expect(() => connectNative(sdk, options)).toThrow(
+      /cannot connect to IRIS at 127\.0\.0\.1:1972\/USER as _SYSTEM: <COMMUNICATION LINK ERROR> .*; start IRIS \(docker compose up -d --wait iris\) or set provision: docker/,
+    );
+    expect(target.isConnectionLoss(new Error('<COMMUNICATION LINK ERROR> Failed to connect to server'))).toBe(true);
+  });
+
+  it('the password comes from password_env, else the throwaway default SYS', async () => {
+    const { resolveIrisNativePassword } = await import('../../lib/targets/iris-native/options.js');
+    expect(resolveIrisNativePassword(options, { PB_IRIS_PASSWORD: 'secret' })).toBe('secret');
+    expect(resolveIrisNativePassword(options, {})).toBe('SYS');
+  });
+});
+
+describe('iris-native: one round trip per query', () => {
+  it('query() is exactly one classMethodValue("PathBench.SQL", "Query", sql, ...params) call', async () => {
+    const iris = new FakeIris();
+    iris.replies.push(JSON.stringify({ rows: [[3, 0.125], [9, 0.5]], types: [4, 8] }));
+    const call = bindFor(target, 'vector_cosine', ['0.6,0.8', 2], { dims: 2 });
+    const r = await session(iris).query(call.sql, call.params);
+    expect(iris.calls).toEqual([{ className: SERVER_CLASS, method: 'Query', args: [call.sql, 2, '0.6,0.8', '0.6,0.8'] }]);
+    expect(r).toEqual({ rowCount: 2, rows: [[3, 0.125], [9, 0.5]] });
+  });
+
+  it('timestamp columns come back as Date in UTC, other values as sent, NULL as null', async () => {
+    const iris = new FakeIris();
+    iris.replies.push(JSON.stringify({ rows: [[1, 'vector_1', 'category_1', '2025-01-01 00:00:01', null]], types: [4, 12, 12, 93, 12] }));
+    const r = await session(iris).query(irisDialect.join, ['vector_1']);
+    expect(r.rows[0]).toEqual([1, 'vector_1', 'category_1', new Date(Date.UTC(2025, 0, 1, 0, 0, 1)), null]);
+  });
+
+  it('an SQL error reply becomes IrisSqlError; a missing table reads as "never seeded" (42P01)', async () => {
+    const iris = new FakeIris();
+    iris.replies.push(JSON.stringify({ error: { sqlcode: -1, message: 'Invalid SQL statement' } }));
+    const s = session(iris);
+    await expect(s.query('SELEC 1')).rejects.toBeInstanceOf(IrisSqlError);
+    expect(target.isConnectionLoss(new IrisSqlError(-1, 'x'))).toBe(false);
+    iris.replies.push(JSON.stringify({ error: { sqlcode: -30, message: "Table 'SQLUSER.PATHBENCH_DATASET' not found" } }));
+    const t = { id: 'iris-native', module: target, ctx: { options, root: PROJECT_ROOT }, session: s } as OpenTarget;
+    expect(await readMarker(t)).toBeUndefined();
+    iris.replies.push(JSON.stringify({ rows: [['ds-1', 'hnsw(m=16)']], types: [12, 12] }));
+    expect(await readMarker(t)).toEqual({ datasetId: 'ds-1', indexSpec: 'hnsw(m=16)' });
+  });
+
+  it('exec() sends each statement of a script separately', async () => {
+    const iris = new FakeIris();
+    await session(iris).exec(irisDialect.drop_tables);
+    expect(iris.calls.map((c) => c.args[0])).toEqual([
+      'DROP TABLE IF EXISTS benchmark_metadata',
+      'DROP TABLE IF EXISTS benchmark_vectors',
+      'DROP TABLE IF EXISTS pathbench_dataset',
+    ]);
+  });
+
+  it('loadVectors() sends pages of rows to PathBench.SQL.Batch with {dims} filled and vectors as text', async () => {
+    const iris = new FakeIris();
+    const spec = { size: 250, dims: 1024, seed: 3 };
+    const done: number[] = [];
+    await session(iris).loadVectors(irisDialect.copy_vectors, vectorBatches(spec, 200), (n) => done.push(n));
+    expect(done).toEqual([200, 50]);
+    const batches = iris.calls.filter((c) => c.method === 'Batch');
+    expect(batches.map((c) => (JSON.parse(String(c.args[1])) as unknown[]).length)).toEqual([91, 91, 18, 50]);
+    expect(batches[0]!.args[0]).toBe('INSERT INTO benchmark_vectors (id, embedding) VALUES (?, TO_VECTOR(?, FLOAT, 1024))');
+    const first = (JSON.parse(String(batches[0]!.args[1])) as [number, string][])[0]!;
+    const [batch] = [...vectorBatches(spec, 1)];
+    expect(first[0]).toBe(1);
+    expect(first[1].split(',').map(Number)).toEqual([...batch!.data]);
+  });
+
+  it('loadMetadata() sends ODBC UTC timestamps', async () => {
+    const iris = new FakeIris();
+    await session(iris).loadMetadata(irisDialect.copy_metadata, [[metadataFor(1), metadataFor(2)]]);
+    expect(JSON.parse(String(iris.calls[0]!.args[1]))).toEqual([
+      [1, 'vector_1', 'category_1', '2025-01-01 00:00:01'],
+      [2, 'vector_2', 'category_2', '2025-01-01 00:00:02'],
+    ]);
+  });
+
+  it('close() closes the connection once and never throws', async () => {
+    const iris = new FakeIris();
+    const sdk = fakeSdk(iris);
+    const s = nativeSession(iris, sdk.createConnection({ host: 'h', port: 1, ns: 'USER', user: 'u', pwd: 'p' }));
+    await s.close();
+    await s.close();
+    expect(sdk.closed).toBe(1);
+  });
+});
+
+describe('iris-native: the server class', () => {
+  it('provision loads iris/PathBench.SQL.cls through the SDK when the class is missing, and not again', () => {
+    const iris = new FakeIris();
+    iris.version = undefined;
+    const source = readServerClass(PROJECT_ROOT);
+    expect(ensureServerClass(iris, 'USER', source)).toBe(`loaded ${SERVER_CLASS} v${source.version} in USER`);
+    expect(iris.saved).toEqual({ namespace: 'USER', name: SERVER_CLASS, text: source.text });
+    expect(iris.compiled).toBe(true);
+    expect(iris.calls.find((c) => c.method === 'Compile')!.args).toEqual([SERVER_CLASS, 'ck-d']);
+    iris.calls = [];
+    expect(ensureServerClass(iris, 'USER', source)).toBe(`${SERVER_CLASS} v${source.version} already loaded in USER`);
+    expect(iris.calls.map((c) => c.method)).toEqual(['Version']);
+  });
+
+  it('the class file declares what the adapter calls: Version, Query(sql, args...), Batch(sql, rowsJson)', () => {
+    const { text } = readServerClass(PROJECT_ROOT);
+    expect(text).toMatch(/^Class PathBench\.SQL Extends %RegisteredObject$/m);
+    expect(text).toMatch(/ClassMethod Version\(\) As %Integer/);
+    expect(text).toMatch(/ClassMethod Query\(sql As %String, args\.\.\.\) As %String/);
+    expect(text).toMatch(/ClassMethod Batch\(sql As %String, rowsJson As %String\) As %String/);
+    expect(text).toMatch(/Set stmt\.%SelectMode = 1/);
+    expect(text).toMatch(/stmt\.%Execute\(args\.\.\.\)/);
+  });
+
+  it('a session is not opened on a server without the class: run `make provision`', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'pathbench-iris-'));
+    const dir = join(root, 'vendor', 'iris-nodejs', 'intersystems-iris');
+    await mkdir(join(root, 'iris'), { recursive: true });
+    await writeFile(join(root, 'iris', 'PathBench.SQL.cls'), readServerClass(PROJECT_ROOT).text);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'intersystems-iris', version: '1.0.0', main: 'index.js' }));
+    // A stand-in SDK module whose server has no PathBench.SQL.
+    await writeFile(
+      join(dir, 'index.js'),
+      "exports.createConnection = () => ({ createIris: () => ({ classMethodValue() { throw new Error('<CLASS DOES NOT EXIST> *PathBench.SQL'); } }), close() {} });\n",
+    );
+    await expect(target.open({ options, root })).rejects.toThrow(/PathBench\.SQL is not loaded in namespace USER at 127\.0\.0\.1:1972\/USER; run `make provision`/);
+  });
+});
+
+describe('iris-native: the module', () => {
+  it('declares the IRIS dialect, its bind order and built-in vectors with rows read-back', () => {
+    expect(target.dialect).toBe(irisDialect);
+    expect(target.bindOrder?.vector_filter).toEqual([2, 0, 1, 0]);
+    expect(target.capabilities).toMatchObject({ vectorSupport: 'builtin', fingerprintReadBack: 'rows', copy: false });
+    expect(target.encodeVector(Float32Array.of(0.5, -1), 'binary')).toBe('0.5,-1');
+    expect(target.databaseKey({ options, root: '/' })).toBe('iris:127.0.0.1:1972/USER');
+    expect(target.describe(options)).toMatch(/Native SDK for Node\.js → IRIS superserver at 127\.0\.0\.1:1972\/USER .*PathBench\.SQL/);
+  });
+});
