@@ -52,6 +52,7 @@ function aggregate(target: string, level: AggregateRow['level'], key: string, ca
     run_id: RUN_ID, target, level, key, category, count, failed,
     mean_ms: mean, p50_ms: f.p50 * slow, p95_ms: f.p95 * slow, p99_ms: f.p99 * slow,
     min_ms: f.p50 * 0.5, max_ms: f.p99 * 1.2 * slow, qps: qps / slow, qps_wall: (qps / slow) * 0.93,
+    p50_low: f.p50 * slow * 0.95, p50_high: f.p50 * slow * 1.05,
   };
 }
 

@@ -23,6 +23,7 @@ function aggRow(target: string, level: AggregateRow['level'], key: string, categ
     run_id: RUN, target, level, key, category, count: 200, failed: 0,
     mean_ms: p.p50 * 1.1, p50_ms: p.p50, p95_ms: p.p95, p99_ms: p.p99, min_ms: p.p50 * 0.7, max_ms: p.p99 * 1.5,
     qps: 1000 / (p.p50 * 1.1), qps_wall: 900 / (p.p50 * 1.1),
+    p50_low: p.p50 * 0.9, p50_high: p.p50 * 1.1,
   };
 }
 

@@ -2,6 +2,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { AggregateRow, SpectrumRow } from '../../store/aggregates.js';
 import { latencyDistributionChart } from './latency-distribution.js';
 import { latencyPercentilesChart } from './latency-percentiles.js';
+import { queryP50CiChart } from './query-p50-ci.js';
 
 /** What the report stage has for one run: everything a chart may draw from. */
 export interface ChartInput {
@@ -33,4 +34,5 @@ function chart(stem: string, title: string, draw: (input: ChartInput, opts: { ti
 export const CHARTS: readonly ChartDef[] = [
   chart('latency-percentiles', 'Latency percentiles by category', (input, opts) => latencyPercentilesChart(input.aggregates, opts)),
   chart('latency-distribution', 'Latency distribution (percentile spectrum)', (input, opts) => latencyDistributionChart(input.spectrum, opts)),
+  chart('query-p50-ci', 'p50 per query with 95% confidence interval', (input, opts) => queryP50CiChart(input.aggregates, opts)),
 ];
