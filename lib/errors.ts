@@ -9,6 +9,8 @@ export const ExitCode = {
   failure: 1,
   usage: 2,
   targetUnavailable: 3,
+  /** 128 + SIGINT, the shell convention; used for SIGTERM too. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -51,6 +53,14 @@ export class TargetUnavailableError extends PathbenchError {
       ExitCode.targetUnavailable,
     );
     this.name = 'TargetUnavailableError';
+  }
+}
+
+/** SIGINT or SIGTERM arrived: the stage stops between requests, keeping what it measured. */
+export class InterruptedError extends PathbenchError {
+  constructor(readonly signal: string) {
+    super(`interrupted by ${signal}: stopped cleanly; samples measured so far are stored, the run is marked interrupted`, ExitCode.interrupted);
+    this.name = 'InterruptedError';
   }
 }
 

@@ -5,7 +5,7 @@ import { FLAG_HELP, parseStageFlags, type StageFlags } from '../config/cli-flags
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { redact } from '../config/redact.js';
 import { PROJECT_ROOT } from '../env/package-version.js';
-import { ExitCode, PathbenchError, errorText } from '../errors.js';
+import { ExitCode, InterruptedError, PathbenchError, errorText } from '../errors.js';
 import { openStore } from '../store/open.js';
 import type { SqliteDb } from '../store/sqlite.js';
 import { finishExecution, startExecution } from '../store/stage-log.js';
@@ -25,6 +25,8 @@ export interface StageContext {
   root: string;
   /** Progress and status lines go to stderr so stdout stays clean for tables. */
   log(message: string): void;
+  /** Aborted on SIGINT/SIGTERM (reason: InterruptedError); long loops check it between requests. */
+  signal: AbortSignal;
 }
 
 /**
@@ -56,16 +58,32 @@ export async function runStage(stage: StageName, argv: string[], body: (ctx: Sta
     return err instanceof PathbenchError ? err.exitCode : ExitCode.failure;
   }
   const executionId = await startExecution(store, stage, JSON.stringify(redact(config)));
+  // First SIGINT/SIGTERM: stop cleanly between requests (flush, mark interrupted, close sessions).
+  // A second one exits at once; the store stays consistent (WAL, transactions), the run not complete.
+  const controller = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      log(`${sig} again: exiting now`);
+      process.exit(ExitCode.interrupted);
+    }
+    log(`${sig} received: stopping after the current request (again to exit at once)…`);
+    controller.abort(new InterruptedError(sig));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let code: number = ExitCode.ok;
   let message: string | undefined;
   try {
-    await body({ stage, config, flags, store, executionId, root: PROJECT_ROOT, log });
+    await body({ stage, config, flags, store, executionId, root: PROJECT_ROOT, log, signal: controller.signal });
+    if (controller.signal.aborted) throw controller.signal.reason;
   } catch (err) {
     code = err instanceof PathbenchError ? err.exitCode : ExitCode.failure;
     message = errorText(err);
     log(`error: ${message}`);
     if (!(err instanceof PathbenchError) && process.env.PATHBENCH_DEBUG) log(String((err as Error).stack));
   }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   await finishExecution(store, executionId, code, message).catch(() => {});
   await store.close();
   return code;

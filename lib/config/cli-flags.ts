@@ -12,6 +12,8 @@ export interface StageFlags {
   run?: string;
   /** seed: reload even when the target already holds this dataset. */
   force: boolean;
+  /** aggregate/render: accept an interrupted or failed run; every output then says it is partial. */
+  partial: boolean;
   /** compare: the baseline run and the run compared with it. */
   base?: string;
   head?: string;
@@ -40,6 +42,7 @@ const options = {
   head: { type: 'string' },
   threshold: { type: 'string' },
   force: { type: 'boolean', default: false },
+  partial: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -60,7 +63,8 @@ export const FLAG_HELP = `Flags (override the YAML profile):
   --base ID             compare: the baseline run (default: the complete run before --head)
   --head ID             compare: the run compared with the baseline (default: newest complete)
   --threshold PCT       compare: exit 1 when a significant p50 slowdown exceeds PCT % (default: never)
-  --force               seed: reload even if the target already holds the dataset`;
+  --force               seed: reload even if the target already holds the dataset
+  --partial             aggregate/render: report an interrupted or failed run (marked PARTIAL everywhere)`;
 
 /** Integer flags: value must be a plain base-10 integer, quoted back in the error otherwise. */
 const intFlags: Record<string, string> = {
@@ -121,6 +125,7 @@ export function parseStageFlags(argv: string[]): StageFlags {
     head: v.head,
     threshold,
     force: v.force ?? false,
+    partial: v.partial ?? false,
     help: v.help ?? false,
   };
 }

@@ -24,11 +24,57 @@ function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): 
   cur[keys[keys.length - 1]!] = value;
 }
 
+/** Levenshtein distance, for "did you mean" on unknown keys. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The closest known key within 2 edits (or a case/separator variant), if any. */
+export function didYouMean(key: string, known: readonly string[]): string | undefined {
+  const norm = (k: string) => k.toLowerCase().replace(/[-_]/g, '');
+  const scored = known.map((k) => ({ k, d: norm(k) === norm(key) ? 0 : distance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  return scored[0] && scored[0].d <= 2 ? scored[0].k : undefined;
+}
+
+function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let schema: unknown = configSchema;
+  for (const k of path) {
+    const shape = (schema as { shape?: Record<string, unknown> }).shape;
+    if (path[0] === 'target_options' && path.length >= 2 && k === path[1]) {
+      schema = targetOptionsSchema(String(k));
+      continue;
+    }
+    schema = shape?.[String(k)];
+    // unwrap defaults/optionals
+    while (schema && (schema as { def?: { innerType?: unknown } }).def?.innerType) schema = (schema as { def: { innerType: unknown } }).def.innerType;
+  }
+  return Object.keys((schema as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
+}
+
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const path = issue.path.map(String).join('.') || '(top level)';
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(issue.path);
+    return issue.keys
+      .map((k) => {
+        const hint = didYouMean(k, known);
+        return `${issue.path.length ? `${path}.` : ''}${k}: unknown key${hint ? ` — did you mean "${hint}"?` : ''}${known.length ? ` (known: ${known.join(', ')})` : ''}`;
+      })
+      .join('\n  - ');
+  }
   let value: unknown = raw;
   for (const k of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
-  const got = issue.code === 'unrecognized_keys' ? '' : value === undefined ? ' (missing)' : ` (got ${JSON.stringify(value)})`;
+  const got = value === undefined ? ' (missing)' : ` (got ${JSON.stringify(value)})`;
   return `${path}: ${issue.message}${got}`;
 }
 

@@ -15,6 +15,8 @@ export interface PhaseOptions {
   /** Called after each iteration (all queries × all targets). */
   onIteration?(done: number): void;
   flushEvery?: number;
+  /** Checked after every request: when aborted, the samples so far are flushed and its reason thrown. */
+  signal?: AbortSignal;
 }
 
 export interface PhaseResult {
@@ -110,6 +112,10 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
           }
         }
       }
+    }
+    if (o.signal?.aborted) {
+      await flush();
+      throw o.signal.reason;
     }
     if (used + perIteration > capacity) await flush();
     o.onIteration?.(i + 1);

@@ -18,12 +18,16 @@ export async function selectRun(ctx: StageContext): Promise<RunRow> {
   if (ctx.flags.run) {
     const run = await getRun(ctx.store, ctx.flags.run);
     if (!run || run.kind !== 'measure') throw new PathbenchError(`${ctx.stage}: --run ${ctx.flags.run}: no such measurement run in ${ctx.config.store}`, ExitCode.usage);
-    if (run.status !== 'complete') {
-      throw new PathbenchError(`${ctx.stage}: run ${run.run_id} is ${run.status}${run.error ? ` (${run.error})` : ''}; only complete runs are reported. Run \`make measure\` for a new one.`, ExitCode.usage);
+    if (run.status !== 'complete' && !ctx.flags.partial) {
+      throw new PathbenchError(
+        `${ctx.stage}: run ${run.run_id} is ${run.status}${run.error ? ` (${run.error})` : ''}; only complete runs are reported. ` +
+          'Run `make measure` for a new one, or pass --partial to report what it measured (marked PARTIAL everywhere).',
+        ExitCode.usage,
+      );
     }
     return run;
   }
-  const run = await latestRun(ctx.store, 'measure', 'complete');
+  const run = await latestRun(ctx.store, 'measure', ctx.flags.partial ? undefined : 'complete');
   if (!run) throw new MissingInputError(ctx.stage, `no complete measurement run in ${ctx.config.store}`, 'measure');
   return run;
 }

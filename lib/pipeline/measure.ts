@@ -1,7 +1,7 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { progressBar } from '../cli/progress.js';
 import { clientEnvironment } from '../env/fingerprint.js';
-import { errorText } from '../errors.js';
+import { InterruptedError, errorText } from '../errors.js';
 import { calibrateClock, emptyStatementRtt } from '../measure/calibration.js';
 import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
@@ -47,7 +47,7 @@ export async function measure(ctx: StageContext): Promise<void> {
 
     if (c.warmup > 0) {
       const bar = progressBar('session warmup', c.warmup, 'iterations');
-      await runPhase({ runId, phase: 'warmup', queries: QUERIES, targets: prepareCalls(targets, pools, QUERIES, shape, 'warmup', c.warmup), iterations: c.warmup, flush, onIteration: (d) => bar.update(d) });
+      await runPhase({ runId, phase: 'warmup', queries: QUERIES, targets: prepareCalls(targets, pools, QUERIES, shape, 'warmup', c.warmup), iterations: c.warmup, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
       bar.stop();
     }
 
@@ -60,13 +60,13 @@ export async function measure(ctx: StageContext): Promise<void> {
 
     const prepared = prepareCalls(targets, pools, QUERIES, shape, 'measure', c.iterations);
     const bar = progressBar('measure', c.iterations, 'iterations');
-    const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, flush, onIteration: (d) => bar.update(d) });
+    const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
     bar.stop();
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
     await finishRun(ctx.store, runId, 'complete', r.wallNs);
     ctx.log(`run ${runId}: ${r.samples.toLocaleString('en-US')} requests (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s. Next: make aggregate render`);
   } catch (err) {
-    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
+    await finishRun(ctx.store, runId, err instanceof InterruptedError ? 'interrupted' : 'failed', null, errorText(err));
     throw err;
   } finally {
     await closeSessions(targets);

@@ -55,7 +55,7 @@ export async function render(ctx: StageContext): Promise<void> {
     await writeFile(join(tmp, 'results.json'), JSON.stringify(resultsJson(d), null, 2) + '\n');
     const table = tableText(d);
     await writeFile(join(tmp, 'table.txt'), table);
-    const input = { aggregates: d.aggregates, spectrum: d.spectrum, runId: d.run.run_id, belowProductionScale: d.run.below_production_scale === 1 };
+    const input = { aggregates: d.aggregates, spectrum: d.spectrum, runId: d.run.run_id, belowProductionScale: d.run.below_production_scale === 1, partialStatus: d.run.status === 'complete' ? undefined : d.run.status };
     const charts = join(tmp, 'charts');
     await mkdir(charts);
     const specs: HtmlChart[] = [];

@@ -39,6 +39,8 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
   await s.loadVectors(d.copy_vectors, vectorBatches(datasetSpecOf(c), FINGERPRINT_CHUNK), (rows) => {
     done += rows;
     bar.update(done);
+    // Interrupted: stop loading; the database keeps no marker, so it counts as not seeded.
+    if (ctx.signal.aborted) throw ctx.signal.reason;
   });
   await s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size));
   bar.stop();

@@ -1,6 +1,6 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { progressBar } from '../cli/progress.js';
-import { errorText } from '../errors.js';
+import { InterruptedError, errorText } from '../errors.js';
 import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
 import { finishRun } from '../store/runs.js';
@@ -29,14 +29,14 @@ export async function warmup(ctx: StageContext): Promise<void> {
     const bar = progressBar('warmup', c.warmup, 'iterations');
     const r = await runPhase({
       runId, phase: 'warmup', queries: QUERIES, targets: prepared, iterations: c.warmup,
-      flush: (rows) => writeSamples(ctx.store, rows), onIteration: (d) => bar.update(d),
+      flush: (rows) => writeSamples(ctx.store, rows), signal: ctx.signal, onIteration: (d) => bar.update(d),
     });
     bar.stop();
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed during warmup: ${msg}`);
     await finishRun(ctx.store, runId, 'complete', r.wallNs);
     ctx.log(`warmup ${runId}: ${r.samples.toLocaleString('en-US')} executions (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s`);
   } catch (err) {
-    await finishRun(ctx.store, runId, 'failed', null, errorText(err));
+    await finishRun(ctx.store, runId, err instanceof InterruptedError ? 'interrupted' : 'failed', null, errorText(err));
     throw err;
   } finally {
     await closeSessions(targets);

@@ -51,3 +51,10 @@ export function verificationWarnings(d: ReportData): string[] {
       }
     });
 }
+
+/** Non-empty when the run is not complete (rendered with --partial): shown on every output. */
+export function partialNotice(d: ReportData): string {
+  return d.run.status === 'complete'
+    ? ''
+    : `PARTIAL RUN — status ${d.run.status}${d.run.error ? ` (${d.run.error})` : ''}. These figures cover only the requests measured before it stopped; do not compare them with complete runs.`;
+}

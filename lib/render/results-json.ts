@@ -1,6 +1,6 @@
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import type { AggregateRow } from '../store/aggregates.js';
-import { BELOW_SCALE_NOTICE, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 /** Round for presentation only; the store keeps full precision. */
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -48,6 +48,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     duration_seconds: d.run.wall_ns === null ? null : Math.round(d.run.wall_ns / 1e6) / 1000,
     results: overall,
     scale: { below_production_scale: below, notice: below ? BELOW_SCALE_NOTICE : null },
+    partial: d.run.status !== 'complete' ? { status: d.run.status, notice: partialNotice(d) } : null,
     run: {
       status: d.run.status,
       profile: d.run.profile,

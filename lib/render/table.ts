@@ -1,6 +1,6 @@
 import type { AggregateRow } from '../store/aggregates.js';
 import { CATEGORIES } from '../workload/queries.js';
-import { BELOW_SCALE_NOTICE, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 const r3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -50,6 +50,7 @@ export function tableText(d: ReportData): string {
   if (h) {
     out.push(`floor:      clock resolution ${h.clock_resolution_ns} ns, one clock reading ${h.clock_reading_cost_ns} ns; SELECT 1 p50: ${Object.entries(h.select1_p50_ms).map(([t, v]) => `${t} ${v.toFixed(3)} ms`).join(', ')}`);
   }
+  if (partialNotice(d)) out.push('', `!!! ${partialNotice(d)}`);
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
   const warnings = verificationWarnings(d);
   if (warnings.length) {

@@ -18,11 +18,18 @@ export async function openStore(file: string): Promise<SqliteDb> {
       `the store "${file}" has schema version ${version}, newer than this pathbench (${MIGRATIONS.length}); update pathbench or use another --store`,
     );
   }
-  for (let v = version; v < MIGRATIONS.length; v++) {
-    await db.transaction(async () => {
-      await db.exec(MIGRATIONS[v]!);
-      await db.exec(`PRAGMA user_version = ${v + 1}`);
-    });
+  if (version < MIGRATIONS.length) {
+    // Some migrations rebuild tables that others reference; foreign keys are checked once at the end.
+    await db.exec('PRAGMA foreign_keys = OFF');
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      await db.transaction(async () => {
+        await db.exec(MIGRATIONS[v]!);
+        await db.exec(`PRAGMA user_version = ${v + 1}`);
+      });
+    }
+    const broken = await db.all('PRAGMA foreign_key_check');
+    await db.exec('PRAGMA foreign_keys = ON');
+    if (broken.length) throw new PathbenchError(`the store "${file}" failed its foreign-key check after migrating (${broken.length} rows); restore a backup or use another --store`);
   }
   return db;
 }

@@ -2,7 +2,7 @@ import type { SqliteDb } from './sqlite.js';
 import { nowIso } from './open.js';
 
 export type RunKind = 'warmup' | 'measure';
-export type RunStatus = 'running' | 'complete' | 'failed';
+export type RunStatus = 'running' | 'complete' | 'failed' | 'interrupted';
 
 export interface RunRow {
   run_id: string;

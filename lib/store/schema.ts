@@ -198,4 +198,42 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, query_id, kind)
   );
   `,
+  `
+  -- 'interrupted' (SIGINT/SIGTERM) for runs and stage executions: SQLite cannot alter a CHECK
+  -- constraint, so both tables are rebuilt (openStore turns foreign keys off while migrating).
+  CREATE TABLE runs_v6 (
+    run_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('warmup', 'measure')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+    error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    profile TEXT NOT NULL,
+    dataset_id TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    targets_json TEXT NOT NULL,
+    config_json TEXT NOT NULL,
+    environment_json TEXT,
+    below_production_scale INTEGER NOT NULL,
+    wall_ns INTEGER
+  );
+  INSERT INTO runs_v6 SELECT run_id, kind, status, error, created_at, finished_at, profile, dataset_id, seed, targets_json,
+    config_json, environment_json, below_production_scale, wall_ns FROM runs;
+  DROP TABLE runs;
+  ALTER TABLE runs_v6 RENAME TO runs;
+  CREATE TABLE stage_executions_v6 (
+    id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    run_id TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted')),
+    exit_code INTEGER,
+    error TEXT,
+    config_json TEXT NOT NULL
+  );
+  INSERT INTO stage_executions_v6 SELECT id, stage, run_id, started_at, finished_at, status, exit_code, error, config_json FROM stage_executions;
+  DROP TABLE stage_executions;
+  ALTER TABLE stage_executions_v6 RENAME TO stage_executions;
+  `,
 ];

@@ -19,7 +19,7 @@ export async function attachRun(db: SqliteDb, executionId: number, runId: string
 export async function finishExecution(db: SqliteDb, executionId: number, exitCode: number, error?: string): Promise<void> {
   await db.run('UPDATE stage_executions SET finished_at = ?, status = ?, exit_code = ?, error = ? WHERE id = ?', [
     nowIso(),
-    exitCode === 0 ? 'ok' : 'failed',
+    exitCode === 0 ? 'ok' : exitCode === 130 ? 'interrupted' : 'failed',
     exitCode,
     error ?? null,
     executionId,
@@ -32,7 +32,7 @@ export interface ExecutionRow {
   run_id: string | null;
   started_at: string;
   finished_at: string | null;
-  status: 'running' | 'ok' | 'failed';
+  status: 'running' | 'ok' | 'failed' | 'interrupted';
   exit_code: number | null;
   error: string | null;
 }

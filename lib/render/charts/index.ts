@@ -11,6 +11,8 @@ export interface ChartInput {
   runId: string;
   /** The dataset is smaller than production scale; every chart must say so. */
   belowProductionScale: boolean;
+  /** Set when the run is not complete (rendered with --partial). */
+  partialStatus?: string;
 }
 
 export interface ChartDef {
@@ -23,7 +25,7 @@ export interface ChartDef {
 export const BELOW_SCALE_NOTE = 'below production scale (dataset < 100,000 rows)';
 
 function subtitle(input: ChartInput): string[] {
-  return [`run ${input.runId}`, ...(input.belowProductionScale ? [BELOW_SCALE_NOTE] : [])];
+  return [`run ${input.runId}`, ...(input.partialStatus ? [`PARTIAL RUN (${input.partialStatus}): only the requests measured before it stopped`] : []), ...(input.belowProductionScale ? [BELOW_SCALE_NOTE] : [])];
 }
 
 /** Binds the title once so a chart's file, registry entry and heading cannot disagree. */

@@ -1,5 +1,5 @@
 import type { AggregateRow } from '../../store/aggregates.js';
-import { targetOrder, verificationWarnings, type ReportData } from '../report-data.js';
+import { partialNotice, targetOrder, verificationWarnings, type ReportData } from '../report-data.js';
 import { esc } from './escape.js';
 
 /**
@@ -17,9 +17,10 @@ const table = (head: string[], rows: string[][]) =>
     .join('')}</tbody></table></div>`;
 
 export function verificationWarningsBox(d: ReportData): string {
+  const partial = partialNotice(d) ? `<div class="notice bad" role="alert"><strong>${esc(partialNotice(d))}</strong></div>` : '';
   const w = verificationWarnings(d);
-  if (w.length === 0) return '';
-  return `<div class="notice bad" role="alert"><strong>${w.length} verification problem(s) — read before using any number in this report:</strong><ul>${w.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>`;
+  if (w.length === 0) return partial;
+  return partial + `<div class="notice bad" role="alert"><strong>${w.length} verification problem(s) — read before using any number in this report:</strong><ul>${w.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>`;
 }
 
 export function verificationSection(d: ReportData): string {
