@@ -1,0 +1,162 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { main as aggregate } from '../../stages/aggregate.js';
+import { main as measure } from '../../stages/measure.js';
+import { main as provision } from '../../stages/provision.js';
+import { main as render } from '../../stages/render.js';
+import { main as seed } from '../../stages/seed.js';
+import { main as validate } from '../../stages/validate.js';
+import { main as warmup } from '../../stages/warmup.js';
+import { PROJECT_ROOT } from '../../lib/env/package-version.js';
+import { openStore } from '../../lib/store/open.js';
+import { captureOutput } from '../helpers/capture.js';
+import { PG_TEST_DB, REQUIRE_POSTGRES, pgTestServer, preparePgTestDatabase } from '../helpers/postgres.js';
+import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
+
+/** Fault tests: signals, SIGKILL, concurrent stages, and a scan for a distinctive password. */
+async function seeded(overrides: Record<string, unknown> = {}): Promise<TmpProfile> {
+  const p = await tmpProfile({ iterations: 100_000, warmup: 1, verify_queries: 0, ...overrides });
+  for (const stage of [provision, validate, seed, warmup]) {
+    const { result, stderr } = await captureOutput(() => stage(['--config', p.config]));
+    expect(result, stderr).toBe(0);
+  }
+  return p;
+}
+
+/** Start `measure` as its own process and resolve once it is measuring. */
+function startMeasure(p: TmpProfile) {
+  const child = spawn('node', ['--import', 'tsx', 'stages/measure.ts', '--config', p.config], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  const measuring = new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+      if (/measure [^\n]*iterations/.test(stderr) || /\[measure\] run .* iterations/.test(stderr)) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`measure exited early (${code}): ${stderr}`)));
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal, stderr })),
+  );
+  return { child, measuring, exited };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('interrupted and killed runs', () => {
+  it('SIGINT stops measure cleanly: exit 130, samples kept, run and stage interrupted, report only with --partial', async () => {
+    const p = await seeded();
+    const m = startMeasure(p);
+    await m.measuring;
+    await sleep(1500);
+    m.child.kill('SIGINT');
+    const r = await m.exited;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT received: stopping after the current request/);
+    const db = await openStore(p.store);
+    try {
+      const run = await db.get<{ run_id: string; status: string }>("SELECT run_id, status FROM runs WHERE kind = 'measure'");
+      expect(run?.status).toBe('interrupted');
+      expect((await db.get<{ status: string }>("SELECT status FROM stage_executions WHERE stage = 'measure'"))?.status).toBe('interrupted');
+      expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM samples WHERE run_id = ?', [run!.run_id]))?.n).toBeGreaterThan(0);
+    } finally {
+      await db.close();
+    }
+    const refused = await captureOutput(() => aggregate(['--config', p.config]));
+    expect(refused.result).toBe(2);
+    const args = ['--config', p.config, '--partial'];
+    expect((await captureOutput(() => aggregate(args))).result).toBe(0);
+    const out = await captureOutput(() => render(args));
+    expect(out.result).toBe(0);
+    expect(out.stdout).toMatch(/!!! PARTIAL RUN — status interrupted/);
+    const dir = (await readdir(p.reports)).find((d) => !d.startsWith('.') && d !== 'latest')!;
+    expect(JSON.parse(await readFile(join(p.reports, dir, 'results.json'), 'utf8')).partial.status).toBe('interrupted');
+    expect(await readFile(join(p.reports, dir, 'index.html'), 'utf8')).toContain('PARTIAL RUN');
+  });
+
+  it('SIGKILL mid-measure leaves an intact store and an incomplete run; the next measure starts afresh', async () => {
+    const p = await seeded();
+    const m = startMeasure(p);
+    await m.measuring;
+    await sleep(1000);
+    m.child.kill('SIGKILL');
+    expect((await m.exited).signal).toBe('SIGKILL');
+    const db = await openStore(p.store);
+    try {
+      expect(await db.all('PRAGMA integrity_check')).toEqual([{ integrity_check: 'ok' }]);
+      expect((await db.get<{ status: string }>("SELECT status FROM runs WHERE kind = 'measure'"))?.status).toBe('running');
+    } finally {
+      await db.close();
+    }
+    expect((await captureOutput(() => render(['--config', p.config]))).result).toBe(2); // nothing complete to report
+    const again = await captureOutput(() => measure(['--config', p.config, '--iterations', '3']));
+    expect(again.result, again.stderr).toBe(0);
+    expect((await captureOutput(() => aggregate(['--config', p.config]))).result).toBe(0);
+  });
+
+  it('two stages at once on one store serialize (busy timeout) instead of failing', async () => {
+    const p = await seeded({ iterations: 5 });
+    expect((await captureOutput(() => measure(['--config', p.config]))).result).toBe(0);
+    const run = () => spawn('node', ['--import', 'tsx', 'stages/aggregate.ts', '--config', p.config], { cwd: PROJECT_ROOT, stdio: 'ignore' });
+    const codes = await Promise.all([run(), run(), run()].map((c) => new Promise<number | null>((r) => c.once('exit', r))));
+    expect(codes).toEqual([0, 0, 0]);
+  });
+});
+
+const pgProblem = await preparePgTestDatabase();
+if (pgProblem && REQUIRE_POSTGRES) throw new Error(`the secret-scan test needs PostgreSQL here (CI=true): ${pgProblem}`);
+
+describe.skipIf(!!pgProblem)('secrets', () => {
+  it('a distinctive password never reaches the store, the reports or the output', async () => {
+    const SECRET = 'Pb-S3cret-7f3a9c-never-print';
+    const ROLE = 'pathbench_secret_test';
+    const s = pgTestServer();
+    const admin = new pg.Client({ ...s, database: 'postgres' });
+    await admin.connect();
+    try {
+      await admin.query(`DROP ROLE IF EXISTS ${ROLE}`).catch(() => {});
+      await admin.query(`CREATE ROLE ${ROLE} LOGIN SUPERUSER PASSWORD '${SECRET}'`);
+    } finally {
+      await admin.end();
+    }
+    const p = await tmpProfile({ targets: ['postgres'], iterations: 3, warmup: 1, verify_queries: 2 });
+    const profile = parse(await readFile(p.config, 'utf8'));
+    profile.target_options = { postgres: { provision: 'existing', host: s.host, port: s.port, database: PG_TEST_DB, user: ROLE, password_env: 'PB_SECRET_TEST_PW' } };
+    await writeFile(p.config, stringify(profile));
+    process.env.PB_SECRET_TEST_PW = SECRET;
+    let printed = '';
+    try {
+      for (const stage of [provision, validate, seed, warmup, measure, aggregate, render]) {
+        const out = await captureOutput(() => stage(['--config', p.config]));
+        printed += out.stdout + out.stderr;
+        expect(out.result, out.stderr).toBe(0);
+      }
+      // Also a password in the YAML itself and one in a URL: redacted in everything written.
+      profile.target_options.postgres = { provision: 'existing', url: `postgres://${ROLE}:${SECRET}@${s.host}:${s.port}/${PG_TEST_DB}`, password: SECRET };
+      await writeFile(p.config, stringify(profile));
+      for (const stage of [validate, measure]) {
+        const out = await captureOutput(() => stage(['--config', p.config]));
+        printed += out.stdout + out.stderr;
+      }
+      // And a failing connection: the error must not echo the URL's password either.
+      profile.target_options.postgres.url = `postgres://${ROLE}:${SECRET}@127.0.0.1:1/${PG_TEST_DB}`;
+      await writeFile(p.config, stringify(profile));
+      const failing = await captureOutput(() => validate(['--config', p.config]));
+      printed += failing.stdout + failing.stderr;
+      expect(failing.result).toBe(3);
+    } finally {
+      delete process.env.PB_SECRET_TEST_PW;
+    }
+    expect(printed).not.toContain(SECRET);
+    // Every file the pipeline wrote (the profile is the user's own file and holds it on purpose).
+    const files = spawnSync('find', [p.dir, '-type', 'f', '!', '-name', 'profile.yaml'], { encoding: 'utf8' }).stdout.trim().split('\n');
+    expect(files.length).toBeGreaterThan(5);
+    for (const f of files) {
+      const bytes = await readFile(f);
+      expect(bytes.includes(SECRET), f).toBe(false);
+    }
+  });
+});
