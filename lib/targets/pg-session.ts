@@ -24,5 +24,6 @@ export function pgQuery(client: pg.Client, sql: string, params: readonly unknown
 export function isPgConnectionLoss(err: unknown): boolean {
   if (err instanceof pg.DatabaseError) return /^(08|57P)/.test(err.code ?? '') || err.severity === 'FATAL';
   const msg = String((err as Error)?.message ?? err);
-  return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|not queryable|Client was closed|socket/i.test(msg);
+  // 'Query read timeout': pg's query_timeout fired; the connection is in an unknown state.
+  return /Connection terminated|ECONNRESET|ECONNREFUSED|EPIPE|not queryable|Client was closed|socket|Query read timeout/i.test(msg);
 }

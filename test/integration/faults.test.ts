@@ -109,6 +109,19 @@ describe('interrupted and killed runs', () => {
 const pgProblem = await preparePgTestDatabase();
 if (pgProblem && REQUIRE_POSTGRES) throw new Error(`the secret-scan test needs PostgreSQL here (CI=true): ${pgProblem}`);
 
+describe.skipIf(!!pgProblem)('a stalled server', () => {
+  it('is declared lost after statement_timeout_s, not waited for forever', async () => {
+    const { connectPg, isPgConnectionLoss, pgQuery } = await import('../../lib/targets/pg-session.js');
+    const client = await connectPg({ ...pgTestServer(), database: PG_TEST_DB, query_timeout: 300 });
+    const started = Date.now();
+    const err = await pgQuery(client, 'SELECT pg_sleep(5)').then(() => undefined, (e: unknown) => e);
+    await client.end().catch(() => {});
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(String((err as Error)?.message)).toMatch(/Query read timeout/);
+    expect(isPgConnectionLoss(err)).toBe(true);
+  });
+});
+
 describe.skipIf(!!pgProblem)('secrets', () => {
   it('a distinctive password never reaches the store, the reports or the output', async () => {
     const SECRET = 'Pb-S3cret-7f3a9c-never-print';

@@ -14,7 +14,7 @@ import { provisionPostgres } from './provision.js';
 function connectionConfig(o: PostgresOptions): pg.ClientConfig {
   const password = resolvePassword(o);
   const base: pg.ClientConfig = o.url ? { connectionString: o.url } : { host: o.host, port: o.port, database: o.database, user: o.user };
-  return { ...base, ...(password !== undefined ? { password } : {}), connectionTimeoutMillis: o.connect_timeout_s * 1000, application_name: 'pathbench' };
+  return { ...base, ...(password !== undefined ? { password } : {}), connectionTimeoutMillis: o.connect_timeout_s * 1000, application_name: 'pathbench', ...(o.statement_timeout_s > 0 ? { query_timeout: o.statement_timeout_s * 1000 } : {}) };
 }
 
 function where(o: PostgresOptions): string {

@@ -17,6 +17,12 @@ export const postgresOptionsSchema = z
     password: z.string().optional(),
     password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').default('PB_PG_PASSWORD'),
     connect_timeout_s: z.number().positive().max(600).default(10),
+    /**
+     * Client-side limit on any one statement (0 = none). A server that stalls without closing the
+     * connection is declared lost after this long (exit 3). Generous by default: it also bounds
+     * the HNSW build at seed time.
+     */
+    statement_timeout_s: z.number().nonnegative().max(86_400).default(1800),
     /** Session setting for the HNSW build (PostgreSQL syntax, e.g. 1GB). */
     maintenance_work_mem: z.string().regex(/^\d+\s*(kB|MB|GB)$/, 'e.g. 512MB or 1GB').default('1GB'),
     /**
