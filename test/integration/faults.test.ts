@@ -173,3 +173,52 @@ describe.skipIf(!!pgProblem)('secrets', () => {
     }
   });
 });
+
+/**
+ * The real thing: a PostgreSQL server of its own (throwaway cluster on port 5440, started by
+ * scripts/postgres-local.sh) is stopped while measure runs against it. Needs root and the local
+ * PostgreSQL install (as CI has); skipped with one line elsewhere.
+ */
+const canOwnServer = !pgProblem && process.getuid?.() === 0;
+if (!canOwnServer && REQUIRE_POSTGRES) throw new Error('the server-stop fault test needs root and the local PostgreSQL install here (CI=true)');
+
+describe.skipIf(!canOwnServer)('PostgreSQL stopped mid-measure', () => {
+  it('aborts the run naming postgres, exit 3, run failed, no report', async () => {
+    const { chmod, mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const parent = await mkdtemp(join(tmpdir(), 'pb-pg-stop-'));
+    await chmod(parent, 0o755); // the postgres user must traverse it
+    const dataDir = join(parent, 'cluster');
+    const env = { ...process.env, PB_PG_PORT: '5440', PB_PG_DATA: dataDir, PB_PG_DB: 'benchmark' };
+    const script = join(PROJECT_ROOT, 'scripts/postgres-local.sh');
+    const start = spawnSync(script, ['start'], { env, encoding: 'utf8' });
+    expect(start.status, start.stderr + start.stdout).toBe(0);
+    try {
+      const p = await tmpProfile({ targets: ['postgres'], iterations: 100_000, warmup: 1, verify_queries: 0 });
+      const profile = parse(await readFile(p.config, 'utf8'));
+      profile.target_options = { postgres: { provision: 'existing', host: '127.0.0.1', port: 5440, database: 'benchmark', connect_timeout_s: 3 } };
+      await writeFile(p.config, stringify(profile));
+      for (const stage of [provision, validate, seed, warmup]) {
+        const { result, stderr } = await captureOutput(() => stage(['--config', p.config]));
+        expect(result, stderr).toBe(0);
+      }
+      const m = startMeasure(p);
+      await m.measuring;
+      await sleep(1000);
+      const stop = spawnSync(script, ['stop'], { env, encoding: 'utf8' });
+      expect(stop.status, stop.stderr).toBe(0);
+      const r = await m.exited;
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/postgres: lost during (measure|warmup)/);
+      const db = await openStore(p.store);
+      try {
+        expect((await db.get<{ status: string }>("SELECT status FROM runs WHERE kind = 'measure'"))?.status).toBe('failed');
+      } finally {
+        await db.close();
+      }
+      expect((await captureOutput(() => render(['--config', p.config]))).result).toBe(2);
+    } finally {
+      spawnSync(script, ['clean'], { env, encoding: 'utf8' });
+    }
+  });
+});
