@@ -10,7 +10,8 @@ export async function composeUp(root: string, service: 'iris' | 'iris-pgwire', w
     const last = (r.stderr || r.stdout).trim().split('\n').at(-1) ?? `exit ${r.exitCode}`;
     throw new Error(
       `docker compose could not start the ${service} service (${last}); is a Docker engine running? ` +
-        `Otherwise start IRIS${service === 'iris-pgwire' ? ' and the gateway' : ''} yourself and use provision: existing`,
+        `Otherwise start IRIS${service === 'iris-pgwire' ? ' and the gateway' : ''} yourself and use provision: existing` +
+        (service === 'iris' ? '. iris-native also needs the Native SDK: `make iris-sdk` once IRIS runs' : ''),
     );
   }
   return `docker compose service ${service} is healthy on ${where}`;
