@@ -3,9 +3,10 @@ import { progressBar } from '../cli/progress.js';
 import { clientEnvironment } from '../env/fingerprint.js';
 import { InterruptedError, errorText } from '../errors.js';
 import { calibrateClock, emptyStatementRtt } from '../measure/calibration.js';
+import { clientBottleneckWarning, watchClientLoad } from '../measure/client-load.js';
 import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
-import { finishRun, setRunEnvironment } from '../store/runs.js';
+import { finishRun, mergeRunEnvironment, setRunEnvironment } from '../store/runs.js';
 import { writeSamples, type SampleRow } from '../store/samples.js';
 import { QUERIES } from '../workload/queries.js';
 import { writeVerifications } from '../store/verifications.js';
@@ -59,9 +60,14 @@ export async function measure(ctx: StageContext): Promise<void> {
     }
 
     const prepared = prepareCalls(targets, pools, QUERIES, shape, 'measure', c.iterations);
+    const load = watchClientLoad();
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
     bar.stop();
+    const clientLoad = load.stop();
+    const bottleneck = clientBottleneckWarning(clientLoad, targets.every((t) => !t.module.capabilities.inProcess));
+    if (bottleneck) ctx.log(`warning: ${bottleneck}`);
+    await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null } });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
     await finishRun(ctx.store, runId, 'complete', r.wallNs);
     ctx.log(`run ${runId}: ${r.samples.toLocaleString('en-US')} requests (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s. Next: make aggregate render`);

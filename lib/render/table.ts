@@ -51,6 +51,9 @@ export function tableText(d: ReportData): string {
     out.push(`floor:      clock resolution ${h.clock_resolution_ns} ns, one clock reading ${h.clock_reading_cost_ns} ns; SELECT 1 p50: ${Object.entries(h.select1_p50_ms).map(([t, v]) => `${t} ${v.toFixed(3)} ms`).join(', ')}`);
   }
   if (partialNotice(d)) out.push('', `!!! ${partialNotice(d)}`);
+  const cl = (d.environment as { client_load?: { cpu_cores: number; event_loop_delay_p99_ms: number; warning: string | null } }).client_load;
+  if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay p99 ${cl.event_loop_delay_p99_ms} ms while measuring`);
+  if (cl?.warning) out.push('', `!!! ${cl.warning}`);
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
   const warnings = verificationWarnings(d);
   if (warnings.length) {

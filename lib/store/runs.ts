@@ -43,6 +43,13 @@ export async function setRunEnvironment(db: SqliteDb, runId: string, env: unknow
   await db.run('UPDATE runs SET environment_json = ? WHERE run_id = ?', [JSON.stringify(env), runId]);
 }
 
+/** Add keys to a run's environment JSON (written before measuring) without rewriting the rest. */
+export async function mergeRunEnvironment(db: SqliteDb, runId: string, extra: Record<string, unknown>): Promise<void> {
+  const row = await db.get<{ environment_json: string | null }>('SELECT environment_json FROM runs WHERE run_id = ?', [runId]);
+  const env = row?.environment_json ? (JSON.parse(row.environment_json) as Record<string, unknown>) : {};
+  await setRunEnvironment(db, runId, { ...env, ...extra });
+}
+
 export async function finishRun(db: SqliteDb, runId: string, status: Exclude<RunStatus, 'running'>, wallNs: number | null, error?: string): Promise<void> {
   await db.run('UPDATE runs SET status = ?, finished_at = ?, wall_ns = ?, error = ? WHERE run_id = ?', [
     status,

@@ -17,6 +17,11 @@ export interface Capabilities {
   /** Bulk loading uses PostgreSQL binary COPY. */
   copy: boolean;
   /**
+   * The database engine runs inside the measuring process (PGlite, and the pglite-socket gateway
+   * in front of it): its work shows up as client CPU and event-loop delay. Default false.
+   */
+  inProcess?: boolean;
+  /**
    * Where vector search comes from (default `pgvector`): validate checks the pgvector extension
    * and its version; `builtin` (InterSystems IRIS) checks the engine's own version instead.
    */
