@@ -59,6 +59,13 @@ export const configSchema = z
       .default([{ gateway: 'pglite-wire', native: 'pglite' }, { gateway: 'iris-pgwire', native: 'iris-native' }]),
     /** Budget for the per-query gateway overhead (difference of medians), in ms. */
     overhead_budget_ms: z.number().positive().default(5),
+    /**
+     * Closed-loop concurrency sweep after the main measurement: for each level C, C clients each on
+     * their own session run `sweep_requests` requests each (queries in turn), one target at a time.
+     * Empty = no sweep.
+     */
+    concurrency: z.array(posInt.max(256)).max(32).default([]),
+    sweep_requests: posInt.max(1_000_000).default(100),
     /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
     vector_param_format: z.enum(['binary', 'text']).default('binary'),
     hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40 }),

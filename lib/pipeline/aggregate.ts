@@ -2,6 +2,8 @@ import type { StageContext } from '../cli/run-stage.js';
 import { PathbenchError, ExitCode } from '../errors.js';
 import { replaceAggregates, replaceNoiseFlags } from '../store/aggregates.js';
 import { noiseFlags } from '../stats/noise.js';
+import { summarizeSweep } from '../stats/sweep-summary.js';
+import { readSweep, replaceSweepAggregates } from '../store/sweep.js';
 import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { attachRun } from '../store/stage-log.js';
 import { readSamples } from '../store/samples.js';
@@ -56,6 +58,8 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   ctx.log(`bootstrap intervals (${o.resamples} resamples), ${pairs.length} pairwise comparisons, ${overhead.length} overhead rows in ${w.seconds().toFixed(1)} s`);
   await replaceAggregates(ctx.store, run.run_id, withCi, spectrum, pairs, overhead);
   await replaceNoiseFlags(ctx.store, run.run_id, noiseFlags(run.run_id, withCi, samples));
+  const sweep = await readSweep(ctx.store, run.run_id);
+  await replaceSweepAggregates(ctx.store, run.run_id, summarizeSweep(run.run_id, sweep.samples, sweep.levels));
   const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[]);
   await replaceVerificationSummary(ctx.store, run.run_id, verification);
   const flagged = verification.filter((v) => v.verdict !== 'ok');

@@ -14,6 +14,8 @@ import { readAggregates, readComparisons, readNoiseFlags, readOverhead, readSpec
 import { fingerprintsFor } from '../store/datasets.js';
 import { attachRun } from '../store/stage-log.js';
 import { readVerificationSummary } from '../store/verifications.js';
+import { readSweepAggregates } from '../store/sweep.js';
+import { concurrencySweepChart } from '../render/charts/concurrency-sweep.js';
 import { selectRun } from './aggregate.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
@@ -35,6 +37,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     comparisons: await readComparisons(ctx.store, run.run_id),
     overhead: await readOverhead(ctx.store, run.run_id),
     noise: await readNoiseFlags(ctx.store, run.run_id),
+    sweep: await readSweepAggregates(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }
@@ -63,6 +66,13 @@ export async function render(ctx: StageContext): Promise<void> {
       const spec = chart.build(input);
       specs.push({ stem: chart.stem, title: chart.title, spec });
       await writeChartFiles(charts, chart.stem, spec);
+    }
+    if (d.sweep.length) {
+      // Only runs with a concurrency sweep have this chart (CHARTS are drawn for every run).
+      const title = 'Concurrency sweep: throughput and p99 against concurrent clients';
+      const spec = concurrencySweepChart(d.sweep, { title, subtitle: [`run ${d.run.run_id}`] });
+      specs.push({ stem: 'concurrency-sweep', title, spec });
+      await writeChartFiles(charts, 'concurrency-sweep', spec);
     }
     await writeHtmlReport(tmp, d, specs);
     // Keep a `make export` of this run (raw samples, not derived from the report) across re-renders.

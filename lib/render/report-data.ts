@@ -3,6 +3,7 @@ import type { AggregateRow, ComparisonRow, NoiseFlagRow, OverheadRow, SpectrumRo
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
+import type { SweepAggregateRow } from '../store/sweep.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
 export interface ReportData {
@@ -20,6 +21,8 @@ export interface ReportData {
   overhead: OverheadRow[];
   /** Verdicts of the untimed verification pass (empty when it was disabled). */
   verification: VerificationSummaryRow[];
+  /** Closed-loop concurrency sweep (empty when the run had none). */
+  sweep: SweepAggregateRow[];
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
 }

@@ -84,6 +84,11 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     gateway_overhead: d.overhead.map((x) => ({
       gateway: x.gateway, native: x.native, scope: x.key, overhead_ms: r3(x.overhead_ms), ci95_ms: [r3(x.low_ms), r3(x.high_ms)], budget_ms: x.budget_ms, verdict: x.verdict,
     })),
+    concurrency_sweep: d.sweep.map((r) => ({
+      target: r.target, clients: r.concurrency, scope: r.scope, requests: r.count, failed: r.failed,
+      latency_p50_ms: r3(r.p50_ms), latency_p99_ms: r3(r.p99_ms), qps_wall: r1(r.qps_wall),
+      sessions: r.concurrent_sessions ? 'concurrent' : 'queued behind one session',
+    })),
     noise_warnings: d.noise.map((n) => ({ target: n.target, query: n.query_id, kind: n.kind, detail: n.detail })),
     verification: {
       warnings: verificationWarnings(d),

@@ -83,6 +83,16 @@ export function tableText(d: ReportData): string {
       out.push(`  ${x.gateway} vs ${x.native}, ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${r3(x.overhead_ms)} ms [${r3(x.low_ms)}, ${r3(x.high_ms)}] → ${x.verdict}`);
     }
   }
+  if (d.sweep.length) {
+    out.push('', `Concurrency sweep (closed loop, ${d.config.sweep_requests ?? '?'} requests per client per level, one target at a time; all queries)`);
+    const rows = d.sweep.filter((r) => r.scope === 'all');
+    const header = ['Method', 'Clients', 'QPS (wall)', 'P50 (ms)', 'P99 (ms)', 'Failed', 'Sessions'];
+    const body = rows.map((r) => [r.target, String(r.concurrency), fmtQps(r.qps_wall), fmtMs(r.p50_ms), fmtMs(r.p99_ms), String(r.failed), r.concurrent_sessions ? 'concurrent' : 'queued behind one session']);
+    const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+    const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 || i === 6 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ');
+    out.push(line(header), '  ' + widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line));
+    if (rows.some((r) => !r.concurrent_sessions)) out.push('  "queued behind one session": the engine runs one query at a time (PGlite), so more clients measure queueing, not parallelism.');
+  }
   if (d.noise.length) {
     out.push('', 'Noise warnings (treat these figures with care: re-run with more iterations, or on a quieter machine)');
     for (const n of d.noise) out.push(`  ${n.target} / ${n.query_id}: ${n.kind} — ${n.detail}`);

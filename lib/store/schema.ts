@@ -236,4 +236,42 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE stage_executions;
   ALTER TABLE stage_executions_v6 RENAME TO stage_executions;
   `,
+  `
+  -- Closed-loop concurrency sweep: raw samples and the wall time of each level (raw facts).
+  CREATE TABLE sweep_samples (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    concurrency INTEGER NOT NULL,
+    client INTEGER NOT NULL,
+    query_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    elapsed_ns INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    error TEXT
+  );
+  CREATE INDEX sweep_samples_run ON sweep_samples (run_id);
+  CREATE TABLE sweep_levels (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    concurrency INTEGER NOT NULL,
+    wall_ns INTEGER NOT NULL,
+    concurrent_sessions INTEGER NOT NULL,
+    PRIMARY KEY (run_id, target, concurrency)
+  );
+  -- Derived by aggregate.
+  CREATE TABLE sweep_aggregates (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    concurrency INTEGER NOT NULL,
+    scope TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    p50_ms REAL,
+    p99_ms REAL,
+    qps_wall REAL,
+    concurrent_sessions INTEGER NOT NULL,
+    PRIMARY KEY (run_id, target, concurrency, scope)
+  );
+  `,
 ];

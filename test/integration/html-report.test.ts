@@ -135,6 +135,7 @@ function reportData(belowScale: boolean): ReportData {
     comparisons: [],
     overhead: [],
     noise: [],
+    sweep: [],
     verification: [],
     warmupRequests: 320,
   };

@@ -1,0 +1,78 @@
+import { TargetUnavailableError, errorText } from '../errors.js';
+import type { OpenTarget } from '../pipeline/targets.js';
+import type { Session } from '../targets/interface.js';
+import type { SweepLevelRow, SweepSampleRow } from '../store/sweep.js';
+import type { QueryTemplate } from '../workload/queries.js';
+import type { PreparedCall } from './prepare.js';
+
+/**
+ * One level of the closed-loop concurrency sweep for one target: `sessions.length` clients run at
+ * once, each on its own session, each issuing `requests` requests back to back; client k's request
+ * j is query (j + k) mod Q with the j-th parameters of that query's sequence (offset by client).
+ * Same timed region as runPhase: nothing but the driver call between the clock readings.
+ */
+export async function runSweepLevel(o: {
+  runId: string;
+  target: OpenTarget;
+  sessions: readonly Session[];
+  queries: readonly QueryTemplate[];
+  /** [queryIndex][i] bound calls for this target */
+  calls: readonly (readonly PreparedCall[])[];
+  requests: number;
+  signal?: AbortSignal;
+}): Promise<{ level: SweepLevelRow; samples: SweepSampleRow[] }> {
+  const c = o.sessions.length;
+  const q = o.queries.length;
+  const n = c * o.requests;
+  const startNs = new Float64Array(n);
+  const elapsedNs = new Float64Array(n);
+  const queryOf = new Uint16Array(n);
+  const errors = new Map<number, unknown>();
+  let lost: unknown;
+
+  const origin = process.hrtime.bigint();
+  const client = async (k: number) => {
+    const session = o.sessions[k]!;
+    for (let j = 0; j < o.requests && lost === undefined && !o.signal?.aborted; j++) {
+      const qi = (j + k) % q;
+      const seq = o.calls[qi]!;
+      const call = seq[(k * o.requests + j) % seq.length]!;
+      const slot = k * o.requests + j;
+      let error: unknown = undefined;
+      const t0 = process.hrtime.bigint();
+      try {
+        await session.query(call.sql, call.params);
+      } catch (err) {
+        error = err ?? new Error('query rejected without a reason');
+      }
+      const t1 = process.hrtime.bigint();
+      startNs[slot] = Number(t0 - origin);
+      elapsedNs[slot] = Number(t1 - t0);
+      queryOf[slot] = qi + 1; // 0 = not run
+      if (error !== undefined) {
+        errors.set(slot, error);
+        if (o.target.module.isConnectionLoss(error)) lost = error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: c }, (_, k) => client(k)));
+  const wallNs = Number(process.hrtime.bigint() - origin);
+  if (lost !== undefined) {
+    throw new TargetUnavailableError([{ target: o.target.id, reason: `lost during the concurrency sweep (${c} clients): ${errorText(lost)}` }], 'sweep');
+  }
+  if (o.signal?.aborted) throw o.signal.reason;
+  const samples: SweepSampleRow[] = [];
+  for (let slot = 0; slot < n; slot++) {
+    if (queryOf[slot] === 0) continue;
+    const t = o.queries[queryOf[slot]! - 1]!;
+    const err = errors.get(slot);
+    samples.push({
+      run_id: o.runId, target: o.target.id, concurrency: c, client: Math.floor(slot / o.requests), query_id: t.id, category: t.category,
+      start_ns: startNs[slot]!, elapsed_ns: elapsedNs[slot]!, ok: err === undefined ? 1 : 0, error: err === undefined ? null : errorText(err),
+    });
+  }
+  return {
+    level: { run_id: o.runId, target: o.target.id, concurrency: c, wall_ns: wallNs, concurrent_sessions: o.target.module.capabilities.concurrentSessions ? 1 : 0 },
+    samples,
+  };
+}
