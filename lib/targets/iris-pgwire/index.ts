@@ -1,7 +1,4 @@
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { packageVersion } from '../../env/package-version.js';
 import { numberPlaceholders, splitScript } from '../bind.js';
 import { fillTemplate } from '../dialect.js';
@@ -9,7 +6,8 @@ import type { Capabilities, OpenContext, Session, TargetModule } from '../interf
 import { irisVectorText, isoUtcTimestamp } from '../iris-sql/dialect.js';
 import { asMissingTable } from '../iris-sql/errors.js';
 import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
-import { COPY_TRAILER, copyHeader, copyMetadataRows, copyVectorRows, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
+import { copyMetadataRows, copyVectorRows, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
+import { copyIn } from '../pgvector-sql/copy-in.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import { dialects } from './dialect.js';
 import { irisPgwireOptionsSchema, resolveIrisPgwirePassword, type IrisPgwireOptions } from './options.js';
@@ -138,22 +136,6 @@ function irisOverPgSession(client: pg.Client): Session {
   };
 }
 
-/** One COPY FROM STDIN for all chunks, respecting back-pressure (as the postgres target does). */
-async function copyIn<T>(client: pg.Client, sql: string, chunks: Iterable<T>, encode: (chunk: T) => Buffer, onChunk?: (chunk: T) => void): Promise<void> {
-  const stream = client.query(copyFrom(sql));
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-  failed.catch(() => {});
-  const write = async (buf: Buffer) => {
-    if (!stream.write(buf)) await Promise.race([once(stream, 'drain'), failed]);
-  };
-  await write(copyHeader());
-  for (const chunk of chunks) {
-    await write(encode(chunk));
-    onChunk?.(chunk);
-  }
-  stream.end(COPY_TRAILER);
-  await Promise.race([finished(stream), failed]);
-}
 
 /** The pgvector dialect unchanged over pg: numbered parameters, multi-statement scripts, binary COPY. */
 function pgvectorOverPgSession(client: pg.Client): Session {

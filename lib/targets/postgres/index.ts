@@ -1,10 +1,8 @@
-import { once } from 'node:events';
-import { finished } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { packageVersion } from '../../env/package-version.js';
 import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
-import { COPY_TRAILER, copyHeader, copyMetadataRows, copyVectorRows, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
+import { copyMetadataRows, copyVectorRows, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
+import { copyIn } from '../pgvector-sql/copy-in.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import type { Session, TargetModule } from '../interface.js';
 import { SET_MAINTENANCE_WORK_MEM_SQL, dialect } from './dialect.js';
@@ -25,25 +23,6 @@ function where(o: PostgresOptions): string {
   return `${o.host}:${o.port}/${o.database}`;
 }
 
-/**
- * One COPY FROM STDIN for all chunks. Writing respects back-pressure: while the socket drains,
- * the server ingests and this process is free to generate the next chunk (two processes, two cores).
- */
-async function copyIn<T>(client: pg.Client, sql: string, chunks: Iterable<T>, encode: (chunk: T) => Buffer, onChunk?: (chunk: T) => void): Promise<void> {
-  const stream = client.query(copyFrom(sql));
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-  failed.catch(() => {});
-  const write = async (buf: Buffer) => {
-    if (!stream.write(buf)) await Promise.race([once(stream, 'drain'), failed]);
-  };
-  await write(copyHeader());
-  for (const chunk of chunks) {
-    await write(encode(chunk));
-    onChunk?.(chunk);
-  }
-  stream.end(COPY_TRAILER);
-  await Promise.race([finished(stream), failed]);
-}
 
 /** node-postgres to a PostgreSQL + pgvector server: the reference path of the mission. */
 export const target: TargetModule = {
