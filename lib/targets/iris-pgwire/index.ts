@@ -6,8 +6,8 @@ import type { Capabilities, OpenContext, Session, TargetModule } from '../interf
 import { irisVectorText, isoUtcTimestamp } from '../iris-sql/dialect.js';
 import { asMissingTable } from '../iris-sql/errors.js';
 import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
-import { copyMetadataRows, copyVectorRows, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
-import { copyIn } from '../pgvector-sql/copy-in.js';
+import { vectorSendBytes } from '../pgvector-sql/copy-binary.js';
+import { pgvectorServerSession } from '../pgvector-sql/server-session.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import { dialects } from './dialect.js';
 import { irisPgwireOptionsSchema, resolveIrisPgwirePassword, type IrisPgwireOptions } from './options.js';
@@ -137,24 +137,6 @@ function irisOverPgSession(client: pg.Client): Session {
 }
 
 
-/** The pgvector dialect unchanged over pg: numbered parameters, multi-statement scripts, binary COPY. */
-function pgvectorOverPgSession(client: pg.Client): Session {
-  let closed = false;
-  return {
-    query: (sql, params) => pgQuery(client, sql, params),
-    async exec(sql) {
-      await client.query(sql);
-    },
-    loadVectors: (sql, batches, onBatch) => copyIn(client, sql, batches, copyVectorRows, (b) => onBatch?.(b.count)),
-    loadMetadata: (sql, chunks) => copyIn(client, sql, chunks, copyMetadataRows),
-    async close() {
-      if (closed) return;
-      closed = true;
-      await client.end().catch(() => {});
-    },
-  };
-}
-
 const CAPABILITIES: Record<Mode, Capabilities> = {
   iris: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows' },
   pgvector: { concurrentSessions: true, annIndex: true, copy: true },
@@ -184,7 +166,7 @@ export function irisPgwireModule(mode: Mode): TargetModule {
     provision: (ctx) => provisionIrisPgwire(optionsOf(ctx), ctx.root),
     async open(ctx) {
       const client = await connect(optionsOf(ctx));
-      return mode === 'iris' ? irisOverPgSession(client) : pgvectorOverPgSession(client);
+      return mode === 'iris' ? irisOverPgSession(client) : pgvectorServerSession(client);
     },
     // IRIS takes vectors as text only (TO_VECTOR); pgvector mode sends what pgvector applications send.
     encodeVector: (v, format) => (mode === 'iris' ? irisVectorText(v) : format === 'binary' ? vectorSendBytes(v) : textVector(v)),

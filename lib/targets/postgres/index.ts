@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import { packageVersion } from '../../env/package-version.js';
-import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
-import { copyMetadataRows, copyVectorRows, vectorSendBytes } from '../pgvector-sql/copy-binary.js';
-import { copyIn } from '../pgvector-sql/copy-in.js';
+import { connectPg, isPgConnectionLoss } from '../pg-session.js';
+import { vectorSendBytes } from '../pgvector-sql/copy-binary.js';
+import { pgvectorServerSession } from '../pgvector-sql/server-session.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
-import type { Session, TargetModule } from '../interface.js';
+import type { TargetModule } from '../interface.js';
 import { SET_MAINTENANCE_WORK_MEM_SQL, dialect } from './dialect.js';
 import { resolvePassword, type PostgresOptions } from './options.js';
 import { provisionPostgres } from './provision.js';
@@ -44,21 +44,7 @@ export const target: TargetModule = {
       throw new Error(`cannot connect to PostgreSQL at ${where(o)}: ${(err as Error).message || String(err)}`, { cause: err });
     }
     await client.query(SET_MAINTENANCE_WORK_MEM_SQL, [o.maintenance_work_mem]);
-    let closed = false;
-    const session: Session = {
-      query: (sql, params) => pgQuery(client, sql, params),
-      async exec(sql) {
-        await client.query(sql);
-      },
-      loadVectors: (sql, batches, onBatch) => copyIn(client, sql, batches, copyVectorRows, (b) => onBatch?.(b.count)),
-      loadMetadata: (sql, chunks) => copyIn(client, sql, chunks, copyMetadataRows),
-      async close() {
-        if (closed) return;
-        closed = true;
-        await client.end().catch(() => {});
-      },
-    };
-    return session;
+    return pgvectorServerSession(client);
   },
   encodeVector: (v, format) => (format === 'binary' ? vectorSendBytes(v) : textVector(v)),
   isConnectionLoss: isPgConnectionLoss,

@@ -1,0 +1,27 @@
+import type pg from 'pg';
+import type { Session } from '../interface.js';
+import { pgQuery } from '../pg-session.js';
+import { copyMetadataRows, copyVectorRows } from './copy-binary.js';
+import { copyIn } from './copy-in.js';
+
+/**
+ * A Session over one pg client to a server that speaks the pgvector dialect unchanged (PostgreSQL,
+ * or iris-pgwire in pgvector mode): numbered parameters, multi-statement scripts, binary COPY FROM
+ * STDIN. close() is idempotent and never throws.
+ */
+export function pgvectorServerSession(client: pg.Client): Session {
+  let closed = false;
+  return {
+    query: (sql, params) => pgQuery(client, sql, params),
+    async exec(sql) {
+      await client.query(sql);
+    },
+    loadVectors: (sql, batches, onBatch) => copyIn(client, sql, batches, copyVectorRows, (b) => onBatch?.(b.count)),
+    loadMetadata: (sql, chunks) => copyIn(client, sql, chunks, copyMetadataRows),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await client.end().catch(() => {});
+    },
+  };
+}
