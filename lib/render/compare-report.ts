@@ -2,6 +2,7 @@ import type { RunChangeRow } from '../stats/run-comparison.js';
 import { rowName } from '../stats/run-comparison.js';
 import { esc } from './html/escape.js';
 import { STYLE } from './html/style.js';
+import { pageHead } from './html/page-head.js';
 import { textTable } from './text-table.js';
 
 /** What `make compare` writes as compare.json and renders as compare.txt and index.html. */
@@ -161,16 +162,7 @@ export function compareHtml(c: CompareReport): string {
   }
   const s = c.summary;
   const levels = (['overall', 'category', 'query'] as const).map((l) => ({ l, rows: c.rows.filter((r) => r.level === l) })).filter((x) => x.rows.length);
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
-<meta name="generator" content="pathbench">
-<title>pathbench comparison ${esc(c.base.run_id)} → ${esc(c.head.run_id)}</title>
-<style>${STYLE}${EXTRA_STYLE}</style>
-</head>
+  return `${pageHead({ title: `pathbench comparison ${c.base.run_id} → ${c.head.run_id}`, csp: CSP, css: STYLE + EXTRA_STYLE })}
 <body>
 <main>
 <header class="report-header"><p class="eyebrow">pathbench run comparison</p><h1><code>${esc(c.base.run_id)}</code> → <code>${esc(c.head.run_id)}</code></h1>

@@ -7,6 +7,7 @@ import { chartRuntime } from './inline-assets.js';
 import { statisticsSection, verificationSection, verificationWarningsBox } from './trust-sections.js';
 import { belowScaleNotice, configSection, dataLoadSection, environmentSection, runHeader, summarySection } from './sections.js';
 import { STYLE } from './style.js';
+import { pageHead } from './page-head.js';
 
 export type { HtmlChart } from './charts.js';
 
@@ -21,16 +22,7 @@ export async function htmlReport(data: ReportData, specs: readonly HtmlChart[]):
   const runtime = await chartRuntime();
   const scripts = runtime.map((a) => `<script data-lib="${esc(a.pkg)}@${esc(a.version)}">${a.source}</script>`).join('\n');
   const libs = runtime.map((a) => `${a.pkg} ${a.version}`).join(', ');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${esc(CSP)}">
-<meta name="generator" content="pathbench">
-<title>pathbench report ${esc(data.run.run_id)}</title>
-<style>${STYLE}</style>
-</head>
+  return `${pageHead({ title: `pathbench report ${data.run.run_id}`, csp: CSP, css: STYLE })}
 <body data-charts="pending">
 <nav class="toc" aria-label="Sections"><ul>
   <li><a href="#summary">Summary</a></li>
