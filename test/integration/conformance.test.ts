@@ -12,6 +12,7 @@ import { openStore } from '../../lib/store/open.js';
 import { paramSequence } from '../../lib/workload/params.js';
 import { QUERIES } from '../../lib/workload/queries.js';
 import { captureOutput } from '../helpers/capture.js';
+import { expectStagesOk } from '../helpers/stages.js';
 import { REQUIRE_POSTGRES, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 
@@ -66,10 +67,7 @@ describe(`conformance over ${targets.join(', ')}`, () => {
   });
 
   it('every stage succeeds on every target, and the fingerprints read back through each path match', async () => {
-    for (const stage of [provision, validate, seed, warmup, measure, aggregate]) {
-      const { result, stderr } = await captureOutput(() => stage(args));
-      expect(result, stderr).toBe(0);
-    }
+    await expectStagesOk(args, [provision, validate, seed, warmup, measure, aggregate]);
     const db = await openStore(p.store);
     try {
       const fps = await db.all<{ target: string; matches: number; row_count: number }>('SELECT target, matches, row_count FROM dataset_fingerprints ORDER BY target');
@@ -133,10 +131,7 @@ describe.runIf(targets.includes('postgres'))('postgres lost during measure', () 
     profile.target_options = { postgres: pgTestTargetOptions() };
     await writeFile(p.config, stringify(profile));
     const args = ['--config', p.config];
-    for (const stage of [provision, validate, seed, warmup]) {
-      const { result, stderr } = await captureOutput(() => stage(args));
-      expect(result, stderr).toBe(0);
-    }
+    await expectStagesOk(args, [provision, validate, seed, warmup]);
 
     const admin = new pg.Client({ ...pgTestServer(), database: 'postgres' });
     await admin.connect();

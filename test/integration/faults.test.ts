@@ -14,16 +14,14 @@ import { main as warmup } from '../../stages/warmup.js';
 import { PROJECT_ROOT } from '../../lib/env/package-version.js';
 import { openStore } from '../../lib/store/open.js';
 import { captureOutput } from '../helpers/capture.js';
+import { expectStagesOk } from '../helpers/stages.js';
 import { PG_TEST_DB, REQUIRE_POSTGRES, pgTestServer, preparePgTestDatabase } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 
 /** Fault tests: signals, SIGKILL, concurrent stages, and a scan for a distinctive password. */
 async function seeded(overrides: Record<string, unknown> = {}): Promise<TmpProfile> {
   const p = await tmpProfile({ iterations: 100_000, warmup: 1, verify_queries: 0, ...overrides });
-  for (const stage of [provision, validate, seed, warmup]) {
-    const { result, stderr } = await captureOutput(() => stage(['--config', p.config]));
-    expect(result, stderr).toBe(0);
-  }
+  await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup]);
   return p;
 }
 
@@ -198,10 +196,7 @@ describe.skipIf(!canOwnServer)('PostgreSQL stopped mid-measure', () => {
       const profile = parse(await readFile(p.config, 'utf8'));
       profile.target_options = { postgres: { provision: 'existing', host: '127.0.0.1', port: 5440, database: 'benchmark', connect_timeout_s: 3 } };
       await writeFile(p.config, stringify(profile));
-      for (const stage of [provision, validate, seed, warmup]) {
-        const { result, stderr } = await captureOutput(() => stage(['--config', p.config]));
-        expect(result, stderr).toBe(0);
-      }
+      await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup]);
       const m = startMeasure(p);
       await m.measuring;
       await sleep(1000);

@@ -20,7 +20,7 @@ import { metadataFor, vectorBatches } from '../../lib/workload/generator.js';
 import { FINGERPRINT_CHUNK, canonicalVectorBytes, chunkRanges, md5Hex, metadataChunkText } from '../../lib/workload/fingerprint.js';
 import { paramSequence } from '../../lib/workload/params.js';
 import { QUERIES } from '../../lib/workload/queries.js';
-import { captureOutput } from '../helpers/capture.js';
+import { expectStagesOk } from '../helpers/stages.js';
 import { PG_TEST_DB, REQUIRE_POSTGRES, pgTestServer, preparePgTestDatabase } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 
@@ -71,10 +71,7 @@ describe.skipIf(!!pgProblem)('iris-pgwire, dialect pgvector, live against Postgr
   });
 
   it('every stage succeeds; the fingerprint read back through the target matches; the report states the dialect', async () => {
-    for (const stage of [provision, validate, seed, warmup, measure, aggregate]) {
-      const { result, stderr } = await captureOutput(() => stage(args));
-      expect(result, stderr).toBe(0);
-    }
+    await expectStagesOk(args, [provision, validate, seed, warmup, measure, aggregate]);
     const db = await openStore(p.store);
     try {
       const v = await db.all<{ target: string; ok: number; message: string }>('SELECT target, ok, message FROM validations ORDER BY target');

@@ -9,17 +9,14 @@ import { main as seed } from '../../stages/seed.js';
 import { main as validate } from '../../stages/validate.js';
 import { main as warmup } from '../../stages/warmup.js';
 import { openStore } from '../../lib/store/open.js';
-import { captureOutput } from '../helpers/capture.js';
+import { expectStagesOk } from '../helpers/stages.js';
 import { tmpProfile } from '../helpers/tmp-profile.js';
 
 /** The closed-loop concurrency sweep on the embedded targets (real PGlite, real pg sessions). */
 describe('concurrency sweep', () => {
   it('runs every level with its own sessions, stores every sample, and reports the knee', async () => {
     const p = await tmpProfile({ iterations: 3, warmup: 1, verify_queries: 0, concurrency: [1, 4], sweep_requests: 6 });
-    for (const stage of [provision, validate, seed, warmup, measure, aggregate, render]) {
-      const { result, stderr } = await captureOutput(() => stage(['--config', p.config]));
-      expect(result, stderr).toBe(0);
-    }
+    await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup, measure, aggregate, render]);
     const db = await openStore(p.store);
     try {
       const levels = await db.all<{ target: string; concurrency: number; n: number }>(

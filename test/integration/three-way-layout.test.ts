@@ -12,7 +12,7 @@ import { main as warmup } from '../../stages/warmup.js';
 import { pgliteOptionsSchema } from '../../lib/targets/pglite/options.js';
 import { pgliteWireOptionsSchema } from '../../lib/targets/pglite-wire/options.js';
 import { loadTarget, registerTarget } from '../../lib/targets/registry.js';
-import { captureOutput } from '../helpers/capture.js';
+import { expectStagesOk } from '../helpers/stages.js';
 import { tmpProfile } from '../helpers/tmp-profile.js';
 
 /**
@@ -39,10 +39,7 @@ describe('three-way report layout with stand-in targets', () => {
       postgres: { data_dir: `${p.dataDir}-postgres` },
     };
     await writeFile(p.config, stringify(profile));
-    for (const stage of [provision, validate, seed, warmup, measure, aggregate, render]) {
-      const { result, stderr } = await captureOutput(() => stage(['--config', p.config]));
-      expect(result, stderr).toBe(0);
-    }
+    await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup, measure, aggregate, render]);
     const dir = join(p.reports, await readlink(join(p.reports, 'latest')));
     const table = await readFile(join(dir, 'table.txt'), 'utf8');
     const overall = table.slice(table.indexOf('All queries'), table.indexOf('Category:'));
