@@ -3,9 +3,10 @@ import pg from 'pg';
 /**
  * Where the PostgreSQL tests find their server: PB_PG_HOST/PORT/USER/PASSWORD (defaults: the
  * throwaway server of scripts/postgres-local.sh, 127.0.0.1:5433, postgres/postgres). Tests use
- * their own database so they never touch a user's seeded `benchmark` database.
+ * their own database (PB_PG_TEST_DB, default pathbench_test) so they never touch a user's seeded
+ * `benchmark` database, and two checkouts can run their tests against one server at once.
  */
-export const PG_TEST_DB = 'pathbench_test';
+export const PG_TEST_DB = process.env.PB_PG_TEST_DB ?? 'pathbench_test';
 
 export function pgTestServer() {
   return {

@@ -173,7 +173,8 @@ describe.skipIf(!!pgProblem)('secrets', () => {
 });
 
 /**
- * The real thing: a PostgreSQL server of its own (throwaway cluster on port 5440, started by
+ * The real thing: a PostgreSQL server of its own (throwaway cluster on port 5440, or
+ * PB_PG_FAULT_PORT when two checkouts test at once; started by
  * scripts/postgres-local.sh) is stopped while measure runs against it. Needs root and the local
  * PostgreSQL install (as CI has); skipped with one line elsewhere.
  */
@@ -187,14 +188,15 @@ describe.skipIf(!canOwnServer)('PostgreSQL stopped mid-measure', () => {
     const parent = await mkdtemp(join(tmpdir(), 'pb-pg-stop-'));
     await chmod(parent, 0o755); // the postgres user must traverse it
     const dataDir = join(parent, 'cluster');
-    const env = { ...process.env, PB_PG_PORT: '5440', PB_PG_DATA: dataDir, PB_PG_DB: 'benchmark' };
+    const port = Number(process.env.PB_PG_FAULT_PORT ?? 5440);
+    const env = { ...process.env, PB_PG_PORT: String(port), PB_PG_DATA: dataDir, PB_PG_DB: 'benchmark' };
     const script = join(PROJECT_ROOT, 'scripts/postgres-local.sh');
     const start = spawnSync(script, ['start'], { env, encoding: 'utf8' });
     expect(start.status, start.stderr + start.stdout).toBe(0);
     try {
       const p = await tmpProfile({ targets: ['postgres'], iterations: 100_000, warmup: 1, verify_queries: 0 });
       const profile = parse(await readFile(p.config, 'utf8'));
-      profile.target_options = { postgres: { provision: 'existing', host: '127.0.0.1', port: 5440, database: 'benchmark', connect_timeout_s: 3 } };
+      profile.target_options = { postgres: { provision: 'existing', host: '127.0.0.1', port, database: 'benchmark', connect_timeout_s: 3 } };
       await writeFile(p.config, stringify(profile));
       await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup]);
       const m = startMeasure(p);
