@@ -6,6 +6,7 @@ import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { redact } from '../config/redact.js';
 import { PROJECT_ROOT } from '../env/package-version.js';
 import { ExitCode, InterruptedError, PathbenchError, errorText } from '../errors.js';
+import { stopStartedServers } from '../pipeline/started-servers.js';
 import { openStore } from '../store/open.js';
 import type { SqliteDb } from '../store/sqlite.js';
 import { finishExecution, startExecution } from '../store/stage-log.js';
@@ -58,7 +59,8 @@ export async function runStage(stage: StageName, argv: string[], body: (ctx: Sta
     return err instanceof PathbenchError ? err.exitCode : ExitCode.failure;
   }
   const executionId = await startExecution(store, stage, JSON.stringify(redact(config)));
-  // First SIGINT/SIGTERM: stop cleanly between requests (flush, mark interrupted, close sessions).
+  // First SIGINT/SIGTERM: stop cleanly between requests (flush, mark interrupted, close sessions,
+  // stop the servers pathbench started unless --keep-servers).
   // A second one exits at once; the store stays consistent (WAL, transactions), the run not complete.
   const controller = new AbortController();
   const onSignal = (sig: NodeJS.Signals) => {
@@ -82,6 +84,7 @@ export async function runStage(stage: StageName, argv: string[], body: (ctx: Sta
     log(`error: ${message}`);
     if (!(err instanceof PathbenchError) && process.env.PATHBENCH_DEBUG) log(String((err as Error).stack));
   }
+  if (code === ExitCode.interrupted && !flags.keepServers) await stopStartedServers(store, PROJECT_ROOT, log).catch((err) => log(`stopping servers: ${errorText(err)}`));
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   await finishExecution(store, executionId, code, message).catch(() => {});

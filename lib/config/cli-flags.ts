@@ -14,6 +14,8 @@ export interface StageFlags {
   force: boolean;
   /** aggregate/render: accept an interrupted or failed run; every output then says it is partial. */
   partial: boolean;
+  /** any stage: on SIGINT/SIGTERM, leave running the servers pathbench started (default: stop them). */
+  keepServers: boolean;
   /** compare: the baseline run and the run compared with it. */
   base?: string;
   head?: string;
@@ -43,6 +45,7 @@ const options = {
   threshold: { type: 'string' },
   force: { type: 'boolean', default: false },
   partial: { type: 'boolean', default: false },
+  'keep-servers': { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
@@ -64,7 +67,8 @@ export const FLAG_HELP = `Flags (override the YAML profile):
   --head ID             compare: the run compared with the baseline (default: newest complete)
   --threshold PCT       compare: exit 1 when a significant p50 slowdown exceeds PCT % (default: never)
   --force               seed: reload even if the target already holds the dataset
-  --partial             aggregate/render: report an interrupted or failed run (marked PARTIAL everywhere)`;
+  --partial             aggregate/render: report an interrupted or failed run (marked PARTIAL everywhere)
+  --keep-servers        on SIGINT/SIGTERM, leave running the servers pathbench started (default: stop them)`;
 
 /** Integer flags: value must be a plain base-10 integer, quoted back in the error otherwise. */
 const intFlags: Record<string, string> = {
@@ -126,6 +130,7 @@ export function parseStageFlags(argv: string[]): StageFlags {
     threshold,
     force: v.force ?? false,
     partial: v.partial ?? false,
+    keepServers: v['keep-servers'] ?? false,
     help: v.help ?? false,
   };
 }

@@ -274,4 +274,17 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, concurrency, scope)
   );
   `,
+  `
+  -- Servers pathbench started itself at provision (not running before): an interrupted stage
+  -- stops exactly these. No secrets: port and data directory, or a compose service name.
+  CREATE TABLE started_servers (
+    id INTEGER PRIMARY KEY,
+    execution_id INTEGER NOT NULL REFERENCES stage_executions (id),
+    target TEXT NOT NULL,
+    server_json TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    stopped_at TEXT,
+    stop_error TEXT
+  );
+  `,
 ];

@@ -2,6 +2,7 @@ import type { ZodType } from 'zod';
 import type { MetadataRow, VectorBatch } from '../workload/generator.js';
 import type { BindOrder } from './bind.js';
 import type { Dialect } from './dialect.js';
+import type { OnServerStarted } from './started-server.js';
 
 /**
  * The target contract. A target is one access path into one database: a driver, a protocol and
@@ -64,6 +65,11 @@ export interface OpenContext {
   options: Record<string, unknown>;
   /** Absolute project root; relative paths in options resolve against it. */
   root: string;
+  /**
+   * Provision stage only: a target that started a server (one that was not running before) says
+   * so here, so an interrupted stage can stop it again (lib/pipeline/started-servers.ts).
+   */
+  serverStarted?: OnServerStarted;
 }
 
 export interface TargetModule {

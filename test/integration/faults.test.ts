@@ -219,3 +219,70 @@ describe.skipIf(!canOwnServer)('PostgreSQL stopped mid-measure', () => {
     }
   });
 });
+
+/**
+ * SIGINT stops the servers pathbench started — and only those. A cluster of its own (port
+ * PB_PG_FAULT_PORT + 10, default 5450): first started by hand (provision finds it running, so an
+ * interrupted measure leaves it running), then stopped and started by provision (so an interrupted
+ * measure stops it and the store says so).
+ */
+describe.skipIf(!canOwnServer)('servers started by pathbench on SIGINT', () => {
+  it('an interrupted stage stops the server provision started, never one that was already running', async () => {
+    const { chmod, mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const parent = await mkdtemp(join(tmpdir(), 'pb-pg-own-'));
+    await chmod(parent, 0o755);
+    const dataDir = join(parent, 'cluster');
+    const port = Number(process.env.PB_PG_FAULT_PORT ?? 5440) + 10;
+    const env = { ...process.env, PB_PG_PORT: String(port), PB_PG_DATA: dataDir, PB_PG_DB: 'benchmark' };
+    const script = join(PROJECT_ROOT, 'scripts/postgres-local.sh');
+    const running = () => spawnSync(script, ['status'], { env, encoding: 'utf8' }).status === 0;
+    const startedRows = async (p: TmpProfile) => {
+      const db = await openStore(p.store);
+      try {
+        return await db.all<{ target: string; server_json: string; stopped_at: string | null }>('SELECT target, server_json, stopped_at FROM started_servers ORDER BY id');
+      } finally {
+        await db.close();
+      }
+    };
+    try {
+      const p = await tmpProfile({ targets: ['postgres'], iterations: 100_000, warmup: 1, verify_queries: 0 });
+      const profile = parse(await readFile(p.config, 'utf8'));
+      profile.target_options = { postgres: { provision: 'local', host: '127.0.0.1', port, database: 'benchmark', data_dir: dataDir, connect_timeout_s: 3 } };
+      await writeFile(p.config, stringify(profile));
+
+      // Already running: provision starts nothing, an interrupted measure leaves it alone.
+      expect(spawnSync(script, ['start'], { env, encoding: 'utf8' }).status).toBe(0);
+      await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup]);
+      expect(await startedRows(p)).toEqual([]);
+      let m = startMeasure(p);
+      await m.measuring;
+      await sleep(500);
+      m.child.kill('SIGINT');
+      let r = await m.exited;
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).not.toMatch(/stopped local PostgreSQL/);
+      expect(running()).toBe(true);
+
+      // Started by provision: the interrupted measure stops it and records that.
+      expect(spawnSync(script, ['stop'], { env, encoding: 'utf8' }).status).toBe(0);
+      expect(running()).toBe(false);
+      await expectStagesOk(['--config', p.config], [provision]);
+      const rows = await startedRows(p);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ target: 'postgres', stopped_at: null });
+      expect(JSON.parse(rows[0]!.server_json)).toEqual({ kind: 'local-postgres', port, data_dir: dataDir });
+      m = startMeasure(p);
+      await m.measuring;
+      await sleep(500);
+      m.child.kill('SIGINT');
+      r = await m.exited;
+      expect(r.code, r.stderr).toBe(130);
+      expect(r.stderr).toContain(`stopped local PostgreSQL on 127.0.0.1:${port}`);
+      expect(running()).toBe(false);
+      expect((await startedRows(p))[0]!.stopped_at).not.toBeNull();
+    } finally {
+      spawnSync(script, ['clean'], { env, encoding: 'utf8' });
+    }
+  });
+});

@@ -153,7 +153,9 @@ describe('CLI overrides', () => {
     const f = parseStageFlags([]);
     expect(f.overrides).toEqual({});
     expect(f.force).toBe(false);
+    expect(f.keepServers).toBe(false);
     expect(f.run).toBeUndefined();
+    expect(parseStageFlags(['--keep-servers']).keepServers).toBe(true);
   });
 
   it('flags win over the YAML profile', async () => {

@@ -154,7 +154,7 @@ export const target: TargetModule = {
   async provision(ctx) {
     const o = optionsOf(ctx);
     const lines: string[] = [];
-    if (o.provision === 'docker') lines.push(await composeUp(ctx.root, 'iris', `${o.host}:${o.port}`));
+    if (o.provision === 'docker') lines.push(await composeUp(ctx.root, 'iris', `${o.host}:${o.port}`, ctx.serverStarted));
     const { sdk } = sdkFor(ctx, o);
     const { connection, iris } = connectNative(sdk, o);
     try {

@@ -163,7 +163,7 @@ export function irisPgwireModule(mode: Mode): TargetModule {
       // pgvector: keyed like the postgres target (same server and database = same data).
       return mode === 'iris' ? `iris:${o.iris_host}:${o.iris_port}/${o.database}` : `postgres:${where(o)}`;
     },
-    provision: (ctx) => provisionIrisPgwire(optionsOf(ctx), ctx.root),
+    provision: (ctx) => provisionIrisPgwire(optionsOf(ctx), ctx.root, ctx.serverStarted),
     async open(ctx) {
       const client = await connect(optionsOf(ctx));
       return mode === 'iris' ? irisOverPgSession(client) : pgvectorServerSession(client);

@@ -34,7 +34,7 @@ export const target: TargetModule = {
   dialect,
   capabilities: { concurrentSessions: true, annIndex: true, copy: true },
   databaseKey: (ctx) => `postgres:${where(ctx.options as PostgresOptions)}`,
-  provision: (ctx) => provisionPostgres(ctx.options as PostgresOptions, ctx.root),
+  provision: (ctx) => provisionPostgres(ctx.options as PostgresOptions, ctx.root, ctx.serverStarted),
   async open(ctx) {
     const o = ctx.options as PostgresOptions;
     let client: pg.Client;

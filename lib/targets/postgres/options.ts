@@ -15,6 +15,8 @@ export const postgresOptionsSchema = z
     database: z.string().min(1).default('benchmark'),
     user: z.string().min(1).default('postgres'),
     password: z.string().optional(),
+    /** provision: local only — the cluster's data directory (relative to the project root). */
+    data_dir: z.string().min(1).default('data/postgres'),
     password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').default('PB_PG_PASSWORD'),
     connect_timeout_s: z.number().positive().max(600).default(10),
     /**

@@ -1,13 +1,15 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { $ } from 'zx';
+import { composeServiceRunning, localPostgresRunning, type OnServerStarted } from '../started-server.js';
 import type { PostgresOptions } from './options.js';
 import { resolvePassword } from './options.js';
 
 /**
  * The three ways to have a PostgreSQL + pgvector server. Each is idempotent and returns one line
- * saying what it did; failures say what to do instead.
+ * saying what it did; failures say what to do instead. A server that was not running before is
+ * reported through `started` (an interrupted stage stops it again); one already running is not.
  */
-export async function provisionPostgres(o: PostgresOptions, root: string): Promise<string> {
+export async function provisionPostgres(o: PostgresOptions, root: string, started?: OnServerStarted): Promise<string> {
   const where = o.url ? 'the server at `url`' : `${o.host}:${o.port}`;
   switch (o.provision) {
     case 'existing':
@@ -16,8 +18,11 @@ export async function provisionPostgres(o: PostgresOptions, root: string): Promi
       if (o.url || !['127.0.0.1', 'localhost'].includes(o.host)) {
         throw new Error('provision: local starts a server on 127.0.0.1 only; set host: 127.0.0.1 (no url) or provision: existing');
       }
+      const dataDir = resolve(root, o.data_dir);
+      const wasRunning = await localPostgresRunning(o.port, dataDir, root);
       const env = {
         ...process.env,
+        PB_PG_DATA: dataDir,
         PB_PG_PORT: String(o.port),
         PB_PG_USER: o.user,
         PB_PG_DB: o.database,
@@ -27,9 +32,12 @@ export async function provisionPostgres(o: PostgresOptions, root: string): Promi
       if (r.exitCode !== 0) {
         throw new Error(`scripts/postgres-local.sh start failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-5).join(' | ')}`);
       }
-      return r.stdout.trim().split('\n').at(-1) ?? 'local server started';
+      if (!wasRunning) started?.({ kind: 'local-postgres', port: o.port, data_dir: dataDir });
+      const line = r.stdout.trim().split('\n').at(-1) ?? 'local server ready';
+      return wasRunning ? `${line} (already running; left running on interrupt)` : line;
     }
     case 'docker': {
+      const wasRunning = await composeServiceRunning('postgres', root);
       const r = await $({ nothrow: true, quiet: true, cwd: root })`docker compose up -d --wait postgres`;
       if (r.exitCode !== 0) {
         throw new Error(
@@ -37,6 +45,7 @@ export async function provisionPostgres(o: PostgresOptions, root: string): Promi
             'is a Docker engine running? Otherwise use provision: local (Debian, no Docker) or existing',
         );
       }
+      if (!wasRunning) started?.({ kind: 'compose', service: 'postgres' });
       return `docker compose service postgres is healthy on ${where}`;
     }
   }

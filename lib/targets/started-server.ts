@@ -1,0 +1,43 @@
+import { $ } from 'zx';
+
+/**
+ * A server that pathbench itself started during provision (it was not running before). Recorded
+ * in the store so that an interrupted stage can stop exactly these — and never a server the user
+ * had running already. Holds no secret: port and data directory, or a compose service name.
+ */
+export type StartedServer =
+  | { kind: 'local-postgres'; port: number; data_dir: string }
+  | { kind: 'compose'; service: string };
+
+/** Called by a target's provision when it started a server (provision stage only). */
+export type OnServerStarted = (server: StartedServer) => void;
+
+export function describeServer(s: StartedServer): string {
+  return s.kind === 'local-postgres' ? `local PostgreSQL on 127.0.0.1:${s.port} (data ${s.data_dir})` : `docker compose service ${s.service}`;
+}
+
+/** Bounded: a stop that takes longer than this is reported, not waited for. */
+const STOP_TIMEOUT = '60s';
+
+/** Stop one server pathbench started. Throws with the tool's last line when the stop fails. */
+export async function stopServer(s: StartedServer, root: string): Promise<void> {
+  const r =
+    s.kind === 'local-postgres'
+      ? await $({ env: { ...process.env, PB_PG_PORT: String(s.port), PB_PG_DATA: s.data_dir }, nothrow: true, quiet: true, cwd: root, timeout: STOP_TIMEOUT })`${root}/scripts/postgres-local.sh stop`
+      : await $({ nothrow: true, quiet: true, cwd: root, timeout: STOP_TIMEOUT })`docker compose stop ${s.service}`;
+  if (r.exitCode !== 0) {
+    throw new Error(`${(r.stderr || r.stdout).trim().split('\n').at(-1) ?? ''} (exit ${r.exitCode ?? r.signal})`);
+  }
+}
+
+/** True when the local script reports the cluster at `data_dir` running (exit 0 of `status`). */
+export async function localPostgresRunning(port: number, dataDir: string, root: string): Promise<boolean> {
+  const r = await $({ env: { ...process.env, PB_PG_PORT: String(port), PB_PG_DATA: dataDir }, nothrow: true, quiet: true, cwd: root, timeout: '30s' })`${root}/scripts/postgres-local.sh status`;
+  return r.exitCode === 0;
+}
+
+/** True when the compose service has a running container (false when Docker is absent). */
+export async function composeServiceRunning(service: string, root: string): Promise<boolean> {
+  const r = await $({ nothrow: true, quiet: true, cwd: root, timeout: '30s' })`docker compose ps --status running -q ${service}`;
+  return r.exitCode === 0 && r.stdout.trim() !== '';
+}
