@@ -11,48 +11,25 @@ import { main as seed } from '../../stages/seed.js';
 import { main as validate } from '../../stages/validate.js';
 import { main as warmup } from '../../stages/warmup.js';
 import { openStore } from '../../lib/store/open.js';
-import type { TargetModule } from '../../lib/targets/interface.js';
-import { pgliteOptionsSchema } from '../../lib/targets/pglite/options.js';
-import { loadTarget, registerTarget } from '../../lib/targets/registry.js';
+import { registerEfSearchSpy, type EfSearchSpy } from '../helpers/ef-search-spy.js';
 import { expectStagesOk } from '../helpers/stages.js';
 import { tmpProfile } from '../helpers/tmp-profile.js';
 
 /**
  * The ef_search sweep through every stage on real PGlite. Two test-only targets (real PGlite
- * underneath, on the same database) record what the sweep does to their sessions:
- *  - pglite-spy: tunable; records every set_ef_search value and, when its session closes, the
+ * underneath, on the same database; test/helpers/ef-search-spy.ts) record what the sweep does to
+ * their sessions:
+ *  - pglite-spy: tunable; every set_ef_search value and, when its session closes, the
  *    hnsw.ef_search actually in force (it must be the main measurement's again);
  *  - pglite-fixed: declares `efSearch: 'fixed'` as the IRIS targets do, so it gets one point at
- *    its default and must never be asked to change ef_search.
+ *    its default and must never be asked to change ef_search. (It shares the engine with
+ *    pglite-spy, so its "default" here is whatever that session left set: only the plumbing is tested.)
  */
-const calls: Record<string, string[]> = { 'pglite-spy': [], 'pglite-fixed': [] };
-const atClose: string[] = [];
-
-function spy(id: 'pglite-spy' | 'pglite-fixed', base: TargetModule, capabilities: TargetModule['capabilities']): TargetModule {
-  return {
-    ...base,
-    id,
-    capabilities,
-    async open(ctx) {
-      const s = await base.open(ctx);
-      return {
-        ...s,
-        query: (sql, params) => {
-          if (sql === base.dialect.set_ef_search) calls[id]!.push(String(params?.[0]));
-          return s.query(sql, params);
-        },
-        async close() {
-          if (id === 'pglite-spy') atClose.push(String((await s.query("SELECT current_setting('hnsw.ef_search')")).rows[0]?.[0]));
-          await s.close();
-        },
-      };
-    },
-  };
-}
-
+let spy: EfSearchSpy;
+let fixed: EfSearchSpy;
 beforeAll(() => {
-  registerTarget('pglite-spy', { optionsSchema: pgliteOptionsSchema, load: async () => { const b = await loadTarget('pglite'); return spy('pglite-spy', b, b.capabilities); } });
-  registerTarget('pglite-fixed', { optionsSchema: pgliteOptionsSchema, load: async () => { const b = await loadTarget('pglite'); return spy('pglite-fixed', b, { ...b.capabilities, efSearch: 'fixed' }); } });
+  spy = registerEfSearchSpy('pglite-spy', 'pglite');
+  fixed = registerEfSearchSpy('pglite-fixed', 'pglite', 'fixed');
 });
 
 const STAGES = [provision, validate, seed, warmup, measure, aggregate, render];
@@ -68,16 +45,14 @@ describe('ef_search sweep on PGlite', () => {
     await writeFile(p.config, stringify(profile));
     const args = ['--config', p.config];
     await expectStagesOk(args, STAGES.slice(0, 4));
-    calls['pglite-spy'] = [];
-    calls['pglite-fixed'] = [];
-    atClose.length = 0;
+    for (const log of [spy, fixed]) log.sets.length = log.atClose.length = 0;
     await expectStagesOk(args, [measure]);
 
     // Session setup at hnsw.ef_search 40, the sweep's values in ascending order, then 40 again — and 40 in force at the end.
-    expect(calls['pglite-spy']).toEqual(['40', '10', '40', '160', '40']);
-    expect(atClose).toEqual(['40']);
+    expect(spy.sets).toEqual(['40', '10', '40', '160', '40']);
+    expect(spy.atClose).toEqual(['40']);
     // The not-tunable target is set up like every target (IRIS echoes it) and never swept.
-    expect(calls['pglite-fixed']).toEqual(['40']);
+    expect(fixed.sets).toEqual(['40']);
 
     let before: unknown;
     const db = await openStore(p.store);
