@@ -66,6 +66,17 @@ export const configSchema = z
      */
     concurrency: z.array(posInt.max(256)).max(32).default([]),
     sweep_requests: posInt.max(1_000_000).default(100),
+    /**
+     * ef_search sweep after the main measurement (empty = off): for each value, the queries an HNSW
+     * index serves (vector_cosine and vector_filter — both ORDER BY cosine distance, the index's
+     * opclass; vector_l2 and vector_inner_product are exact scans and are not swept) run
+     * `ef_search_requests` timed requests each per target, plus an untimed recall pass over the
+     * same parameters. Unlike `hnsw.ef_search` — the one value in force during the main
+     * measurement, restored after the sweep — these values are set one after another only for the
+     * sweep. Targets that cannot set ef_search at query time (IRIS SQL) get one point at their default.
+     */
+    ef_search: z.array(posInt.max(1000)).max(32).default([]),
+    ef_search_requests: posInt.max(1_000_000).default(100),
     /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
     vector_param_format: z.enum(['binary', 'text']).default('binary'),
     hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40 }),

@@ -4,6 +4,8 @@ import { replaceAggregates, replaceNoiseFlags } from '../store/aggregates.js';
 import { noiseFlags } from '../stats/noise.js';
 import { summarizeSweep } from '../stats/sweep-summary.js';
 import { readSweep, replaceSweepAggregates } from '../store/sweep.js';
+import { summarizeEfSearch } from '../stats/ef-search-summary.js';
+import { readEfSearchSweep, replaceEfSearchAggregates } from '../store/ef-search.js';
 import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { attachRun } from '../store/stage-log.js';
 import { readSamples } from '../store/samples.js';
@@ -60,6 +62,9 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   await replaceNoiseFlags(ctx.store, run.run_id, noiseFlags(run.run_id, withCi, samples));
   const sweep = await readSweep(ctx.store, run.run_id);
   await replaceSweepAggregates(ctx.store, run.run_id, summarizeSweep(run.run_id, sweep.samples, sweep.levels));
+  const ef = await readEfSearchSweep(ctx.store, run.run_id);
+  const efSummary = summarizeEfSearch(run.run_id, ef.samples, ef.blocks, ef.recalls);
+  await replaceEfSearchAggregates(ctx.store, run.run_id, efSummary.points, efSummary.matched);
   const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[]);
   await replaceVerificationSummary(ctx.store, run.run_id, verification);
   const flagged = verification.filter((v) => v.verdict !== 'ok');

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { StageContext } from '../cli/run-stage.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { MissingInputError } from '../errors.js';
-import { CHARTS } from '../render/charts/index.js';
+import { BELOW_SCALE_NOTE, CHARTS } from '../render/charts/index.js';
 import { writeChartFiles } from '../render/export-chart.js';
 import { writeHtmlReport, type HtmlChart } from '../render/html/html-report.js';
 import type { ReportData } from '../render/report-data.js';
@@ -16,6 +16,8 @@ import { attachRun } from '../store/stage-log.js';
 import { readVerificationSummary } from '../store/verifications.js';
 import { readSweepAggregates } from '../store/sweep.js';
 import { concurrencySweepChart } from '../render/charts/concurrency-sweep.js';
+import { readEfSearchAggregates } from '../store/ef-search.js';
+import { RECALL_QPS_TITLE, recallQpsChart } from '../render/charts/recall-qps.js';
 import { selectRun } from './aggregate.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
@@ -38,6 +40,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     overhead: await readOverhead(ctx.store, run.run_id),
     noise: await readNoiseFlags(ctx.store, run.run_id),
     sweep: await readSweepAggregates(ctx.store, run.run_id),
+    efSearch: await readEfSearchAggregates(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }
@@ -73,6 +76,12 @@ export async function render(ctx: StageContext): Promise<void> {
       const spec = concurrencySweepChart(d.sweep, { title, subtitle: [`run ${d.run.run_id}`] });
       specs.push({ stem: 'concurrency-sweep', title, spec });
       await writeChartFiles(charts, 'concurrency-sweep', spec);
+    }
+    if (d.efSearch.points.length) {
+      // Only runs with an ef_search sweep have this chart.
+      const spec = recallQpsChart(d.efSearch.points, { title: RECALL_QPS_TITLE, subtitle: [`run ${d.run.run_id}`, ...(input.belowProductionScale ? [BELOW_SCALE_NOTE] : [])], k: d.config.k });
+      specs.push({ stem: 'recall-qps', title: RECALL_QPS_TITLE, spec });
+      await writeChartFiles(charts, 'recall-qps', spec);
     }
     await writeHtmlReport(tmp, d, specs);
     // Keep a `make export` of this run (raw samples, not derived from the report) across re-renders.

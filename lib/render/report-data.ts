@@ -4,6 +4,7 @@ import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
+import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
 export interface ReportData {
@@ -23,6 +24,8 @@ export interface ReportData {
   verification: VerificationSummaryRow[];
   /** Closed-loop concurrency sweep (empty when the run had none). */
   sweep: SweepAggregateRow[];
+  /** ef_search sweep: recall–QPS points and figures at matched recall (both empty when the run had none). */
+  efSearch: { points: EfSearchPointRow[]; matched: EfSearchMatchedRow[] };
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
 }

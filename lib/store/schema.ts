@@ -287,4 +287,70 @@ export const MIGRATIONS: readonly string[] = [
     stop_error TEXT
   );
   `,
+  `
+  -- ef_search sweep: raw samples of the timed requests, each (target, ef, query) block's wall time,
+  -- and the untimed recall pass (raw facts). ef_search NULL = the engine's default (not tunable).
+  CREATE TABLE ef_search_samples (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    ef_search INTEGER,
+    query_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    start_ns INTEGER NOT NULL,
+    elapsed_ns INTEGER NOT NULL,
+    ok INTEGER NOT NULL,
+    error TEXT
+  );
+  CREATE INDEX ef_search_samples_run ON ef_search_samples (run_id);
+  CREATE TABLE ef_search_blocks (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    ef_search INTEGER,
+    query_id TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    wall_ns INTEGER NOT NULL,
+    ef_tunable INTEGER NOT NULL
+  );
+  CREATE INDEX ef_search_blocks_run ON ef_search_blocks (run_id);
+  CREATE TABLE ef_search_recalls (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    ef_search INTEGER,
+    query_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    recall REAL,
+    error TEXT
+  );
+  CREATE INDEX ef_search_recalls_run ON ef_search_recalls (run_id);
+  -- Derived by aggregate: one point per target × query × ef, and figures at matched recall.
+  CREATE TABLE ef_search_points (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    ef_search INTEGER,
+    ef_tunable INTEGER NOT NULL,
+    requests INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    recall_n INTEGER NOT NULL,
+    recall_mean REAL,
+    recall_min REAL,
+    p50_ms REAL,
+    p99_ms REAL,
+    qps REAL,
+    on_frontier INTEGER NOT NULL
+  );
+  CREATE INDEX ef_search_points_run ON ef_search_points (run_id);
+  CREATE TABLE ef_search_matched (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    recall_level REAL NOT NULL,
+    qps REAL,
+    p99_ms REAL,
+    status TEXT NOT NULL,
+    low_ef INTEGER,
+    high_ef INTEGER,
+    PRIMARY KEY (run_id, target, query_id, recall_level)
+  );
+  `,
 ];

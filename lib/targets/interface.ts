@@ -35,6 +35,13 @@ export interface Capabilities {
    * (lib/targets/row-fingerprint.ts) — for engines that cannot produce vector_send bytes.
    */
   fingerprintReadBack?: 'vector_send' | 'rows';
+  /**
+   * Whether the approximate index's search breadth can be set at query time (default `session`):
+   * `session` — the dialect's set_ef_search sets it for the session (pgvector's hnsw.ef_search);
+   * `fixed` — the engine offers no query-time setting (IRIS SQL: the HNSW index takes Distance, M
+   * and efConstruction only), so an ef_search sweep measures it once, at the engine's default.
+   */
+  efSearch?: 'session' | 'fixed';
 }
 
 export interface QueryOutcome {

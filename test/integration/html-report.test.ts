@@ -136,6 +136,7 @@ function reportData(belowScale: boolean): ReportData {
     overhead: [],
     noise: [],
     sweep: [],
+    efSearch: { points: [], matched: [] },
     verification: [],
     warmupRequests: 320,
   };

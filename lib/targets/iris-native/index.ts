@@ -145,7 +145,7 @@ export const target: TargetModule = {
   },
   dialect: irisDialect,
   bindOrder: irisBindOrder,
-  capabilities: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows' },
+  capabilities: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed' },
   // Keyed like iris-pgwire in iris mode: the two paths read one IRIS database, loaded once.
   databaseKey: (ctx) => {
     const o = optionsOf(ctx);

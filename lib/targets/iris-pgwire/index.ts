@@ -138,7 +138,7 @@ function irisOverPgSession(client: pg.Client): Session {
 
 
 const CAPABILITIES: Record<Mode, Capabilities> = {
-  iris: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows' },
+  iris: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed' },
   pgvector: { concurrentSessions: true, annIndex: true, copy: true },
 };
 

@@ -1,0 +1,57 @@
+import type { TopLevelSpec } from 'vega-lite';
+import type { EfSearchPointRow } from '../../store/ef-search.js';
+
+export const RECALL_QPS_TITLE = 'ef_search sweep: recall against throughput (Pareto frontier per target)';
+export const NOT_TUNABLE_LABEL = 'default (not tunable)';
+
+/**
+ * Recall–QPS curves of the ef_search sweep, one panel per swept query: mean recall@k (x) against
+ * QPS (y, log scale), one colour per target. Every point is labelled with its ef_search; the
+ * target's Pareto frontier is drawn as a line through its frontier points in recall order, and
+ * points off the frontier (dominated) are drawn as crosses. A target that cannot set ef_search
+ * has one point, labelled "default (not tunable)". Points without recall or QPS (every request
+ * failed) cannot be placed and are left out.
+ */
+export function recallQpsChart(points: readonly EfSearchPointRow[], opts: { title: string; subtitle?: string[]; k: number }): TopLevelSpec {
+  const values = points
+    .filter((p) => p.recall_mean !== null && p.qps !== null && p.qps > 0)
+    .map((p) => ({
+      target: p.target,
+      query: p.query_id,
+      ef: p.ef_search === null ? NOT_TUNABLE_LABEL : String(p.ef_search),
+      recall: p.recall_mean,
+      qps: p.qps,
+      p99_ms: p.p99_ms,
+      point: p.on_frontier ? 'on frontier' : 'dominated',
+      frontier: p.on_frontier,
+    }));
+  const x = { field: 'recall', type: 'quantitative', title: `mean recall@${opts.k}`, scale: { zero: false, domainMax: 1 } } as const;
+  const y = { field: 'qps', type: 'quantitative', title: 'QPS (one client, wall clock)', scale: { type: 'log' } } as const;
+  const color = { field: 'target', type: 'nominal', title: 'target' } as const;
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: opts.title, subtitle: opts.subtitle?.length ? opts.subtitle : undefined, anchor: 'start' },
+    data: { values },
+    facet: { column: { field: 'query', type: 'nominal', title: null } },
+    spec: {
+      width: 320,
+      height: 260,
+      layer: [
+        { transform: [{ filter: 'datum.frontier === 1' }], mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, order: { field: 'recall', type: 'quantitative' } } },
+        {
+          mark: { type: 'point', filled: true, size: 60, tooltip: true },
+          encoding: {
+            x, y, color,
+            shape: { field: 'point', type: 'nominal', title: 'point', scale: { domain: ['on frontier', 'dominated'], range: ['circle', 'cross'] } },
+            tooltip: [
+              { field: 'target', type: 'nominal' }, { field: 'query', type: 'nominal' }, { field: 'ef', type: 'nominal', title: 'ef_search' },
+              { field: 'recall', type: 'quantitative', format: '.3f' }, { field: 'qps', type: 'quantitative', format: '.1f', title: 'QPS' },
+              { field: 'p99_ms', type: 'quantitative', format: '.3f', title: 'p99 (ms)' }, { field: 'point', type: 'nominal' },
+            ],
+          },
+        },
+        { mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 9 }, encoding: { x, y, color, text: { field: 'ef', type: 'nominal' } } },
+      ],
+    },
+  } as TopLevelSpec;
+}
