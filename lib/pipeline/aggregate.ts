@@ -4,6 +4,7 @@ import { replaceAggregates, replaceNoiseFlags } from '../store/aggregates.js';
 import { noiseFlags } from '../stats/noise.js';
 import { summarizeSweep } from '../stats/sweep-summary.js';
 import { readSweep, replaceSweepAggregates } from '../store/sweep.js';
+import { aggregateOpenLoop } from './open-loop-aggregate.js';
 import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { attachRun } from '../store/stage-log.js';
 import { readSamples } from '../store/samples.js';
@@ -60,6 +61,7 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   await replaceNoiseFlags(ctx.store, run.run_id, noiseFlags(run.run_id, withCi, samples));
   const sweep = await readSweep(ctx.store, run.run_id);
   await replaceSweepAggregates(ctx.store, run.run_id, summarizeSweep(run.run_id, sweep.samples, sweep.levels));
+  await aggregateOpenLoop(ctx.store, run.run_id, rc.slo_p99_ms ?? 10);
   const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[]);
   await replaceVerificationSummary(ctx.store, run.run_id, verification);
   const flagged = verification.filter((v) => v.verdict !== 'ok');
