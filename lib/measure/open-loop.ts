@@ -133,9 +133,9 @@ export async function runOpenLoopLevel(o: OpenLoopLevelInput): Promise<OpenLoopT
   };
 
   for (let i = 0; i < n; i++) {
+    await waitUntil(origin + BigInt(o.schedule[i]!));
     if (o.signal?.aborted) stopping = true;
     if (stopping) break;
-    await waitUntil(origin + BigInt(o.schedule[i]!));
     if (expired()) {
       dropped[i] = 1;
       continue;
