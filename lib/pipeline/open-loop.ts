@@ -80,7 +80,7 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
         const dropped = samples.filter((s) => s.dropped === 1).length;
         ctx.log(
           `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${c.rate_sessions} sessions): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
-            `${(ok / (timings.wallNs / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)'),
+            `${(ok / (Math.max(timings.wallNs, spanNs) / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)'),
         );
       }
     } finally {

@@ -17,6 +17,8 @@ import { readVerificationSummary } from '../store/verifications.js';
 import { readSweepAggregates } from '../store/sweep.js';
 import { concurrencySweepChart } from '../render/charts/concurrency-sweep.js';
 import { selectRun } from './aggregate.js';
+import { readOpenLoopAggregates } from '../store/open-loop.js';
+import { latencyVsRateChart } from '../render/charts/latency-vs-rate.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
   const run = await selectRun(ctx);
@@ -38,6 +40,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     overhead: await readOverhead(ctx.store, run.run_id),
     noise: await readNoiseFlags(ctx.store, run.run_id),
     sweep: await readSweepAggregates(ctx.store, run.run_id),
+    openLoop: await readOpenLoopAggregates(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }
@@ -73,6 +76,12 @@ export async function render(ctx: StageContext): Promise<void> {
       const spec = concurrencySweepChart(d.sweep, { title, subtitle: [`run ${d.run.run_id}`] });
       specs.push({ stem: 'concurrency-sweep', title, spec });
       await writeChartFiles(charts, 'concurrency-sweep', spec);
+    }
+    if (d.openLoop?.rows.length) {
+      const title = 'Open loop: latency vs offered rate';
+      const spec = latencyVsRateChart(d.openLoop.rows, { title, subtitle: [`run ${d.run.run_id}`], sloP99Ms: d.openLoop.verdicts[0]?.slo_p99_ms ?? d.config.slo_p99_ms ?? 10 });
+      specs.push({ stem: 'latency-vs-rate', title, spec });
+      await writeChartFiles(charts, 'latency-vs-rate', spec);
     }
     await writeHtmlReport(tmp, d, specs);
     // Keep a `make export` of this run (raw samples, not derived from the report) across re-renders.

@@ -4,6 +4,7 @@ import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
+import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
 export interface ReportData {
@@ -23,6 +24,8 @@ export interface ReportData {
   verification: VerificationSummaryRow[];
   /** Closed-loop concurrency sweep (empty when the run had none). */
   sweep: SweepAggregateRow[];
+  /** Open-loop fixed-rate levels and SLO verdicts (absent or empty when the run had none). */
+  openLoop?: { rows: OpenLoopAggregateRow[]; verdicts: OpenLoopVerdictRow[] };
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
 }

@@ -1,5 +1,6 @@
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import type { AggregateRow } from '../store/aggregates.js';
+import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 /** Round for presentation only; the store keeps full precision. */
@@ -89,6 +90,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       latency_p50_ms: r3(r.p50_ms), latency_p99_ms: r3(r.p99_ms), qps_wall: r1(r.qps_wall),
       sessions: r.concurrent_sessions ? 'concurrent' : 'queued behind one session',
     })),
+    ...(openLoopJson(d) ? { open_loop: openLoopJson(d) } : {}),
     noise_warnings: d.noise.map((n) => ({ target: n.target, query: n.query_id, kind: n.kind, detail: n.detail })),
     verification: {
       warnings: verificationWarnings(d),

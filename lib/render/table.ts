@@ -1,5 +1,6 @@
 import type { AggregateRow } from '../store/aggregates.js';
 import { CATEGORIES } from '../workload/queries.js';
+import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
@@ -93,6 +94,7 @@ export function tableText(d: ReportData): string {
     out.push(line(header), '  ' + widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line));
     if (rows.some((r) => !r.concurrent_sessions)) out.push('  "queued behind one session": the engine runs one query at a time (PGlite), so more clients measure queueing, not parallelism.');
   }
+  out.push(...openLoopTableLines(d));
   if (d.noise.length) {
     out.push('', 'Noise warnings (treat these figures with care: re-run with more iterations, or on a quieter machine)');
     for (const n of d.noise) out.push(`  ${n.target} / ${n.query_id}: ${n.kind} — ${n.detail}`);

@@ -4,7 +4,8 @@ import { quantileSorted } from './quantile.js';
 /**
  * Per target × offered rate × (category | 'all'), from the stored samples only:
  * - scheduled, completed (sent and finished), failed, late, dropped — counts of the stored flags;
- * - achieved rate = successful requests ÷ the level's wall time (origin → last completion);
+ * - achieved rate = successful requests ÷ max(the schedule's span, the level's wall time from its
+ *   origin to the last completion): an overloaded level that overruns its span is charged for it;
  * - p50/p99 of the corrected latency (end − intended) and of the service time (end − start) of
  *   the successful requests, with the project's quantile (lib/stats/quantile.ts).
  */
@@ -33,7 +34,7 @@ export function summarizeOpenLoop(runId: string, samples: readonly OpenLoopSampl
         failed: rows.filter((s) => s.ok === 0).length,
         late: rows.filter((s) => s.late === 1).length,
         dropped: rows.filter((s) => s.dropped === 1).length,
-        achieved_rate: ok.length && l.wall_ns > 0 ? ok.length / (l.wall_ns / 1e9) : null,
+        achieved_rate: ok.length && Math.max(l.wall_ns, l.span_ns) > 0 ? ok.length / (Math.max(l.wall_ns, l.span_ns) / 1e9) : null,
         p50_ms: q(corrected, 0.5), p99_ms: q(corrected, 0.99),
         service_p50_ms: q(service, 0.5), service_p99_ms: q(service, 0.99),
         sessions: l.sessions, concurrent_sessions: l.concurrent_sessions,

@@ -62,7 +62,7 @@ export interface OpenLoopAggregateRow {
   failed: number;
   late: number;
   dropped: number;
-  /** successful requests ÷ the level's wall time */
+  /** successful requests ÷ max(schedule span, wall time to the last completion) */
   achieved_rate: number | null;
   /** corrected latency (end − intended) of the successful requests */
   p50_ms: number | null;
