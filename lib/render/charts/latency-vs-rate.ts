@@ -29,7 +29,7 @@ export function latencyVsRateChart(rows: readonly OpenLoopAggregateRow[], opts: 
   const spans = (xs: number[]) => xs.length > 0 && Math.max(...xs) / Math.min(...xs) >= 10;
   const rates = values.map((v) => v.offered_rate);
   const lat = [...values.map((v) => v.latency_ms), opts.sloP99Ms];
-  const subtitle = [...(opts.subtitle ?? []), `SLO: p99 ≤ ${opts.sloP99Ms} ms (red rule); latency counted from each request's intended start`];
+  const subtitle = [...(opts.subtitle ?? []), 'solid: p50, dashed: p99 — latency from each request\'s intended start (corrected)', `red rule: the SLO, p99 ≤ ${opts.sloP99Ms} ms`];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: opts.title, subtitle, anchor: 'start' },
@@ -40,11 +40,11 @@ export function latencyVsRateChart(rows: readonly OpenLoopAggregateRow[], opts: 
         data: { values },
         mark: { type: 'line', point: true, tooltip: true },
         encoding: {
-          x: { field: 'offered_rate', type: 'quantitative', title: 'offered rate (requests/s)', scale: spans(rates) ? { type: 'log' } : { zero: false } },
+          x: { field: 'offered_rate', type: 'quantitative', title: 'offered rate (requests/s)', scale: spans(rates) ? { type: 'log', nice: false, padding: 12 } : { zero: false, padding: 12 } },
           y: { field: 'latency_ms', type: 'quantitative', title: 'latency from intended start (ms)', scale: spans(lat) ? { type: 'log' } : { zero: true } },
-          color: { field: 'target', type: 'nominal', title: 'target' },
-          strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile', sort: ['p50 (corrected)', 'p99 (corrected)'] },
-          shape: { field: 'status', type: 'nominal', title: 'level' },
+          color: { field: 'target', type: 'nominal', title: 'target', legend: { labelLimit: 320 } },
+          strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile', sort: ['p50 (corrected)', 'p99 (corrected)'], legend: null },
+          shape: { field: 'status', type: 'nominal', title: 'level', scale: { domain: ['all sent', 'requests dropped'], range: ['circle', 'cross'] } },
           tooltip: [
             { field: 'target' }, { field: 'offered_rate', title: 'offered /s' }, { field: 'achieved_rate', title: 'achieved /s' },
             { field: 'percentile' }, { field: 'latency_ms', title: 'latency (ms)', format: '.3f' }, { field: 'service_p99_ms', title: 'service p99 (ms)', format: '.3f' },
