@@ -29,7 +29,7 @@ export function latencyVsRateChart(rows: readonly OpenLoopAggregateRow[], opts: 
   const spans = (xs: number[]) => xs.length > 0 && Math.max(...xs) / Math.min(...xs) >= 10;
   const rates = values.map((v) => v.offered_rate);
   const lat = [...values.map((v) => v.latency_ms), opts.sloP99Ms];
-  const subtitle = [...(opts.subtitle ?? []), 'solid: p50, dashed: p99 — latency from each request\'s intended start (corrected)', `red rule: the SLO, p99 ≤ ${opts.sloP99Ms} ms`];
+  const subtitle = [...(opts.subtitle ?? []), 'solid: p50, dashed: p99 — latency from each request\'s intended start (corrected)', `dotted black rule: the SLO, p99 ≤ ${opts.sloP99Ms} ms`];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: opts.title, subtitle, anchor: 'start' },
@@ -40,7 +40,7 @@ export function latencyVsRateChart(rows: readonly OpenLoopAggregateRow[], opts: 
         data: { values },
         mark: { type: 'line', point: true, tooltip: true },
         encoding: {
-          x: { field: 'offered_rate', type: 'quantitative', title: 'offered rate (requests/s)', scale: spans(rates) ? { type: 'log', nice: false, padding: 12 } : { zero: false, padding: 12 } },
+          x: { field: 'offered_rate', type: 'quantitative', title: 'offered rate (requests/s)', axis: { values: [...new Set(rates)].sort((a, b) => a - b) }, scale: spans(rates) ? { type: 'log', nice: false, padding: 12 } : { zero: false, padding: 12 } },
           y: { field: 'latency_ms', type: 'quantitative', title: 'latency from intended start (ms)', scale: spans(lat) ? { type: 'log' } : { zero: true } },
           color: { field: 'target', type: 'nominal', title: 'target', legend: { labelLimit: 320 } },
           strokeDash: { field: 'percentile', type: 'nominal', title: 'percentile', sort: ['p50 (corrected)', 'p99 (corrected)'], legend: null },
@@ -54,7 +54,7 @@ export function latencyVsRateChart(rows: readonly OpenLoopAggregateRow[], opts: 
       },
       {
         data: { values: [{ slo: opts.sloP99Ms }] },
-        mark: { type: 'rule', color: '#c0392b', strokeDash: [6, 4], strokeWidth: 1.5 },
+        mark: { type: 'rule', color: '#222', strokeDash: [2, 3], strokeWidth: 2 },
         encoding: { y: { field: 'slo', type: 'quantitative' } },
       },
     ],
