@@ -86,7 +86,7 @@ export const configSchema = z
     rate_duration_s: z.number().positive().max(3600).optional(),
     /** Requests per rate level, instead of a duration (the level then lasts about rate_requests ÷ rate). */
     rate_requests: posInt.max(10_000_000).optional(),
-    /** Sessions available to the open-loop driver per target: at most this many requests in flight. */
+    /** Sessions of the open-loop driver per target (max in flight); 1 on targets without concurrent sessions (PGlite). */
     rate_sessions: posInt.max(256).default(4),
     /** Queries of the open-loop mix, sent round-robin (default: the whole catalogue). */
     rate_queries: z.array(z.enum(QUERY_IDS)).min(1).optional(),

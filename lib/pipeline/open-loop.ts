@@ -36,8 +36,10 @@ export function openLoopQueries(c: ResolvedConfig): QueryTemplate[] {
  * rate_sessions − 1 extra sessions are opened beside the measuring one (same session settings)
  * and kept for all its levels. Request j of a level runs query j mod Q of the mix with that
  * query's ⌊j/Q⌋-th parameters of the 'open_loop' sequence — the same on every target and level.
- * Targets without concurrent sessions (PGlite) are measured all the same: their requests queue
- * behind one session, and the level row says so.
+ * Targets without concurrent sessions (PGlite) are measured all the same, on the measuring session
+ * alone: their requests queue in the driver's FIFO behind that one session (not inside the engine,
+ * where the wait would be counted as service time and no request could be dropped), and the level
+ * row says so (concurrent_sessions 0, sessions 1).
  */
 export async function openLoopSweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape): Promise<void> {
   const c = ctx.config;
@@ -51,10 +53,11 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
     const [prepared] = prepareCalls([t], pools, queries, shape, 'open_loop', perQuery);
     const callOf: PreparedCall[] = queryOf.map((_, j) => prepared!.calls[j % queries.length]![Math.floor(j / queries.length)]!);
     const concurrent = t.module.capabilities.concurrentSessions;
+    const sessions = concurrent ? c.rate_sessions : 1;
     const extra: Session[] = [];
     try {
-      for (let k = 1; k < c.rate_sessions; k++) {
-        const s = await onTarget(t, `opening open-loop session ${k + 1}/${c.rate_sessions}`, () => t.module.open(t.ctx));
+      for (let k = 1; k < sessions; k++) {
+        const s = await onTarget(t, `opening open-loop session ${k + 1}/${sessions}`, () => t.module.open(t.ctx));
         extra.push(s);
         await onTarget(t, 'open-loop session setup', () => s.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
       }
@@ -72,14 +75,14 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
         if (timings.aborted) throw ctx.signal!.reason;
         const samples = openLoopRows({ runId, target: t.id, offeredRate: level.rate, schedule: level.schedule, queryOf, timings, lateThresholdNs: lateNs });
         await writeOpenLoopLevel(ctx.store, {
-          run_id: runId, target: t.id, offered_rate: level.rate, arrival: c.rate_arrival, sessions: c.rate_sessions, concurrent_sessions: concurrent ? 1 : 0,
+          run_id: runId, target: t.id, offered_rate: level.rate, arrival: c.rate_arrival, sessions, concurrent_sessions: concurrent ? 1 : 0,
           scheduled: n, span_ns: spanNs, wall_ns: timings.wallNs, late_threshold_ns: lateNs, drop_after_ns: dropAfterNs, max_queue: timings.maxQueue,
         }, samples);
         const ok = samples.filter((s) => s.ok === 1).length;
         const late = samples.filter((s) => s.late === 1).length;
         const dropped = samples.filter((s) => s.dropped === 1).length;
         ctx.log(
-          `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${c.rate_sessions} sessions): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
+          `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${sessions} session${sessions === 1 ? '' : 's'}): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
             `${(ok / (Math.max(timings.wallNs, spanNs) / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)'),
         );
       }

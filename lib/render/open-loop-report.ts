@@ -7,13 +7,13 @@ import type { ReportData } from './report-data.js';
  * The HTML section (html/open-loop-section.ts) shows the same rows.
  */
 export const QUEUED_NOTE =
-  '"queued behind one session": the engine runs one query at a time (PGlite), so every request waits for the one before it — the rates it sustains are those of a single session.';
+  '"queued behind one session": the engine runs one query at a time (PGlite), so the driver sends its requests on one session and every request waits for the one before it — the rates it sustains are those of a single session.';
 
 export function openLoopSetup(d: ReportData): string {
   const c = d.config;
   const length = c.rate_requests !== undefined ? `${c.rate_requests} requests per level` : `${c.rate_duration_s ?? 10} s per level`;
   return (
-    `${c.rate_arrival ?? 'poisson'} arrivals, ${length}, ${c.rate_sessions ?? '?'} sessions per target, one target at a time; ` +
+    `${c.rate_arrival ?? 'poisson'} arrivals, ${length}, ${c.rate_sessions ?? '?'} sessions per target (1 where sessions cannot run concurrently), one target at a time; ` +
     `latency from each request's intended start (coordinated-omission corrected); late = started > ${c.rate_late_ms ?? 1} ms after its intended time; ` +
     `dropped = still unsent ${c.rate_grace_s ?? 2} s after the level's schedule ended`
   );

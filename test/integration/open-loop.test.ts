@@ -57,7 +57,7 @@ describe('open loop on the embedded targets', () => {
     await expectStagesOk(['--config', p.config], STAGES);
     const f = await storeFacts(p);
     expect(f.levels.map((l) => [l.target, l.offered_rate, l.concurrent_sessions, l.sessions])).toEqual([
-      ['pglite', 20, 0, 3], ['pglite', 60, 0, 3], ['pglite-wire', 20, 0, 3], ['pglite-wire', 60, 0, 3],
+      ['pglite', 20, 0, 1], ['pglite', 60, 0, 1], ['pglite-wire', 20, 0, 1], ['pglite-wire', 60, 0, 1],
     ]);
     // every scheduled request is stored, sent or dropped; the late flag is exactly start − intended > 1 ms
     for (const c of f.counts) {
