@@ -1,4 +1,5 @@
-import { QUEUED_NOTE, openLoopSetup, sessionsLabel, verdictText } from '../open-loop-report.js';
+import { fmtRate } from '../../stats/open-loop-summary.js';
+import { QUEUED_NOTE, openLoopSetup, sessionsLabel } from '../open-loop-report.js';
 import type { ReportData } from '../report-data.js';
 import { esc } from './escape.js';
 
@@ -18,7 +19,7 @@ export function openLoopSection(d: ReportData): string {
       ...[esc(r.offered_rate), r.achieved_rate === null ? NA : esc(r.achieved_rate.toFixed(1)), f3(r.p50_ms), f3(r.p99_ms), f3(r.service_p50_ms), f3(r.service_p99_ms), esc(`${r.late}/${r.scheduled}`), esc(r.dropped), esc(r.failed)].map(
         (c) => `<td class="num">${c}</td>`,
       ),
-      `<td>${esc(sessionsLabel(r))}</td>`,
+      `<td>${esc(r.concurrent_sessions ? sessionsLabel(r) : '1 (queued*)')}</td>`,
     ].join(''),
   );
   const slo = ol.verdicts[0]?.slo_p99_ms ?? d.config.slo_p99_ms ?? 10;
@@ -28,7 +29,7 @@ export function openLoopSection(d: ReportData): string {
   <p class="footnote">${esc(openLoopSetup(d))}. P50/P99: corrected latency (end − intended start); Service: end − actual start, as a closed-loop tool would report it.</p>
   <div class="card wide"><table class="results"><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table></div>
   <h3>Highest offered rate meeting the SLO (corrected p99 ≤ ${esc(slo)} ms, nothing dropped or failed)</h3>
-  <ul class="slo">${verdicts.map((v) => `<li><code>${esc(v.target)}</code> / ${esc(v.scope === 'all' ? 'all queries' : v.scope)}: <span class="${v.sustained_rate === null ? 'bad' : 'ok'}">${esc(verdictText(v))}</span></li>`).join('')}</ul>
-  ${rows.some((r) => !r.concurrent_sessions) ? `<p class="footnote">${esc(QUEUED_NOTE)}</p>` : ''}
+  <ul class="slo">${verdicts.map((v) => `<li><code>${esc(v.target)}</code> / ${esc(v.scope === 'all' ? 'all queries' : v.scope)}: <span class="${v.sustained_rate === null ? 'bad' : 'ok'}">${esc(v.sustained_rate === null ? 'none' : fmtRate(v.sustained_rate))}</span>${v.detail ? ` <span class="muted">(missed: ${esc(v.detail)})</span>` : ''}</li>`).join('')}</ul>
+  ${rows.some((r) => !r.concurrent_sessions) ? `<p class="footnote">* ${esc(QUEUED_NOTE)}</p>` : ''}
 </section>`;
 }
