@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QUERY_IDS } from '../workload/queries.js';
 
 /**
  * The resolved configuration of a benchmark run: one YAML profile (config/*.yaml) with CLI
@@ -77,6 +78,38 @@ export const configSchema = z
      */
     ef_search: z.array(posInt.max(1000)).max(32).default([]),
     ef_search_requests: posInt.max(1_000_000).default(100),
+    /**
+     * Open-loop fixed-rate mode after the main measurement (and the concurrency sweep): for each
+     * offered rate (requests per second; one number or a list; empty = off) every target gets the
+     * same seeded arrival schedule, each request is sent at its intended time onto a free session
+     * (or waits in a queue), and latency is counted from the intended time (coordinated-omission
+     * corrected). See lib/measure/open-loop.ts for the exact contract.
+     */
+    rate: z
+      .union([z.number().positive().max(100_000), z.array(z.number().positive().max(100_000)).max(32)], {
+        error: 'expected an offered rate in requests per second (> 0, ≤ 100000) or a list of them, e.g. [50, 100, 200]; [] = off',
+      })
+      .transform((r) => (Array.isArray(r) ? r : [r]))
+      .default([]),
+    /** Arrival process of the schedule: `uniform` (fixed gaps, as wrk2) or `poisson` (exponential gaps, as pgbench --rate). */
+    rate_arrival: z.enum(['uniform', 'poisson']).default('poisson'),
+    /** Length of each rate level in seconds (default 10); or give `rate_requests` instead (not both). */
+    rate_duration_s: z.number().positive().max(3600).optional(),
+    /** Requests per rate level, instead of a duration (the level then lasts about rate_requests ÷ rate). */
+    rate_requests: posInt.max(10_000_000).optional(),
+    /** Sessions of the open-loop driver per target (max in flight); 1 on targets without concurrent sessions (PGlite). */
+    rate_sessions: posInt.max(256).default(4),
+    /** Queries of the open-loop mix, sent round-robin (default: the whole catalogue). */
+    rate_queries: z.array(z.enum(QUERY_IDS)).min(1).optional(),
+    /** A request is `late` when it starts more than this many ms after its intended time. */
+    rate_late_ms: z.number().nonnegative().max(60_000).default(1),
+    /**
+     * A request still waiting for a session this many seconds after the level's schedule ends is
+     * `dropped` (never sent): it bounds an overloaded level to its duration plus this grace.
+     */
+    rate_grace_s: z.number().nonnegative().max(3600).default(2),
+    /** Latency objective of the open-loop verdict: corrected p99 at or below this many ms, no drops, no failures. */
+    slo_p99_ms: z.number().positive().max(600_000).default(10),
     /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
     vector_param_format: z.enum(['binary', 'text']).default('binary'),
     hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40 }),
@@ -112,6 +145,9 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   }
   const k = raw.k ?? 5;
   if (typeof k === 'number' && typeof size === 'number' && k > size) problems.push(`k: ${k} exceeds dataset_size ${size}`);
+  if (raw.rate_duration_s !== undefined && raw.rate_requests !== undefined) {
+    problems.push('rate_duration_s and rate_requests are both set: give one (a level lasts a duration, or issues a number of requests)');
+  }
   return problems;
 }
 

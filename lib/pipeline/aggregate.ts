@@ -6,6 +6,7 @@ import { summarizeSweep } from '../stats/sweep-summary.js';
 import { readSweep, replaceSweepAggregates } from '../store/sweep.js';
 import { summarizeEfSearch } from '../stats/ef-search-summary.js';
 import { readEfSearchSweep, replaceEfSearchAggregates } from '../store/ef-search.js';
+import { aggregateOpenLoop } from './open-loop-aggregate.js';
 import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { attachRun } from '../store/stage-log.js';
 import { readSamples } from '../store/samples.js';
@@ -65,6 +66,7 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   const ef = await readEfSearchSweep(ctx.store, run.run_id);
   const efSummary = summarizeEfSearch(run.run_id, ef.samples, ef.blocks, ef.recalls);
   await replaceEfSearchAggregates(ctx.store, run.run_id, efSummary.points, efSummary.matched);
+  await aggregateOpenLoop(ctx.store, run.run_id, rc.slo_p99_ms ?? 10);
   const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[]);
   await replaceVerificationSummary(ctx.store, run.run_id, verification);
   const flagged = verification.filter((v) => v.verdict !== 'ok');

@@ -19,6 +19,7 @@ import { closeSessions, onTarget } from './targets.js';
 import { startRunWithSessions } from './run-start.js';
 import { concurrencySweep } from './sweep.js';
 import { efSearchSweep } from './ef-search-sweep.js';
+import { openLoopSweep } from './open-loop.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
@@ -73,6 +74,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
     if (c.concurrency.length) await concurrencySweep(ctx, runId, targets, pools, shape);
     if (c.ef_search.length) await efSearchSweep(ctx, runId, targets, pools, shape);
+    if (c.rate.length) await openLoopSweep(ctx, runId, targets, pools, shape);
     await finishRun(ctx.store, runId, 'complete', r.wallNs);
     ctx.log(`run ${runId}: ${r.samples.toLocaleString('en-US')} requests (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s. Next: make aggregate render`);
   } catch (err) {

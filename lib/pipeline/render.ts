@@ -19,6 +19,8 @@ import { concurrencySweepChart } from '../render/charts/concurrency-sweep.js';
 import { readEfSearchAggregates } from '../store/ef-search.js';
 import { RECALL_QPS_TITLE, recallQpsChart } from '../render/charts/recall-qps.js';
 import { selectRun } from './aggregate.js';
+import { readOpenLoopAggregates } from '../store/open-loop.js';
+import { latencyVsRateChart } from '../render/charts/latency-vs-rate.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
   const run = await selectRun(ctx);
@@ -41,6 +43,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     noise: await readNoiseFlags(ctx.store, run.run_id),
     sweep: await readSweepAggregates(ctx.store, run.run_id),
     efSearch: await readEfSearchAggregates(ctx.store, run.run_id),
+    openLoop: await readOpenLoopAggregates(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }
@@ -82,6 +85,12 @@ export async function render(ctx: StageContext): Promise<void> {
       const spec = recallQpsChart(d.efSearch.points, { title: RECALL_QPS_TITLE, subtitle: [`run ${d.run.run_id}`, ...(input.belowProductionScale ? [BELOW_SCALE_NOTE] : [])], k: d.config.k });
       specs.push({ stem: 'recall-qps', title: RECALL_QPS_TITLE, spec });
       await writeChartFiles(charts, 'recall-qps', spec);
+    }
+    if (d.openLoop?.rows.length) {
+      const title = 'Open loop: latency vs offered rate';
+      const spec = latencyVsRateChart(d.openLoop.rows, { title, subtitle: [`run ${d.run.run_id}`], sloP99Ms: d.openLoop.verdicts[0]?.slo_p99_ms ?? d.config.slo_p99_ms ?? 10 });
+      specs.push({ stem: 'latency-vs-rate', title, spec });
+      await writeChartFiles(charts, 'latency-vs-rate', spec);
     }
     await writeHtmlReport(tmp, d, specs);
     // Keep a `make export` of this run (raw samples, not derived from the report) across re-renders.

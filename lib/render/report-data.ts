@@ -5,6 +5,7 @@ import type { RunRow } from '../store/runs.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
 import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
+import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
 export interface ReportData {
@@ -26,6 +27,8 @@ export interface ReportData {
   sweep: SweepAggregateRow[];
   /** ef_search sweep: recall–QPS points and figures at matched recall (both empty when the run had none). */
   efSearch: { points: EfSearchPointRow[]; matched: EfSearchMatchedRow[] };
+  /** Open-loop fixed-rate levels and SLO verdicts (absent or empty when the run had none). */
+  openLoop?: { rows: OpenLoopAggregateRow[]; verdicts: OpenLoopVerdictRow[] };
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
 }

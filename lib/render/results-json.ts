@@ -1,6 +1,7 @@
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import type { AggregateRow } from '../store/aggregates.js';
 import { efSearchJson } from './ef-search-report.js';
+import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 /** Round for presentation only; the store keeps full precision. */
@@ -91,6 +92,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       sessions: r.concurrent_sessions ? 'concurrent' : 'queued behind one session',
     })),
     ef_search_sweep: efSearchJson(d),
+    ...(openLoopJson(d) ? { open_loop: openLoopJson(d) } : {}),
     noise_warnings: d.noise.map((n) => ({ target: n.target, query: n.query_id, kind: n.kind, detail: n.detail })),
     verification: {
       warnings: verificationWarnings(d),

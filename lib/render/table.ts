@@ -1,6 +1,7 @@
 import type { AggregateRow } from '../store/aggregates.js';
 import { CATEGORIES } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
+import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
@@ -95,6 +96,7 @@ export function tableText(d: ReportData): string {
     if (rows.some((r) => !r.concurrent_sessions)) out.push('  "queued behind one session": the engine runs one query at a time (PGlite), so more clients measure queueing, not parallelism.');
   }
   out.push(...efSearchTableLines(d));
+  out.push(...openLoopTableLines(d));
   if (d.noise.length) {
     out.push('', 'Noise warnings (treat these figures with care: re-run with more iterations, or on a quieter machine)');
     for (const n of d.noise) out.push(`  ${n.target} / ${n.query_id}: ${n.kind} — ${n.detail}`);

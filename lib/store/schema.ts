@@ -353,4 +353,70 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, query_id, recall_level)
   );
   `,
+  `
+  -- Open-loop fixed-rate mode: every scheduled request (raw; start/end NULL when not sent) and
+  -- each level's facts (lib/store/open-loop.ts).
+  CREATE TABLE open_loop_samples (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    offered_rate REAL NOT NULL,
+    seq INTEGER NOT NULL,
+    session INTEGER,
+    query_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    intended_ns INTEGER NOT NULL,
+    start_ns INTEGER,
+    end_ns INTEGER,
+    queued INTEGER NOT NULL,
+    late INTEGER NOT NULL,
+    dropped INTEGER NOT NULL,
+    ok INTEGER,
+    error TEXT,
+    PRIMARY KEY (run_id, target, offered_rate, seq)
+  );
+  CREATE TABLE open_loop_levels (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    offered_rate REAL NOT NULL,
+    arrival TEXT NOT NULL,
+    sessions INTEGER NOT NULL,
+    concurrent_sessions INTEGER NOT NULL,
+    scheduled INTEGER NOT NULL,
+    span_ns INTEGER NOT NULL,
+    wall_ns INTEGER NOT NULL,
+    late_threshold_ns INTEGER NOT NULL,
+    drop_after_ns INTEGER NOT NULL,
+    max_queue INTEGER NOT NULL,
+    PRIMARY KEY (run_id, target, offered_rate)
+  );
+  -- Derived by aggregate.
+  CREATE TABLE open_loop_aggregates (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    offered_rate REAL NOT NULL,
+    scope TEXT NOT NULL,
+    scheduled INTEGER NOT NULL,
+    completed INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    late INTEGER NOT NULL,
+    dropped INTEGER NOT NULL,
+    achieved_rate REAL,
+    p50_ms REAL,
+    p99_ms REAL,
+    service_p50_ms REAL,
+    service_p99_ms REAL,
+    sessions INTEGER NOT NULL,
+    concurrent_sessions INTEGER NOT NULL,
+    PRIMARY KEY (run_id, target, offered_rate, scope)
+  );
+  CREATE TABLE open_loop_verdicts (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    slo_p99_ms REAL NOT NULL,
+    sustained_rate REAL,
+    detail TEXT NOT NULL,
+    PRIMARY KEY (run_id, target, scope)
+  );
+  `,
 ];

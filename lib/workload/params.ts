@@ -10,7 +10,7 @@ import { QUERIES, type QueryId } from './queries.js';
  * encode pool vectors once, before any timed loop, so no vector formatting happens while timing.
  */
 export type LogicalParam = number | string | { vector: number };
-export type Phase = 'warmup' | 'measure' | 'verify' | 'sweep';
+export type Phase = 'warmup' | 'measure' | 'verify' | 'sweep' | 'open_loop';
 
 export interface WorkloadShape {
   seed: number;

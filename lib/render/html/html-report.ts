@@ -9,6 +9,7 @@ import { belowScaleNotice, configSection, dataLoadSection, environmentSection, r
 import { STYLE } from './style.js';
 import { pageHead } from './page-head.js';
 import { efSearchSection } from './ef-search-section.js';
+import { openLoopSection } from './open-loop-section.js';
 
 export type { HtmlChart } from './charts.js';
 
@@ -29,7 +30,7 @@ export async function htmlReport(data: ReportData, specs: readonly HtmlChart[]):
   <li><a href="#summary">Summary</a></li>
   <li><a href="#verification">Verification</a></li>
   <li><a href="#statistics">Statistics</a></li>
-${data.efSearch.points.length ? '  <li><a href="#ef-search">ef_search sweep</a></li>\n' : ''}  <li><a href="#charts">Charts</a></li>
+${data.efSearch.points.length ? '  <li><a href="#ef-search">ef_search sweep</a></li>\n' : ''}${data.openLoop?.rows.length ? '  <li><a href="#open-loop">Open loop</a></li>\n' : ''}  <li><a href="#charts">Charts</a></li>
   <li><a href="#data-load">Data load</a></li>
   <li><a href="#environment">Environment</a></li>
   <li><a href="#configuration">Configuration</a></li>
@@ -42,6 +43,7 @@ ${summarySection(data)}
 ${verificationSection(data)}
 ${statisticsSection(data)}
 ${efSearchSection(data)}
+${openLoopSection(data)}
 <section id="charts">
   <h2>Charts</h2>
   <p class="footnote chart-hint">Hover a mark for its values. Click a target in a legend to highlight it (shift-click to add more, double-click the chart to reset); the <span aria-hidden="true">…</span> menu exports SVG or PNG.</p>

@@ -1,0 +1,93 @@
+import type { StageContext } from '../cli/run-stage.js';
+import type { ResolvedConfig } from '../config/load.js';
+import { TargetUnavailableError, errorText } from '../errors.js';
+import { runOpenLoopLevel } from '../measure/open-loop.js';
+import { openLoopRows } from '../measure/open-loop-rows.js';
+import { prepareCalls, type PreparedCall } from '../measure/prepare.js';
+import { writeOpenLoopLevel } from '../store/open-loop.js';
+import type { Session } from '../targets/interface.js';
+import { arrivalSchedule, scheduleSpanNs, type ScheduleSpec } from '../workload/arrival-schedule.js';
+import type { WorkloadShape } from '../workload/params.js';
+import { QUERIES, type QueryTemplate } from '../workload/queries.js';
+import { onTarget, type OpenTarget } from './targets.js';
+
+/** Seconds per level when neither rate_duration_s nor rate_requests is given. */
+export const DEFAULT_RATE_DURATION_S = 10;
+
+/** The schedule of each configured rate, ascending; identical for every target. */
+export function openLoopLevels(c: ResolvedConfig): { rate: number; spec: ScheduleSpec; schedule: Float64Array }[] {
+  const rates = [...new Set(c.rate)].sort((a, b) => a - b);
+  return rates.map((rate) => {
+    const spec: ScheduleSpec =
+      c.rate_requests !== undefined
+        ? { seed: c.seed, rate, arrival: c.rate_arrival, requests: c.rate_requests }
+        : { seed: c.seed, rate, arrival: c.rate_arrival, durationNs: Math.round((c.rate_duration_s ?? DEFAULT_RATE_DURATION_S) * 1e9) };
+    return { rate, spec, schedule: arrivalSchedule(spec) };
+  });
+}
+
+export function openLoopQueries(c: ResolvedConfig): QueryTemplate[] {
+  return c.rate_queries ? QUERIES.filter((q) => c.rate_queries!.includes(q.id)) : [...QUERIES];
+}
+
+/**
+ * The open-loop fixed-rate mode (config `rate`), after the main measurement and the concurrency
+ * sweep, one target at a time so targets do not compete for the cores. Per target,
+ * rate_sessions − 1 extra sessions are opened beside the measuring one (same session settings)
+ * and kept for all its levels. Request j of a level runs query j mod Q of the mix with that
+ * query's ⌊j/Q⌋-th parameters of the 'open_loop' sequence — the same on every target and level.
+ * Targets without concurrent sessions (PGlite) are measured all the same, on the measuring session
+ * alone: their requests queue in the driver's FIFO behind that one session (not inside the engine,
+ * where the wait would be counted as service time and no request could be dropped), and the level
+ * row says so (concurrent_sessions 0, sessions 1).
+ */
+export async function openLoopSweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape): Promise<void> {
+  const c = ctx.config;
+  const levels = openLoopLevels(c);
+  const queries = openLoopQueries(c);
+  const longest = Math.max(...levels.map((l) => l.schedule.length));
+  const perQuery = Math.max(1, Math.ceil(longest / queries.length));
+  const queryOf = Array.from({ length: longest }, (_, j) => queries[j % queries.length]!);
+  const lateNs = Math.round(c.rate_late_ms * 1e6);
+  for (const t of targets) {
+    const [prepared] = prepareCalls([t], pools, queries, shape, 'open_loop', perQuery);
+    const callOf: PreparedCall[] = queryOf.map((_, j) => prepared!.calls[j % queries.length]![Math.floor(j / queries.length)]!);
+    const concurrent = t.module.capabilities.concurrentSessions;
+    const sessions = concurrent ? c.rate_sessions : 1;
+    const extra: Session[] = [];
+    try {
+      for (let k = 1; k < sessions; k++) {
+        const s = await onTarget(t, `opening open-loop session ${k + 1}/${sessions}`, () => t.module.open(t.ctx));
+        extra.push(s);
+        await onTarget(t, 'open-loop session setup', () => s.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
+      }
+      for (const level of levels) {
+        const n = level.schedule.length;
+        const spanNs = scheduleSpanNs(level.spec);
+        const dropAfterNs = spanNs + Math.round(c.rate_grace_s * 1e9);
+        const timings = await runOpenLoopLevel({
+          sessions: [t.session, ...extra], schedule: level.schedule, calls: callOf.slice(0, n), dropAfterNs,
+          isConnectionLoss: (err) => t.module.isConnectionLoss(err), signal: ctx.signal,
+        });
+        if (timings.lost !== undefined) {
+          throw new TargetUnavailableError([{ target: t.id, reason: `lost during the open-loop level at ${level.rate}/s: ${errorText(timings.lost)}` }], 'open loop');
+        }
+        if (timings.aborted) throw ctx.signal!.reason;
+        const samples = openLoopRows({ runId, target: t.id, offeredRate: level.rate, schedule: level.schedule, queryOf, timings, lateThresholdNs: lateNs });
+        await writeOpenLoopLevel(ctx.store, {
+          run_id: runId, target: t.id, offered_rate: level.rate, arrival: c.rate_arrival, sessions, concurrent_sessions: concurrent ? 1 : 0,
+          scheduled: n, span_ns: spanNs, wall_ns: timings.wallNs, late_threshold_ns: lateNs, drop_after_ns: dropAfterNs, max_queue: timings.maxQueue,
+        }, samples);
+        const ok = samples.filter((s) => s.ok === 1).length;
+        const late = samples.filter((s) => s.late === 1).length;
+        const dropped = samples.filter((s) => s.dropped === 1).length;
+        ctx.log(
+          `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${sessions} session${sessions === 1 ? '' : 's'}): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
+            `${(ok / (Math.max(timings.wallNs, spanNs) / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)'),
+        );
+      }
+    } finally {
+      for (const s of extra) await s.close();
+    }
+  }
+}
