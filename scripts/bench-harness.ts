@@ -88,16 +88,29 @@ function parse(argv: string[]): Args | 'help' {
   return a;
 }
 
-async function connect(a: Args): Promise<{ client: pg.Client; done: () => Promise<void>; where: string }> {
+interface Connection {
+  client: pg.Client;
+  /** postgres with query_timeout set: a second connection without it, for the timer's own cost. */
+  untimed?: pg.Client;
+  timeoutMs?: number;
+  done: () => Promise<void>;
+  where: string;
+}
+
+async function connect(a: Args): Promise<Connection> {
   if (a.target === 'postgres') {
     const config = await loadConfig(resolve(PROJECT_ROOT, a.config), { targets: ['postgres'] });
     const o = config.target_options.postgres as PostgresOptions;
     const cc = connectionConfig(o);
-    const client = await connectPg(cc).catch((err: unknown) => {
-      throw new PathbenchError(`cannot connect to PostgreSQL at ${o.host}:${o.port} (${a.config}): ${errorText(err)}`, ExitCode.targetUnavailable);
-    });
-    const timeout = cc.query_timeout ? `, query_timeout ${cc.query_timeout} ms as in the measure stage` : '';
-    return { client, done: () => client.end(), where: `PostgreSQL at ${o.host}:${o.port}${timeout}` };
+    const open = (c: pg.ClientConfig) =>
+      connectPg(c).catch((err: unknown) => {
+        throw new PathbenchError(`cannot connect to PostgreSQL at ${o.host}:${o.port} (${a.config}): ${errorText(err)}`, ExitCode.targetUnavailable);
+      });
+    const client = await open(cc);
+    const timeoutMs = cc.query_timeout || undefined;
+    const untimed = timeoutMs ? await open({ ...cc, query_timeout: undefined }) : undefined;
+    const timeout = timeoutMs ? `, query_timeout ${timeoutMs} ms (statement_timeout_s) as in the measure stage` : '';
+    return { client, untimed, timeoutMs, done: async () => (await client.end(), await untimed?.end()), where: `PostgreSQL at ${o.host}:${o.port}${timeout}` };
   }
   // A throwaway engine: SELECT 1 needs no data, and data/pglite may be open in a running pipeline.
   const dir = await mkdtemp(join(tmpdir(), 'pathbench-bench-harness-'));
@@ -127,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const { client, done, where } = await connect(a);
+  const { client, untimed, timeoutMs, done, where } = await connect(a);
   try {
     const module = await loadTarget(a.target);
     // The Session the postgres target returns from open() (pglite-wire's query is the same pgQuery call).
@@ -150,10 +163,11 @@ async function main(argv: string[]): Promise<number> {
       if (n !== a.blockSize) throw new Error(`the measure loop handed over ${n} samples, expected ${a.blockSize}`);
       return { p50Ms: p50Of(latencies), qps: a.blockSize / (r.wallNs / 1e9) };
     };
-    const bare = async (): Promise<Block> => {
-      const x = await bareLoop(() => client.query({ text: 'SELECT 1', rowMode: 'array' }), a.blockSize);
+    const bareOn = (c: pg.Client) => async (): Promise<Block> => {
+      const x = await bareLoop(() => c.query({ text: 'SELECT 1', rowMode: 'array' }), a.blockSize);
       return { p50Ms: p50Of(x.latenciesMs), qps: a.blockSize / (x.wallNs / 1e9) };
     };
+    const bare = bareOn(client);
 
     const r = await abbaBlocks(a.pairs, a.warmupPairs, harness, bare);
     const h = r.a;
@@ -181,6 +195,16 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  (+x% = the harness is x% slower; each figure is the median of ${p50.n} per-pair ratios, ${p50.ci.method})`);
     const why = verdict === 'met' ? 'both CIs lie below +5%' : verdict === 'not met' ? 'a CI lies wholly above +5%' : 'a CI reaches past +5%: rerun with more --pairs or on a quieter machine';
     console.log(`  goal: harness adds < 5% → ${verdict === 'met' ? 'met' : verdict === 'not met' ? 'NOT met' : 'INCONCLUSIVE'} (${why})`);
+    if (untimed) {
+      // Not part of the loop comparison above (both loops share the connection, so both pay it):
+      // pg arms and clears a timer inside every query when query_timeout is set.
+      const t = await abbaBlocks(a.pairs, a.warmupPairs, bare, bareOn(untimed));
+      const tp = summarizeRatios(pairRatios(t.a.map((x) => x.p50Ms), t.b.map((x) => x.p50Ms)), SEED, 'bench-harness:timeout-p50');
+      const tq = summarizeRatios(pairRatios(t.b.map((x) => x.qps), t.a.map((x) => x.qps)), SEED, 'bench-harness:timeout-qps');
+      console.log(`  connection setting, not the loop: pg's query_timeout (${timeoutMs} ms) arms a timer in every query; bare loop with it vs a second connection without it, ${a.pairs} more ABBA pairs:`);
+      console.log(`    p50, with / without:     ${ciText(tp)}`);
+      console.log(`    QPS, without / with:     ${ciText(tq)}   (the measure stage's postgres samples include this; a default pg client does not)`);
+    }
     return 0;
   } finally {
     await done();
