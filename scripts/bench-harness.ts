@@ -193,7 +193,11 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  QPS, bare / harness:      ${ciText(qps)}${distinguishableFromNone(qps.ci) ? '' : '  (not distinguishable from no difference)'}`);
     console.log(`  order effect (2nd block of a pair vs 1st, p50): ${ciText(order)}  — cancels in the ratios above (ABBA)`);
     console.log(`  (+x% = the harness is x% slower; each figure is the median of ${p50.n} per-pair ratios, ${p50.ci.method})`);
-    const why = verdict === 'met' ? 'both CIs lie below +5%' : verdict === 'not met' ? 'a CI lies wholly above +5%' : 'a CI reaches past +5%: rerun with more --pairs or on a quieter machine';
+    const named = (want: string) => [vp === want ? 'p50' : '', vq === want ? 'QPS' : ''].filter(Boolean).join(' and ');
+    const why =
+      verdict === 'met' ? 'both CIs lie below +5%'
+      : verdict === 'not met' ? `the ${named('not met')} CI lies wholly above +5%`
+      : `the ${named('inconclusive')} CI reaches past +5%: rerun with more --pairs or on a quieter machine`;
     console.log(`  goal: harness adds < 5% → ${verdict === 'met' ? 'met' : verdict === 'not met' ? 'NOT met' : 'INCONCLUSIVE'} (${why})`);
     if (untimed) {
       // Not part of the loop comparison above (both loops share the connection, so both pay it):
