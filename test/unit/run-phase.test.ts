@@ -73,4 +73,34 @@ describe('runPhase', () => {
     expect(written.length).toBeGreaterThan(10);
     expect(written.at(-1)).toMatchObject({ target: 'b', ok: 0 });
   });
+
+  it('keeps the final store write out of wallNs, and flushes mid-phase only to make room', async () => {
+    const sizes: number[] = [];
+    const slowFlushMs = 300;
+    const r = await runPhase({
+      runId: 'r', phase: 'measure', queries: QUERIES, iterations: 4,
+      targets: [fakeTarget('a', () => 'ok')],
+      flush: async (rows) => {
+        sizes.push(rows.length);
+        await new Promise((res) => setTimeout(res, slowFlushMs));
+      },
+    });
+    // One buffer holds the whole phase: a single flush, after the clock stopped.
+    expect(sizes).toEqual([4 * QUERIES.length]);
+    expect(r.wallNs / 1e6).toBeLessThan(slowFlushMs);
+
+    // A buffer of two iterations: flushed when the next iteration would not fit, never after the last.
+    const sizes2: number[] = [];
+    const written: SampleRow[] = [];
+    await runPhase({
+      runId: 'r', phase: 'measure', queries: QUERIES, iterations: 5, flushEvery: QUERIES.length,
+      targets: [fakeTarget('a', () => 'ok')],
+      flush: async (rows) => {
+        sizes2.push(rows.length);
+        written.push(...rows);
+      },
+    });
+    expect(sizes2).toEqual([2, 2, 1].map((k) => k * QUERIES.length));
+    expect(written.map((s) => s.iteration)).toEqual([0, 1, 2, 3, 4].flatMap((i) => QUERIES.map(() => i)));
+  });
 });

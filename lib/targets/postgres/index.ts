@@ -9,7 +9,8 @@ import { SET_MAINTENANCE_WORK_MEM_SQL, dialect } from './dialect.js';
 import { resolvePassword, type PostgresOptions } from './options.js';
 import { provisionPostgres } from './provision.js';
 
-function connectionConfig(o: PostgresOptions): pg.ClientConfig {
+/** Exported for make bench-harness, which must query over exactly the measure stage's connection. */
+export function connectionConfig(o: PostgresOptions): pg.ClientConfig {
   const password = resolvePassword(o);
   const base: pg.ClientConfig = o.url ? { connectionString: o.url } : { host: o.host, port: o.port, database: o.database, user: o.user };
   return { ...base, ...(password !== undefined ? { password } : {}), connectionTimeoutMillis: o.connect_timeout_s * 1000, application_name: 'pathbench', ...(o.statement_timeout_s > 0 ? { query_timeout: o.statement_timeout_s * 1000 } : {}) };
