@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { packageVersion } from '../../env/package-version.js';
-import { connectPg, isPgConnectionLoss } from '../pg-session.js';
+import { connectPg, isPgConnectionLoss, type StatementWatch } from '../pg-session.js';
 import { vectorSendBytes } from '../pgvector-sql/copy-binary.js';
 import { pgvectorServerSession } from '../pgvector-sql/server-session.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
@@ -13,7 +13,12 @@ import { provisionPostgres } from './provision.js';
 export function connectionConfig(o: PostgresOptions): pg.ClientConfig {
   const password = resolvePassword(o);
   const base: pg.ClientConfig = o.url ? { connectionString: o.url } : { host: o.host, port: o.port, database: o.database, user: o.user };
-  return { ...base, ...(password !== undefined ? { password } : {}), connectionTimeoutMillis: o.connect_timeout_s * 1000, application_name: 'pathbench', ...(o.statement_timeout_s > 0 ? { query_timeout: o.statement_timeout_s * 1000 } : {}) };
+  return { ...base, ...(password !== undefined ? { password } : {}), connectionTimeoutMillis: o.connect_timeout_s * 1000, application_name: 'pathbench' };
+}
+
+/** statement_timeout_s as a per-connection watchdog (lib/targets/pg-session.ts), not a timer per query. */
+export function statementWatch(o: PostgresOptions): StatementWatch {
+  return { statementTimeoutMs: o.statement_timeout_s * 1000 };
 }
 
 function where(o: PostgresOptions): string {
@@ -40,7 +45,7 @@ export const target: TargetModule = {
     const o = ctx.options as PostgresOptions;
     let client: pg.Client;
     try {
-      client = await connectPg(connectionConfig(o));
+      client = await connectPg(connectionConfig(o), statementWatch(o));
     } catch (err) {
       throw new Error(`cannot connect to PostgreSQL at ${where(o)}: ${(err as Error).message || String(err)}`, { cause: err });
     }
