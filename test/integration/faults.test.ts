@@ -25,14 +25,16 @@ async function seeded(overrides: Record<string, unknown> = {}): Promise<TmpProfi
   return p;
 }
 
-/** Start `measure` as its own process and resolve once it is measuring. */
+/** Start `measure` as its own process and resolve once its timed loop is about to start. */
 function startMeasure(p: TmpProfile) {
   const child = spawn('node', ['--import', 'tsx', 'stages/measure.ts', '--config', p.config], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   const measuring = new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (b: Buffer) => {
       stderr += b.toString();
-      if (/measure [^\n]*iterations/.test(stderr) || /\[measure\] run .* iterations/.test(stderr)) resolve();
+      // The measure progress line is written just before the timed loop starts (after session
+      // setup, calibration, warmup and the verification pass), so a signal after it finds samples.
+      if (/^measure: [\d,]+ iterations to go/m.test(stderr)) resolve();
     });
     child.once('exit', (code) => reject(new Error(`measure exited early (${code}): ${stderr}`)));
   });
