@@ -131,13 +131,15 @@ describe.skipIf(!!pgProblem)('a stalled server', () => {
 describe.skipIf(!!pgProblem)('secrets', () => {
   it('a distinctive password never reaches the store, the reports or the output', async () => {
     const SECRET = 'Pb-S3cret-7f3a9c-never-print';
-    const ROLE = 'pathbench_secret_test';
+    // Roles are server-wide: one per test database, so checkouts testing at once do not collide.
+    const ROLE = `${PG_TEST_DB}_secret_role`;
     const s = pgTestServer();
     const admin = new pg.Client({ ...s, database: 'postgres' });
     await admin.connect();
     try {
-      await admin.query(`DROP ROLE IF EXISTS ${ROLE}`).catch(() => {});
-      await admin.query(`CREATE ROLE ${ROLE} LOGIN SUPERUSER PASSWORD '${SECRET}'`);
+      // A role left by an earlier run owns that run's tables, so it cannot be dropped: reuse it.
+      const exists = (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [ROLE])).rowCount === 1;
+      await admin.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${ROLE} LOGIN SUPERUSER PASSWORD '${SECRET}'`);
     } finally {
       await admin.end();
     }
