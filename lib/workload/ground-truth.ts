@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { CATEGORY_COUNT, vectorBatches, type DatasetSpec } from './generator.js';
-import { topKSlice, type TopKResult } from './top-k.js';
+import type { TopKResult } from './top-k.js';
+import { preferredKernel, runTopKSlice, type TopKKernel } from './top-k-select.js';
 
 /**
  * Exact top-k neighbours of every pool query vector, computed in Node from the generator's own
@@ -24,14 +25,22 @@ export interface GroundTruth {
 /**
  * Worker threads over one SharedArrayBuffer holding the dataset: the pool is split into one slice
  * per worker (default: available cores). `workers: 0` computes in this thread (tests, tiny data).
+ * `kernel` defaults to WebAssembly SIMD where the runtime has it (top-k-select.ts); every kernel
+ * returns the same ids.
  */
-export async function computeGroundTruth(spec: DatasetSpec, pool: readonly Float32Array[], k: number, workers = availableParallelism()): Promise<GroundTruth> {
+export async function computeGroundTruth(
+  spec: DatasetSpec,
+  pool: readonly Float32Array[],
+  k: number,
+  workers = availableParallelism(),
+  kernel: TopKKernel = preferredKernel(),
+): Promise<GroundTruth> {
   const dims = spec.dims;
   const data = new Float32Array(new SharedArrayBuffer(spec.size * dims * 4));
   for (const b of vectorBatches(spec, 1000)) data.set(b.data, (b.firstId - 1) * dims);
   const queries = new Float32Array(new SharedArrayBuffer(pool.length * dims * 4));
   pool.forEach((v, i) => queries.set(v, i * dims));
-  return groundTruthFromArrays(data, spec.size, dims, queries, pool.length, k, workers);
+  return groundTruthFromArrays(data, spec.size, dims, queries, pool.length, k, workers, kernel);
 }
 
 /** The search itself, over data already in shared memory (row i holds id i+1). */
@@ -43,9 +52,10 @@ export async function groundTruthFromArrays(
   nq: number,
   k: number,
   workers = availableParallelism(),
+  kernel: TopKKernel = preferredKernel(),
 ): Promise<GroundTruth> {
   if (workers <= 1 || nq < 2 || !(data.buffer instanceof SharedArrayBuffer) || !(queries.buffer instanceof SharedArrayBuffer)) {
-    return { k, ...topKSlice(data, rows, dims, queries, 0, nq, k, CATEGORY_COUNT) };
+    return { k, ...runTopKSlice(kernel, data, rows, dims, queries, 0, nq, k, CATEGORY_COUNT) };
   }
   const n = Math.min(workers, nq);
   const slices = Array.from({ length: n }, (_, w) => [Math.floor((w * nq) / n), Math.floor(((w + 1) * nq) / n)] as const);
@@ -55,7 +65,7 @@ export async function groundTruthFromArrays(
         new Promise<TopKResult>((resolve, reject) => {
           // A plain-JS entry that registers tsx first (see ground-truth-worker.mjs).
           const w = new Worker(new URL('./ground-truth-worker.mjs', import.meta.url), {
-            workerData: { data: data.buffer, queries: queries.buffer, rows, dims, qFrom, qTo, k, categories: CATEGORY_COUNT },
+            workerData: { data: data.buffer, queries: queries.buffer, rows, dims, qFrom, qTo, k, categories: CATEGORY_COUNT, kernel },
           });
           w.once('message', (m: TopKResult) => resolve(m));
           w.once('error', reject);
