@@ -49,44 +49,60 @@ export function normUpperBound(float32SumSq: number, dims: number): number {
 }
 
 /**
- * Rows kept for one (query, list) while the float32 pass runs. `push` never rejects: the caller
- * checks `threshold` first (hot loop, typed array). `compact` recomputes F (k-th best float32
- * score) and drops rows below F − margin; it is called when the list outgrows its capacity.
+ * Rows kept for one (query, list) while the float32 pass runs. The caller checks the admission
+ * threshold (kth − margin) first, in its hot loop; `push` keeps the k best float32 scores in a
+ * min-heap so `kth` is always current (the threshold rises with every better row, so few rows
+ * are admitted: about k·ln(n/k) plus those within the margin) and the candidate rows in a buffer
+ * pruned by the current threshold whenever it fills. Typed arrays, grown by doubling and
+ * compacted in place: millions of pushes over a run must not feed the garbage collector.
  */
 export class CandidateList {
-  ids: number[] = [];
-  scores: number[] = [];
+  #ids = new Int32Array(16);
+  #scores = new Float64Array(16);
+  #size = 0;
+  readonly #heap: Float64Array;
+  #heapSize = 0;
   /** k-th best float32 score so far; −∞ until k rows were seen. */
   kth = Number.NEGATIVE_INFINITY;
-  constructor(
-    private readonly k: number,
-    readonly capacity = 4 * k + 64,
-  ) {}
 
-  push(id: number, score: number): boolean {
-    this.ids.push(id);
-    this.scores.push(score);
-    return this.ids.length > this.capacity;
+  constructor(private readonly k: number) {
+    this.#heap = new Float64Array(k);
   }
 
-  /** Updates `kth`, drops rows below kth − margin; returns the new admission threshold. */
-  compact(margin: number): number {
-    const n = this.ids.length;
-    if (n >= this.k) {
-      const sorted = Float64Array.from(this.scores).sort();
-      this.kth = Math.max(this.kth, sorted[n - this.k]!);
-    }
-    const floor = this.kth - margin;
-    const ids: number[] = [];
-    const scores: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (this.scores[i]! >= floor) {
-        ids.push(this.ids[i]!);
-        scores.push(this.scores[i]!);
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Adds a row the caller found ≥ kth − margin; true when `kth` rose (new threshold). */
+  push(id: number, score: number, margin: number): boolean {
+    if (this.#size === this.#ids.length) {
+      // Full: drop rows the current threshold already excludes; grow only if that frees little.
+      this.compact(margin);
+      if (this.#size > this.#ids.length / 2) {
+        const ids = new Int32Array(this.#ids.length * 2);
+        ids.set(this.#ids);
+        this.#ids = ids;
+        const scores = new Float64Array(this.#scores.length * 2);
+        scores.set(this.#scores);
+        this.#scores = scores;
       }
     }
-    this.ids = ids;
-    this.scores = scores;
+    this.#ids[this.#size] = id;
+    this.#scores[this.#size++] = score;
+    return this.#offerHeap(score);
+  }
+
+  /** Drops rows below kth − margin; returns that threshold. */
+  compact(margin: number): number {
+    const floor = this.kth - margin;
+    let m = 0;
+    for (let i = 0; i < this.#size; i++) {
+      if (this.#scores[i]! >= floor) {
+        this.#ids[m] = this.#ids[i]!;
+        this.#scores[m++] = this.#scores[i]!;
+      }
+    }
+    this.#size = m;
     return floor;
   }
 
@@ -96,10 +112,39 @@ export class CandidateList {
    */
   finish(margin: number, data: Float32Array, dims: number, queries: Float32Array, qOffset: number): number[] {
     this.compact(margin);
-    return this.ids
-      .map((id) => ({ id, s: dotF64(queries, qOffset, data, (id - 1) * dims, dims) }))
+    return Array.from(this.#ids.subarray(0, this.#size), (id) => ({ id, s: dotF64(queries, qOffset, data, (id - 1) * dims, dims) }))
       .sort((a, b) => b.s - a.s || a.id - b.id)
       .slice(0, this.k)
       .map((c) => c.id);
+  }
+
+  /** Min-heap of the k best scores: heap[0] is the k-th best once k were seen. */
+  #offerHeap(score: number): boolean {
+    const h = this.#heap;
+    if (this.#heapSize < this.k) {
+      let i = this.#heapSize++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (h[parent]! <= score) break;
+        h[i] = h[parent]!;
+        i = parent;
+      }
+      h[i] = score;
+      if (this.#heapSize < this.k) return false;
+    } else {
+      if (score <= h[0]!) return false;
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= this.k) break;
+        if (c + 1 < this.k && h[c + 1]! < h[c]!) c++;
+        if (h[c]! >= score) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = score;
+    }
+    this.kth = h[0]!;
+    return true;
   }
 }

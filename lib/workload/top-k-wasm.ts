@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { CandidateList, float32DotErrorFactor, normUpperBound } from './top-k-candidates.js';
+import { CandidateBlock } from './top-k-candidate-block.js';
+import { float32DotErrorFactor, normUpperBound } from './top-k-candidates.js';
 import type { TopKResult } from './top-k.js';
 
 /**
@@ -41,6 +42,16 @@ export function simdKernelModule(): WebAssembly.Module | null {
   return compiled;
 }
 
+/**
+ * Tests only: small chunk and block sizes make small data cross several of each; errorFactor 0
+ * (no margin) shows the error bound is what keeps near-ties exact.
+ */
+export interface KernelTuning {
+  rowChunkBytes?: number;
+  queryBlockBytes?: number;
+  errorFactor?: number;
+}
+
 const ceilTo = (n: number, m: number) => Math.ceil(n / m) * m;
 
 export function wasmTopKSlice(
@@ -53,12 +64,15 @@ export function wasmTopKSlice(
   qTo: number,
   k: number,
   categories: number,
+  tuning: KernelTuning = {},
 ): TopKResult {
   const nq = qTo - qFrom;
+  const rowChunkBytes = tuning.rowChunkBytes ?? ROW_CHUNK_BYTES;
+  const queryBlockBytes = tuning.queryBlockBytes ?? QUERY_BLOCK_BYTES;
   const D = ceilTo(dims, 4); // zero-padded lanes add exactly 0
   const rowBytes = D * 4;
-  const chunkRows = Math.min(MAX_CHUNK_ROWS, Math.max(ROW_TILE, Math.floor(ROW_CHUNK_BYTES / rowBytes / ROW_TILE) * ROW_TILE));
-  const blockQueries = Math.min(ceilTo(nq, QUERY_TILE), Math.max(QUERY_TILE, Math.floor(QUERY_BLOCK_BYTES / rowBytes / QUERY_TILE) * QUERY_TILE));
+  const chunkRows = Math.min(MAX_CHUNK_ROWS, Math.max(ROW_TILE, Math.floor(rowChunkBytes / rowBytes / ROW_TILE) * ROW_TILE));
+  const blockQueries = Math.min(ceilTo(nq, QUERY_TILE), Math.max(QUERY_TILE, Math.floor(queryBlockBytes / rowBytes / QUERY_TILE) * QUERY_TILE));
   const qPtr = 0;
   const xPtr = qPtr + blockQueries * rowBytes;
   const outPtr = xPtr + chunkRows * rowBytes;
@@ -71,8 +85,7 @@ export function wasmTopKSlice(
   const chunk = mem.subarray(xPtr / 4, outPtr / 4);
   const out = mem.subarray(outPtr / 4, bytes / 4);
 
-  const errPerNorm = float32DotErrorFactor(D);
-  const lists = 1 + categories; // list 0: all rows; list 1 + c: rows of category c
+  const errPerNorm = tuning.errorFactor ?? float32DotErrorFactor(D);
   let maxNorm = 0;
   const all: number[][] = [];
   const byCategory: number[][][] = [];
@@ -92,60 +105,23 @@ export function wasmTopKSlice(
       for (let d = 0; d < dims; d++) s += queries[(b0 + i) * dims + d]! ** 2;
       qNorm[i] = Math.sqrt(s);
     }
-    const cands = Array.from({ length: nb * lists }, () => new CandidateList(k));
-    const threshold = new Float64Array(nb * lists).fill(Number.NEGATIVE_INFINITY);
-    const minThreshold = new Float64Array(nb).fill(Number.NEGATIVE_INFINITY);
-    const margin = new Float64Array(nb);
-    const setMargins = () => {
-      for (let i = 0; i < nb; i++) {
-        margin[i] = 2 * errPerNorm * qNorm[i]! * maxNorm;
-        let m = Number.POSITIVE_INFINITY;
-        for (let l = 0; l < lists; l++) {
-          const t = (threshold[i * lists + l] = cands[i * lists + l]!.kth - margin[i]!);
-          m = Math.min(m, t);
-        }
-        minThreshold[i] = m;
-      }
-    };
-    const admit = (i: number, l: number, id: number, s: number) => {
-      const c = cands[i * lists + l]!;
-      if (c.push(id, s)) {
-        threshold[i * lists + l] = c.compact(margin[i]!);
-        let m = Number.POSITIVE_INFINITY;
-        for (let j = 0; j < lists; j++) m = Math.min(m, threshold[i * lists + j]!);
-        minThreshold[i] = m;
-      }
-    };
+    let blockNorm = -1; // the maxNorm this block's margins were last set with
+    const block = new CandidateBlock(nb, k, categories, qNorm, errPerNorm);
 
     for (let r0 = 0; r0 < rows; r0 += chunkRows) {
       const count = Math.min(chunkRows, rows - r0);
       if (D === dims) chunk.set(data.subarray(r0 * dims, (r0 + count) * dims));
       else for (let r = 0; r < count; r++) chunk.set(data.subarray((r0 + r) * dims, (r0 + r + 1) * dims), r * D);
       const norm = normUpperBound(kernel.maxSumSq(xPtr, count, D), D);
-      if (norm > maxNorm) {
-        maxNorm = norm;
-        setMargins();
-      }
-      // An odd count scores one stale row slot too; it is never read below.
+      if (norm > maxNorm) maxNorm = norm;
+      if (maxNorm > blockNorm) block.setMaxRowNorm((blockNorm = maxNorm));
+      // An odd count scores one stale row slot too; scan never reads it.
       kernel.scores(qPtr, Math.ceil(nb / QUERY_TILE), xPtr, Math.ceil(count / ROW_TILE), D, outPtr, chunkRows);
-      for (let i = 0; i < nb; i++) {
-        const o = i * chunkRows;
-        for (let r = 0; r < count; r++) {
-          const s = out[o + r]!;
-          if (s < minThreshold[i]!) continue; // almost every score ends here
-          const id = r0 + r + 1;
-          if (s >= threshold[i * lists]!) admit(i, 0, id, s);
-          const l = 1 + (id % categories);
-          if (s >= threshold[i * lists + l]!) admit(i, l, id, s);
-        }
-      }
+      block.scan(out, chunkRows, count, r0 + 1);
     }
-
-    for (let i = 0; i < nb; i++) {
-      const finish = (l: number) => cands[i * lists + l]!.finish(margin[i]!, data, dims, queries, (b0 + i) * dims);
-      all.push(finish(0));
-      byCategory.push(Array.from({ length: categories }, (_, c) => finish(1 + c)));
-    }
+    const part = block.finish(data, dims, queries, b0);
+    all.push(...part.all);
+    byCategory.push(...part.byCategory);
   }
   return { all, byCategory };
 }
