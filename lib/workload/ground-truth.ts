@@ -9,7 +9,10 @@ import { preferredKernel, runTopKSlice, type TopKKernel } from './top-k-select.j
  * vectors (no database involved). All vectors are L2-normalised, so ordering by cosine distance,
  * by L2 distance and by inner product (descending) are the same ordering: one dot product per
  * (query, row) serves all three metrics. Rows are ranked by dot product descending, ties broken
- * by lower id.
+ * by lower id; exactly: the float64 score and order defined in top-k-candidates.ts, which every
+ * kernel returns. (Stored float32 vectors have norms 1 ± ~1e-7, and engines score in their own
+ * float32 arithmetic, so rows whose scores differ by less than ~1e-6 may be ordered differently
+ * by an engine or by another metric: a rare recall miss that no ground truth can avoid.)
  *
  * Besides the unfiltered top-k, the top-k within each category (id mod CATEGORY_COUNT) is kept for
  * the filtered kNN query.
