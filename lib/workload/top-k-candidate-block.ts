@@ -2,17 +2,16 @@ import { CandidateList } from './top-k-candidates.js';
 
 /**
  * The candidate lists of a block of queries during the float32 pass: per query, list 0 holds
- * rows of any category and list 1 + c rows of category c (id mod categories). Admission
- * thresholds live in typed arrays so `scan` — run on every score, ~10⁸ of them for 1,000 queries
- * × 100,000 rows — is one load and one compare for almost every score. Pruning rules and their
- * proof: top-k-candidates.ts.
+ * rows of any category and list 1 + c rows of category c (id mod categories). The kernel itself
+ * drops every score below the query's lowest list threshold (kept, rounded down to float32, in
+ * `threshold32`, a view of the kernel's memory), so only its hits — a few per cent of the ~10⁸
+ * scores of 1,000 queries × 100,000 rows — reach `offerHits`. Pruning rules and their proof:
+ * top-k-candidates.ts.
  */
 export class CandidateBlock {
   readonly #lists: number;
   readonly #cands: CandidateList[];
   readonly #threshold: Float64Array;
-  /** Per query: the lowest threshold of its lists, the one compare of the common path. */
-  readonly #minThreshold: Float64Array;
   /** Per query: 2ε, ε the error bound for the rows seen so far. */
   readonly #margin: Float64Array;
 
@@ -24,12 +23,14 @@ export class CandidateBlock {
     private readonly queryNorms: Float64Array,
     /** ε per unit of ‖q‖·‖x‖ (float32DotErrorFactor). */
     private readonly errorFactor: number,
+    /** Per query: a float32 ≤ its lowest list threshold, written here for the kernel. */
+    private readonly threshold32: Float32Array,
   ) {
     this.#lists = 1 + categories;
     this.#cands = Array.from({ length: queries * this.#lists }, () => new CandidateList(k));
     this.#threshold = new Float64Array(queries * this.#lists).fill(Number.NEGATIVE_INFINITY);
-    this.#minThreshold = new Float64Array(queries).fill(Number.NEGATIVE_INFINITY);
     this.#margin = new Float64Array(queries);
+    for (let i = 0; i < queries; i++) this.#updateMin(i);
   }
 
   /** Call before scanning rows whose norms are ≤ maxNorm, whenever that bound grew. */
@@ -43,25 +44,22 @@ export class CandidateBlock {
   }
 
   /**
-   * Offers the float32 scores of one row chunk: scores[i·stride + r] for query i of the block and
-   * row r < count, row r having id firstId + r.
+   * The kernel's hits for one row chunk: record h is (query i of the block, row r of the chunk,
+   * float32 score) at ints[3h], ints[3h + 1], floats[3h + 2]; row r has id firstId + r. Rows at
+   * r ≥ count are padding (an odd chunk's spare slot) and are skipped.
    */
-  scan(scores: Float32Array, stride: number, count: number, firstId: number): void {
+  offerHits(ints: Int32Array, floats: Float32Array, hits: number, count: number, firstId: number): void {
     const L = this.#lists;
     const threshold = this.#threshold;
-    const minThreshold = this.#minThreshold;
-    for (let i = 0; i < this.queries; i++) {
-      const o = i * stride;
-      let floor = minThreshold[i]!;
-      for (let r = 0; r < count; r++) {
-        const s = scores[o + r]!;
-        if (s < floor) continue; // almost every score ends here
-        const id = firstId + r;
-        if (s >= threshold[i * L]!) this.#admit(i, 0, id, s);
-        const l = 1 + (id % this.categories);
-        if (s >= threshold[i * L + l]!) this.#admit(i, l, id, s);
-        floor = minThreshold[i]!;
-      }
+    for (let h = 0; h < hits; h++) {
+      const i = ints[3 * h]!;
+      const r = ints[3 * h + 1]!;
+      if (r >= count) continue;
+      const s = floats[3 * h + 2]!;
+      const id = firstId + r;
+      if (s >= threshold[i * L]!) this.#admit(i, 0, id, s);
+      const l = 1 + (id % this.categories);
+      if (s >= threshold[i * L + l]!) this.#admit(i, l, id, s);
     }
   }
 
@@ -91,6 +89,13 @@ export class CandidateBlock {
     const L = this.#lists;
     let m = Number.POSITIVE_INFINITY;
     for (let l = 0; l < L; l++) m = Math.min(m, this.#threshold[i * L + l]!);
-    this.#minThreshold[i] = m;
+    this.threshold32[i] = float32AtMost(m);
   }
+}
+
+/** A float32 ≤ t (not necessarily the largest): t lowered by more than fround can raise it. */
+export function float32AtMost(t: number): number {
+  if (!Number.isFinite(t)) return t;
+  const f = Math.fround(t - Math.abs(t) * 2 ** -22 - 1e-30);
+  return f <= t ? f : Number.NEGATIVE_INFINITY;
 }

@@ -12,7 +12,7 @@ import type { TopKResult } from './top-k.js';
  * at a time (one pass over the rows per block: one block at the sizes used here); rows are copied
  * from the caller's (shared) array into the instance's memory ROW_CHUNK_BYTES at a time, so the
  * chunk stays in L2 while every query tile streams past it. The instance memory therefore stays
- * small (≈ 17 MiB at most) whatever the dataset size.
+ * small (≈ 33 MiB at most) whatever the dataset and pool sizes.
  */
 const QUERY_TILE = 4;
 const ROW_TILE = 2;
@@ -24,7 +24,7 @@ const QUERY_BLOCK_BYTES = 16 * 1024 * 1024;
 
 interface KernelExports {
   memory: WebAssembly.Memory;
-  scores(q: number, qTiles: number, x: number, rowPairs: number, dims: number, out: number, stride: number): void;
+  scores(q: number, qTiles: number, x: number, rowPairs: number, dims: number, thr: number, hits: number): number;
   maxSumSq(x: number, count: number, dims: number): number;
 }
 
@@ -72,18 +72,26 @@ export function wasmTopKSlice(
   const D = ceilTo(dims, 4); // zero-padded lanes add exactly 0
   const rowBytes = D * 4;
   const chunkRows = Math.min(MAX_CHUNK_ROWS, Math.max(ROW_TILE, Math.floor(rowChunkBytes / rowBytes / ROW_TILE) * ROW_TILE));
-  const blockQueries = Math.min(ceilTo(nq, QUERY_TILE), Math.max(QUERY_TILE, Math.floor(queryBlockBytes / rowBytes / QUERY_TILE) * QUERY_TILE));
+  // Queries per block: their packed vectors within queryBlockBytes, and the hit buffer (room for
+  // every score of the block × chunk: all are hits while thresholds are still −∞) within it too.
+  const blockQueries = Math.min(
+    ceilTo(nq, QUERY_TILE),
+    Math.max(QUERY_TILE, Math.floor(Math.min(queryBlockBytes / rowBytes, queryBlockBytes / (chunkRows * 12)) / QUERY_TILE) * QUERY_TILE),
+  );
   const qPtr = 0;
   const xPtr = qPtr + blockQueries * rowBytes;
-  const outPtr = xPtr + chunkRows * rowBytes;
-  const bytes = outPtr + blockQueries * chunkRows * 4;
+  const thrPtr = xPtr + chunkRows * rowBytes;
+  const hitsPtr = thrPtr + blockQueries * 4;
+  const bytes = hitsPtr + blockQueries * chunkRows * 12; // every score can be a hit (first chunk)
 
   const kernel = new WebAssembly.Instance(module).exports as unknown as KernelExports;
   kernel.memory.grow(Math.ceil(bytes / 65536));
   const mem = new Float32Array(kernel.memory.buffer);
   const packed = mem.subarray(qPtr / 4, xPtr / 4);
-  const chunk = mem.subarray(xPtr / 4, outPtr / 4);
-  const out = mem.subarray(outPtr / 4, bytes / 4);
+  const chunk = mem.subarray(xPtr / 4, thrPtr / 4);
+  const threshold32 = mem.subarray(thrPtr / 4, hitsPtr / 4);
+  const hitFloats = mem.subarray(hitsPtr / 4, bytes / 4);
+  const hitInts = new Int32Array(kernel.memory.buffer, hitsPtr, (bytes - hitsPtr) / 4);
 
   const errPerNorm = tuning.errorFactor ?? float32DotErrorFactor(D);
   let maxNorm = 0;
@@ -106,7 +114,8 @@ export function wasmTopKSlice(
       qNorm[i] = Math.sqrt(s);
     }
     let blockNorm = -1; // the maxNorm this block's margins were last set with
-    const block = new CandidateBlock(nb, k, categories, qNorm, errPerNorm);
+    threshold32.fill(Number.POSITIVE_INFINITY); // padding queries of the last tile never hit
+    const block = new CandidateBlock(nb, k, categories, qNorm, errPerNorm, threshold32);
 
     for (let r0 = 0; r0 < rows; r0 += chunkRows) {
       const count = Math.min(chunkRows, rows - r0);
@@ -115,9 +124,9 @@ export function wasmTopKSlice(
       const norm = normUpperBound(kernel.maxSumSq(xPtr, count, D), D);
       if (norm > maxNorm) maxNorm = norm;
       if (maxNorm > blockNorm) block.setMaxRowNorm((blockNorm = maxNorm));
-      // An odd count scores one stale row slot too; scan never reads it.
-      kernel.scores(qPtr, Math.ceil(nb / QUERY_TILE), xPtr, Math.ceil(count / ROW_TILE), D, outPtr, chunkRows);
-      block.scan(out, chunkRows, count, r0 + 1);
+      // An odd count scores one stale row slot too; offerHits skips it.
+      const hits = kernel.scores(qPtr, Math.ceil(nb / QUERY_TILE), xPtr, Math.ceil(count / ROW_TILE), D, thrPtr, hitsPtr);
+      block.offerHits(hitInts, hitFloats, hits, count, r0 + 1);
     }
     const part = block.finish(data, dims, queries, b0);
     all.push(...part.all);
