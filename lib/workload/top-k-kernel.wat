@@ -19,9 +19,10 @@
 ;;            the ~10⁸ scores of a full run. Room for one per (query, row) must be provided.
 ;;
 ;; Register tile: 4 queries × 2 rows = 8 f32x4 accumulators + 2 row vectors + 1 query vector +
-;; 1 product, inside the 15 xmm registers V8 allocates on x64. Each row vector loaded is used by
-;; 4 queries and each query vector by 2 rows. Chosen by measurement (4×2 beat 4×1, 2×2, 3×2, 3×3,
-;; 4×3, 5×2, 6×1, 8×1 on this project's 2-core AMD EPYC dev machine; bigger tiles spill).
+;; 1 product, within the 16 xmm registers of x64 (V8 keeps one as scratch). Each row vector
+;; loaded is used by 4 queries and each query vector by 2 rows. Chosen by measurement on the 2-core
+;; AMD EPYC dev machine (shared, under load; best of 15 short runs of the bare loop, one core,
+;; GFLOPS): 4×2 31, 3×2 30, 6×1 27, 2×2 26, 4×1 26, 4×3 23, 5×2 19, 3×3 17, 8×1 15.
 ;; No fused multiply-add: relaxed-SIMD madd is not enabled by default in Node 20.
 (module
   (memory (export "memory") 1)
