@@ -1,8 +1,10 @@
 /**
  * `make kernel`: compiles lib/workload/top-k-kernel.wat into top-k-kernel.wasm with wabt (a
- * devDependency). The .wasm is committed, so running the project never needs wabt;
- * test/unit/top-k-kernel-build.test.ts recompiles and fails if the committed binary has drifted
- * from its source. `--check` exits 1 instead of writing when they differ.
+ * devDependency). The .wasm (~1 KB) is committed rather than compiled at load time: that would
+ * make wabt a runtime dependency and add its start-up (0.7 MB of JavaScript with wabt built to
+ * WebAssembly inside) to every ground-truth worker. test/unit/top-k-kernel-build.test.ts
+ * recompiles and fails if the committed binary has drifted from its source. `--check` exits 1
+ * instead of writing when they differ.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
