@@ -66,8 +66,12 @@ bench-seed: $(DEPS) ## load 100,000 × 1024 vectors into PostgreSQL via the proj
 bench-harness: $(DEPS) ## SELECT 1 through the measure loop vs a bare pg loop on one connection; prints the overhead (ARGS="--targets postgres")
 	$(STAGE) scripts/bench-harness.ts $(ARGS)
 
-bench-groundtruth: $(DEPS) ## exact top-10 of 1,000 queries over 100,000 × 1024: worker threads vs numpy (when present)
+bench-groundtruth: $(DEPS) ## exact top-10 of 1,000 queries over 100,000 × 1024: WebAssembly SIMD workers vs numpy, alternating rounds (ARGS="--iterations N")
 	$(STAGE) scripts/bench-groundtruth.ts $(ARGS)
+
+.PHONY: kernel
+kernel: $(DEPS) ## compile lib/workload/top-k-kernel.wat → .wasm with wabt (commit both; a test checks they match)
+	$(STAGE) scripts/build-top-k-kernel.ts
 
 postgres-local: ## install PostgreSQL 15 + pgvector from Debian packages and start it on 127.0.0.1:5433 (no Docker)
 	scripts/postgres-local.sh start

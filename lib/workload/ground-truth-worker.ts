@@ -1,17 +1,9 @@
-import { parentPort, workerData } from 'node:worker_threads';
-import { topKSlice } from './top-k.js';
+import { parentPort } from 'node:worker_threads';
+import type { GroundTruthJob } from './ground-truth-pool.js';
+import { runTopKSlice } from './top-k-select.js';
 
-/** Worker side of computeGroundTruth(): one slice of the query pool over the shared dataset. */
-interface Job {
-  data: SharedArrayBuffer;
-  queries: SharedArrayBuffer;
-  rows: number;
-  dims: number;
-  qFrom: number;
-  qTo: number;
-  k: number;
-  categories: number;
-}
-
-const job = workerData as Job;
-parentPort!.postMessage(topKSlice(new Float32Array(job.data), job.rows, job.dims, new Float32Array(job.queries), job.qFrom, job.qTo, job.k, job.categories));
+/** Worker side of GroundTruthPool: says 'ready' once loaded, then answers each job with its slice's top-k. */
+parentPort!.on('message', (job: GroundTruthJob) => {
+  parentPort!.postMessage(runTopKSlice(job.kernel, new Float32Array(job.data), job.rows, job.dims, new Float32Array(job.queries), job.qFrom, job.qTo, job.k, job.categories));
+});
+parentPort!.postMessage('ready');

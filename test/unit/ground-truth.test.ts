@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeGroundTruth, recallAt } from '../../lib/workload/ground-truth.js';
 import { CATEGORY_COUNT, vectorBatches, type DatasetSpec } from '../../lib/workload/generator.js';
 import { queryVectorPool } from '../../lib/workload/params.js';
+import { preferredKernel } from '../../lib/workload/top-k-select.js';
 
 const spec: DatasetSpec = { size: 700, dims: 24, seed: 3 };
 const pool = queryVectorPool({ seed: 3, dataset_size: 700, vector_dims: 24, k: 5, query_vector_pool: 9 });
@@ -10,7 +11,7 @@ const pool = queryVectorPool({ seed: 3, dataset_size: 700, vector_dims: 24, k: 5
 function bruteForce(k: number) {
   const rows = [...vectorBatches(spec, 1000)].flatMap((b) => Array.from({ length: b.count }, (_, r) => ({ id: b.firstId + r, v: b.data.subarray(r * b.dims, (r + 1) * b.dims) })));
   return pool.map((q) => {
-    // float64 accumulation in the same order the kernel sums (4 lanes): compare ids, not bits.
+    // float64 accumulation in dimension order: the definition (lib/workload/top-k-candidates.ts).
     const scored = rows.map(({ id, v }) => ({ id, s: v.reduce((acc, x, i) => acc + x * q[i]!, 0) })).sort((a, b) => b.s - a.s || a.id - b.id);
     return {
       all: scored.slice(0, k).map((x) => x.id),
@@ -20,13 +21,19 @@ function bruteForce(k: number) {
 }
 
 describe('exact ground truth', () => {
-  it('equals a brute-force sort, in this thread and in worker threads', async () => {
-    const expected = bruteForce(5);
-    const single = await computeGroundTruth(spec, pool, 5, 0);
-    const parallel = await computeGroundTruth(spec, pool, 5, 2);
-    expect(single.all).toEqual(expected.map((e) => e.all));
-    expect(single.byCategory).toEqual(expected.map((e) => e.byCategory));
-    expect(parallel).toEqual(single);
+  for (const kernel of ['wasm-simd', 'js'] as const) {
+    it(`equals a brute-force sort, in this thread and in worker threads (${kernel} kernel)`, async () => {
+      const expected = bruteForce(5);
+      const single = await computeGroundTruth(spec, pool, 5, 0, kernel);
+      const parallel = await computeGroundTruth(spec, pool, 5, 2, kernel);
+      expect(single.all).toEqual(expected.map((e) => e.all));
+      expect(single.byCategory).toEqual(expected.map((e) => e.byCategory));
+      expect(parallel).toEqual(single);
+    });
+  }
+
+  it('uses the WebAssembly SIMD kernel by default where the runtime has it', () => {
+    expect(preferredKernel()).toBe('wasm-simd');
   });
 
   it('recall@k counts the overlap with the truth', () => {
