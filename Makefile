@@ -69,6 +69,10 @@ bench-harness: $(DEPS) ## SELECT 1 through the measure loop vs a bare pg loop on
 bench-groundtruth: $(DEPS) ## exact top-10 of 1,000 queries over 100,000 × 1024: worker threads vs numpy (when present)
 	$(STAGE) scripts/bench-groundtruth.ts $(ARGS)
 
+.PHONY: bench-offline
+bench-offline: $(DEPS) ## synthesise a complete run of 1,000,000 samples, then time aggregate + render on it (goal ≤ 10 s, ≤ 1 GiB)
+	$(STAGE) scripts/bench-offline.ts $(ARGS)
+
 postgres-local: ## install PostgreSQL 15 + pgvector from Debian packages and start it on 127.0.0.1:5433 (no Docker)
 	scripts/postgres-local.sh start
 
