@@ -9,6 +9,8 @@ import { attachRun } from '../store/stage-log.js';
 import { readSampleColumns } from '../store/sample-columns.js';
 import { groupLatencies } from '../stats/latency-groups.js';
 import { summarizeColumns } from '../stats/summarize-columns.js';
+import { chartWidthS, timeSeries } from '../stats/time-series.js';
+import { replaceTimeSeries } from '../store/time-series.js';
 import { comparisons, gatewayOverhead, withIntervals } from '../stats/intervals.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { stopwatch } from '../measure/stopwatch.js';
@@ -61,6 +63,8 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   ctx.log(`bootstrap intervals (${o.resamples} resamples), ${pairs.length} pairwise comparisons, ${overhead.length} overhead rows in ${w.seconds().toFixed(1)} s`);
   await replaceAggregates(ctx.store, run.run_id, withCi, spectrum, pairs, overhead);
   await replaceNoiseFlags(ctx.store, run.run_id, noiseFlagsFromGroups(run.run_id, withCi, groups));
+  const chartWidth = chartWidthS(samples);
+  await replaceTimeSeries(ctx.store, run.run_id, [...timeSeries(run.run_id, samples, 1), ...(chartWidth > 1 ? timeSeries(run.run_id, samples, chartWidth) : [])]);
   const sweep = await readSweep(ctx.store, run.run_id);
   await replaceSweepAggregates(ctx.store, run.run_id, summarizeSweep(run.run_id, sweep.samples, sweep.levels));
   const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[]);

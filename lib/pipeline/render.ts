@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import type { StageContext } from '../cli/run-stage.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { MissingInputError } from '../errors.js';
-import { CHARTS } from '../render/charts/index.js';
+import { BELOW_SCALE_NOTE, CHARTS } from '../render/charts/index.js';
 import { writeChartFiles } from '../render/export-chart.js';
 import { writeHtmlReport, type HtmlChart } from '../render/html/html-report.js';
 import type { ReportData } from '../render/report-data.js';
@@ -16,6 +16,8 @@ import { attachRun } from '../store/stage-log.js';
 import { readVerificationSummary } from '../store/verifications.js';
 import { readSweepAggregates } from '../store/sweep.js';
 import { concurrencySweepChart } from '../render/charts/concurrency-sweep.js';
+import { timeSeriesChart } from '../render/charts/time-series.js';
+import { readTimeSeriesForChart } from '../store/time-series.js';
 import { selectRun } from './aggregate.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
@@ -73,6 +75,15 @@ export async function render(ctx: StageContext): Promise<void> {
       const spec = concurrencySweepChart(d.sweep, { title, subtitle: [`run ${d.run.run_id}`] });
       specs.push({ stem: 'concurrency-sweep', title, spec });
       await writeChartFiles(charts, 'concurrency-sweep', spec);
+    }
+    const series = await readTimeSeriesForChart(ctx.store, d.run.run_id);
+    if (series.length) {
+      // Runs aggregated before the time series existed have none until `make aggregate` again.
+      const title = 'Stability over time: QPS and p99 per second';
+      const notes = [...(input.partialStatus ? [`PARTIAL RUN (${input.partialStatus})`] : []), ...(input.belowProductionScale ? [BELOW_SCALE_NOTE] : [])];
+      const spec = timeSeriesChart(series, { title, subtitle: [`run ${d.run.run_id}`, ...notes] });
+      specs.push({ stem: 'time-series', title, spec });
+      await writeChartFiles(charts, 'time-series', spec);
     }
     await writeHtmlReport(tmp, d, specs);
     // Keep a `make export` of this run (raw samples, not derived from the report) across re-renders.

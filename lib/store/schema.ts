@@ -274,4 +274,23 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, concurrency, scope)
   );
   `,
+  `
+  -- Per-second stability of the main measurement (derived by aggregate, lib/stats/time-series.ts):
+  -- per target × scope (category or 'all') × bucket of width_s seconds (1, and the chart's width).
+  CREATE TABLE time_series (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    width_s REAL NOT NULL,
+    bucket INTEGER NOT NULL,
+    start_s REAL NOT NULL,
+    covered_s REAL NOT NULL,
+    count INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    qps REAL,
+    p50_ms REAL,
+    p99_ms REAL,
+    PRIMARY KEY (run_id, target, scope, width_s, bucket)
+  );
+  `,
 ];
