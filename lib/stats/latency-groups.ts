@@ -54,23 +54,25 @@ export function groupLatencies(cols: SampleColumns): LatencyGroups {
     arrays[gc]![fill[gc]!++] = ms;
     arrays[go]![fill[go]!++] = ms;
   }
-  // Iteration order of each target × query (start order already is, in a measured phase).
-  const series = new Map<string, Float64Array>();
-  const iters = new Map<number, number[]>();
+  // Iteration order of each target × query: start order already is, in a measured phase; a
+  // group where an iteration number decreases is re-sorted (stably) by iteration.
+  const lastIter = new Int32Array(T * Q).fill(-2147483648);
+  const unordered = new Uint8Array(T * Q);
   for (let i = 0; i < n; i++) {
     if (cols.ok[i] !== 1) continue;
     const g = cols.target[i]! * Q + cols.query[i]!;
-    let list = iters.get(g);
-    if (!list) iters.set(g, (list = []));
-    list.push(cols.iteration[i]!);
+    if (cols.iteration[i]! < lastIter[g]!) unordered[g] = 1;
+    lastIter[g] = cols.iteration[i]!;
   }
+  const series = new Map<string, Float64Array>();
   for (let t = 0; t < T; t++) {
     for (let q = 0; q < Q; q++) {
       const g = t * Q + q;
       const values = arrays[g]!;
-      const it = iters.get(g) ?? [];
       let ordered = values.slice();
-      if (it.some((v, j) => j > 0 && v < it[j - 1]!)) {
+      if (unordered[g]) {
+        const it: number[] = [];
+        for (let i = 0; i < n; i++) if (cols.ok[i] === 1 && cols.target[i]! * Q + cols.query[i]! === g) it.push(cols.iteration[i]!);
         const order = Array.from(it, (_, j) => j).sort((a, b) => it[a]! - it[b]! || a - b);
         ordered = Float64Array.from(order, (j) => values[j]!);
       }

@@ -21,6 +21,12 @@ import { quantileSorted } from './quantile.js';
  * numbers as index-by-index resampling, so intervals differ from that method by Monte Carlo noise
  * only (test/unit/order-statistic-bootstrap.test.ts compares the two).
  */
+function isSortedArray(xs: Float64Array | readonly number[]): xs is Float64Array {
+  if (!(xs instanceof Float64Array)) return false;
+  for (let i = 1; i < xs.length; i++) if (!(xs[i - 1]! <= xs[i]!)) return false; // NaN anywhere → not sorted
+  return true;
+}
+
 export class OrderStatisticResampler {
   readonly n: number;
   /** The sample, sorted ascending (NaN last). */
@@ -30,7 +36,8 @@ export class OrderStatisticResampler {
   readonly #betas = new Map<number, () => number>();
 
   constructor(samples: Float64Array | readonly number[], rng: SeededStream) {
-    this.sorted = Float64Array.from(samples).sort();
+    // Groups arrive sorted (latency-groups.ts): then the input is used as it is, never modified.
+    this.sorted = isSortedArray(samples) ? samples : Float64Array.from(samples).sort();
     this.n = this.sorted.length;
     this.#unit = () => rng.unit();
     this.#beta = randomBeta.source(this.#unit);

@@ -62,7 +62,7 @@ export function timeSeries(runId: string, cols: SampleColumns, widthS = 1): Time
       for (let b = 0; b < B; b++) {
         const c = (t * S + s) * B + b;
         const ok = values.subarray(offset[c]!, offset[c + 1]!).sort();
-        const covered = (Math.min((b + 1) * widthNs, endNs) - b * widthNs) / 1e9;
+        const covered = b < B - 1 ? widthS : (endNs - b * widthNs) / 1e9;
         rows.push({
           run_id: runId, target: cols.targets[t]!, scope: s === 0 ? 'all' : categories[s - 1]!, width_s: widthS, bucket: b,
           start_s: b * widthS, covered_s: covered, count: count[c]!, failed: count[c]! - ok.length,
