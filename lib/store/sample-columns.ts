@@ -126,52 +126,52 @@ const exact = (col: string) => `CASE WHEN typeof(${col}) = 'integer' THEN ${col}
 const US = '\u001f'; // between values of a text column
 const RS = '\u001e'; // between target, query id and category of one row
 
+type Page = { n: number; last: number | null };
+
 /**
- * The general path of readSampleColumns: each page as one row of group_concat strings, one per
- * column (all aggregated in the same pass over the same rows, so their values line up).
+ * The general path: one page as one row of group_concat strings, one per column (all aggregated
+ * in the same pass over the same rows, so their values line up), numbers as exact text.
  */
-async function readAsText(db: SqliteDb, runId: string, phase: 'warmup' | 'measure', pageSize: number): Promise<SampleColumns> {
-  const b = new ColumnBuilder();
-  const split = new Map<string, [string, string, string]>();
-  let last = -1;
-  for (;;) {
-    const page = await db.get<{ n: number; last: number | null; keys: string | null; iteration: string | null; start: string | null; elapsed: string | null; ok: string | null }>(
-      `SELECT count(*) AS n, max(rid) AS last,
-              group_concat(target || char(30) || query_id || char(30) || category, char(31)) AS keys,
-              group_concat(iteration) AS iteration, group_concat(${exact('start_ns')}) AS start,
-              group_concat(${exact('elapsed_ns')}) AS elapsed, group_concat(ok) AS ok
-         FROM (SELECT rowid AS rid, target, query_id, category, iteration, start_ns, elapsed_ns, ok
-                 FROM samples WHERE run_id = ? AND phase = ? AND rowid > ? ORDER BY rowid LIMIT ?)`,
-      [runId, phase, last, pageSize],
-    );
-    const n = page?.n ?? 0;
-    if (n === 0) break;
-    const keys = page!.keys!.split(US);
-    const iteration = page!.iteration!.split(',');
-    const start = page!.start!.split(',');
-    const elapsed = page!.elapsed!.split(',');
-    const ok = page!.ok!.split(',');
-    for (const col of [keys, iteration, start, elapsed, ok]) {
-      if (col.length !== n) throw new Error(`reading samples of run ${runId}: a page of ${n} rows gave ${col.length} values of one column`);
-    }
-    for (let i = 0; i < n; i++) {
-      const key = keys[i]!;
-      let parts = split.get(key);
-      if (!parts) split.set(key, (parts = key.split(RS) as [string, string, string]));
-      b.push({ target: parts[0], query_id: parts[1], category: parts[2], iteration: Number(iteration[i]), start_ns: Number(start[i]), elapsed_ns: Number(elapsed[i]), ok: ok[i] === '1' ? 1 : 0 });
-    }
-    if (n < pageSize) break;
-    last = page!.last!;
+async function readPageAsText(db: SqliteDb, runId: string, phase: string, after: number, pageSize: number, b: ColumnBuilder, split: Map<string, [string, string, string]>): Promise<Page> {
+  const page = await db.get<{ n: number; last: number | null; keys: string | null; iteration: string | null; start: string | null; elapsed: string | null; ok: string | null }>(
+    `SELECT count(*) AS n, max(rid) AS last, ${KEYS} AS keys,
+            group_concat(iteration) AS iteration, group_concat(${exact('start_ns')}) AS start,
+            group_concat(${exact('elapsed_ns')}) AS elapsed, group_concat(ok) AS ok
+       FROM ${pageOf}`,
+    [runId, phase, after, pageSize],
+  );
+  const n = page?.n ?? 0;
+  if (n === 0) return { n, last: null };
+  const keys = checked(page!.keys!.split(US), n, runId);
+  const iteration = checked(page!.iteration!.split(','), n, runId);
+  const start = checked(page!.start!.split(','), n, runId);
+  const elapsed = checked(page!.elapsed!.split(','), n, runId);
+  const ok = checked(page!.ok!.split(','), n, runId);
+  for (let i = 0; i < n; i++) {
+    const k = keyParts(keys[i]!, split);
+    b.push({ target: k[0], query_id: k[1], category: k[2], iteration: Number(iteration[i]), start_ns: Number(start[i]), elapsed_ns: Number(elapsed[i]), ok: ok[i] === '1' ? 1 : 0 });
   }
-  return b.finish();
+  return { n, last: page!.last };
 }
 
-interface Shape { target: string; query_id: string; category: string; ints: number; lo: number; hi_start: number; hi_elapsed: number }
+function checked(values: string[], n: number, runId: string): string[] {
+  if (values.length !== n) throw new Error(`reading samples of run ${runId}: a page of ${n} rows gave ${values.length} values of one column`);
+  return values;
+}
 
-/** Widths of the fixed-width fast path: start_ns, elapsed_ns (< 10^16 ns = 115 days), iteration, ok, key code. */
-const W = { start: 16, elapsed: 16, iteration: 10, ok: 1, code: 4 } as const;
-const ROW = W.start + W.elapsed + W.iteration + W.ok + W.code;
-const MAX_KEYS = 200;
+function keyParts(key: string, split: Map<string, [string, string, string]>): [string, string, string] {
+  let parts = split.get(key);
+  if (!parts) split.set(key, (parts = key.split(RS) as [string, string, string]));
+  return parts;
+}
+
+const pageOf = `(SELECT rowid AS rid, target, query_id, category, iteration, start_ns, elapsed_ns, ok
+                   FROM samples WHERE run_id = ? AND phase = ? AND rowid > ? ORDER BY rowid LIMIT ?)`;
+const KEYS = `group_concat(target || char(30) || query_id || char(30) || category, char(31))`;
+
+/** Widths of the fixed-width fast path: start_ns, elapsed_ns (< 10^16 ns = 115 days), iteration, ok. */
+const W = { start: 16, elapsed: 16, iteration: 10 } as const;
+const ROW = W.start + W.elapsed + W.iteration + 1;
 
 /** Parses `len` decimal digits of `s` at `at` (no allocation). */
 function digits(s: string, at: number, len: number): number {
@@ -185,48 +185,44 @@ function digits(s: string, at: number, len: number): number {
  * (run_id, phase) index) per query, without a JavaScript object per sample (the driver's row
  * objects cost ~20× the scan itself at 1,000,000 rows, measured).
  *
- * One scan first finds the distinct target × query × category keys and whether every number is a
- * non-negative integer small enough for the fast path (what measure writes): then each page is
- * one string of fixed-width rows (`printf`), the key as a small code, parsed digit by digit.
- * Anything else (REAL values, negative numbers, very many keys) takes the general path, which
- * transports exact text per column.
+ * Fast path, for what measure writes (non-negative integers below 10^16): the numbers of a page
+ * come as one string of fixed-width `printf` rows parsed digit by digit, the keys as one
+ * group_concat string. A page holding anything else (a REAL, a negative or huge number — `odd`)
+ * is read again by the general path, which transports exact text per column.
  */
 export async function readSampleColumns(db: SqliteDb, runId: string, phase: 'warmup' | 'measure', pageSize = 100_000): Promise<SampleColumns> {
-  const keys = await db.all<Shape>(
-    `SELECT target, query_id, category,
-            min(typeof(start_ns) = 'integer' AND typeof(elapsed_ns) = 'integer' AND typeof(iteration) = 'integer' AND typeof(ok) = 'integer') AS ints,
-            min(min(start_ns, elapsed_ns, iteration)) AS lo, max(start_ns) AS hi_start, max(elapsed_ns) AS hi_elapsed
-       FROM samples WHERE run_id = ? AND phase = ? GROUP BY target, query_id, category`,
-    [runId, phase],
-  );
-  const fast = keys.length > 0 && keys.length <= MAX_KEYS && keys.every((k) => k.ints === 1 && k.lo >= 0 && k.hi_start < 1e16 && k.hi_elapsed < 1e16);
-  if (!fast) return readAsText(db, runId, phase, pageSize);
-  const code = `CASE ${keys.map(() => 'WHEN target = ? AND query_id = ? AND category = ? THEN ?').join(' ')} END`;
-  const codeParams = keys.flatMap((k, i) => [k.target, k.query_id, k.category, i]);
   const b = new ColumnBuilder();
-  let last = -1;
+  const split = new Map<string, [string, string, string]>();
+  let after = -1;
   for (;;) {
-    const page = await db.get<{ n: number; last: number | null; rows: string | null }>(
+    const page = await db.get<{ n: number; last: number | null; odd: number | null; keys: string | null; rows: string | null }>(
       `SELECT count(*) AS n, max(rid) AS last,
-              group_concat(printf('%0${W.start}d%0${W.elapsed}d%0${W.iteration}d%0${W.ok}d%0${W.code}d', start_ns, elapsed_ns, iteration, ok != 0, ${code}), '') AS rows
-         FROM (SELECT rowid AS rid, target, query_id, category, iteration, start_ns, elapsed_ns, ok
-                 FROM samples WHERE run_id = ? AND phase = ? AND rowid > ? ORDER BY rowid LIMIT ?)`,
-      [...codeParams, runId, phase, last, pageSize],
+              sum(typeof(start_ns) != 'integer' OR typeof(elapsed_ns) != 'integer' OR typeof(iteration) != 'integer'
+                  OR min(start_ns, elapsed_ns, iteration) < 0 OR max(start_ns, elapsed_ns) >= 1e16 OR iteration >= 1e10) AS odd,
+              ${KEYS} AS keys,
+              group_concat(printf('%0${W.start}d%0${W.elapsed}d%0${W.iteration}d%d', start_ns, elapsed_ns, iteration, ok = 1), '') AS rows
+         FROM ${pageOf}`,
+      [runId, phase, after, pageSize],
     );
     const n = page?.n ?? 0;
     if (n === 0) break;
-    const text = page!.rows!;
-    if (text.length !== n * ROW) throw new Error(`reading samples of run ${runId}: a page of ${n} rows gave ${text.length} characters, expected ${n * ROW}`);
-    for (let i = 0, at = 0; i < n; i++, at += ROW) {
-      const k = keys[digits(text, at + ROW - W.code, W.code)]!;
-      b.push({
-        target: k.target, query_id: k.query_id, category: k.category,
-        start_ns: digits(text, at, W.start), elapsed_ns: digits(text, at + W.start, W.elapsed),
-        iteration: digits(text, at + W.start + W.elapsed, W.iteration), ok: text.charCodeAt(at + W.start + W.elapsed + W.iteration) === 49 ? 1 : 0,
-      });
+    if (page!.odd) {
+      await readPageAsText(db, runId, phase, after, pageSize, b, split);
+    } else {
+      const keys = checked(page!.keys!.split(US), n, runId);
+      const text = page!.rows!;
+      if (text.length !== n * ROW) throw new Error(`reading samples of run ${runId}: a page of ${n} rows gave ${text.length} characters, expected ${n * ROW}`);
+      for (let i = 0, at = 0; i < n; i++, at += ROW) {
+        const k = keyParts(keys[i]!, split);
+        b.push({
+          target: k[0], query_id: k[1], category: k[2],
+          start_ns: digits(text, at, W.start), elapsed_ns: digits(text, at + W.start, W.elapsed),
+          iteration: digits(text, at + W.start + W.elapsed, W.iteration), ok: text.charCodeAt(at + ROW - 1) === 49 ? 1 : 0,
+        });
+      }
     }
     if (n < pageSize) break;
-    last = page!.last!;
+    after = page!.last!;
   }
   return b.finish();
 }
