@@ -5,8 +5,9 @@
  * the real `aggregate` and `render` stages on it, each in a child process as `make` would, with
  * a temporary profile pointing at that store and a temporary reports directory.
  *
- * Prints each stage's wall time (spawn to exit, so Node start-up and TypeScript loading count)
- * and peak memory: the child's own `process.resourceUsage().maxRSS` (kernel ru_maxrss, KiB),
+ * Prints each stage's wall time (spawn to exit, so Node start-up and TypeScript loading count),
+ * its CPU time (user + system, all threads — on a shared machine the steadier figure) and peak
+ * memory: the child's own `process.resourceUsage().maxRSS` (kernel ru_maxrss, KiB),
  * written at exit by scripts/peak-rss.mjs — the peak of that process, not a sampled value.
  * Goal: aggregate + render ≤ 10 s and ≤ 1 GB peak on a 2-core machine.
  *
@@ -35,7 +36,7 @@ const repeat = Number(flags.repeat);
 if (!(Number.isInteger(wanted) && wanted >= QUERIES.length * TARGETS.length)) throw new Error(`--samples: a whole number ≥ ${QUERIES.length * TARGETS.length} expected, got ${flags.samples}`);
 if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat: a whole number ≥ 1 expected, got ${flags.repeat}`);
 
-interface StageRun { seconds: number; peakKiB: number; }
+interface StageRun { seconds: number; peakKiB: number; cpuSeconds: number; }
 
 async function runStage(stage: string, profile: string, dir: string): Promise<StageRun> {
   const rssFile = join(dir, `rss-${stage}-${Date.now()}`);
@@ -50,8 +51,8 @@ async function runStage(stage: string, profile: string, dir: string): Promise<St
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (code !== 0) throw new Error(`${stage} exited with ${code}`);
-  const peakKiB = Number((await readFile(rssFile, 'utf8')).trim());
-  return { seconds, peakKiB };
+  const [peakKiB, cpuMicros] = (await readFile(rssFile, 'utf8')).trim().split(' ').map(Number) as [number, number];
+  return { seconds, peakKiB, cpuSeconds: cpuMicros / 1e6 };
 }
 
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
@@ -92,8 +93,9 @@ async function main(): Promise<void> {
       const peak = Math.max(aggregate.peakKiB, render.peakKiB);
       const ok = total <= GOAL_S && peak * 1024 <= GOAL_BYTES;
       console.log(
-        `run ${r + 1}/${repeat}: aggregate ${aggregate.seconds.toFixed(2)} s (peak ${mib(aggregate.peakKiB)}), render ${render.seconds.toFixed(2)} s (peak ${mib(render.peakKiB)}) → ` +
-          `${total.toFixed(2)} s, peak ${mib(peak)}: ${ok ? 'goal met' : 'GOAL NOT MET'} (≤ ${GOAL_S} s, ≤ 1 GiB)`,
+        `run ${r + 1}/${repeat}: aggregate ${aggregate.seconds.toFixed(2)} s (CPU ${aggregate.cpuSeconds.toFixed(2)} s, peak ${mib(aggregate.peakKiB)}), ` +
+          `render ${render.seconds.toFixed(2)} s (CPU ${render.cpuSeconds.toFixed(2)} s, peak ${mib(render.peakKiB)}) → ` +
+          `${total.toFixed(2)} s wall, ${(aggregate.cpuSeconds + render.cpuSeconds).toFixed(2)} s CPU, peak ${mib(peak)}: ${ok ? 'goal met' : 'GOAL NOT MET'} (≤ ${GOAL_S} s wall, ≤ 1 GiB)`,
       );
     }
     const html = await readFile(join(base.reports_dir, runId, 'index.html'));

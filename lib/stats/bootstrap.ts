@@ -12,9 +12,21 @@ import { quantileSorted } from './quantile.js';
  * the same definition as every other quantile in pathbench (`quantileSorted`: linear
  * interpolation, numpy's default). `estimate` is the statistic on the original sample.
  *
- * Reproducibility: resample indices come from a `SeededStream(seed, stream)` — never Math.random —
+ * Reproducibility: all randomness comes from a `SeededStream(seed, stream)` — never Math.random —
  * so the same samples, seed, stream and options always give the identical interval. Give every
  * interval its own stream name (e.g. `bootstrap:${target}:${key}:p95`) so intervals are independent.
+ *
+ * How each resample is drawn (the cost must not grow with n: a 1,000,000-sample run has groups
+ * of 333,000, and 1000 resamples of index draws would be ~10⁹ draws per statistic):
+ * - `bootstrapCI` (any statistic; the reference): n index draws per resample.
+ * - quantiles and medians (`percentileCI`, ratio/difference of medians): the resample's two order
+ *   statistics that the quantile interpolates between are drawn from their exact joint
+ *   distribution (order-statistic-resampler.ts) — the same bootstrap distribution, other random
+ *   numbers, O(1) per resample.
+ * - QPS (`qpsCI`): n index draws up to QPS_MONTE_CARLO_MAX_N samples; above, the percentiles of
+ *   the bootstrap distribution of the mean come from its exact first three moments
+ *   (Cornish–Fisher, mean-bootstrap.ts) — an approximation, stated in `method`.
+ * test/unit/order-statistic-bootstrap.test.ts compares both fast paths with `bootstrapCI`.
  *
  * Notes:
  * - The percentile interval usually, but not necessarily, contains the estimate (it can miss it
