@@ -193,9 +193,8 @@ function digits(s: string, at: number, len: number): number {
 export async function readSampleColumns(db: SqliteDb, runId: string, phase: 'warmup' | 'measure', pageSize = 100_000): Promise<SampleColumns> {
   const b = new ColumnBuilder();
   const split = new Map<string, [string, string, string]>();
-  let after = -1;
-  for (;;) {
-    const page = await db.get<{ n: number; last: number | null; odd: number | null; keys: string | null; rows: string | null }>(
+  const query = (after: number) =>
+    db.get<{ n: number; last: number | null; odd: number | null; keys: string | null; rows: string | null }>(
       `SELECT count(*) AS n, max(rid) AS last,
               sum(typeof(start_ns) != 'integer' OR typeof(elapsed_ns) != 'integer' OR typeof(iteration) != 'integer'
                   OR min(start_ns, elapsed_ns, iteration) < 0 OR max(start_ns, elapsed_ns) >= 1e16 OR iteration >= 1e10) AS odd,
@@ -204,10 +203,18 @@ export async function readSampleColumns(db: SqliteDb, runId: string, phase: 'war
          FROM ${pageOf}`,
       [runId, phase, after, pageSize],
     );
+  let after = -1;
+  let pending = query(after);
+  for (;;) {
+    const page = await pending;
     const n = page?.n ?? 0;
     if (n === 0) break;
+    const more = n === pageSize;
+    // SQLite runs on the libuv pool: the next page is scanned while this one is parsed.
+    const from = after;
+    if (more) pending = query((after = page!.last!));
     if (page!.odd) {
-      await readPageAsText(db, runId, phase, after, pageSize, b, split);
+      await readPageAsText(db, runId, phase, from, pageSize, b, split);
     } else {
       const keys = checked(page!.keys!.split(US), n, runId);
       const text = page!.rows!;
@@ -221,8 +228,7 @@ export async function readSampleColumns(db: SqliteDb, runId: string, phase: 'war
         });
       }
     }
-    if (n < pageSize) break;
-    after = page!.last!;
+    if (!more) break;
   }
   return b.finish();
 }
