@@ -73,6 +73,10 @@ bench-groundtruth: $(DEPS) ## exact top-10 of 1,000 queries over 100,000 × 1024
 kernel: $(DEPS) ## compile lib/workload/top-k-kernel.wat → .wasm with wabt (commit both; a test checks they match)
 	$(STAGE) scripts/build-top-k-kernel.ts
 
+.PHONY: bench-offline
+bench-offline: $(DEPS) ## synthesise a complete run of 1,000,000 samples, then time aggregate + render on it (goal ≤ 10 s, ≤ 1 GiB)
+	$(STAGE) scripts/bench-offline.ts $(ARGS)
+
 postgres-local: ## install PostgreSQL 15 + pgvector from Debian packages and start it on 127.0.0.1:5433 (no Docker)
 	scripts/postgres-local.sh start
 

@@ -1,7 +1,7 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { PathbenchError, ExitCode } from '../errors.js';
 import { replaceAggregates, replaceNoiseFlags } from '../store/aggregates.js';
-import { noiseFlags } from '../stats/noise.js';
+import { noiseFlagsFromGroups } from '../stats/noise.js';
 import { summarizeSweep } from '../stats/sweep-summary.js';
 import { readSweep, replaceSweepAggregates } from '../store/sweep.js';
 import { summarizeEfSearch } from '../stats/ef-search-summary.js';
@@ -9,8 +9,11 @@ import { readEfSearchSweep, replaceEfSearchAggregates } from '../store/ef-search
 import { aggregateOpenLoop } from './open-loop-aggregate.js';
 import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { attachRun } from '../store/stage-log.js';
-import { readSamples } from '../store/samples.js';
-import { summarize } from '../stats/latency-summary.js';
+import { readSampleColumns } from '../store/sample-columns.js';
+import { groupLatencies } from '../stats/latency-groups.js';
+import { summarizeColumns } from '../stats/summarize-columns.js';
+import { chartWidthS, timeSeries } from '../stats/time-series.js';
+import { replaceTimeSeries } from '../store/time-series.js';
 import { comparisons, gatewayOverhead, withIntervals } from '../stats/intervals.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { stopwatch } from '../measure/stopwatch.js';
@@ -44,9 +47,11 @@ export async function selectRun(ctx: StageContext): Promise<RunRow> {
 export async function aggregate(ctx: StageContext): Promise<void> {
   const run = await selectRun(ctx);
   await attachRun(ctx.store, ctx.executionId, run.run_id);
-  const samples = await readSamples(ctx.store, run.run_id, 'measure');
+  const samples = await readSampleColumns(ctx.store, run.run_id, 'measure');
   if (samples.length === 0) throw new PathbenchError(`aggregate: run ${run.run_id} has no measured samples`);
-  const { aggregates, spectrum } = summarize(run.run_id, samples);
+  // Successful latencies grouped and sorted once, for every statistic below.
+  const groups = groupLatencies(samples);
+  const { aggregates, spectrum } = summarizeColumns(run.run_id, samples, groups);
   // The run's own configuration decides seeds, pairs and budget, so re-aggregating is reproducible.
   const rc = JSON.parse(run.config_json) as ResolvedConfig;
   const targets = JSON.parse(run.targets_json) as string[];
@@ -55,12 +60,14 @@ export async function aggregate(ctx: StageContext): Promise<void> {
     pairs: rc.gateway_pairs ?? [{ gateway: 'pglite-wire', native: 'pglite' }], budgetMs: rc.overhead_budget_ms ?? 5,
   };
   const w = stopwatch();
-  const withCi = withIntervals(aggregates, samples, o);
-  const pairs = comparisons(aggregates, samples, o);
-  const overhead = gatewayOverhead(samples, o);
+  const withCi = withIntervals(aggregates, groups, o);
+  const pairs = comparisons(aggregates, groups, o);
+  const overhead = gatewayOverhead(groups, o);
   ctx.log(`bootstrap intervals (${o.resamples} resamples), ${pairs.length} pairwise comparisons, ${overhead.length} overhead rows in ${w.seconds().toFixed(1)} s`);
   await replaceAggregates(ctx.store, run.run_id, withCi, spectrum, pairs, overhead);
-  await replaceNoiseFlags(ctx.store, run.run_id, noiseFlags(run.run_id, withCi, samples));
+  await replaceNoiseFlags(ctx.store, run.run_id, noiseFlagsFromGroups(run.run_id, withCi, groups));
+  const chartWidth = chartWidthS(samples);
+  await replaceTimeSeries(ctx.store, run.run_id, [...timeSeries(run.run_id, samples, 1), ...(chartWidth > 1 ? timeSeries(run.run_id, samples, chartWidth) : [])]);
   const sweep = await readSweep(ctx.store, run.run_id);
   await replaceSweepAggregates(ctx.store, run.run_id, summarizeSweep(run.run_id, sweep.samples, sweep.levels));
   const ef = await readEfSearchSweep(ctx.store, run.run_id);

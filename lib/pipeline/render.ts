@@ -18,6 +18,8 @@ import { readSweepAggregates } from '../store/sweep.js';
 import { concurrencySweepChart } from '../render/charts/concurrency-sweep.js';
 import { readEfSearchAggregates } from '../store/ef-search.js';
 import { RECALL_QPS_TITLE, recallQpsChart } from '../render/charts/recall-qps.js';
+import { timeSeriesChart } from '../render/charts/time-series.js';
+import { readTimeSeriesForChart } from '../store/time-series.js';
 import { selectRun } from './aggregate.js';
 import { readOpenLoopAggregates } from '../store/open-loop.js';
 import { latencyVsRateChart } from '../render/charts/latency-vs-rate.js';
@@ -91,6 +93,15 @@ export async function render(ctx: StageContext): Promise<void> {
       const spec = latencyVsRateChart(d.openLoop.rows, { title, subtitle: [`run ${d.run.run_id}`], sloP99Ms: d.openLoop.verdicts[0]?.slo_p99_ms ?? d.config.slo_p99_ms ?? 10 });
       specs.push({ stem: 'latency-vs-rate', title, spec });
       await writeChartFiles(charts, 'latency-vs-rate', spec);
+    }
+    const series = await readTimeSeriesForChart(ctx.store, d.run.run_id);
+    if (series.length) {
+      // Runs aggregated before the time series existed have none until `make aggregate` again.
+      const title = 'Stability over time: QPS and p99 per second';
+      const notes = [...(input.partialStatus ? [`PARTIAL RUN (${input.partialStatus})`] : []), ...(input.belowProductionScale ? [BELOW_SCALE_NOTE] : [])];
+      const spec = timeSeriesChart(series, { title, subtitle: [`run ${d.run.run_id}`, ...notes] });
+      specs.push({ stem: 'time-series', title, spec });
+      await writeChartFiles(charts, 'time-series', spec);
     }
     await writeHtmlReport(tmp, d, specs);
     // Keep a `make export` of this run (raw samples, not derived from the report) across re-renders.

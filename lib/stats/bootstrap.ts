@@ -1,4 +1,6 @@
 import { SeededStream } from '../workload/prng.js';
+import { meanBootstrapQuantiles } from './mean-bootstrap.js';
+import { OrderStatisticResampler } from './order-statistic-resampler.js';
 import { quantileSorted } from './quantile.js';
 
 /**
@@ -10,9 +12,21 @@ import { quantileSorted } from './quantile.js';
  * the same definition as every other quantile in pathbench (`quantileSorted`: linear
  * interpolation, numpy's default). `estimate` is the statistic on the original sample.
  *
- * Reproducibility: resample indices come from a `SeededStream(seed, stream)` — never Math.random —
+ * Reproducibility: all randomness comes from a `SeededStream(seed, stream)` — never Math.random —
  * so the same samples, seed, stream and options always give the identical interval. Give every
  * interval its own stream name (e.g. `bootstrap:${target}:${key}:p95`) so intervals are independent.
+ *
+ * How each resample is drawn (the cost must not grow with n: a 1,000,000-sample run has groups
+ * of 333,000, and 1000 resamples of index draws would be ~10⁹ draws per statistic):
+ * - `bootstrapCI` (any statistic; the reference): n index draws per resample.
+ * - quantiles and medians (`percentileCI`, ratio/difference of medians): the resample's two order
+ *   statistics that the quantile interpolates between are drawn from their exact joint
+ *   distribution (order-statistic-resampler.ts) — the same bootstrap distribution, other random
+ *   numbers, O(1) per resample.
+ * - QPS (`qpsCI`): n index draws up to QPS_MONTE_CARLO_MAX_N samples; above, the percentiles of
+ *   the bootstrap distribution of the mean come from its exact first three moments
+ *   (Cornish–Fisher, mean-bootstrap.ts) — an approximation, stated in `method`.
+ * test/unit/order-statistic-bootstrap.test.ts compares both fast paths with `bootstrapCI`.
  *
  * Notes:
  * - The percentile interval usually, but not necessarily, contains the estimate (it can miss it
@@ -120,108 +134,20 @@ export function bootstrapCI(samples: Samples, statistic: (resample: Float64Array
 }
 
 /**
- * Resampling by rank counts — the fast path for quantile statistics. The sample is sorted once;
- * a resample draws the same original indices as `resampleInto` (same generator calls, same
- * order) but only counts how often each sorted position (rank) was drawn, so the resample's
- * order statistics can be read by one O(n) walk instead of an O(n log n) sort. The resample's
- * quantiles are therefore exactly those of sorting the resample (tested against that).
- */
-class RankResampler {
-  readonly n: number;
-  readonly sorted: Float64Array;
-  readonly #rankOf: Uint32Array;
-  readonly #counts: Uint32Array;
-
-  constructor(samples: Samples) {
-    const n = samples.length;
-    this.n = n;
-    const order = Array.from({ length: n }, (_, i) => i);
-    // Ascending, NaN last (as Float64Array.prototype.sort), ties by original index.
-    order.sort((i, j) => {
-      const a = samples[i]!;
-      const b = samples[j]!;
-      if (a < b) return -1;
-      if (a > b) return 1;
-      const an = Number.isNaN(a);
-      const bn = Number.isNaN(b);
-      if (an !== bn) return an ? 1 : -1;
-      return i - j;
-    });
-    this.sorted = new Float64Array(n);
-    this.#rankOf = new Uint32Array(n);
-    order.forEach((orig, rank) => {
-      this.sorted[rank] = samples[orig]!;
-      this.#rankOf[orig] = rank;
-    });
-    this.#counts = new Uint32Array(n);
-  }
-
-  /** Draws one resample of size n (as counts per rank). */
-  draw(rng: SeededStream): void {
-    const n = this.n;
-    const counts = this.#counts;
-    const rankOf = this.#rankOf;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[rankOf[Math.floor(rng.unit() * n)]!]!++;
-  }
-
-  /** quantileSorted(sort(resample), p), branch for branch, from the counts. */
-  quantile(p: number): number {
-    const n = this.n;
-    if (Number.isNaN(p)) return Number.NaN;
-    if (n === 1 || p <= 0) return this.#orderStat(0);
-    if (p >= 1) return this.#orderStat(n - 1);
-    const h = (n - 1) * p;
-    const i0 = Math.floor(h);
-    if (i0 >= n - 1) return this.#orderStat(n - 1);
-    // Order statistics i0 and i0+1 in one walk.
-    const counts = this.#counts;
-    let cum = 0;
-    let r = 0;
-    for (; r < n; r++) {
-      cum += counts[r]!;
-      if (cum > i0) break;
-    }
-    const v0 = this.sorted[r]!;
-    let v1 = v0;
-    if (cum <= i0 + 1) {
-      r++;
-      while (counts[r] === 0) r++;
-      v1 = this.sorted[r]!;
-    }
-    return v0 + (v1 - v0) * (h - i0);
-  }
-
-  /** The k-th smallest value (0-based) of the current resample. */
-  #orderStat(k: number): number {
-    const counts = this.#counts;
-    let cum = 0;
-    for (let r = 0; r < this.n; r++) {
-      cum += counts[r]!;
-      if (cum > k) return this.sorted[r]!;
-    }
-    return Number.NaN; // unreachable: the counts add up to n
-  }
-}
-
-/**
- * CI of the p-quantile (p in [0, 1], e.g. 0.95 for p95) of latencies in ms. Fast path: indices
- * are resampled as in `bootstrapCI`, but the resample is kept as counts per rank of the once-sorted
- * sample, so no per-resample sort is needed. Gives exactly the same interval as `bootstrapCI`
- * with a sort-in-place-then-`quantileSorted` statistic (same seed and stream).
+ * CI of the p-quantile (p in [0, 1], e.g. 0.95 for p95) of latencies in ms. Each resample's
+ * quantile is drawn directly from its exact distribution (OrderStatisticResampler: the two order
+ * statistics it interpolates between, via Beta variates), so the cost does not grow with n; the
+ * interval is that of `bootstrapCI` with a sort-then-`quantileSorted` statistic up to Monte
+ * Carlo noise (other random numbers, same distribution).
  */
 export function percentileCI(samplesMs: Samples, p: number, opts: BootstrapOptions): BootstrapCI {
   const o = resolve(opts);
   const what = `the ${Number((p * 100).toFixed(6))}th percentile`;
   if (samplesMs.length === 0) return nanResult(o, what);
-  const rs = new RankResampler(samplesMs);
-  const estimate = quantileSorted(rs.sorted, p);
-  const rng = new SeededStream(o.seed, o.stream);
+  const rs = new OrderStatisticResampler(samplesMs, new SeededStream(o.seed, o.stream));
+  const estimate = rs.estimate(p);
   const stats = new Float64Array(o.resamples);
-  for (let b = 0; b < o.resamples; b++) {
-    rs.draw(rng);
-    stats[b] = rs.quantile(p);
-  }
+  for (let b = 0; b < o.resamples; b++) stats[b] = rs.quantile(p);
   return { estimate, ...percentileInterval(stats, o.confidence), resamples: o.resamples, method: describe(o, what) };
 }
 
@@ -233,16 +159,29 @@ function qpsOf(samplesMs: Float64Array): number {
 }
 
 /**
+ * Above this many samples the QPS interval is read from the bootstrap distribution's moments
+ * (mean-bootstrap.ts) instead of Monte Carlo resampling, whose cost is resamples × n draws.
+ */
+export const QPS_MONTE_CARLO_MAX_N = 10_000;
+
+/**
  * CI of QPS = n / (Σ ms / 1000), the throughput of one client that never pauses (the `qps` of the
  * aggregates). The estimate is that closed form on the original samples; NaN (not Infinity) when
  * there are no samples or their sum is not positive, as latency-summary stores null then.
+ * Up to QPS_MONTE_CARLO_MAX_N samples: the seeded Monte Carlo percentile bootstrap. Above: QPS is
+ * 1000 / mean, a decreasing function of the mean, so its percentile interval is 1000 / the mean's
+ * (upper, lower) bootstrap percentiles, taken from their Cornish–Fisher approximation.
  */
 export function qpsCI(samplesMs: Samples, opts: BootstrapOptions): BootstrapCI {
   const o = resolve(opts);
   let sum = 0;
   for (let i = 0; i < samplesMs.length; i++) sum += samplesMs[i]!;
   if (samplesMs.length === 0 || !(sum > 0)) return nanResult(o, 'QPS');
-  return run(samplesMs, qpsOf, o, 'QPS');
+  if (samplesMs.length <= QPS_MONTE_CARLO_MAX_N) return run(samplesMs, qpsOf, o, 'QPS');
+  const tail = (1 - o.confidence) / 2;
+  const [meanLow, meanHigh] = meanBootstrapQuantiles(samplesMs, [tail, 1 - tail]) as [number, number];
+  const method = `percentile bootstrap of QPS, ${percentText(o.confidence)} interval, from the Cornish–Fisher approximation of the bootstrap distribution of the mean (n = ${samplesMs.length} > ${QPS_MONTE_CARLO_MAX_N})`;
+  return { estimate: samplesMs.length / (sum / 1000), low: 1000 / meanHigh, high: 1000 / meanLow, resamples: o.resamples, method };
 }
 
 /**
@@ -263,16 +202,10 @@ export function diffOfMediansCI(a: Samples, b: Samples, opts: BootstrapOptions):
 function twoSampleMedians(a: Samples, b: Samples, opts: BootstrapOptions, combine: (ma: number, mb: number) => number, what: string): BootstrapCI {
   const o = resolve(opts);
   if (a.length === 0 || b.length === 0) return nanResult(o, what);
-  const ra = new RankResampler(a);
-  const rb = new RankResampler(b);
-  const estimate = combine(quantileSorted(ra.sorted, 0.5), quantileSorted(rb.sorted, 0.5));
-  const rngA = new SeededStream(o.seed, `${o.stream}/a`);
-  const rngB = new SeededStream(o.seed, `${o.stream}/b`);
+  const ra = new OrderStatisticResampler(a, new SeededStream(o.seed, `${o.stream}/a`));
+  const rb = new OrderStatisticResampler(b, new SeededStream(o.seed, `${o.stream}/b`));
+  const estimate = combine(ra.estimate(0.5), rb.estimate(0.5));
   const stats = new Float64Array(o.resamples);
-  for (let k = 0; k < o.resamples; k++) {
-    ra.draw(rngA);
-    rb.draw(rngB);
-    stats[k] = combine(ra.quantile(0.5), rb.quantile(0.5));
-  }
+  for (let k = 0; k < o.resamples; k++) stats[k] = combine(ra.quantile(0.5), rb.quantile(0.5));
   return { estimate, ...percentileInterval(stats, o.confidence), resamples: o.resamples, method: describe(o, what) };
 }

@@ -1,7 +1,7 @@
 import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '../store/aggregates.js';
-import type { SampleRow } from '../store/samples.js';
 import { diffOfMediansCI, percentileCI, qpsCI, ratioOfMediansCI } from './bootstrap.js';
-import { mannWhitneyU } from './mann-whitney.js';
+import type { LatencyGroups } from './latency-groups.js';
+import { mannWhitneyUSorted } from './mann-whitney.js';
 
 /**
  * The statistics that sit beside the original numbers (which stay exactly as latency-summary.ts
@@ -13,6 +13,8 @@ import { mannWhitneyU } from './mann-whitney.js';
  *  - gateway overhead per declared pair: median(gateway) − median(native) with its CI, against a
  *    budget: 'within budget' when the CI's upper end is under it, 'over budget' when its lower end is
  *    over it, else 'inconclusive'.
+ * Every function reads the successful latencies from `groups` (lib/stats/latency-groups.ts),
+ * grouped and sorted once per run.
  */
 export interface IntervalOptions {
   runId: string;
@@ -23,32 +25,11 @@ export interface IntervalOptions {
   budgetMs: number;
 }
 
-type Groups = Map<string, number[]>;
-const gkey = (target: string, level: AggregateLevel, key: string) => `${target}\u0000${level}\u0000${key}`;
-
-function groupLatencies(samples: readonly SampleRow[]): Groups {
-  const g: Groups = new Map();
-  const push = (k: string, v: number) => {
-    let list = g.get(k);
-    if (!list) g.set(k, (list = []));
-    list.push(v);
-  };
-  for (const s of samples) {
-    if (s.ok !== 1) continue;
-    const ms = s.elapsed_ns / 1e6;
-    push(gkey(s.target, 'query', s.query_id), ms);
-    push(gkey(s.target, 'category', s.category), ms);
-    push(gkey(s.target, 'overall', 'all'), ms);
-  }
-  return g;
-}
-
 const val = (x: number) => (Number.isFinite(x) ? x : null);
 
-export function withIntervals(aggregates: readonly AggregateRow[], samples: readonly SampleRow[], o: IntervalOptions): AggregateRow[] {
-  const groups = groupLatencies(samples);
+export function withIntervals(aggregates: readonly AggregateRow[], groups: LatencyGroups, o: IntervalOptions): AggregateRow[] {
   return aggregates.map((a) => {
-    const ms = groups.get(gkey(a.target, a.level, a.key)) ?? [];
+    const ms = groups.sorted(a.target, a.level, a.key);
     const opts = (stat: string) => ({ seed: o.seed, stream: `ci:${a.target}:${a.level}:${a.key}:${stat}`, resamples: o.resamples });
     const p50 = percentileCI(ms, 0.5, opts('p50'));
     const p95 = percentileCI(ms, 0.95, opts('p95'));
@@ -64,8 +45,7 @@ export function withIntervals(aggregates: readonly AggregateRow[], samples: read
   });
 }
 
-export function comparisons(aggregates: readonly AggregateRow[], samples: readonly SampleRow[], o: IntervalOptions): ComparisonRow[] {
-  const groups = groupLatencies(samples);
+export function comparisons(aggregates: readonly AggregateRow[], groups: LatencyGroups, o: IntervalOptions): ComparisonRow[] {
   const keys = [...new Set(aggregates.map((a) => `${a.level}\u0000${a.key}`))];
   const out: ComparisonRow[] = [];
   for (const lk of keys) {
@@ -74,11 +54,11 @@ export function comparisons(aggregates: readonly AggregateRow[], samples: readon
       for (let j = i + 1; j < o.targets.length; j++) {
         const a = o.targets[i]!;
         const b = o.targets[j]!;
-        const xa = groups.get(gkey(a, level, key)) ?? [];
-        const xb = groups.get(gkey(b, level, key)) ?? [];
+        const xa = groups.sorted(a, level, key);
+        const xb = groups.sorted(b, level, key);
         if (xa.length === 0 || xb.length === 0) continue;
         const ratio = ratioOfMediansCI(xa, xb, { seed: o.seed, stream: `ratio:${level}:${key}:${a}:${b}`, resamples: o.resamples });
-        const mw = mannWhitneyU(xa, xb);
+        const mw = mannWhitneyUSorted(xa, xb);
         const verdict = mw.verdict === 'a faster' ? `${a} faster` : mw.verdict === 'b faster' ? `${b} faster` : 'no significant difference';
         out.push({
           run_id: o.runId, level, key, target_a: a, target_b: b,
@@ -91,16 +71,15 @@ export function comparisons(aggregates: readonly AggregateRow[], samples: readon
   return out;
 }
 
-export function gatewayOverhead(samples: readonly SampleRow[], o: IntervalOptions): OverheadRow[] {
-  const groups = groupLatencies(samples);
+export function gatewayOverhead(groups: LatencyGroups, o: IntervalOptions): OverheadRow[] {
   const out: OverheadRow[] = [];
   for (const { gateway, native } of o.pairs) {
     if (!o.targets.includes(gateway) || !o.targets.includes(native)) continue;
-    const keys = [...new Set(samples.filter((s) => s.target === gateway).map((s) => s.category)), 'all'];
+    const keys = [...groups.categoriesOf(gateway), 'all'];
     for (const key of keys) {
       const level: AggregateLevel = key === 'all' ? 'overall' : 'category';
-      const g = groups.get(gkey(gateway, level, key)) ?? [];
-      const n = groups.get(gkey(native, level, key)) ?? [];
+      const g = groups.sorted(gateway, level, key);
+      const n = groups.sorted(native, level, key);
       if (g.length === 0 || n.length === 0) continue;
       const ci = diffOfMediansCI(g, n, { seed: o.seed, stream: `overhead:${gateway}:${native}:${key}`, resamples: o.resamples });
       const verdict = ci.high < o.budgetMs ? 'within budget' : ci.low > o.budgetMs ? 'over budget' : 'inconclusive';

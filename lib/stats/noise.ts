@@ -1,5 +1,7 @@
 import type { AggregateRow, NoiseFlagRow } from '../store/aggregates.js';
+import { sampleColumnsOf } from '../store/sample-columns.js';
 import type { SampleRow } from '../store/samples.js';
+import { groupLatencies, type LatencyGroups } from './latency-groups.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import { quantileSorted } from './quantile.js';
 
@@ -12,9 +14,14 @@ import { quantileSorted } from './quantile.js';
 export const WIDE_CI_LIMIT = 0.1;
 export const DRIFT_LIMIT = 0.1;
 
-const median = (xs: number[]) => quantileSorted([...xs].sort((a, b) => a - b), 0.5);
+const median = (xs: Float64Array) => quantileSorted(Float64Array.from(xs).sort(), 0.5);
 
+/** noiseFlagsFromGroups over rows in memory (tests; the aggregate stage groups once for everything). */
 export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], samples: readonly SampleRow[]): NoiseFlagRow[] {
+  return noiseFlagsFromGroups(runId, aggregates, groupLatencies(sampleColumnsOf(samples)));
+}
+
+export function noiseFlagsFromGroups(runId: string, aggregates: readonly AggregateRow[], groups: LatencyGroups): NoiseFlagRow[] {
   const out: NoiseFlagRow[] = [];
   for (const a of aggregates.filter((x) => x.level === 'query')) {
     if (a.p50_ms && a.p50_low != null && a.p50_high != null) {
@@ -23,11 +30,12 @@ export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], s
         out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'wide interval', detail: `p50 ${a.p50_ms.toFixed(3)} ms ± ${half.toFixed(3)} (${((100 * half) / a.p50_ms).toFixed(0)}% > 10%)` });
       }
     }
-    const mine = samples.filter((s) => s.target === a.target && s.query_id === a.key && s.ok === 1).sort((x, y) => x.iteration - y.iteration);
+    // Successful latencies of this target × query in iteration order.
+    const mine = groups.series(a.target, a.key);
     const q = Math.floor(mine.length / 4);
     if (q < 8) continue; // too few samples per quarter to say anything
-    const first = mine.slice(0, q).map((s) => s.elapsed_ns / 1e6);
-    const last = mine.slice(-q).map((s) => s.elapsed_ns / 1e6);
+    const first = mine.subarray(0, q);
+    const last = mine.subarray(mine.length - q);
     const m1 = median(first);
     const m4 = median(last);
     const change = (m4 - m1) / m1;

@@ -419,4 +419,23 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, scope)
   );
   `,
+  `
+  -- Per-second stability of the main measurement (derived by aggregate, lib/stats/time-series.ts):
+  -- one row per target × scope (category or 'all') × bucket width (1 s, and the chart's width for
+  -- long runs); the buckets 0, 1, … are JSON arrays (see lib/store/time-series.ts for why).
+  CREATE TABLE time_series (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    width_s REAL NOT NULL,
+    buckets INTEGER NOT NULL,
+    last_covered_s REAL NOT NULL,
+    count_json TEXT NOT NULL,
+    failed_json TEXT NOT NULL,
+    qps_json TEXT NOT NULL,
+    p50_json TEXT NOT NULL,
+    p99_json TEXT NOT NULL,
+    PRIMARY KEY (run_id, target, scope, width_s)
+  );
+  `,
 ];

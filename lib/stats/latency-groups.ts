@@ -1,0 +1,101 @@
+import type { AggregateLevel } from '../store/aggregates.js';
+import type { SampleColumns } from '../store/sample-columns.js';
+
+/**
+ * The successful latencies (ms = elapsed_ns / 1e6) of a run, grouped once for every statistic
+ * that needs them: per target × query, × category and overall, each sorted ascending (bootstrap
+ * intervals, Mann–Whitney, quantiles), and per target × query in iteration order (drift).
+ * Built in one pass over the columns plus one typed-array sort per group.
+ */
+export interface LatencyGroups {
+  targets: readonly string[];
+  /** Sorted successful latencies (ms) of a group; empty when it has none. */
+  sorted(target: string, level: AggregateLevel, key: string): Float64Array;
+  /** Successful latencies (ms) of target × query in iteration order (ties in start order). */
+  series(target: string, queryId: string): Float64Array;
+  /** Categories with at least one sample of `target` (failed ones included), in first-seen order. */
+  categoriesOf(target: string): string[];
+}
+
+const EMPTY = new Float64Array(0);
+const gkey = (target: string, level: AggregateLevel, key: string) => `${target}\u0000${level}\u0000${key}`;
+
+export function groupLatencies(cols: SampleColumns): LatencyGroups {
+  const T = cols.targets.length;
+  const Q = cols.queries.length;
+  const categories = [...new Set(cols.queries.map((q) => q.category))];
+  const catOf = Uint16Array.from(cols.queries, (q) => categories.indexOf(q.category));
+  const C = categories.length;
+  // Group ids: [0, T·Q) query level, then T·C category level, then T overall.
+  const G = T * Q + T * C + T;
+  const counts = new Uint32Array(G);
+  const seenCat = new Uint8Array(T * C);
+  const catOrder: string[][] = Array.from({ length: T }, () => []);
+  const n = cols.length;
+  for (let i = 0; i < n; i++) {
+    const t = cols.target[i]!;
+    const c = catOf[cols.query[i]!]!;
+    if (!seenCat[t * C + c]) (seenCat[t * C + c] = 1, catOrder[t]!.push(categories[c]!));
+    if (cols.ok[i] !== 1) continue;
+    counts[t * Q + cols.query[i]!]!++;
+    counts[T * Q + t * C + c]!++;
+    counts[T * Q + T * C + t]!++;
+  }
+  const arrays = Array.from(counts, (k) => new Float64Array(k));
+  const fill = new Uint32Array(G);
+  for (let i = 0; i < n; i++) {
+    if (cols.ok[i] !== 1) continue;
+    const t = cols.target[i]!;
+    const ms = cols.elapsedNs[i]! / 1e6;
+    const gq = t * Q + cols.query[i]!;
+    const gc = T * Q + t * C + catOf[cols.query[i]!]!;
+    const go = T * Q + T * C + t;
+    arrays[gq]![fill[gq]!++] = ms;
+    arrays[gc]![fill[gc]!++] = ms;
+    arrays[go]![fill[go]!++] = ms;
+  }
+  // Iteration order of each target × query: start order already is, in a measured phase; a
+  // group where an iteration number decreases is re-sorted (stably) by iteration.
+  const lastIter = new Int32Array(T * Q).fill(-2147483648);
+  const unordered = new Uint8Array(T * Q);
+  for (let i = 0; i < n; i++) {
+    if (cols.ok[i] !== 1) continue;
+    const g = cols.target[i]! * Q + cols.query[i]!;
+    if (cols.iteration[i]! < lastIter[g]!) unordered[g] = 1;
+    lastIter[g] = cols.iteration[i]!;
+  }
+  const series = new Map<string, Float64Array>();
+  for (let t = 0; t < T; t++) {
+    for (let q = 0; q < Q; q++) {
+      const g = t * Q + q;
+      const values = arrays[g]!;
+      let ordered = values.slice();
+      if (unordered[g]) {
+        const it: number[] = [];
+        for (let i = 0; i < n; i++) if (cols.ok[i] === 1 && cols.target[i]! * Q + cols.query[i]! === g) it.push(cols.iteration[i]!);
+        const order = Array.from(it, (_, j) => j).sort((a, b) => it[a]! - it[b]! || a - b);
+        ordered = Float64Array.from(order, (j) => values[j]!);
+      }
+      series.set(`${cols.targets[t]}\u0000${cols.queries[q]!.id}`, ordered);
+    }
+  }
+  const index = new Map<string, number>();
+  for (let t = 0; t < T; t++) {
+    for (let q = 0; q < Q; q++) index.set(gkey(cols.targets[t]!, 'query', cols.queries[q]!.id), t * Q + q);
+    for (let c = 0; c < C; c++) index.set(gkey(cols.targets[t]!, 'category', categories[c]!), T * Q + t * C + c);
+    index.set(gkey(cols.targets[t]!, 'overall', 'all'), T * Q + T * C + t);
+  }
+  for (const a of arrays) a.sort();
+  return {
+    targets: cols.targets,
+    sorted: (target, level, key) => {
+      const g = index.get(gkey(target, level, key));
+      return g === undefined ? EMPTY : arrays[g]!;
+    },
+    series: (target, queryId) => series.get(`${target}\u0000${queryId}`) ?? EMPTY,
+    categoriesOf: (target) => {
+      const t = cols.targets.indexOf(target);
+      return t < 0 ? [] : catOrder[t]!;
+    },
+  };
+}
