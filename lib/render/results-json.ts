@@ -3,6 +3,7 @@ import type { AggregateRow } from '../store/aggregates.js';
 import { efSearchJson } from './ef-search-report.js';
 import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { ciMethodText } from './ci-method.js';
 
 /** Round for presentation only; the store keeps full precision. */
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -69,7 +70,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     queries: nested('query'),
     latency_spectrum: Object.fromEntries(order.map((t) => [t, d.spectrum.filter((s) => s.target === t).map((s) => ({ quantile: s.quantile, latency_ms: r3(s.latency_ms) }))])),
     confidence_intervals: {
-      method: `95% percentile bootstrap of the successful latencies, ${d.config.bootstrap_resamples ?? 1000} resamples, seeded with the run seed`,
+      method: ciMethodText(d.config.bootstrap_resamples ?? 1000),
       rows: d.aggregates.map((a) => ({
         target: a.target, level: a.level, key: a.key,
         latency_p50_ms: [r3(a.p50_low ?? null), r3(a.p50_high ?? null)],

@@ -3,6 +3,7 @@ import { CATEGORIES } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { ciMethodText } from './ci-method.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 const r3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -69,7 +70,7 @@ export function tableText(d: ReportData): string {
     if (rows.length) out.push('', `Category: ${cat}`, fiveColumnTable(rows));
   }
   if (d.aggregates.some((a) => a.p50_low !== null && a.p50_low !== undefined)) {
-    out.push('', `95% confidence intervals (percentile bootstrap of the successful latencies, ${d.config.bootstrap_resamples ?? 1000} resamples, seeded)`);
+    out.push('', `Confidence intervals: ${ciMethodText(d.config.bootstrap_resamples ?? 1000)}`);
     out.push(ciTable(order.flatMap((t) => d.aggregates.filter((a) => a.target === t && a.level !== 'query'))));
   }
   const cmp = d.comparisons.filter((x) => x.level !== 'query');

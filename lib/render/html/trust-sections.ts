@@ -1,5 +1,6 @@
 import type { AggregateRow } from '../../store/aggregates.js';
 import { partialNotice, targetOrder, verificationWarnings, type ReportData } from '../report-data.js';
+import { ciMethodText } from '../ci-method.js';
 import { esc } from './escape.js';
 
 /**
@@ -42,7 +43,7 @@ export function statisticsSection(d: ReportData): string {
   const parts: string[] = [];
   if (rows.some((a) => a.p50_low !== null && a.p50_low !== undefined)) {
     parts.push(
-      `<h3>95% confidence intervals</h3><p class="footnote">Percentile bootstrap of the successful latencies, ${esc(d.config.bootstrap_resamples ?? 1000)} resamples, seeded with the run seed.</p>`,
+      `<h3>95% confidence intervals</h3><p class="footnote">${esc(ciMethodText(d.config.bootstrap_resamples ?? 1000))}.</p>`,
       table(
         ['Target', 'Scope', 'P50 (ms)', 'P95 (ms)', 'P99 (ms)', 'QPS'],
         rows.map((a) => [`<code>${esc(a.target)}</code>`, esc(a.key === 'all' ? 'all queries' : a.key), ci(a.p50_ms, a.p50_low, a.p50_high, f3), ci(a.p95_ms, a.p95_low, a.p95_high, f3), ci(a.p99_ms, a.p99_low, a.p99_high, f3), ci(a.qps, a.qps_low, a.qps_high, f1)]),
