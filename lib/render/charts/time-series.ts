@@ -7,10 +7,13 @@ import type { TimeSeriesRow } from '../../store/time-series.js';
  * together (scope 'all'). Drawn from the aggregated buckets only — at most a few hundred per
  * target however many samples the run has (long runs use wider buckets; the subtitle says which).
  * A bucket without successful requests has QPS 0 and no p99 point (the p99 line breaks there).
+ * The run's last bucket ends at its last completion; when that covers less than half a bucket it
+ * is left out of the chart (a rate over a sliver of a second is noise — 30+ QPS spikes from a
+ * 0.1 s remainder were seen), but it stays in the stored table.
  */
 export function timeSeriesChart(rows: readonly TimeSeriesRow[], opts: { title: string; subtitle?: string[] }): TopLevelSpec {
   const values = rows
-    .filter((r) => r.scope === 'all')
+    .filter((r) => r.scope === 'all' && r.covered_s >= r.width_s / 2)
     .map((r) => ({
       target: r.target,
       t_s: r.start_s,
