@@ -14,6 +14,7 @@ import { main as validate } from '../../stages/validate.js';
 import { main as warmup } from '../../stages/warmup.js';
 import { CSV_COLUMNS, csvField } from '../../lib/pipeline/export.js';
 import { openStore } from '../../lib/store/open.js';
+import { writeSweepLevel } from '../../lib/store/sweep.js';
 import { captureOutput } from '../helpers/capture.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 
@@ -172,5 +173,34 @@ describe('make runs / report / export', () => {
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "x"\nnext')).toBe('"say ""x""\nnext"');
     expect(parseCsv(`a,${csvField('x,"y"\nz')},c\n`)).toEqual([['a', 'x,"y"\nz', 'c']]);
+  });
+  it('export also writes the raw rows of the post-measurement modes the run has (here a concurrency sweep), and their aggregates', async () => {
+    // A sweep level of two clients stored for r2 through the store's own writer, as measure would.
+    const db = await openStore(p.store);
+    try {
+      const sample = (client: number, start: number, ok: 0 | 1) => ({
+        run_id: r2, target: 'pglite', concurrency: 2, client, query_id: 'simple_count', category: 'simple', start_ns: start, elapsed_ns: 2_000_000, ok, error: ok ? null : 'boom, "quoted"',
+      });
+      await writeSweepLevel(db, { run_id: r2, target: 'pglite', concurrency: 2, wall_ns: 5_000_000, concurrent_sessions: 0 }, [sample(0, 0, 1), sample(1, 1_000_000, 0)]);
+    } finally {
+      await db.close();
+    }
+    expect((await run(aggregate, ['--run', r2])).code).toBe(0);
+    const r = await run(exportRun, ['--run', r2]);
+    expect(r.code, r.stderr).toBe(0);
+    const dir = join(p.reports, r2, 'export');
+    const samples = parseCsv(await readFile(join(dir, 'sweep_samples.csv'), 'utf8'));
+    expect(samples[0]).toEqual(['run_id', 'target', 'concurrency', 'client', 'query_id', 'category', 'start_ns', 'elapsed_ns', 'ok', 'error']);
+    expect(samples.slice(1)).toEqual([
+      [r2, 'pglite', '2', '0', 'simple_count', 'simple', '0', '2000000', '1', ''],
+      [r2, 'pglite', '2', '1', 'simple_count', 'simple', '1000000', '2000000', '0', 'boom, "quoted"'],
+    ]);
+    expect(parseCsv(await readFile(join(dir, 'sweep_levels.csv'), 'utf8')).slice(1)).toEqual([[r2, 'pglite', '2', '5000000', '0']]);
+    expect(existsSync(join(dir, 'ef_search_samples.csv'))).toBe(false); // the run had no ef_search sweep
+    expect(existsSync(join(dir, 'open_loop_samples.csv'))).toBe(false);
+    const agg = JSON.parse(await readFile(join(dir, 'aggregates.json'), 'utf8'));
+    expect(agg.concurrency_sweep.find((x: { scope: string }) => x.scope === 'all')).toMatchObject({ target: 'pglite', concurrency: 2, count: 2, failed: 1 });
+    expect(agg.ef_search_sweep).toEqual({ points: [], matched: [] });
+    expect(r.stderr).toContain('sweep_samples.csv (2 rows)');
   });
 });
