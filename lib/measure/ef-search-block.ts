@@ -3,11 +3,12 @@ import type { OpenTarget } from '../pipeline/targets.js';
 import type { EfSearchBlockRow, EfSearchSampleRow } from '../store/ef-search.js';
 import type { QueryTemplate } from '../workload/queries.js';
 import type { PreparedCall } from './prepare.js';
+import { timedCall } from './timed-call.js';
 
 /**
  * One block of the ef_search sweep: `calls.length` requests of one query on one target's
  * measuring session, one client, back to back, with whatever ef_search the session has (the
- * caller sets it before). Same timed region as runPhase: nothing but the driver call — execute
+ * caller sets it before). The timed region is timedCall(): nothing but the driver call — execute
  * plus full fetch — between the two clock readings; results go to preallocated arrays and become
  * rows after the block. The block's wall time (first start to last end) gives its QPS.
  */
@@ -30,16 +31,9 @@ export async function runEfSearchBlock(o: {
   const origin = process.hrtime.bigint();
   for (let j = 0; j < n; j++) {
     const call = o.calls[j]!;
-    let error: unknown = undefined;
-    const t0 = process.hrtime.bigint();
-    try {
-      await session.query(call.sql, call.params);
-    } catch (err) {
-      error = err ?? new Error('query rejected without a reason');
-    }
-    const t1 = process.hrtime.bigint();
+    const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params);
     startNs[j] = Number(t0 - origin);
-    elapsedNs[j] = Number(t1 - t0);
+    elapsedNs[j] = Number(took);
     done = j + 1;
     if (error !== undefined) {
       errors.set(j, error);

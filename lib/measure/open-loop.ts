@@ -1,5 +1,6 @@
 import type { Session } from '../targets/interface.js';
 import type { PreparedCall } from './prepare.js';
+import { timedCall } from './timed-call.js';
 
 /**
  * The open-loop driver: one level at one offered rate on one target.
@@ -108,16 +109,9 @@ export async function runOpenLoopLevel(o: OpenLoopLevelInput): Promise<OpenLoopT
     const session = o.sessions[s]!;
     for (let i = first; i >= 0; i = takeQueued()) {
       const call = o.calls[i]!;
-      let error: unknown = undefined;
-      const t0 = process.hrtime.bigint();
-      try {
-        await session.query(call.sql, call.params);
-      } catch (err) {
-        error = err ?? new Error('query rejected without a reason');
-      }
-      const t1 = process.hrtime.bigint();
+      const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params);
       startNs[i] = Number(t0 - origin);
-      endNs[i] = Number(t1 - origin);
+      endNs[i] = Number(t0 + took - origin);
       sessionOf[i] = s;
       if (error !== undefined) {
         errors.set(i, error);

@@ -4,12 +4,13 @@ import type { Session } from '../targets/interface.js';
 import type { SweepLevelRow, SweepSampleRow } from '../store/sweep.js';
 import type { QueryTemplate } from '../workload/queries.js';
 import type { PreparedCall } from './prepare.js';
+import { timedCall } from './timed-call.js';
 
 /**
  * One level of the closed-loop concurrency sweep for one target: `sessions.length` clients run at
  * once, each on its own session, each issuing `requests` requests back to back; client k's request
  * j is query (j + k) mod Q with the j-th parameters of that query's sequence (offset by client).
- * Same timed region as runPhase: nothing but the driver call between the clock readings.
+ * The timed region is timedCall() (the contract of runPhase, which inlines it): nothing but the driver call between the clock readings.
  */
 export async function runSweepLevel(o: {
   runId: string;
@@ -38,16 +39,9 @@ export async function runSweepLevel(o: {
       const seq = o.calls[qi]!;
       const call = seq[(k * o.requests + j) % seq.length]!;
       const slot = k * o.requests + j;
-      let error: unknown = undefined;
-      const t0 = process.hrtime.bigint();
-      try {
-        await session.query(call.sql, call.params);
-      } catch (err) {
-        error = err ?? new Error('query rejected without a reason');
-      }
-      const t1 = process.hrtime.bigint();
+      const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params);
       startNs[slot] = Number(t0 - origin);
-      elapsedNs[slot] = Number(t1 - t0);
+      elapsedNs[slot] = Number(took);
       queryOf[slot] = qi + 1; // 0 = not run
       if (error !== undefined) {
         errors.set(slot, error);
