@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compile, type TopLevelSpec } from 'vega-lite';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compileCollecting } from '../helpers/compile-collecting.js';
 import { BELOW_SCALE_NOTE, CHARTS, type ChartInput } from '../../lib/render/charts/index.js';
 import { renderChart, writeChartFiles } from '../../lib/render/export-chart.js';
 import { SPECTRUM_QUANTILES } from '../../lib/stats/latency-summary.js';
@@ -54,20 +54,6 @@ function fixtures(): ChartInput {
   return { aggregates, spectrum, runId: RUN, belowProductionScale: true };
 }
 
-/** Compiles with a logger that keeps every warning and error instead of printing them. */
-function compileCollecting(spec: TopLevelSpec): { warnings: string[]; errors: string[] } {
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  const logger = {
-    level(_?: number) { return logger; },
-    error(...a: unknown[]) { errors.push(a.join(' ')); return logger; },
-    warn(...a: unknown[]) { warnings.push(a.join(' ')); return logger; },
-    info() { return logger; },
-    debug() { return logger; },
-  };
-  compile(spec, { logger });
-  return { warnings, errors };
-}
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 

@@ -1,5 +1,5 @@
-import { compile, type TopLevelSpec } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
+import { compileCollecting } from '../helpers/compile-collecting.js';
 import { NOT_TUNABLE_LABEL, RECALL_QPS_TITLE, recallQpsChart } from '../../lib/render/charts/recall-qps.js';
 import { renderChart } from '../../lib/render/export-chart.js';
 import type { EfSearchPointRow } from '../../lib/store/ef-search.js';
@@ -20,19 +20,6 @@ function fixtures(): EfSearchPointRow[] {
   ];
 }
 
-function compileCollecting(spec: TopLevelSpec): { warnings: string[]; errors: string[] } {
-  const warnings: string[] = [];
-  const errors: string[] = [];
-  const logger = {
-    level(_?: number) { return logger; },
-    error(...a: unknown[]) { errors.push(a.join(' ')); return logger; },
-    warn(...a: unknown[]) { warnings.push(a.join(' ')); return logger; },
-    info() { return logger; },
-    debug() { return logger; },
-  };
-  compile(spec, { logger });
-  return { warnings, errors };
-}
 
 describe('recall–QPS chart', () => {
   const spec = recallQpsChart(fixtures(), { title: RECALL_QPS_TITLE, subtitle: ['run run-1'], k: 5 });
