@@ -4,12 +4,16 @@ STAGES := provision validate seed warmup measure aggregate render
 # make all CONFIG=config/other.yaml ARGS="--iterations 200 --targets pglite"
 CONFIG ?= config/embedded.yaml
 ARGS   ?=
-STAGE  := node --import tsx
+# Stages run compiled (build/, from `make build`): tsx would add 0.4–0.9 s of start-up to each.
+STAGE  := node
 FLAGS   = --config $(CONFIG) $(ARGS)
 # npm writes node_modules/.package-lock.json on every install: a stamp newer than the lockfile.
 DEPS   := node_modules/.package-lock.json
+# Rebuilt when any source under lib/, stages/ or scripts/ is newer than the last build.
+BUILD  := build/.stamp
+SOURCES := $(shell find lib stages scripts -type f -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: help all install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness compare runs report export $(STAGES)
+.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness compare runs report export $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -17,10 +21,10 @@ help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@echo
 	@echo "Stage order: $(STAGES)"
-	@echo "Flags: $(STAGE) stages/<stage>.ts --help"
+	@echo "Flags: node build/stages/<stage>.js --help (or node --import tsx stages/<stage>.ts --help)"
 
-all: $(DEPS) ## install, then run every stage in order (the whole benchmark)
-	@set -e; for s in $(STAGES); do echo "== $$s"; $(STAGE) stages/$$s.ts $(FLAGS); done
+all: $(BUILD) ## install, then run every stage in order (the whole benchmark)
+	@set -e; for s in $(STAGES); do echo "== $$s"; $(STAGE) build/stages/$$s.js $(FLAGS); done
 
 install: $(DEPS) ## npm ci (only when package-lock.json changed)
 
@@ -28,54 +32,60 @@ $(DEPS): package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-provision: $(DEPS) ## create data directories / start servers for the configured targets
-	$(STAGE) stages/provision.ts $(FLAGS)
-validate: $(DEPS) ## check every target is reachable and has pgvector; abort the run if any fails
-	$(STAGE) stages/validate.ts $(FLAGS)
-seed: $(DEPS) ## generate the dataset, bulk-load it, build the HNSW index, verify fingerprints
-	$(STAGE) stages/seed.ts $(FLAGS)
-warmup: $(DEPS) ## warm every target with its own parameter stream (not measured)
-	$(STAGE) stages/warmup.ts $(FLAGS)
-measure: $(DEPS) ## a new measurement run: every query on every target, interleaved, every sample stored
-	$(STAGE) stages/measure.ts $(FLAGS)
-aggregate: $(DEPS) ## recompute percentiles and QPS from stored samples (offline)
-	$(STAGE) stages/aggregate.ts $(FLAGS)
-render: $(DEPS) ## write reports/<run>/ (results.json, table.txt, charts) and reports/latest (offline)
-	$(STAGE) stages/render.ts $(FLAGS)
+build: $(BUILD) ## compile lib/, stages/, scripts/ to build/ with esbuild (only when a source changed; every stage target does this first)
+
+$(BUILD): $(DEPS) $(SOURCES)
+	node scripts/build.mjs
+	@touch $@
+
+provision: $(BUILD) ## create data directories / start servers for the configured targets
+	$(STAGE) build/stages/provision.js $(FLAGS)
+validate: $(BUILD) ## check every target is reachable and has pgvector; abort the run if any fails
+	$(STAGE) build/stages/validate.js $(FLAGS)
+seed: $(BUILD) ## generate the dataset, bulk-load it, build the HNSW index, verify fingerprints
+	$(STAGE) build/stages/seed.js $(FLAGS)
+warmup: $(BUILD) ## warm every target with its own parameter stream (not measured)
+	$(STAGE) build/stages/warmup.js $(FLAGS)
+measure: $(BUILD) ## a new measurement run: every query on every target, interleaved, every sample stored
+	$(STAGE) build/stages/measure.js $(FLAGS)
+aggregate: $(BUILD) ## recompute percentiles and QPS from stored samples (offline)
+	$(STAGE) build/stages/aggregate.js $(FLAGS)
+render: $(BUILD) ## write reports/<run>/ (results.json, table.txt, charts) and reports/latest (offline)
+	$(STAGE) build/stages/render.js $(FLAGS)
 
 # Run management and comparison: read only the SQLite store (every database may be stopped).
-compare: $(DEPS) ## compare two runs: make compare BASE=<run> HEAD=<run> [THRESHOLD=<pct>] (offline; exit 1 on a regression)
-	$(STAGE) stages/compare.ts $(FLAGS) $(if $(BASE),--base $(BASE)) $(if $(HEAD),--head $(HEAD)) $(if $(THRESHOLD),--threshold $(THRESHOLD))
-runs: $(DEPS) ## list the runs in the store: id, date, kind, status, profile, targets, scale, samples (offline)
-	$(STAGE) stages/runs.ts $(FLAGS)
-report: $(DEPS) ## re-render a past run: make report RUN=<id> (aggregates first if needed; offline)
-	$(STAGE) stages/report.ts $(FLAGS) $(if $(RUN),--run $(RUN))
-export: $(DEPS) ## a run's raw samples and aggregates: make export RUN=<id> → reports/<run>/export/ (offline)
-	$(STAGE) stages/export.ts $(FLAGS) $(if $(RUN),--run $(RUN))
+compare: $(BUILD) ## compare two runs: make compare BASE=<run> HEAD=<run> [THRESHOLD=<pct>] (offline; exit 1 on a regression)
+	$(STAGE) build/stages/compare.js $(FLAGS) $(if $(BASE),--base $(BASE)) $(if $(HEAD),--head $(HEAD)) $(if $(THRESHOLD),--threshold $(THRESHOLD))
+runs: $(BUILD) ## list the runs in the store: id, date, kind, status, profile, targets, scale, samples (offline)
+	$(STAGE) build/stages/runs.js $(FLAGS)
+report: $(BUILD) ## re-render a past run: make report RUN=<id> (aggregates first if needed; offline)
+	$(STAGE) build/stages/report.js $(FLAGS) $(if $(RUN),--run $(RUN))
+export: $(BUILD) ## a run's raw samples and aggregates: make export RUN=<id> → reports/<run>/export/ (offline)
+	$(STAGE) build/stages/export.js $(FLAGS) $(if $(RUN),--run $(RUN))
 
-test: $(DEPS) ## type-check and run every test (unit + integration)
+test: $(BUILD) ## type-check and run every test (unit + integration)
 	npx tsc --noEmit
 	npx vitest run
 
 typecheck: $(DEPS) ## type-check only
 	npx tsc --noEmit
 
-bench-seed: $(DEPS) ## load 100,000 × 1024 vectors into PostgreSQL via the project and via psql \copy; print both times
-	$(STAGE) scripts/bench-seed.ts $(ARGS)
+bench-seed: $(BUILD) ## load 100,000 × 1024 vectors into PostgreSQL via the project and via psql \copy; print both times
+	$(STAGE) build/scripts/bench-seed.js $(ARGS)
 
-bench-harness: $(DEPS) ## SELECT 1 through the measure loop vs a bare pg loop on one connection; prints the overhead (ARGS="--targets postgres")
-	$(STAGE) scripts/bench-harness.ts $(ARGS)
+bench-harness: $(BUILD) ## SELECT 1 through the measure loop vs a bare pg loop on one connection; prints the overhead (ARGS="--targets postgres")
+	$(STAGE) build/scripts/bench-harness.js $(ARGS)
 
-bench-groundtruth: $(DEPS) ## exact top-10 of 1,000 queries over 100,000 × 1024: WebAssembly SIMD workers vs numpy, alternating rounds (ARGS="--iterations N")
-	$(STAGE) scripts/bench-groundtruth.ts $(ARGS)
+bench-groundtruth: $(BUILD) ## exact top-10 of 1,000 queries over 100,000 × 1024: WebAssembly SIMD workers vs numpy, alternating rounds (ARGS="--iterations N")
+	$(STAGE) build/scripts/bench-groundtruth.js $(ARGS)
 
 .PHONY: kernel
-kernel: $(DEPS) ## compile lib/workload/top-k-kernel.wat → .wasm with wabt (commit both; a test checks they match)
-	$(STAGE) scripts/build-top-k-kernel.ts
+kernel: $(BUILD) ## compile lib/workload/top-k-kernel.wat → .wasm with wabt (commit both; a test checks they match)
+	$(STAGE) build/scripts/build-top-k-kernel.js
 
 .PHONY: bench-offline
-bench-offline: $(DEPS) ## synthesise a complete run of 1,000,000 samples, then time aggregate + render on it (goal ≤ 10 s, ≤ 1 GiB)
-	$(STAGE) scripts/bench-offline.ts $(ARGS)
+bench-offline: $(BUILD) ## synthesise a complete run of 1,000,000 samples, then time aggregate + render on it (goal ≤ 10 s, ≤ 1 GiB)
+	$(STAGE) build/scripts/bench-offline.js $(ARGS)
 
 postgres-local: ## install PostgreSQL 15 + pgvector from Debian packages and start it on 127.0.0.1:5433 (no Docker)
 	scripts/postgres-local.sh start
@@ -91,4 +101,4 @@ clean-reports: ## delete rendered reports
 
 clean: stop ## delete the store, engine data and reports (keeps node_modules)
 	-scripts/postgres-local.sh clean
-	rm -rf data/bench.sqlite* data/pglite reports/*/ reports/latest
+	rm -rf data/bench.sqlite* data/pglite reports/*/ reports/latest build

@@ -5,7 +5,8 @@
  * the real `aggregate` and `render` stages on it, each in a child process as `make` would, with
  * a temporary profile pointing at that store and a temporary reports directory.
  *
- * Prints each stage's wall time (spawn to exit, so Node start-up and TypeScript loading count),
+ * Prints each stage's wall time (spawn to exit, so Node start-up and module loading count; the
+ * stages run compiled from build/, as `make aggregate render` runs them),
  * its CPU time (user + system, all threads — on a shared machine the steadier figure) and peak
  * memory: the child's own `process.resourceUsage().maxRSS` (kernel ru_maxrss, KiB),
  * written at exit by scripts/peak-rss.mjs — the peak of that process, not a sampled value.
@@ -15,6 +16,7 @@
  * stages R times on the same store, default 1), --keep (leave the temporary directory).
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,13 +38,20 @@ const repeat = Number(flags.repeat);
 if (!(Number.isInteger(wanted) && wanted >= QUERIES.length * TARGETS.length)) throw new Error(`--samples: a whole number ≥ ${QUERIES.length * TARGETS.length} expected, got ${flags.samples}`);
 if (!(Number.isInteger(repeat) && repeat >= 1)) throw new Error(`--repeat: a whole number ≥ 1 expected, got ${flags.repeat}`);
 
+/** The stage as `make` runs it: compiled by `make build` (a prerequisite of `make bench-offline`). */
+function stageScript(stage: string): string {
+  const file = resolve(PROJECT_ROOT, `build/stages/${stage}.js`);
+  if (!existsSync(file)) throw new Error(`${file} not found: run \`make build\` (or \`make bench-offline\`, which builds first)`);
+  return file;
+}
+
 interface StageRun { seconds: number; peakKiB: number; cpuSeconds: number; }
 
 async function runStage(stage: string, profile: string, dir: string): Promise<StageRun> {
   const rssFile = join(dir, `rss-${stage}-${Date.now()}`);
   const t0 = process.hrtime.bigint();
   const code = await new Promise<number | null>((ok, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--import', resolve(PROJECT_ROOT, 'scripts/peak-rss.mjs'), resolve(PROJECT_ROOT, `stages/${stage}.ts`), '--config', profile], {
+    const child = spawn(process.execPath, ['--import', resolve(PROJECT_ROOT, 'scripts/peak-rss.mjs'), stageScript(stage), '--config', profile], {
       cwd: PROJECT_ROOT, env: { ...process.env, PB_PEAK_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr.on('data', (b: Buffer) => process.stderr.write(`  ${b.toString().trimEnd().replaceAll('\n', '\n  ')}\n`));

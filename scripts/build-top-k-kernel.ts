@@ -7,11 +7,14 @@
  * instead of writing when they differ.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
+import { PROJECT_ROOT } from '../lib/env/package-version.js';
 
-export const WAT_PATH = fileURLToPath(new URL('../lib/workload/top-k-kernel.wat', import.meta.url));
-export const WASM_PATH = fileURLToPath(new URL('../lib/workload/top-k-kernel.wasm', import.meta.url));
+// The sources, also when this runs compiled from build/scripts/.
+export const WAT_PATH = join(PROJECT_ROOT, 'lib/workload/top-k-kernel.wat');
+export const WASM_PATH = join(PROJECT_ROOT, 'lib/workload/top-k-kernel.wasm');
 
 /** Deterministic: same .wat text → same bytes (no debug names, canonical LEBs). */
 export async function compileKernel(watText: string): Promise<Uint8Array> {
