@@ -12,12 +12,20 @@
 // started meanwhile sees the old tree or the new one, never a half-written one.
 import { build } from 'esbuild';
 import { cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DIRS = ['lib', 'stages', 'scripts'];
-const OUT = join(ROOT, 'build');
+// --out: another directory (test/integration/build.test.ts builds into one of its own). It must
+// lie inside the checkout: compiled code finds the project root by walking up to package.json.
+const { values: flags } = parseArgs({ options: { out: { type: 'string', default: join(ROOT, 'build') } } });
+const OUT = resolve(flags.out);
+if (relative(ROOT, OUT).startsWith('..')) {
+  console.error(`build: --out ${OUT} is outside the checkout ${ROOT}; compiled stages would not find package.json`);
+  process.exit(2);
+}
 
 async function filesUnder(dir) {
   const out = [];
