@@ -64,4 +64,37 @@ describe('readSampleColumns', () => {
     expect(await readSampleColumns(db, 'r', 'warmup')).toMatchObject({ length: 0 });
     await db.close();
   });
+
+  it('keys first seen late, a second category of a known id, odd names and odd numbers: still equal, page by page', async () => {
+    const db = await openStore(':memory:');
+    await createRun(db, { run_id: 'r', kind: 'measure', profile: 'p', dataset_id: 'd', seed: 1, targets_json: '[]', config_json: '{}', below_production_scale: 1 });
+    const rows = phase(40, 9); // 960 rows: ~10 pages of 97
+    // A target that appears only from row 500 on, named with SQL and CSV metacharacters.
+    for (let i = 500; i < rows.length; i += 7) rows[i]!.target = `o'brien, "x" | y`;
+    // The same query id under a second category, from row 700 on (renumbers the dictionary).
+    for (let i = 700; i < rows.length; i += 5) rows[i]!.category = 'other_category';
+    // Values the integer text path must not take: negative, beyond 2^53, REAL.
+    rows[300]!.elapsed_ns = -5;
+    rows[450]!.start_ns = 2 ** 53 + 2;
+    rows[451]!.start_ns = rows[450]!.start_ns + 1000;
+    rows[620]!.elapsed_ns = 17.25;
+    for (let i = 452; i < rows.length; i++) rows[i]!.start_ns += 2 ** 53;
+    await writeSamples(db, rows);
+    const viaRows = sampleColumnsOf(await readSamples(db, 'r', 'measure'));
+    for (const pageSize of [97, 500, 100_000]) {
+      const counts = { fast: 0, text: 0, relearned: 0 };
+      const cols = await readSampleColumns(db, 'r', 'measure', pageSize, counts);
+      expect(cols, `page size ${pageSize}`).toEqual(viaRows);
+      if (pageSize === 97) {
+        // Both paths were taken: the odd values' pages (rows 300, 450–451, 620 and every page with a start beyond 2^53) by text.
+        expect(counts.fast).toBeGreaterThanOrEqual(3);
+        expect(counts.text).toBeGreaterThanOrEqual(3);
+        // The late target (row 500) and the late category (row 700) were learned on their pages.
+        expect(counts.relearned).toBe(2);
+      }
+    }
+    expect(viaRows.targets).toContain(`o'brien, "x" | y`);
+    expect(viaRows.queries.filter((q) => q.category === 'other_category').length).toBeGreaterThan(0);
+    await db.close();
+  });
 });
