@@ -1,6 +1,5 @@
 import type { SampleColumns } from '../store/sample-columns.js';
-import type { TimeSeriesRow } from '../store/time-series.js';
-import { quantileSorted } from './quantile.js';
+import type { TimeSeriesColumns, TimeSeriesRow } from '../store/time-series.js';
 
 /**
  * Per-second stability of the main measurement: per target × scope (each category, and 'all'),
@@ -15,6 +14,15 @@ import { quantileSorted } from './quantile.js';
  * one to place values, one sort per bucket — O(n log(n / buckets)).
  */
 export function timeSeries(runId: string, cols: SampleColumns, widthS = 1): TimeSeriesRow[] {
+  return timeSeriesColumns(runId, cols, widthS).flatMap(seriesRows);
+}
+
+/**
+ * The same series as timeSeries(), one object per target × scope with its buckets as arrays —
+ * what the store keeps. A long run has ~10⁵ buckets (12,000 s × 3 targets × 4 scopes); building
+ * no object per bucket saves ~0.3 s of the aggregate stage at 1,000,000 samples (measured).
+ */
+export function timeSeriesColumns(runId: string, cols: SampleColumns, widthS = 1): TimeSeriesColumns[] {
   const n = cols.length;
   if (n === 0) return [];
   const widthNs = widthS * 1e9;
@@ -52,28 +60,70 @@ export function timeSeries(runId: string, cols: SampleColumns, widthS = 1): Time
     values[fill[t * S * B + b]!++] = ms;
     values[fill[(t * S + 1 + catOf[cols.query[i]!]!) * B + b]!++] = ms;
   }
-  const rows: TimeSeriesRow[] = [];
+  const lastCovered = (endNs - (B - 1) * widthNs) / 1e9;
+  const out: TimeSeriesColumns[] = [];
   for (let t = 0; t < T; t++) {
     for (let s = 0; s < S; s++) {
       // A category this target never ran has no series at all.
       let any = false;
       for (let b = 0; b < B && !any; b++) any = count[(t * S + s) * B + b]! > 0;
       if (!any) continue;
+      const series: TimeSeriesColumns = {
+        run_id: runId, target: cols.targets[t]!, scope: s === 0 ? 'all' : categories[s - 1]!, width_s: widthS, last_covered_s: lastCovered,
+        count: new Array<number>(B), failed: new Array<number>(B), qps: new Array<number | null>(B), p50_ms: new Array<number | null>(B), p99_ms: new Array<number | null>(B),
+      };
       for (let b = 0; b < B; b++) {
         const c = (t * S + s) * B + b;
-        const ok = values.subarray(offset[c]!, offset[c + 1]!).sort();
-        const covered = b < B - 1 ? widthS : (endNs - b * widthNs) / 1e9;
-        rows.push({
-          run_id: runId, target: cols.targets[t]!, scope: s === 0 ? 'all' : categories[s - 1]!, width_s: widthS, bucket: b,
-          start_s: b * widthS, covered_s: covered, count: count[c]!, failed: count[c]! - ok.length,
-          qps: covered > 0 ? ok.length / covered : null,
-          p50_ms: ok.length ? quantileSorted(ok, 0.5) : null,
-          p99_ms: ok.length ? quantileSorted(ok, 0.99) : null,
-        });
+        const from = offset[c]!;
+        const ok = offset[c + 1]! - from;
+        sortRange(values, from, from + ok);
+        const covered = b < B - 1 ? widthS : lastCovered;
+        series.count[b] = count[c]!;
+        series.failed[b] = count[c]! - ok;
+        series.qps[b] = covered > 0 ? ok / covered : null;
+        series.p50_ms[b] = ok ? quantileSortedRange(values, from, ok, 0.5) : null;
+        series.p99_ms[b] = ok ? quantileSortedRange(values, from, ok, 0.99) : null;
       }
+      out.push(series);
     }
   }
-  return rows;
+  return out;
+}
+
+/** The rows of one series (bucket b covers [b·width_s, (b+1)·width_s) s; the last, last_covered_s). */
+export function seriesRows(s: TimeSeriesColumns): TimeSeriesRow[] {
+  const B = s.count.length;
+  return s.count.map((count, b) => ({
+    run_id: s.run_id, target: s.target, scope: s.scope, width_s: s.width_s, bucket: b, start_s: b * s.width_s,
+    covered_s: b < B - 1 ? s.width_s : s.last_covered_s, count, failed: s.failed[b]!, qps: s.qps[b]!, p50_ms: s.p50_ms[b]!, p99_ms: s.p99_ms[b]!,
+  }));
+}
+
+/**
+ * Sorts values[from, to) ascending in place: insertion sort for the short runs of a per-second
+ * bucket (no view allocated per bucket), the typed array's own sort beyond 32 values.
+ */
+function sortRange(values: Float64Array, from: number, to: number): void {
+  if (to - from > 32) {
+    values.subarray(from, to).sort();
+    return;
+  }
+  for (let i = from + 1; i < to; i++) {
+    const v = values[i]!;
+    let j = i - 1;
+    while (j >= from && values[j]! > v) (values[j + 1] = values[j]!), j--;
+    values[j + 1] = v;
+  }
+}
+
+/** quantileSorted (lib/stats/quantile.ts) of the n sorted values from `from`, same arithmetic. */
+function quantileSortedRange(sorted: Float64Array, from: number, n: number, p: number): number {
+  if (n === 1) return sorted[from]!;
+  const h = (n - 1) * p;
+  const i0 = Math.floor(h);
+  if (i0 >= n - 1) return sorted[from + n - 1]!;
+  const v0 = sorted[from + i0]!;
+  return v0 + (sorted[from + i0 + 1]! - v0) * (h - i0);
 }
 
 /** Bucket widths a chart may use, in seconds. */

@@ -22,6 +22,21 @@ export interface TimeSeriesRow {
   p99_ms: number | null;
 }
 
+/** One series (target × scope × width) with its buckets as arrays indexed by bucket: what is stored. */
+export interface TimeSeriesColumns {
+  run_id: string;
+  target: string;
+  scope: string;
+  width_s: number;
+  /** Seconds the last bucket covers (the others cover width_s). */
+  last_covered_s: number;
+  count: number[];
+  failed: number[];
+  qps: (number | null)[];
+  p50_ms: (number | null)[];
+  p99_ms: (number | null)[];
+}
+
 interface SeriesRow {
   run_id: string;
   target: string;
@@ -43,26 +58,18 @@ const COLS = ['run_id', 'target', 'scope', 'width_s', 'buckets', 'last_covered_s
  * bucket number: a long run has ~10⁵ buckets (12,000 s × 3 targets × 4 scopes), and one table row
  * per bucket cost more to insert than everything else the aggregate stage does (measured: 2.3 s
  * of CPU for 148,000 rows through json_each, 4.7 s through bound parameters, on the loaded
- * 2-core machine). `rows` must be dense and in bucket order per series, as timeSeries() makes them.
+ * 2-core machine). Replaces the run's stored series with `series` (as timeSeriesColumns() makes
+ * them: every array one value per bucket, bucket 0 first).
  */
-export async function replaceTimeSeries(db: SqliteDb, runId: string, rows: readonly TimeSeriesRow[]): Promise<void> {
-  const series = new Map<string, TimeSeriesRow[]>();
-  for (const r of rows) {
-    const k = `${r.target}\u0000${r.scope}\u0000${r.width_s}`;
-    let list = series.get(k);
-    if (!list) series.set(k, (list = []));
-    list.push(r);
-  }
-  const packed: SeriesRow[] = [...series.values()].map((list) => {
-    const first = list[0]!;
-    const last = list[list.length - 1]!;
-    list.forEach((r, i) => {
-      if (r.bucket !== i) throw new Error(`time series ${first.target}/${first.scope}: bucket ${r.bucket} at position ${i} (rows must be dense, in order)`);
-    });
+export async function replaceTimeSeriesColumns(db: SqliteDb, runId: string, series: readonly TimeSeriesColumns[]): Promise<void> {
+  const packed: SeriesRow[] = series.map((s) => {
+    const B = s.count.length;
+    for (const k of ['failed', 'qps', 'p50_ms', 'p99_ms'] as const) {
+      if (s[k].length !== B) throw new Error(`time series ${s.target}/${s.scope}: ${B} counts but ${s[k].length} ${k} values`);
+    }
     return {
-      run_id: runId, target: first.target, scope: first.scope, width_s: first.width_s, buckets: list.length, last_covered_s: last.covered_s,
-      count_json: JSON.stringify(list.map((r) => r.count)), failed_json: JSON.stringify(list.map((r) => r.failed)),
-      qps_json: JSON.stringify(list.map((r) => r.qps)), p50_json: JSON.stringify(list.map((r) => r.p50_ms)), p99_json: JSON.stringify(list.map((r) => r.p99_ms)),
+      run_id: runId, target: s.target, scope: s.scope, width_s: s.width_s, buckets: B, last_covered_s: s.last_covered_s,
+      count_json: JSON.stringify(s.count), failed_json: JSON.stringify(s.failed), qps_json: JSON.stringify(s.qps), p50_json: JSON.stringify(s.p50_ms), p99_json: JSON.stringify(s.p99_ms),
     };
   });
   await db.transaction(async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { timeSeriesChart } from '../../lib/render/charts/time-series.js';
 import { CHART_MAX_BUCKETS, chartWidthS, timeSeries } from '../../lib/stats/time-series.js';
+import { quantileSorted } from '../../lib/stats/quantile.js';
 import { sampleColumnsOf } from '../../lib/store/sample-columns.js';
 import type { SampleRow } from '../../lib/store/samples.js';
 
@@ -81,5 +82,34 @@ describe('timeSeries: bucketing by completion time, hand-computed', () => {
     // is stored but not drawn — its "QPS" would be 1 / 0.25 = 4, a spike made of one request.
     const values = (spec as { data: { values: { target: string; t_s: number }[] } }).data.values;
     expect(values.map((v) => `${v.target}@${v.t_s}`)).toEqual(['a@0', 'a@1', 'a@2', 'b@0', 'b@1', 'b@2']);
+  });
+});
+
+describe('timeSeries: per-bucket sort and percentiles equal quantileSorted on each bucket', () => {
+  it('random buckets of 1 to 200 values (both the short insertion sort and the long sort path)', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const samples: SampleRow[] = [];
+    for (let sec = 0; sec < 40; sec++) {
+      const k = 1 + Math.floor(rnd() * (sec % 2 ? 200 : 30));
+      for (let j = 0; j < k; j++) {
+        const elapsed = Math.round(rnd() * 50 * ms);
+        samples.push(row(rnd() < 0.5 ? 'a' : 'b', rnd() < 0.5 ? 'simple_count' : 'vector_l2', sec * S + rnd() * (S - elapsed - 1), elapsed));
+      }
+    }
+    samples.sort((x, y) => x.start_ns - y.start_ns);
+    const rows = timeSeries('r', sampleColumnsOf(samples), 1);
+    let checked = 0;
+    for (const r of rows) {
+      const inBucket = samples
+        .filter((x) => x.target === r.target && (r.scope === 'all' || x.category === r.scope) && Math.floor((x.start_ns + x.elapsed_ns) / S) === r.bucket)
+        .map((x) => x.elapsed_ns / 1e6)
+        .sort((x, y) => x - y);
+      expect(r.count).toBe(inBucket.length);
+      expect(r.p50_ms).toBe(inBucket.length ? quantileSorted(inBucket, 0.5) : null);
+      expect(r.p99_ms).toBe(inBucket.length ? quantileSorted(inBucket, 0.99) : null);
+      if (inBucket.length > 32) checked++;
+    }
+    expect(checked).toBeGreaterThan(10);
   });
 });
