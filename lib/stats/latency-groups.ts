@@ -5,7 +5,9 @@ import type { SampleColumns } from '../store/sample-columns.js';
  * The successful latencies (ms = elapsed_ns / 1e6) of a run, grouped once for every statistic
  * that needs them: per target × query, × category and overall, each sorted ascending (bootstrap
  * intervals, Mann–Whitney, quantiles), and per target × query in iteration order (drift).
- * Built in one pass over the columns plus one typed-array sort per group.
+ * Built in one pass over the columns plus one typed-array sort per target × query; the category
+ * and overall groups are merged from those sorted runs rather than sorted again (measured ~0.2 s
+ * less at 1,000,000 samples).
  */
 export interface LatencyGroups {
   targets: readonly string[];
@@ -42,17 +44,11 @@ export function groupLatencies(cols: SampleColumns): LatencyGroups {
     counts[T * Q + T * C + t]!++;
   }
   const arrays = Array.from(counts, (k) => new Float64Array(k));
-  const fill = new Uint32Array(G);
+  const fill = new Uint32Array(T * Q);
   for (let i = 0; i < n; i++) {
     if (cols.ok[i] !== 1) continue;
-    const t = cols.target[i]!;
-    const ms = cols.elapsedNs[i]! / 1e6;
-    const gq = t * Q + cols.query[i]!;
-    const gc = T * Q + t * C + catOf[cols.query[i]!]!;
-    const go = T * Q + T * C + t;
-    arrays[gq]![fill[gq]!++] = ms;
-    arrays[gc]![fill[gc]!++] = ms;
-    arrays[go]![fill[go]!++] = ms;
+    const gq = cols.target[i]! * Q + cols.query[i]!;
+    arrays[gq]![fill[gq]!++] = cols.elapsedNs[i]! / 1e6;
   }
   // Iteration order of each target × query: start order already is, in a measured phase; a
   // group where an iteration number decreases is re-sorted (stably) by iteration.
@@ -85,7 +81,12 @@ export function groupLatencies(cols: SampleColumns): LatencyGroups {
     for (let c = 0; c < C; c++) index.set(gkey(cols.targets[t]!, 'category', categories[c]!), T * Q + t * C + c);
     index.set(gkey(cols.targets[t]!, 'overall', 'all'), T * Q + T * C + t);
   }
-  for (const a of arrays) a.sort();
+  for (let g = 0; g < T * Q; g++) arrays[g]!.sort();
+  for (let t = 0; t < T; t++) {
+    const runs = Array.from({ length: Q }, (_, q) => arrays[t * Q + q]!);
+    for (let c = 0; c < C; c++) arrays[T * Q + t * C + c] = mergeSorted(runs.filter((_, q) => catOf[q] === c));
+    arrays[T * Q + T * C + t] = mergeSorted(runs);
+  }
   return {
     targets: cols.targets,
     sorted: (target, level, key) => {
@@ -98,4 +99,29 @@ export function groupLatencies(cols: SampleColumns): LatencyGroups {
       return t < 0 ? [] : catOrder[t]!;
     },
   };
+}
+
+/** One ascending array of ascending arrays: merged pairwise, smallest first (a Huffman-like order). */
+function mergeSorted(runs: Float64Array<ArrayBuffer>[]): Float64Array<ArrayBuffer> {
+  if (runs.length === 0) return new Float64Array(0);
+  // A single run: a copy, so that no two groups share an array.
+  if (runs.length === 1) return runs[0]!.slice();
+  let queue = [...runs];
+  while (queue.length > 1) {
+    queue.sort((a, b) => a.length - b.length);
+    const [a, b] = [queue[0]!, queue[1]!];
+    queue = [merge2(a, b), ...queue.slice(2)];
+  }
+  return queue[0]!;
+}
+
+function merge2(a: Float64Array<ArrayBuffer>, b: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) out[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) out[k++] = a[i++]!;
+  while (j < b.length) out[k++] = b[j++]!;
+  return out;
 }
