@@ -5,7 +5,7 @@ import type { StageContext } from '../cli/run-stage.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { MissingInputError } from '../errors.js';
 import { BELOW_SCALE_NOTE, CHARTS } from '../render/charts/index.js';
-import { writeChartFiles } from '../render/export-chart.js';
+import { ChartWriter } from '../render/export-chart.js';
 import { writeHtmlReport, type HtmlChart } from '../render/html/html-report.js';
 import type { ReportData } from '../render/report-data.js';
 import { resultsJson } from '../render/results-json.js';
@@ -70,6 +70,8 @@ export async function render(ctx: StageContext): Promise<void> {
     const charts = join(tmp, 'charts');
     await mkdir(charts);
     const specs: HtmlChart[] = [];
+    const chartWriter = new ChartWriter();
+    const writeChartFiles = (dir: string, stem: string, spec: Parameters<ChartWriter['write']>[2]) => chartWriter.write(dir, stem, spec);
     for (const chart of CHARTS) {
       const spec = chart.build(input);
       specs.push({ stem: chart.stem, title: chart.title, spec });
@@ -104,6 +106,7 @@ export async function render(ctx: StageContext): Promise<void> {
       await writeChartFiles(charts, 'time-series', spec);
     }
     await writeHtmlReport(tmp, d, specs);
+    await chartWriter.finish();
     // Keep a `make export` of this run (raw samples, not derived from the report) across re-renders.
     if (existsSync(join(final, 'export'))) await rename(join(final, 'export'), join(tmp, 'export'));
     await rm(final, { recursive: true, force: true });
