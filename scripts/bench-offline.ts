@@ -1,7 +1,8 @@
 /**
  * `make bench-offline`: are big runs cheap to analyse? Synthesises a complete run with
  * 1,000,000 measured samples (scripts/synthetic-run.ts: 3 targets × the 8 queries, log-normal
- * latencies, a few failures, verifications, a concurrency sweep) in a store of its own, then runs
+ * latencies, a few failures, verifications, a concurrency sweep, an ef_search sweep and open-loop
+ * rate levels, so that every chart is drawn) in a store of its own, then runs
  * the real `aggregate` and `render` stages on it, each in a child process as `make` would, with
  * a temporary profile pointing at that store and a temporary reports directory.
  *
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
     const base = {
       profile: 'bench-offline', scale: 'production', vector_dims: 1024, dataset_size: 100_000, iterations, warmup: 20, seed: 42, k: 5,
       query_vector_pool: 100, concurrency: [1, 2, 4, 8], sweep_requests: 100, targets: TARGETS,
+      ef_search: [10, 20, 40, 80, 160, 320], ef_search_requests: 100, rate: [50, 100, 200, 400], rate_duration_s: 5,
       target_options: { postgres: { provision: 'existing', host: '127.0.0.1', port: 5433, database: 'benchmark', user: 'postgres', password_env: 'PB_PG_PASSWORD' }, pglite: { data_dir: join(dir, 'pglite') }, 'pglite-wire': { data_dir: join(dir, 'pglite'), port: 0 } },
       store: join(dir, 'bench.sqlite'), reports_dir: join(dir, 'reports'),
     };
@@ -91,7 +93,7 @@ async function main(): Promise<void> {
       },
     });
     await db.close();
-    console.log(`synthetic run ${runId}: ${samples.toLocaleString('en-US')} measured samples (${TARGETS.length} targets × ${QUERIES.length} queries × ${iterations.toLocaleString('en-US')} iterations, sweep ${base.concurrency.join('/')}) written in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${config.store}`);
+    console.log(`synthetic run ${runId}: ${samples.toLocaleString('en-US')} measured samples (${TARGETS.length} targets × ${QUERIES.length} queries × ${iterations.toLocaleString('en-US')} iterations, sweep ${base.concurrency.join('/')}, ef_search ${base.ef_search.join('/')}, rates ${base.rate.join('/')}/s) written in ${((Date.now() - t0) / 1000).toFixed(1)} s → ${config.store}`);
 
     const results: { aggregate: StageRun; render: StageRun }[] = [];
     for (let r = 0; r < repeat; r++) {

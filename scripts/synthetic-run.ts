@@ -3,7 +3,8 @@
  * (lib/store/*) exactly as the stages would leave it: stage executions provision → measure,
  * validations, the dataset and its fingerprints, a warmup run, the measurement run (redacted
  * config, environment, session-warmup and measured samples written in batches, verifications,
- * a concurrency sweep when the config has one), finished `complete`. Used by
+ * a concurrency sweep, an ef_search sweep and open-loop rate levels when the config has them),
+ * finished `complete`. Used by
  * `make bench-offline` (1,000,000 samples) and by tests (a few thousand).
  *
  * Latencies are log-normal with a median per target × query (below), so percentiles, intervals
@@ -20,6 +21,9 @@ import { writeSamples, type SampleRow } from '../lib/store/samples.js';
 import type { SqliteDb } from '../lib/store/sqlite.js';
 import { attachRun, finishExecution, startExecution } from '../lib/store/stage-log.js';
 import { writeSweepLevel, type SweepSampleRow } from '../lib/store/sweep.js';
+import { writeEfSearchBlock, type EfSearchRecallRow, type EfSearchSampleRow } from '../lib/store/ef-search.js';
+import { writeOpenLoopLevel, type OpenLoopSampleRow } from '../lib/store/open-loop.js';
+import { ANN_QUERIES } from '../lib/workload/ann-queries.js';
 import { writeValidations } from '../lib/store/validations.js';
 import { writeVerifications, type VerificationRow } from '../lib/store/verifications.js';
 import { SeededStream } from '../lib/workload/prng.js';
@@ -154,6 +158,58 @@ async function sweep(db: SqliteDb, runId: string, c: ResolvedConfig, lat: Latenc
   }
 }
 
+/**
+ * The ef_search sweep: per target × ef_search × ANN query, `ef_search_requests` back-to-back
+ * requests whose latency grows with ef_search, and a recall pass whose recall rises towards 1.
+ */
+async function efSearchSweep(db: SqliteDb, runId: string, c: ResolvedConfig, lat: Latency): Promise<void> {
+  for (const target of c.targets) {
+    for (const ef of c.ef_search) {
+      for (const q of ANN_QUERIES) {
+        const samples: EfSearchSampleRow[] = [];
+        const recalls: EfSearchRecallRow[] = [];
+        let clock = 0;
+        for (let seq = 0; seq < c.ef_search_requests; seq++) {
+          const elapsed = lat.ns(medianOf(target, q.id) * (0.4 + ef / 100));
+          samples.push({ run_id: runId, target, ef_search: ef, query_id: q.id, seq, start_ns: clock, elapsed_ns: elapsed, ok: 1, error: null });
+          clock += elapsed + GAP_NS;
+          const recall = Math.min(1, Math.round((1 - 0.3 * Math.exp(-ef / 40) - 0.05 * lat.unit()) * c.k) / c.k);
+          recalls.push({ run_id: runId, target, ef_search: ef, query_id: q.id, seq, recall, error: null });
+        }
+        await writeEfSearchBlock(db, { run_id: runId, target, ef_search: ef, query_id: q.id, requests: c.ef_search_requests, wall_ns: clock, ef_tunable: 1 }, samples, recalls);
+      }
+    }
+  }
+}
+
+/** Open-loop levels: a uniform schedule per offered rate, served on time below each target's capacity. */
+async function openLoop(db: SqliteDb, runId: string, c: ResolvedConfig, lat: Latency): Promise<void> {
+  const queries = QUERIES.filter((q) => (c.rate_queries ?? QUERIES.map((x) => x.id)).includes(q.id as never));
+  for (const target of c.targets) {
+    for (const rate of c.rate) {
+      const scheduled = c.rate_requests ?? Math.round(rate * (c.rate_duration_s ?? 10));
+      const gapNs = 1e9 / rate;
+      const samples: OpenLoopSampleRow[] = [];
+      let wall = 0;
+      for (let seq = 0; seq < scheduled; seq++) {
+        const q = queries[seq % queries.length]!;
+        const intended = Math.round(seq * gapNs);
+        // Above ~300 requests/s per target the synthetic server falls behind: starts slip.
+        const slip = Math.round(Math.max(0, rate - 300 / (FACTOR[target] ?? 1)) * seq * 1000);
+        const start = intended + 20_000 + slip;
+        const end = start + lat.ns(medianOf(target, q.id));
+        wall = Math.max(wall, end);
+        const late = start - intended > c.rate_late_ms * 1e6 ? 1 : 0;
+        samples.push({ run_id: runId, target, offered_rate: rate, seq, session: seq % c.rate_sessions, query_id: q.id, category: q.category, intended_ns: intended, start_ns: start, end_ns: end, queued: slip > 0 ? 1 : 0, late, dropped: 0, ok: 1, error: null });
+      }
+      await writeOpenLoopLevel(db, {
+        run_id: runId, target, offered_rate: rate, arrival: 'uniform', sessions: c.rate_sessions, concurrent_sessions: target === 'postgres' ? 1 : 0,
+        scheduled, span_ns: Math.round(scheduled * gapNs), wall_ns: wall, late_threshold_ns: c.rate_late_ms * 1e6, drop_after_ns: Math.round(scheduled * gapNs + c.rate_grace_s * 1e9), max_queue: 0,
+      }, samples);
+    }
+  }
+}
+
 /** Writes the whole run; returns its id and the number of measured samples. */
 export async function writeSyntheticRun(db: SqliteDb, o: SyntheticRunOptions): Promise<{ runId: string; samples: number }> {
   const c = o.config;
@@ -197,6 +253,8 @@ export async function writeSyntheticRun(db: SqliteDb, o: SyntheticRunOptions): P
     await writeVerifications(db, verifications(runId, c, lat));
     const r = await writePhase(db, runId, 'measure', c, c.iterations, lat, o.log);
     if (c.concurrency.length) await sweep(db, runId, c, lat);
+    if (c.ef_search.length) await efSearchSweep(db, runId, c, lat);
+    if (c.rate.length) await openLoop(db, runId, c, lat);
     await finishRun(db, runId, 'complete', r.wallNs);
     result = { runId, samples: r.samples };
   });
