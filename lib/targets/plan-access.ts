@@ -16,4 +16,4 @@ export interface PlanAccess {
 export const NOT_CAPTURED = 'not captured';
 
 /** A point / query known from its plan NOT to be served by a vector index (an exact scan + sort). */
-export const knownNotVectorIndex = (o: { vector_order: string | null }): boolean => o.vector_order === 'sort' || o.vector_order === 'none';
+export const knownNotVectorIndex = (o: { vector_order?: string | null }): boolean => o.vector_order === 'sort' || o.vector_order === 'none';
