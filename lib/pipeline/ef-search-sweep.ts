@@ -9,7 +9,8 @@ import { ANN_QUERIES } from '../workload/ann-queries.js';
 import { paramSequence, type WorkloadShape } from '../workload/params.js';
 import { groundTruthFor } from './ground-truth.js';
 import { onTarget, type OpenTarget } from './targets.js';
-import { planNotes, recordQueryPlans } from './query-plans.js';
+import { recordQueryPlans } from './query-plans.js';
+import { planWarnings } from '../verify/plan-warnings.js';
 
 /**
  * The ef_search sweep (config `ef_search`), after the main measurement, on the measuring sessions.
@@ -48,7 +49,7 @@ export async function efSearchSweep(ctx: StageContext, runId: string, targets: r
         // Untimed: the plan of each query at this ef_search, with its first timed request's parameters.
         const plans = await recordQueryPlans(ctx.store, { runId, scope: 'ef_search', efSearch, targets: [p], queries: ANN_QUERIES });
         planSeconds += plans.seconds;
-        for (const note of planNotes(plans.rows, ANN_QUERIES)) ctx.log(`warning: ${note}`);
+        for (const note of planWarnings(plans.rows, ANN_QUERIES)) ctx.log(`warning: ${note}`);
         for (const [qi, query] of ANN_QUERIES.entries()) {
           const calls = p.calls[qi]!;
           const recalls = await scoreEfSearchRecall({ runId, target: t, query, efSearch, calls, logical: logical[qi]!, truth, signal: ctx.signal });

@@ -51,15 +51,3 @@ export async function recordQueryPlans(
   await writeQueryPlans(store, rows);
   return { rows, seconds: w.seconds() };
 }
-
-/** One line per captured plan worth a look: ANN query without its index, exact query through one. */
-export function planNotes(rows: readonly QueryPlanRow[], queries: readonly QueryTemplate[]): string[] {
-  return rows.flatMap((r) => {
-    const q = queries.find((x) => x.id === r.query_id);
-    if (!q || !q.params.includes('query_vector')) return [];
-    const at = r.scope === 'ef_search' ? ` at ef_search ${r.ef_search ?? 'default'}` : '';
-    if (!q.deterministic && (r.vector_order === 'sort' || r.vector_order === 'none')) return [`${r.target} ${r.query_id}${at}: not served by the vector index (${r.access}): exact results`];
-    if (q.deterministic && r.vector_order === 'index') return [`${r.target} ${r.query_id}${at}: an exact query served by an approximate index (${r.access})`];
-    return [];
-  });
-}
