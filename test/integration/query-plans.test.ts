@@ -77,7 +77,7 @@ async function runAndCheck(p: TmpProfile, targets: string[]): Promise<void> {
   // No matched-recall figure is read off an exact point.
   for (const m of results.ef_search_sweep.matched_recall) expect([m.ef_from, m.ef_to]).not.toContain(1000);
   const chart = await readFile(join(dir, 'charts', 'recall-qps.vl.json'), 'utf8');
-  expect(chart).toContain('"point": "exact scan (no vector index)"');
+  expect(chart).toContain('"point": "exact scan (no index)"');
   expect(chart).toMatch(/served by an exact scan, not the HNSW index/);
   const html = await readFile(join(dir, 'index.html'), 'utf8');
   expect(html).toContain('<section id="query-plans">');

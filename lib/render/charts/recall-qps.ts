@@ -5,7 +5,7 @@ import { knownNotVectorIndex } from '../../targets/plan-access.js';
 export const RECALL_QPS_TITLE = 'ef_search sweep: recall against throughput (Pareto frontier per target)';
 export const NOT_TUNABLE_LABEL = 'default (not tunable)';
 /** Legend label of a point whose plan used no vector index. */
-export const EXACT_SCAN_LABEL = 'exact scan (no vector index)';
+export const EXACT_SCAN_LABEL = 'exact scan (no index)';
 
 /**
  * Recall–QPS curves of the ef_search sweep, one panel per swept query: mean recall@k (x) against
