@@ -12,7 +12,7 @@ export const EXACT_SCAN_LABEL = 'exact scan (no index)';
  * QPS (y, log scale), one colour per target. Every point is labelled with its ef_search; the
  * target's Pareto frontier is drawn as a line through its frontier points in recall order, and
  * points off the frontier (dominated) are drawn as crosses. A point whose captured plan shows no
- * vector index (an exact scan + sort) is drawn as a square labelled "exact scan (no vector index)"
+ * vector index (an exact scan + sort) is drawn as a square labelled "exact scan (no index)"
  * and named in a subtitle note: it is not on the frontier (lib/stats/pareto.ts). A target that cannot set ef_search
  * has one point, labelled "default (not tunable)". Points without recall or QPS (every request
  * failed) cannot be placed and are left out.
