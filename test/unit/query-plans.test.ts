@@ -130,7 +130,7 @@ describe('recall–QPS chart marks exact-scan points', () => {
     const values = (spec as { data: { values: { ef: string; point: string; plan: string }[] } }).data.values;
     expect(values.map((v) => [v.ef, v.point, v.plan])).toEqual([['320', 'on frontier', 'index: h (hnsw)'], ['640', EXACT_SCAN_LABEL, 'seq scan + sort']]);
     expect(JSON.stringify(spec)).toContain('"range":["circle","cross","square"]');
-    expect((spec as { title: { subtitle: string[] } }).title.subtitle.join(' ')).toContain('1 point(s) served by an exact scan, not the HNSW index (postgres ef 640)');
+    expect((spec as { title: { subtitle: string[] } }).title.subtitle.join(' ')).toContain('1 point(s) served by an exact scan, not the HNSW index (ef_search 640)');
     expect(compileCollecting(spec)).toEqual({ warnings: [], errors: [] });
   });
 });

@@ -33,7 +33,7 @@ export function recallQpsChart(points: readonly EfSearchPointRow[], opts: { titl
     }));
   const exact = values.filter((v) => v.point === EXACT_SCAN_LABEL);
   const note = exact.length
-    ? [`Squares: ${exact.length} point(s) served by an exact scan, not the HNSW index (${[...new Set(exact.map((v) => `${v.target} ef ${v.ef}`))].join(', ')}); left off the frontier.`]
+    ? [`Squares: ${exact.length} point(s) served by an exact scan, not the HNSW index (ef_search ${[...new Set(exact.map((v) => v.ef))].join(', ')}); left off the frontier.`]
     : [];
   const subtitle = [...(opts.subtitle ?? []), ...note];
   const x = { field: 'recall', type: 'quantitative', title: `mean recall@${opts.k}`, scale: { zero: false, domainMax: 1 } } as const;
@@ -53,7 +53,7 @@ export function recallQpsChart(points: readonly EfSearchPointRow[], opts: { titl
           mark: { type: 'point', filled: true, size: 60, tooltip: true },
           encoding: {
             x, y, color,
-            shape: { field: 'point', type: 'nominal', title: 'point', scale: { domain: ['on frontier', 'dominated', EXACT_SCAN_LABEL], range: ['circle', 'cross', 'square'] } },
+            shape: { field: 'point', type: 'nominal', title: 'point', legend: { labelLimit: 240 }, scale: { domain: ['on frontier', 'dominated', EXACT_SCAN_LABEL], range: ['circle', 'cross', 'square'] } },
             tooltip: [
               { field: 'target', type: 'nominal' }, { field: 'query', type: 'nominal' }, { field: 'ef', type: 'nominal', title: 'ef_search' },
               { field: 'recall', type: 'quantitative', format: '.3f' }, { field: 'qps', type: 'quantitative', format: '.1f', title: 'QPS' },
