@@ -6,6 +6,7 @@ import { summarizeSweep } from '../stats/sweep-summary.js';
 import { readSweep, replaceSweepAggregates } from '../store/sweep.js';
 import { summarizeEfSearch } from '../stats/ef-search-summary.js';
 import { readEfSearchSweep, replaceEfSearchAggregates } from '../store/ef-search.js';
+import { readQueryPlans } from '../store/query-plans.js';
 import { aggregateOpenLoop } from './open-loop-aggregate.js';
 import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { attachRun } from '../store/stage-log.js';
@@ -71,7 +72,7 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   const sweep = await readSweep(ctx.store, run.run_id);
   await replaceSweepAggregates(ctx.store, run.run_id, summarizeSweep(run.run_id, sweep.samples, sweep.levels));
   const ef = await readEfSearchSweep(ctx.store, run.run_id);
-  const efSummary = summarizeEfSearch(run.run_id, ef.samples, ef.blocks, ef.recalls);
+  const efSummary = summarizeEfSearch(run.run_id, ef.samples, ef.blocks, ef.recalls, await readQueryPlans(ctx.store, run.run_id));
   await replaceEfSearchAggregates(ctx.store, run.run_id, efSummary.points, efSummary.matched);
   await aggregateOpenLoop(ctx.store, run.run_id, rc.slo_p99_ms ?? 10);
   const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[]);

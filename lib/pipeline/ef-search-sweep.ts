@@ -9,6 +9,8 @@ import { ANN_QUERIES } from '../workload/ann-queries.js';
 import { paramSequence, type WorkloadShape } from '../workload/params.js';
 import { groundTruthFor } from './ground-truth.js';
 import { onTarget, type OpenTarget } from './targets.js';
+import { recordQueryPlans } from './query-plans.js';
+import { planWarnings } from '../verify/plan-warnings.js';
 
 /**
  * The ef_search sweep (config `ef_search`), after the main measurement, on the measuring sessions.
@@ -36,6 +38,7 @@ export async function efSearchSweep(ctx: StageContext, runId: string, targets: r
       (fixed.length ? `; ${fixed.join(', ')}: not tunable, one point at the default` : ''),
   );
   const setEf = (t: OpenTarget, ef: number) => onTarget(t, `setting ef_search ${ef}`, () => t.session.query(t.module.dialect.set_ef_search, [String(ef)]));
+  let planSeconds = 0;
   try {
     for (const [round, ef] of values.entries()) {
       for (const p of prepared) {
@@ -43,6 +46,10 @@ export async function efSearchSweep(ctx: StageContext, runId: string, targets: r
         const efSearch = efSearchTunable(t.module) ? ef : null;
         if (efSearch === null && round > 0) continue;
         if (efSearch !== null) await setEf(t, efSearch);
+        // Untimed: the plan of each query at this ef_search, with its first timed request's parameters.
+        const plans = await recordQueryPlans(ctx.store, { runId, scope: 'ef_search', efSearch, targets: [p], queries: ANN_QUERIES });
+        planSeconds += plans.seconds;
+        for (const note of planWarnings(plans.rows, ANN_QUERIES)) ctx.log(`warning: ${note}`);
         for (const [qi, query] of ANN_QUERIES.entries()) {
           const calls = p.calls[qi]!;
           const recalls = await scoreEfSearchRecall({ runId, target: t, query, efSearch, calls, logical: logical[qi]!, truth, signal: ctx.signal });
@@ -64,4 +71,5 @@ export async function efSearchSweep(ctx: StageContext, runId: string, targets: r
     throw err;
   }
   for (const t of tunable) await setEf(t, c.hnsw.ef_search);
+  ctx.log(`ef_search sweep: query plans recorded in ${planSeconds.toFixed(2)} s (untimed)`);
 }

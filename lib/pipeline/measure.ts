@@ -20,6 +20,8 @@ import { startRunWithSessions } from './run-start.js';
 import { concurrencySweep } from './sweep.js';
 import { efSearchSweep } from './ef-search-sweep.js';
 import { openLoopSweep } from './open-loop.js';
+import { recordQueryPlans } from './query-plans.js';
+import { planWarnings } from '../verify/plan-warnings.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
@@ -63,6 +65,9 @@ export async function measure(ctx: StageContext): Promise<void> {
     }
 
     const prepared = prepareCalls(targets, pools, QUERIES, shape, 'measure', c.iterations);
+    // Untimed, before the timed loop: the plan of each query with its first request's parameters.
+    const plans = await recordQueryPlans(ctx.store, { runId, scope: 'measure', efSearch: null, targets: prepared, queries: QUERIES });
+    ctx.log(`query plans: ${plans.rows.length} recorded in ${plans.seconds.toFixed(2)} s (untimed)${planWarnings(plans.rows, QUERIES).map((n) => `\n  warning: ${n}`).join('')}`);
     const load = watchClientLoad();
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });

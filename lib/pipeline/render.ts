@@ -23,6 +23,7 @@ import { readTimeSeriesForChart } from '../store/time-series.js';
 import { selectRun } from './aggregate.js';
 import { readOpenLoopAggregates } from '../store/open-loop.js';
 import { latencyVsRateChart } from '../render/charts/latency-vs-rate.js';
+import { readQueryPlans } from '../store/query-plans.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
   const run = await selectRun(ctx);
@@ -46,6 +47,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     sweep: await readSweepAggregates(ctx.store, run.run_id),
     efSearch: await readEfSearchAggregates(ctx.store, run.run_id),
     openLoop: await readOpenLoopAggregates(ctx.store, run.run_id),
+    plans: await readQueryPlans(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }

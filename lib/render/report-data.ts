@@ -6,6 +6,7 @@ import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
 import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
 import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
+import type { QueryPlanRow } from '../store/query-plans.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
 export interface ReportData {
@@ -29,6 +30,8 @@ export interface ReportData {
   efSearch: { points: EfSearchPointRow[]; matched: EfSearchMatchedRow[] };
   /** Open-loop fixed-rate levels and SLO verdicts (absent or empty when the run had none). */
   openLoop?: { rows: OpenLoopAggregateRow[]; verdicts: OpenLoopVerdictRow[] };
+  /** Captured query plans, main measurement and sweep (absent or empty for runs from before plan capture). */
+  plans?: QueryPlanRow[];
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
 }

@@ -4,6 +4,7 @@ import { efSearchJson } from './ef-search-report.js';
 import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { ciMethodText } from './ci-method.js';
+import { queryPlansJson } from './query-plans-report.js';
 
 /** Round for presentation only; the store keeps full precision. */
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -93,6 +94,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       sessions: r.concurrent_sessions ? 'concurrent' : 'queued behind one session',
     })),
     ef_search_sweep: efSearchJson(d),
+    ...(queryPlansJson(d) ? { query_plans: queryPlansJson(d) } : {}),
     ...(openLoopJson(d) ? { open_loop: openLoopJson(d) } : {}),
     noise_warnings: d.noise.map((n) => ({ target: n.target, query: n.query_id, kind: n.kind, detail: n.detail })),
     verification: {

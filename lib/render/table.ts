@@ -4,6 +4,7 @@ import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { ciMethodText } from './ci-method.js';
+import { mainPlanWarnings, queryPlanTableLines } from './query-plans-report.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 const r3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -64,6 +65,8 @@ export function tableText(d: ReportData): string {
     for (const w of warnings) out.push(`!!! ${w}`);
     out.push('!'.repeat(78));
   }
+  const planProblems = mainPlanWarnings(d);
+  if (planProblems.length) out.push('', ...planProblems.map((w) => `!!! QUERY PLAN: ${w}`));
   out.push('', 'All queries', fiveColumnTable(pick('overall', 'all')));
   for (const cat of CATEGORIES) {
     const rows = pick('category', cat);
@@ -102,6 +105,7 @@ export function tableText(d: ReportData): string {
     out.push('', 'Noise warnings (treat these figures with care: re-run with more iterations, or on a quieter machine)');
     for (const n of d.noise) out.push(`  ${n.target} / ${n.query_id}: ${n.kind} — ${n.detail}`);
   }
+  out.push(...queryPlanTableLines(d));
   if (d.verification.length) {
     out.push('', `Verification (untimed pass, same parameters on every target; recall@${c.k} against exact ground truth, hnsw.ef_search=${c.hnsw.ef_search})`);
     const fmt = (x: number | null) => (x === null ? '' : x.toFixed(3));

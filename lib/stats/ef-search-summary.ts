@@ -1,4 +1,6 @@
 import type { EfSearchBlockRow, EfSearchMatchedRow, EfSearchPointRow, EfSearchRecallRow, EfSearchSampleRow } from '../store/ef-search.js';
+import type { QueryPlanRow } from '../store/query-plans.js';
+import { knownNotVectorIndex } from '../targets/plan-access.js';
 import { MATCHED_RECALL_LEVELS, atRecall, paretoFrontier, type CurvePoint } from './pareto.js';
 import { quantileSorted } from './quantile.js';
 
@@ -11,13 +13,17 @@ const key = (target: string, query: string, ef: number | null) => `${target}\u00
  *    QPS = successful timed requests ÷ the block's wall time, and whether the point is on the
  *    target × query's Pareto frontier (recall↑, QPS↑; points without recall or QPS take no part);
  *  - QPS and p99 at recall 0.90 / 0.95 / 0.99 read off that frontier (lib/stats/pareto.ts).
+ * Each point carries the access method of its captured plan (query_plans, scope ef_search; null
+ * when the run has none); a point whose plan shows no vector index is left off the frontier.
  */
 export function summarizeEfSearch(
   runId: string,
   samples: readonly EfSearchSampleRow[],
   blocks: readonly EfSearchBlockRow[],
   recalls: readonly EfSearchRecallRow[],
+  plans: readonly QueryPlanRow[] = [],
 ): { points: EfSearchPointRow[]; matched: EfSearchMatchedRow[] } {
+  const planOf = new Map(plans.filter((p) => p.scope === 'ef_search').map((p) => [key(p.target, p.query_id, p.ef_search), p]));
   const latencies = new Map<string, number[]>();
   const failed = new Map<string, number>();
   for (const s of samples) {
@@ -46,6 +52,8 @@ export function summarizeEfSearch(
       p99_ms: ok.length ? quantileSorted(ok, 0.99) : null,
       qps: ok.length && b.wall_ns > 0 ? ok.length / (b.wall_ns / 1e9) : null,
       on_frontier: 0,
+      vector_order: planOf.get(k)?.vector_order ?? null,
+      access: planOf.get(k)?.access ?? null,
     };
   });
 
@@ -57,7 +65,7 @@ export function summarizeEfSearch(
   }
   for (const curve of curves.values()) {
     const eligible = curve.filter((p) => p.recall_mean !== null && p.qps !== null);
-    const asCurve = eligible.map((p) => ({ recall: p.recall_mean!, qps: p.qps!, p99_ms: p.p99_ms, ef_search: p.ef_search, row: p }));
+    const asCurve = eligible.map((p) => ({ recall: p.recall_mean!, qps: p.qps!, p99_ms: p.p99_ms, ef_search: p.ef_search, exact: knownNotVectorIndex(p), row: p }));
     const frontier = paretoFrontier(asCurve);
     for (const f of frontier) f.row.on_frontier = 1;
     const { target, query_id } = curve[0]!;

@@ -13,6 +13,12 @@ export interface CurvePoint {
   p99_ms: number | null;
   /** The ef_search value measured; null = the engine's default (not tunable). */
   ef_search: number | null;
+  /**
+   * True when the point's plan shows the query was NOT served by the vector index (the planner
+   * chose an exact scan + sort, as PostgreSQL does from ef_search 640 on at 10,000 rows). Absent
+   * or false: served by the index, or plan unknown (not captured).
+   */
+  exact?: boolean;
 }
 
 /**
@@ -20,8 +26,14 @@ export interface CurvePoint {
  * QPS at least as high and one of them strictly higher. Points identical in both survive together
  * (neither dominates the other). Returned in ascending recall; along a frontier QPS then falls (or
  * stays equal); ties are ordered by descending QPS, then ascending ef_search (null first).
+ *
+ * Points marked `exact` take no part — neither on the frontier nor dominating others — so the
+ * frontier, and every figure atRecall() reads off it, describes the vector index alone: an exact
+ * scan's recall 1.0 is not something HNSW achieved at that ef_search, and interpolating towards it
+ * would credit the index with it. (They stay in the points table, marked, on the chart too.)
  */
-export function paretoFrontier<P extends CurvePoint>(points: readonly P[]): P[] {
+export function paretoFrontier<P extends CurvePoint>(all: readonly P[]): P[] {
+  const points = all.filter((p) => !p.exact);
   const dominated = (p: P) => points.some((q) => q.recall >= p.recall && q.qps >= p.qps && (q.recall > p.recall || q.qps > p.qps));
   return points.filter((p) => !dominated(p)).sort((a, b) => a.recall - b.recall || b.qps - a.qps || efOrder(a.ef_search) - efOrder(b.ef_search));
 }

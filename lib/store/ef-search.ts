@@ -58,8 +58,14 @@ export interface EfSearchPointRow {
   p99_ms: number | null;
   /** Successful timed requests ÷ the block's wall time (one client, back to back). */
   qps: number | null;
-  /** 1 when no other point of the same target × query has recall and QPS at least as high (one strictly). */
+  /**
+   * 1 when no other point of the same target × query has recall and QPS at least as high (one
+   * strictly); always 0 for a point served without the vector index (see lib/stats/pareto.ts).
+   */
   on_frontier: number;
+  /** From the point's captured plan (lib/targets/plan-access.ts); null when the run recorded none. */
+  vector_order?: string | null;
+  access?: string | null;
 }
 
 /** Derived: QPS and p99 at a recall level, read off the frontier (see lib/stats/pareto.ts). */
@@ -78,7 +84,7 @@ export interface EfSearchMatchedRow {
 const S = ['run_id', 'target', 'ef_search', 'query_id', 'seq', 'start_ns', 'elapsed_ns', 'ok', 'error'] as const;
 const B = ['run_id', 'target', 'ef_search', 'query_id', 'requests', 'wall_ns', 'ef_tunable'] as const;
 const R = ['run_id', 'target', 'ef_search', 'query_id', 'seq', 'recall', 'error'] as const;
-const P = ['run_id', 'target', 'query_id', 'ef_search', 'ef_tunable', 'requests', 'failed', 'recall_n', 'recall_mean', 'recall_min', 'p50_ms', 'p99_ms', 'qps', 'on_frontier'] as const;
+const P = ['run_id', 'target', 'query_id', 'ef_search', 'ef_tunable', 'requests', 'failed', 'recall_n', 'recall_mean', 'recall_min', 'p50_ms', 'p99_ms', 'qps', 'on_frontier', 'vector_order', 'access'] as const;
 const M = ['run_id', 'target', 'query_id', 'recall_level', 'qps', 'p99_ms', 'status', 'low_ef', 'high_ef'] as const;
 
 /** One block's raw facts in one transaction (called between blocks, never inside a timed loop). */
@@ -102,7 +108,7 @@ export async function replaceEfSearchAggregates(db: SqliteDb, runId: string, poi
   await db.transaction(async () => {
     await db.run('DELETE FROM ef_search_points WHERE run_id = ?', [runId]);
     await db.run('DELETE FROM ef_search_matched WHERE run_id = ?', [runId]);
-    await db.insertMany('ef_search_points', P, points.map((r) => P.map((c) => r[c])), false);
+    await db.insertMany('ef_search_points', P, points.map((r) => P.map((c) => r[c] ?? null)), false);
     await db.insertMany('ef_search_matched', M, matched.map((r) => M.map((c) => r[c])), false);
   });
 }

@@ -438,4 +438,26 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, scope, width_s)
   );
   `,
+  `
+  -- The plan each measured query ran with (raw fact, captured untimed by measure;
+  -- lib/store/query-plans.ts): scope 'measure' (ef_search NULL) or 'ef_search' (NULL = the
+  -- engine's default on a target that cannot set it). The access columns are read off the plan.
+  CREATE TABLE query_plans (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    scope TEXT NOT NULL CHECK (scope IN ('measure', 'ef_search')),
+    query_id TEXT NOT NULL,
+    ef_search INTEGER,
+    format TEXT NOT NULL,
+    plan TEXT,
+    index_methods TEXT,
+    vector_order TEXT NOT NULL CHECK (vector_order IN ('index', 'sort', 'none', 'unknown')),
+    access TEXT NOT NULL,
+    error TEXT
+  );
+  CREATE UNIQUE INDEX query_plans_key ON query_plans (run_id, target, scope, query_id, coalesce(ef_search, -1));
+  -- Derived by aggregate from query_plans: how each ef_search point's ordering was served.
+  ALTER TABLE ef_search_points ADD COLUMN vector_order TEXT;
+  ALTER TABLE ef_search_points ADD COLUMN access TEXT;
+  `,
 ];

@@ -42,6 +42,13 @@ export interface Capabilities {
    * and efConstruction only), so an ef_search sweep measures it once, at the engine's default.
    */
   efSearch?: 'session' | 'fixed';
+  /**
+   * Whether measure can ask the target for the plan a measured query runs with (default `none`):
+   * `postgres-json` — PostgreSQL's `EXPLAIN (FORMAT JSON)` with the same bound parameters, read
+   * by lib/targets/pgvector-sql/explain-plan.ts; `none` — not captured (recorded as such). Plans
+   * are captured untimed, outside every timed region (lib/pipeline/query-plans.ts).
+   */
+  plans?: 'postgres-json' | 'none';
 }
 
 export interface QueryOutcome {

@@ -1,4 +1,5 @@
-import { EF_SEARCH_DEFINITIONS, efLabel, matchedHow, orderedMatched, orderedPoints } from '../ef-search-report.js';
+import { EF_SEARCH_DEFINITIONS, efLabel, matchedHow, orderedMatched, orderedPoints, planCell } from '../ef-search-report.js';
+import { knownNotVectorIndex } from '../../targets/plan-access.js';
 import type { ReportData } from '../report-data.js';
 import { esc } from './escape.js';
 
@@ -18,9 +19,10 @@ export function efSearchSection(d: ReportData): string {
   <h2>ef_search sweep</h2>
   <p class="footnote">Each point: ${esc(EF_SEARCH_DEFINITIONS.point)} (${esc(d.config.ef_search_requests ?? '?')} requests). Recall@${esc(d.config.k)}: ${esc(EF_SEARCH_DEFINITIONS.recall)}. QPS: ${esc(EF_SEARCH_DEFINITIONS.qps)}. The main measurement ran at hnsw.ef_search = ${esc(d.config.hnsw.ef_search)}.</p>
   ${table(
-    ['Target', 'Query', 'ef_search', 'Recall mean', 'Recall min', 'QPS', 'P50 (ms)', 'P99 (ms)', 'Failed', 'Frontier'],
-    orderedPoints(d).map((p) => [code(p.target), code(p.query_id), esc(efLabel(p.ef_search)), f3(p.recall_mean), f3(p.recall_min), f1(p.qps), f3(p.p50_ms), f3(p.p99_ms), esc(p.failed), p.on_frontier ? 'yes' : '']),
+    ['Target', 'Query', 'ef_search', 'Recall mean', 'Recall min', 'QPS', 'P50 (ms)', 'P99 (ms)', 'Failed', 'Frontier', 'Plan'],
+    orderedPoints(d).map((p) => [code(p.target), code(p.query_id), esc(efLabel(p.ef_search)), f3(p.recall_mean), f3(p.recall_min), f1(p.qps), f3(p.p50_ms), f3(p.p99_ms), esc(p.failed), p.on_frontier ? 'yes' : '', knownNotVectorIndex(p) ? `<span class="bad">${esc(planCell(p))}</span>` : esc(planCell(p))]),
   )}
+  <p class="footnote">Plan: ${esc(EF_SEARCH_DEFINITIONS.plan)}.</p>
   <h3>At matched recall</h3>
   <p class="footnote">${esc(EF_SEARCH_DEFINITIONS.matched_recall)}.</p>
   ${table(

@@ -10,6 +10,7 @@ import { STYLE } from './style.js';
 import { pageHead } from './page-head.js';
 import { efSearchSection } from './ef-search-section.js';
 import { openLoopSection } from './open-loop-section.js';
+import { queryPlanWarningsBox, queryPlansSection } from './query-plans-section.js';
 
 export type { HtmlChart } from './charts.js';
 
@@ -29,7 +30,7 @@ export async function htmlReport(data: ReportData, specs: readonly HtmlChart[]):
 <nav class="toc" aria-label="Sections"><ul>
   <li><a href="#summary">Summary</a></li>
   <li><a href="#verification">Verification</a></li>
-  <li><a href="#statistics">Statistics</a></li>
+${data.plans?.some((p) => p.scope === 'measure') ? '  <li><a href="#query-plans">Query plans</a></li>\n' : ''}  <li><a href="#statistics">Statistics</a></li>
 ${data.efSearch.points.length ? '  <li><a href="#ef-search">ef_search sweep</a></li>\n' : ''}${data.openLoop?.rows.length ? '  <li><a href="#open-loop">Open loop</a></li>\n' : ''}  <li><a href="#charts">Charts</a></li>
   <li><a href="#data-load">Data load</a></li>
   <li><a href="#environment">Environment</a></li>
@@ -39,8 +40,10 @@ ${data.efSearch.points.length ? '  <li><a href="#ef-search">ef_search sweep</a><
 ${runHeader(data)}
 ${belowScaleNotice(data)}
 ${verificationWarningsBox(data)}
+${queryPlanWarningsBox(data)}
 ${summarySection(data)}
 ${verificationSection(data)}
+${queryPlansSection(data)}
 ${statisticsSection(data)}
 ${efSearchSection(data)}
 ${openLoopSection(data)}

@@ -20,7 +20,7 @@ export const target: TargetModule = {
   describe: (o) =>
     `pg ${packageVersion('pg')} → pglite-socket ${packageVersion('@electric-sql/pglite-socket')} on ${String(o.host)}:${String(o.port) === '0' ? 'any free port' : String(o.port)} → PGlite (data ${String(o.data_dir)})`,
   dialect,
-  capabilities: { concurrentSessions: false, annIndex: true, copy: true, inProcess: true },
+  capabilities: { concurrentSessions: false, annIndex: true, copy: true, inProcess: true, plans: 'postgres-json' },
   databaseKey: (ctx) => `pglite:${resolve(ctx.root, String(ctx.options.data_dir))}`,
   provision: (ctx) => provisionEmbedded(resolve(ctx.root, String(ctx.options.data_dir))),
   async open(ctx) {

@@ -41,7 +41,7 @@ export const target: TargetModule = {
   id: 'pglite',
   describe: (o) => `PGlite ${packageVersion('@electric-sql/pglite')} + pgvector, in process (data ${String(o.data_dir)})`,
   dialect,
-  capabilities: { concurrentSessions: false, annIndex: true, copy: true, inProcess: true },
+  capabilities: { concurrentSessions: false, annIndex: true, copy: true, inProcess: true, plans: 'postgres-json' },
   databaseKey: (ctx) => `pglite:${resolve(ctx.root, String(ctx.options.data_dir))}`,
   provision: (ctx) => provisionEmbedded(resolve(ctx.root, String(ctx.options.data_dir))),
   async open(ctx) {

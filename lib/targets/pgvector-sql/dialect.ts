@@ -85,3 +85,16 @@ export const pgvectorDialect = {
                   WHERE m.category = $2
                   ORDER BY v.embedding <=> $1 LIMIT $3`,
 } as const satisfies Dialect;
+
+/**
+ * Plan capture (capability `plans: 'postgres-json'`, lib/pipeline/query-plans.ts): prefixed to a
+ * measured statement and sent with the same bound parameters. Without ANALYZE nothing executes; an
+ * unnamed statement is planned with the parameter values, as the measured request is.
+ */
+export const EXPLAIN_JSON_PREFIX = 'EXPLAIN (FORMAT JSON) ';
+
+/** Index name → access method (btree, hnsw, …) of the benchmark's tables, to name the index a plan uses. */
+export const INDEX_METHODS_SQL = `SELECT c.relname::text, a.amname::text
+  FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+  WHERE i.indrelid IN (to_regclass('benchmark_vectors'), to_regclass('benchmark_metadata'))
+  ORDER BY 1`;

@@ -38,7 +38,7 @@ export const target: TargetModule = {
     return `pg ${packageVersion('pg')} → PostgreSQL at ${where(o)} (user ${o.url ? new URL(o.url).username : o.user}, provision ${o.provision})`;
   },
   dialect,
-  capabilities: { concurrentSessions: true, annIndex: true, copy: true },
+  capabilities: { concurrentSessions: true, annIndex: true, copy: true, plans: 'postgres-json' },
   databaseKey: (ctx) => `postgres:${where(ctx.options as PostgresOptions)}`,
   provision: (ctx) => provisionPostgres(ctx.options as PostgresOptions, ctx.root, ctx.serverStarted),
   async open(ctx) {
