@@ -282,67 +282,76 @@ export async function readSampleColumns(db: SqliteDb, runId: string, phase: 'war
   const dict: KeyDictionary = { targets: [], queries: new Map() };
   await learnKeys(db, { params: [runId, phase, lo - 1, Math.min(lo - 1 + Math.min(pageSize, 10_000), hi)] }, dict);
   let code = keyCode(dict);
-  const query = (r: PageRange) =>
-    db.get<{ n: number; code: string | null; start: string | null; elapsed: string | null; iteration: string | null; ok: string | null }>(
-      `SELECT count(*) AS n, group_concat(${code.sql}) AS code, group_concat(start_ns) AS start,
+  // Prepared once per dictionary (see SqliteDb.prepare: the next page's scan overlaps this page's parsing).
+  const prepare = (c: ReturnType<typeof keyCode>) =>
+    db.prepare(
+      `SELECT count(*) AS n, group_concat(${c.sql}) AS code, group_concat(start_ns) AS start,
               group_concat(elapsed_ns) AS elapsed, group_concat(iteration) AS iteration, group_concat(ok = 1) AS ok
          FROM ${PAGE}`,
-      [...code.params, ...r.params],
     );
+  let stmt = await prepare(code);
+  const query = (r: PageRange) =>
+    stmt.get<{ n: number; code: string | null; start: string | null; elapsed: string | null; iteration: string | null; ok: string | null }>([...code.params, ...r.params]);
   const codes = new Float64Array(pageSize);
   // Dictionary index → the builder's code, assigned on first sight so that codes follow the order
   // rows first show each key, as on the general path.
   let targetOf: number[] = [];
   let queryOf: number[] = [];
-  let current = range(lo - 1);
-  let pending = query(current);
-  for (;;) {
-    let page = (await pending)!;
-    const n = page?.n ?? 0;
-    const next = current.params[3] < hi ? range(current.params[3]) : null;
-    let known = n === 0 || parseIntegers(page.code!, n, codes, 0);
-    if (!known && dict.targets.length * code.queries.length < MAX_FAST_KEYS) {
-      // A key first seen on this page: learn the page's keys, read the page again.
-      await learnKeys(db, current, dict);
-      if (counts) counts.relearned++;
-      code = keyCode(dict);
-      // Learning may renumber the dictionary (a new category of a known id shifts later ones).
-      (targetOf = []), (queryOf = []);
-      page = (await query(current))!;
-      known = parseIntegers(page.code!, n, codes, 0);
-    }
-    // SQLite runs on the libuv pool: the next page is scanned while this one is parsed.
-    if (next) pending = query(next);
-    if (n > 0) {
-      b.reserve(n);
-      const i0 = b.length;
-      const fast = known &&
-        parseIntegers(page.start!, n, b.startNs, i0) && parseIntegers(page.elapsed!, n, b.elapsedNs, i0) &&
-        parseIntegers(page.iteration!, n, b.iteration, i0) && parseIntegers(page.ok!, n, b.ok, i0);
-      if (fast) {
-        for (let i = 0; i < n; i++) {
-          const k = codes[i]!;
-          const t = Math.floor(k / QUERY_CODES);
-          const q = k - t * QUERY_CODES;
-          let bt = targetOf[t];
-          if (bt === undefined) bt = targetOf[t] = b.targets.code(dict.targets[t]!, () => dict.targets[t]!);
-          let bq = queryOf[q];
-          if (bq === undefined) {
-            const [id, category] = code.queries[q]!;
-            bq = queryOf[q] = b.queries.code(`${id}\u0000${category}`, () => ({ id, category }));
-          }
-          b.target[i0 + i] = bt;
-          b.query[i0 + i] = bq;
-        }
-        b.length += n;
-        if (counts) counts.fast++;
-      } else {
-        await readPageAsText(db, current, b, split);
-        if (counts) counts.text++;
+  try {
+    let current = range(lo - 1);
+    let pending = query(current);
+    for (;;) {
+      let page = (await pending)!;
+      const n = page?.n ?? 0;
+      const next = current.params[3] < hi ? range(current.params[3]) : null;
+      let known = n === 0 || parseIntegers(page.code!, n, codes, 0);
+      if (!known && dict.targets.length * code.queries.length < MAX_FAST_KEYS) {
+        // A key first seen on this page: learn the page's keys, read the page again.
+        await learnKeys(db, current, dict);
+        if (counts) counts.relearned++;
+        code = keyCode(dict);
+        await stmt.finalize();
+        stmt = await prepare(code);
+        // Learning may renumber the dictionary (a new category of a known id shifts later ones).
+        (targetOf = []), (queryOf = []);
+        page = (await query(current))!;
+        known = parseIntegers(page.code!, n, codes, 0);
       }
+      // SQLite runs on the libuv pool: the next page is scanned while this one is parsed.
+      if (next) pending = query(next);
+      if (n > 0) {
+        b.reserve(n);
+        const i0 = b.length;
+        const fast = known &&
+          parseIntegers(page.start!, n, b.startNs, i0) && parseIntegers(page.elapsed!, n, b.elapsedNs, i0) &&
+          parseIntegers(page.iteration!, n, b.iteration, i0) && parseIntegers(page.ok!, n, b.ok, i0);
+        if (fast) {
+          for (let i = 0; i < n; i++) {
+            const k = codes[i]!;
+            const t = Math.floor(k / QUERY_CODES);
+            const q = k - t * QUERY_CODES;
+            let bt = targetOf[t];
+            if (bt === undefined) bt = targetOf[t] = b.targets.code(dict.targets[t]!, () => dict.targets[t]!);
+            let bq = queryOf[q];
+            if (bq === undefined) {
+              const [id, category] = code.queries[q]!;
+              bq = queryOf[q] = b.queries.code(`${id}\u0000${category}`, () => ({ id, category }));
+            }
+            b.target[i0 + i] = bt;
+            b.query[i0 + i] = bq;
+          }
+          b.length += n;
+          if (counts) counts.fast++;
+        } else {
+          await readPageAsText(db, current, b, split);
+          if (counts) counts.text++;
+        }
+      }
+      if (!next) break;
+      current = next;
     }
-    if (!next) break;
-    current = next;
+  } finally {
+    await stmt.finalize();
   }
   return b.finish();
 }

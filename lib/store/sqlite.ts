@@ -4,6 +4,12 @@ import sqlite3 from '@vscode/sqlite3';
 
 export type SqlValue = string | number | bigint | null | Buffer;
 
+export interface PreparedStatement {
+  /** The first row for these parameters (undefined when none). */
+  get<T>(params?: readonly SqlValue[]): Promise<T | undefined>;
+  finalize(): Promise<void>;
+}
+
 /**
  * A small promise wrapper over @vscode/sqlite3. The only module that talks to the driver;
  * lib/store/* holds the only SQL for the store.
@@ -44,6 +50,22 @@ export class SqliteDb {
 
   async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];
+  }
+
+  /**
+   * A statement prepared once and run many times. Unlike `get`, whose statement is prepared on
+   * the libuv pool and only then — in a callback that needs this thread free — sent to execute,
+   * `get` on a prepared statement starts executing on the pool at once: a reader can have SQLite
+   * scan the next page while it parses the current one. Call `finalize` when done.
+   */
+  async prepare(sql: string): Promise<PreparedStatement> {
+    const stmt = await new Promise<sqlite3.Statement>((resolve, reject) => {
+      const st: sqlite3.Statement = this.db.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(st)));
+    });
+    return {
+      get: <T>(params: readonly SqlValue[] = []) => new Promise<T | undefined>((resolve, reject) => stmt.get(params, (err: Error | null, row: unknown) => (err ? reject(err) : resolve(row as T | undefined)))),
+      finalize: () => new Promise<void>((resolve) => stmt.finalize(() => resolve())),
+    };
   }
 
   /** Run `fn` inside BEGIN IMMEDIATE … COMMIT; rolls back on error. Not re-entrant. */
