@@ -31,6 +31,20 @@ export class SqliteDb {
     return s;
   }
 
+  /**
+   * Another connection to the same file, read-only, for reading in parallel (SQLite runs each
+   * connection's statements on its own libuv pool thread); null for an in-memory database,
+   * which no second connection can see. Close it when done.
+   */
+  async openReader(): Promise<SqliteDb | null> {
+    if (this.file === ':memory:' || this.file === '') return null;
+    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const d: sqlite3.Database = new sqlite3.Database(this.file, sqlite3.OPEN_READONLY, (err) => (err ? reject(err) : resolve(d)));
+    });
+    db.configure('busyTimeout', 10_000);
+    return new SqliteDb(db, this.file);
+  }
+
   exec(sql: string): Promise<void> {
     return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
   }

@@ -1,9 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groupLatencies } from '../../lib/stats/latency-groups.js';
 import { summarize } from '../../lib/stats/latency-summary.js';
 import { summarizeColumns } from '../../lib/stats/summarize-columns.js';
 import { openStore } from '../../lib/store/open.js';
-import { readSampleColumns, sampleColumnsOf } from '../../lib/store/sample-columns.js';
+import { readSampleColumns, sampleColumnsOf, type ReadCounts } from '../../lib/store/sample-columns.js';
 import { readSamples, writeSamples, type SampleRow } from '../../lib/store/samples.js';
 import { createRun } from '../../lib/store/runs.js';
 import { SeededStream } from '../../lib/workload/prng.js';
@@ -65,8 +68,11 @@ describe('readSampleColumns', () => {
     await db.close();
   });
 
-  it('keys first seen late, a second category of a known id, odd names and odd numbers: still equal, page by page', async () => {
-    const db = await openStore(':memory:');
+  // In memory: one connection. In a file: two, reading alternate pages (dictionary changes while
+  // a page is in flight on the other connection).
+  it.each([[':memory:'], ['file']])('keys first seen late, a second category of a known id, odd names and odd numbers: still equal, page by page (%s)', async (where) => {
+    const dir = where === 'file' ? await mkdtemp(join(tmpdir(), 'pathbench-columns-')) : null;
+    const db = await openStore(dir ? join(dir, 'store.sqlite') : ':memory:');
     await createRun(db, { run_id: 'r', kind: 'measure', profile: 'p', dataset_id: 'd', seed: 1, targets_json: '[]', config_json: '{}', below_production_scale: 1 });
     const rows = phase(40, 9); // 960 rows: ~10 pages of 97
     // A target that appears only from row 500 on, named with SQL and CSV metacharacters.
@@ -82,7 +88,7 @@ describe('readSampleColumns', () => {
     await writeSamples(db, rows);
     const viaRows = sampleColumnsOf(await readSamples(db, 'r', 'measure'));
     for (const pageSize of [97, 500, 100_000]) {
-      const counts = { fast: 0, text: 0, relearned: 0 };
+      const counts: ReadCounts = { fast: 0, text: 0, relearned: 0 };
       const cols = await readSampleColumns(db, 'r', 'measure', pageSize, counts);
       expect(cols, `page size ${pageSize}`).toEqual(viaRows);
       if (pageSize === 97) {
@@ -91,10 +97,12 @@ describe('readSampleColumns', () => {
         expect(counts.text).toBeGreaterThanOrEqual(3);
         // The late target (row 500) and the late category (row 700) were learned on their pages.
         expect(counts.relearned).toBe(2);
+        expect(counts.connections).toBe(where === 'file' ? 2 : 1);
       }
     }
     expect(viaRows.targets).toContain(`o'brien, "x" | y`);
     expect(viaRows.queries.filter((q) => q.category === 'other_category').length).toBeGreaterThan(0);
     await db.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 });
