@@ -37,6 +37,18 @@ export function watchClientLoad(): { stop(): ClientLoad } {
   };
 }
 
+/** Thresholds of the guard: a client this busy may have been the bottleneck. */
+export const CLIENT_CPU_CORES_LIMIT = 0.8;
+export const CLIENT_LOOP_P99_LIMIT_MS = 5;
+
+/** Why a load looks client-bound (empty when it does not), one phrase per threshold crossed. */
+export function clientBoundReasons(load: ClientLoad): string[] {
+  const reasons: string[] = [];
+  if (load.cpu_cores >= CLIENT_CPU_CORES_LIMIT) reasons.push(`the client used ${Math.round(load.cpu_cores * 100)}% of one core`);
+  if (load.event_loop_delay_p99_ms >= CLIENT_LOOP_P99_LIMIT_MS) reasons.push(`its event loop was delayed ${load.event_loop_delay_p99_ms} ms at p99`);
+  return reasons;
+}
+
 /**
  * A warning when the client, not the database, may have been the bottleneck. Only meaningful
  * when every target's server runs in another process: an in-process engine (PGlite, and the
@@ -44,8 +56,6 @@ export function watchClientLoad(): { stop(): ClientLoad } {
  */
 export function clientBottleneckWarning(load: ClientLoad, allOutOfProcess: boolean): string | undefined {
   if (!allOutOfProcess) return undefined;
-  const reasons: string[] = [];
-  if (load.cpu_cores >= 0.8) reasons.push(`the client used ${Math.round(load.cpu_cores * 100)}% of one core`);
-  if (load.event_loop_delay_p99_ms >= 5) reasons.push(`its event loop was delayed ${load.event_loop_delay_p99_ms} ms at p99`);
+  const reasons = clientBoundReasons(load);
   return reasons.length ? `CLIENT-BOUND? ${reasons.join(' and ')} while measuring: latencies include client time; use fewer targets per run or a faster client machine.` : undefined;
 }
