@@ -1,7 +1,7 @@
 import type { Session } from '../targets/interface.js';
 import type { PreparedCall } from './prepare.js';
 import { timedCall } from './timed-call.js';
-import { watchClientLoad, type ClientLoad } from './client-load.js';
+import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
 
 /**
  * The open-loop driver: one level at one offered rate on one target.
@@ -27,7 +27,8 @@ import { watchClientLoad, type ClientLoad } from './client-load.js';
  *   run (neither sent nor dropped). The caller reports the loss or throws the abort reason.
  *
  * - The client load (lib/measure/client-load.ts) is watched from just before the origin to just
- *   after the last completion: a libuv timer, no JavaScript of its own while requests run.
+ *   after the last completion (armed one 20 ms sampling interval before the origin): a libuv
+ *   timer, no JavaScript of its own while requests run.
  *
  * Times are ns offsets from the level's origin, in Float64Array (NaN = not sent).
  */
@@ -98,7 +99,7 @@ export async function runOpenLoopLevel(o: OpenLoopLevelInput): Promise<OpenLoopT
   let dispatching = true;
   let settle: (() => void) | undefined;
 
-  const load = watchClientLoad();
+  const load = await watchClientLoadArmed();
   const origin = process.hrtime.bigint();
   const expired = () => Number(process.hrtime.bigint() - origin) > o.dropAfterNs;
 

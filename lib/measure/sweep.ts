@@ -5,7 +5,7 @@ import type { SweepLevelRow, SweepSampleRow } from '../store/sweep.js';
 import type { QueryTemplate } from '../workload/queries.js';
 import type { PreparedCall } from './prepare.js';
 import { timedCall } from './timed-call.js';
-import { watchClientLoad, type ClientLoad } from './client-load.js';
+import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
 import { levelClientLoadColumns } from '../store/level-client-load.js';
 
 /**
@@ -14,7 +14,8 @@ import { levelClientLoadColumns } from '../store/level-client-load.js';
  * j is query (j + k) mod Q with the j-th parameters of that query's sequence (offset by client).
  * The timed region is timedCall() (the contract of runPhase, which inlines it): nothing but the driver call between the clock readings.
  * The client load (lib/measure/client-load.ts) is watched from just before the first request to
- * just after the last completion; the watcher is a libuv timer and runs no JavaScript in between.
+ * just after the last completion (armed one 20 ms sampling interval before the level, outside it);
+ * the watcher is a libuv timer and runs no JavaScript in between.
  */
 export async function runSweepLevel(o: {
   runId: string;
@@ -35,7 +36,7 @@ export async function runSweepLevel(o: {
   const errors = new Map<number, unknown>();
   let lost: unknown;
 
-  const load = watchClientLoad();
+  const load = await watchClientLoadArmed();
   const origin = process.hrtime.bigint();
   const client = async (k: number) => {
     const session = o.sessions[k]!;

@@ -16,7 +16,7 @@ export const SWEEP_CONNECTION_WAIT_NOTE =
   'Wait for a free connection: none by construction — each client owns its session for the whole level (on targets marked "queued behind one session" the wait for the one engine is inside the measured latency).';
 
 export const CLIENT_COLUMNS_NOTE =
-  'Client CPU = the measuring process\'s CPU ÷ the level\'s wall time (100% = one core); Loop p99 = its event-loop delay p99 (ms) during the level. ' +
+  'Client CPU = the measuring process\'s CPU ÷ the level\'s wall time (100% = one core); Loop p99 = its event-loop delay p99 (ms) during the level, sampled every 20 ms (n/a: the level was too short to sample). ' +
   'A warning is raised at ≥ 80% of a core or ≥ 5 ms, only for targets whose server runs in another process (an in-process engine\'s work is client time by design).';
 
 export const QUEUE_WAIT_NOTE =
@@ -31,7 +31,8 @@ export function levelLoad(d: ReportData, kind: LoadLevelKind, target: string, le
 /** [Client CPU, Loop p99 (ms)] cells of one level, "not recorded" when absent. */
 export function clientCells(d: ReportData, kind: LoadLevelKind, target: string, level: number): [string, string] {
   const l = levelLoad(d, kind, target, level);
-  return l ? [`${Math.round(l.cpu_cores * 100)}%`, l.event_loop_delay_p99_ms.toFixed(1)] : [NOT_RECORDED, NOT_RECORDED];
+  if (!l) return [NOT_RECORDED, NOT_RECORDED];
+  return [`${Math.round(l.cpu_cores * 100)}%`, l.event_loop_samples === 0 ? 'n/a' : l.event_loop_delay_p99_ms.toFixed(1)];
 }
 
 export function sweepClientWarnings(d: ReportData): string[] {
@@ -56,7 +57,10 @@ const r3 = (x: number) => Math.round(x * 1000) / 1000;
 export function clientLoadJson(d: ReportData, kind: LoadLevelKind, target: string, level: number): Record<string, number> | string {
   const l = levelLoad(d, kind, target, level);
   if (!l) return NOT_RECORDED;
-  return { cpu_cores: l.cpu_cores, event_loop_delay_p50_ms: r3(l.event_loop_delay_p50_ms), event_loop_delay_p99_ms: r3(l.event_loop_delay_p99_ms), event_loop_delay_max_ms: r3(l.event_loop_delay_max_ms), wall_s: l.wall_s };
+  return {
+    cpu_cores: l.cpu_cores, event_loop_delay_p50_ms: r3(l.event_loop_delay_p50_ms), event_loop_delay_p99_ms: r3(l.event_loop_delay_p99_ms), event_loop_delay_max_ms: r3(l.event_loop_delay_max_ms),
+    ...(l.event_loop_samples === undefined ? {} : { event_loop_samples: l.event_loop_samples }), wall_s: l.wall_s,
+  };
 }
 
 /** results.json: the open-loop wait columns of one aggregate row. */

@@ -12,6 +12,8 @@ export interface LevelClientLoadColumns {
   client_loop_delay_p50_ms?: number | null;
   client_loop_delay_p99_ms?: number | null;
   client_loop_delay_max_ms?: number | null;
+  /** Event-loop timer runs recorded during the level; 0 = the delay was not observed (level shorter than the 20 ms resolution). */
+  client_loop_samples?: number | null;
   /** Wall time the watcher covered (the level, first request to last completion), s. */
   client_wall_s?: number | null;
   /** 1 when the target's engine runs in the measuring process (capability inProcess), else 0. */
@@ -19,7 +21,7 @@ export interface LevelClientLoadColumns {
 }
 
 export const LEVEL_CLIENT_LOAD_COLUMNS = [
-  'client_cpu_cores', 'client_loop_delay_p50_ms', 'client_loop_delay_p99_ms', 'client_loop_delay_max_ms', 'client_wall_s', 'client_in_process',
+  'client_cpu_cores', 'client_loop_delay_p50_ms', 'client_loop_delay_p99_ms', 'client_loop_delay_max_ms', 'client_loop_samples', 'client_wall_s', 'client_in_process',
 ] as const satisfies readonly (keyof LevelClientLoadColumns)[];
 
 /** The columns for a level whose load was watched. */
@@ -29,6 +31,7 @@ export function levelClientLoadColumns(load: ClientLoad, inProcess: boolean): Re
     client_loop_delay_p50_ms: load.event_loop_delay_p50_ms,
     client_loop_delay_p99_ms: load.event_loop_delay_p99_ms,
     client_loop_delay_max_ms: load.event_loop_delay_max_ms,
+    client_loop_samples: load.event_loop_samples ?? null,
     client_wall_s: load.wall_s,
     client_in_process: inProcess ? 1 : 0,
   };
@@ -43,7 +46,8 @@ export function levelClientLoadValues(row: LevelClientLoadColumns): (number | nu
 export function clientLoadOf(row: LevelClientLoadColumns): ClientLoad | null {
   const { client_cpu_cores: cpu, client_loop_delay_p50_ms: p50, client_loop_delay_p99_ms: p99, client_loop_delay_max_ms: max, client_wall_s: wall } = row;
   if (cpu == null || p50 == null || p99 == null || max == null || wall == null) return null;
-  return { cpu_cores: cpu, event_loop_delay_p50_ms: p50, event_loop_delay_p99_ms: p99, event_loop_delay_max_ms: max, wall_s: wall };
+  const samples = row.client_loop_samples == null ? {} : { event_loop_samples: row.client_loop_samples };
+  return { cpu_cores: cpu, event_loop_delay_p50_ms: p50, event_loop_delay_p99_ms: p99, event_loop_delay_max_ms: max, ...samples, wall_s: wall };
 }
 
 /** One level's client load as the report shows it. */

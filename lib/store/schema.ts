@@ -468,12 +468,14 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE sweep_levels ADD COLUMN client_loop_delay_p50_ms REAL;
   ALTER TABLE sweep_levels ADD COLUMN client_loop_delay_p99_ms REAL;
   ALTER TABLE sweep_levels ADD COLUMN client_loop_delay_max_ms REAL;
+  ALTER TABLE sweep_levels ADD COLUMN client_loop_samples INTEGER;
   ALTER TABLE sweep_levels ADD COLUMN client_wall_s REAL;
   ALTER TABLE sweep_levels ADD COLUMN client_in_process INTEGER;
   ALTER TABLE open_loop_levels ADD COLUMN client_cpu_cores REAL;
   ALTER TABLE open_loop_levels ADD COLUMN client_loop_delay_p50_ms REAL;
   ALTER TABLE open_loop_levels ADD COLUMN client_loop_delay_p99_ms REAL;
   ALTER TABLE open_loop_levels ADD COLUMN client_loop_delay_max_ms REAL;
+  ALTER TABLE open_loop_levels ADD COLUMN client_loop_samples INTEGER;
   ALTER TABLE open_loop_levels ADD COLUMN client_wall_s REAL;
   ALTER TABLE open_loop_levels ADD COLUMN client_in_process INTEGER;
   -- Derived by aggregate from open_loop_samples: the wait before each sent request started.

@@ -28,7 +28,7 @@ export function levelClientWarnings(kind: LoadLevelKind, l: LevelClientLoad): st
     const what = kind === 'sweep' ? "this level's QPS and latencies" : "this level's latencies and achieved rate";
     out.push(`CLIENT-BOUND? ${where}: ${reasons.join(' and ')}; ${what} include client time — the database may not have been the bottleneck.`);
   }
-  if (kind === 'open-loop' && l.lateThresholdMs !== undefined && l.load.event_loop_delay_p99_ms > l.lateThresholdMs) {
+  if (kind === 'open-loop' && l.lateThresholdMs !== undefined && l.load.event_loop_samples !== 0 && l.load.event_loop_delay_p99_ms > l.lateThresholdMs) {
     out.push(
       `CLIENT-LATE: ${where}: the client's event loop was delayed ${l.load.event_loop_delay_p99_ms} ms at p99, above the late threshold (${l.lateThresholdMs} ms): ` +
         'lateness at this level is the client\'s, not the server\'s.',
