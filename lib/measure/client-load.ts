@@ -30,31 +30,44 @@ export interface ClientLoad {
 export function watchClientLoad(): { stop(): ClientLoad } {
   const h = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   h.enable();
-  return watching(h);
+  const w = watching(h);
+  return { stop: () => w.stop() };
 }
 
 /**
- * As watchClientLoad, but first waits one sampling interval (outside the phase: call it before
- * the phase's first request) so that the histogram's first timer run, which only sets its baseline
- * and records nothing, is behind it: a stall at the very start of the phase is then seen (measured
- * on Node 20.20: a 300 ms busy loop right after enable() is not recorded at all). CPU and wall
- * time count from the end of that wait.
+ * As watchClientLoad, for a phase bracketed by awaits on both sides (a load level):
+ * - armed: it first waits one sampling interval (before the phase's first request) so that the
+ *   histogram's first timer run, which only sets its baseline and records nothing, is behind it —
+ *   else a stall at the very start is missed (measured on Node 20.20: a 300 ms busy loop right
+ *   after enable() was not recorded at all);
+ * - settled: stop() reads CPU and wall time at once, then lets the event loop turn once so the
+ *   overdue timer records a stall lasting to the phase's end (an in-process engine that never
+ *   yields during the whole level would otherwise show no delay at all), then reads the histogram.
+ * Both waits are outside the phase. CPU and wall time cover the phase only.
  */
-export async function watchClientLoadArmed(): Promise<{ stop(): ClientLoad }> {
+export async function watchClientLoadArmed(): Promise<{ stop(): Promise<ClientLoad> }> {
   const h = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   h.enable();
   await new Promise((resolve) => setTimeout(resolve, EVENT_LOOP_RESOLUTION_MS + 5));
-  return watching(h);
+  const w = watching(h);
+  return {
+    async stop() {
+      const cpuWall = w.cpuWall();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      return w.stop(cpuWall);
+    },
+  };
 }
 
-function watching(h: IntervalHistogram): { stop(): ClientLoad } {
+function watching(h: IntervalHistogram) {
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
+  const cpuWall = () => ({ wall: Number(process.hrtime.bigint() - t0) / 1e9, cpu: process.cpuUsage(cpu0) });
   return {
-    stop() {
+    cpuWall,
+    stop(at: { wall: number; cpu: NodeJS.CpuUsage } = cpuWall()): ClientLoad {
       h.disable();
-      const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-      const cpu = process.cpuUsage(cpu0);
+      const { wall, cpu } = at;
       const n = h.count;
       const delayMs = (ns: number) => (n === 0 ? 0 : Math.round((Math.max(0, ns - EVENT_LOOP_RESOLUTION_MS * 1e6) / 1e6) * 1000) / 1000);
       return {
@@ -67,6 +80,11 @@ function watching(h: IntervalHistogram): { stop(): ClientLoad } {
       };
     },
   };
+}
+
+/** "p99 1.2 ms", or "not observed" when the phase had no delay sample. */
+export function loopDelayText(load: ClientLoad): string {
+  return load.event_loop_samples === 0 ? 'not observed (too short)' : `p99 ${load.event_loop_delay_p99_ms} ms`;
 }
 
 /** Thresholds of the guard: a client this busy may have been the bottleneck. */

@@ -156,6 +156,6 @@ export async function runOpenLoopLevel(o: OpenLoopLevelInput): Promise<OpenLoopT
   if (inFlight > 0) await new Promise<void>((resolve) => (settle = resolve));
   // Released requests no session took (only after a loss or an abort) stay "not sent".
   const wallNs = Number(process.hrtime.bigint() - origin);
-  const clientLoad = load.stop();
+  const clientLoad = await load.stop();
   return { startNs, endNs, sessionOf, queued, dropped, errors, wallNs, maxQueue, clientLoad, lost, aborted: o.signal?.aborted === true };
 }

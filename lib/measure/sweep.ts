@@ -57,7 +57,7 @@ export async function runSweepLevel(o: {
   };
   await Promise.all(Array.from({ length: c }, (_, k) => client(k)));
   const wallNs = Number(process.hrtime.bigint() - origin);
-  const clientLoad = load.stop();
+  const clientLoad = await load.stop();
   if (lost !== undefined) {
     throw new TargetUnavailableError([{ target: o.target.id, reason: `lost during the concurrency sweep (${c} clients): ${errorText(lost)}` }], 'sweep');
   }

@@ -11,6 +11,7 @@ import type { WorkloadShape } from '../workload/params.js';
 import { QUERIES, type QueryTemplate } from '../workload/queries.js';
 import { onTarget, type OpenTarget } from './targets.js';
 import { levelClientLoad, levelClientLoadColumns } from '../store/level-client-load.js';
+import { loopDelayText } from '../measure/client-load.js';
 import { levelClientWarnings } from '../verify/level-client-warnings.js';
 
 /** Seconds per level when neither rate_duration_s nor rate_requests is given. */
@@ -88,7 +89,7 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
         ctx.log(
           `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${sessions} session${sessions === 1 ? '' : 's'}): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
             `${(ok / (Math.max(timings.wallNs, spanNs) / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)') +
-            `; client ${Math.round(timings.clientLoad.cpu_cores * 100)}% of a core, event-loop delay p99 ${timings.clientLoad.event_loop_delay_p99_ms} ms`,
+            `; client ${Math.round(timings.clientLoad.cpu_cores * 100)}% of a core, event-loop delay ${loopDelayText(timings.clientLoad)}`,
         );
         for (const w of levelClientWarnings('open-loop', levelClientLoad({ ...levelRow, level: level.rate }))) ctx.log(`warning: ${w}`);
       }

@@ -7,6 +7,7 @@ import type { WorkloadShape } from '../workload/params.js';
 import { QUERIES } from '../workload/queries.js';
 import { onTarget, type OpenTarget } from './targets.js';
 import { levelClientLoad } from '../store/level-client-load.js';
+import { loopDelayText } from '../measure/client-load.js';
 import { levelClientWarnings } from '../verify/level-client-warnings.js';
 
 /**
@@ -38,7 +39,7 @@ export async function concurrencySweep(ctx: StageContext, runId: string, targets
         ctx.log(
           `sweep ${t.id} × ${level} client(s): ${samples.length} requests, ${(ok / (row.wall_ns / 1e9)).toFixed(0)} QPS` +
             (t.module.capabilities.concurrentSessions ? '' : ' (clients queue behind one session)') +
-            `; client ${Math.round(clientLoad.cpu_cores * 100)}% of a core, event-loop delay p99 ${clientLoad.event_loop_delay_p99_ms} ms`,
+            `; client ${Math.round(clientLoad.cpu_cores * 100)}% of a core, event-loop delay ${loopDelayText(clientLoad)}`,
         );
         for (const w of levelClientWarnings('sweep', levelClientLoad({ ...row, level }))) ctx.log(`warning: ${w}`);
       } finally {

@@ -31,7 +31,7 @@ export function levelClientWarnings(kind: LoadLevelKind, l: LevelClientLoad): st
   if (kind === 'open-loop' && l.lateThresholdMs !== undefined && l.load.event_loop_samples !== 0 && l.load.event_loop_delay_p99_ms > l.lateThresholdMs) {
     out.push(
       `CLIENT-LATE: ${where}: the client's event loop was delayed ${l.load.event_loop_delay_p99_ms} ms at p99, above the late threshold (${l.lateThresholdMs} ms): ` +
-        'lateness at this level is the client\'s, not the server\'s.',
+        'requests can start late because of the client alone, so late starts at this level are not all the server\'s doing (queued ones waited for a session).',
     );
   }
   return out;

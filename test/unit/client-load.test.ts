@@ -6,8 +6,7 @@ describe('client-bottleneck guard', () => {
     const w = await watchClientLoadArmed();
     const until = Date.now() + 300;
     while (Date.now() < until); // block the event loop for 300 ms
-    await new Promise((resolve) => setTimeout(resolve, 30)); // the late timer run records the stall when the loop turns again
-    const load = w.stop();
+    const load = await w.stop(); // settles: the overdue timer run records the stall before the histogram is read
     expect(load.cpu_cores).toBeGreaterThan(0.5);
     expect(load.wall_s).toBeGreaterThan(0.25);
     // the 300 ms stall is one delayed timer run: the delay, not the 20 ms sampling interval on top

@@ -27,7 +27,7 @@ describe('per-level client-bottleneck warnings', () => {
   it('open loop: an event-loop p99 above the late threshold says lateness is the client\'s (strictly above)', () => {
     expect(levelClientWarnings('open-loop', lvl({ event_loop_delay_p99_ms: 1 }, { level: 100, lateThresholdMs: 1 }))).toEqual([]);
     expect(levelClientWarnings('open-loop', lvl({ event_loop_delay_p99_ms: 1.3 }, { level: 100, lateThresholdMs: 1 }))).toEqual([
-      "CLIENT-LATE: postgres at 100/s: the client's event loop was delayed 1.3 ms at p99, above the late threshold (1 ms): lateness at this level is the client's, not the server's.",
+      "CLIENT-LATE: postgres at 100/s: the client's event loop was delayed 1.3 ms at p99, above the late threshold (1 ms): requests can start late because of the client alone, so late starts at this level are not all the server's doing (queued ones waited for a session).",
     ]);
     // both at once, and the sweep has no late threshold
     expect(levelClientWarnings('open-loop', lvl({ event_loop_delay_p99_ms: 6 }, { level: 12.5, lateThresholdMs: 2 })).map((w) => w.split(':')[0])).toEqual(['CLIENT-BOUND? postgres at 12.50/s', 'CLIENT-LATE']);
