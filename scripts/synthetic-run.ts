@@ -23,6 +23,8 @@ import { attachRun, finishExecution, startExecution } from '../lib/store/stage-l
 import { writeSweepLevel, type SweepSampleRow } from '../lib/store/sweep.js';
 import { writeEfSearchBlock, type EfSearchRecallRow, type EfSearchSampleRow } from '../lib/store/ef-search.js';
 import { writeOpenLoopLevel, type OpenLoopSampleRow } from '../lib/store/open-loop.js';
+import { levelClientLoadColumns } from '../lib/store/level-client-load.js';
+import type { ClientLoad } from '../lib/measure/client-load.js';
 import { ANN_QUERIES } from '../lib/workload/ann-queries.js';
 import { writeValidations } from '../lib/store/validations.js';
 import { writeVerifications, type VerificationRow } from '../lib/store/verifications.js';
@@ -153,7 +155,11 @@ async function sweep(db: SqliteDb, runId: string, c: ResolvedConfig, lat: Latenc
         }
         wall = Math.max(wall, clock);
       }
-      await writeSweepLevel(db, { run_id: runId, target, concurrency: level, wall_ns: wall, concurrent_sessions: concurrent ? 1 : 0 }, samples);
+      // Client load: one Node process driving C clients gets busier with C (deterministic, no draw
+      // from the latency stream); postgres at 8 clients crosses the 0.8-core guard, so the
+      // offline report shows a per-level warning. PGlite's engine runs in the process (exempt).
+      const load = syntheticClientLoad(0.2 + 0.085 * level, 0.3 + 0.2 * level, wall);
+      await writeSweepLevel(db, { run_id: runId, target, concurrency: level, wall_ns: wall, concurrent_sessions: concurrent ? 1 : 0, ...levelClientLoadColumns(load, !concurrent) }, samples);
     }
   }
 }
@@ -205,9 +211,18 @@ async function openLoop(db: SqliteDb, runId: string, c: ResolvedConfig, lat: Lat
       await writeOpenLoopLevel(db, {
         run_id: runId, target, offered_rate: rate, arrival: 'uniform', sessions: c.rate_sessions, concurrent_sessions: target === 'postgres' ? 1 : 0,
         scheduled, span_ns: Math.round(scheduled * gapNs), wall_ns: wall, late_threshold_ns: c.rate_late_ms * 1e6, drop_after_ns: Math.round(scheduled * gapNs + c.rate_grace_s * 1e9), max_queue: 0,
+        // The dispatcher spins before each due request: CPU grows with the rate; at 400/s postgres
+        // crosses the guard and its event-loop p99 the 1 ms late threshold (CLIENT-BOUND?, CLIENT-LATE).
+        ...levelClientLoadColumns(syntheticClientLoad(0.12 + rate / 480, 0.2 + rate / 320, wall), target !== 'postgres'),
       }, samples);
     }
   }
+}
+
+/** A plausible per-level client load (see lib/measure/client-load.ts for the fields). */
+function syntheticClientLoad(cpuCores: number, loopP99Ms: number, wallNs: number): ClientLoad {
+  const r = (x: number) => Math.round(x * 100) / 100;
+  return { cpu_cores: r(Math.min(0.97, cpuCores)), event_loop_delay_p50_ms: r(loopP99Ms / 6), event_loop_delay_p99_ms: r(loopP99Ms), event_loop_delay_max_ms: r(loopP99Ms * 3), wall_s: Math.round(wallNs / 1e8) / 10 };
 }
 
 /** Writes the whole run; returns its id and the number of measured samples. */

@@ -1,6 +1,7 @@
 import type { Session } from '../targets/interface.js';
 import type { PreparedCall } from './prepare.js';
 import { timedCall } from './timed-call.js';
+import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
 
 /**
  * The open-loop driver: one level at one offered rate on one target.
@@ -24,6 +25,10 @@ import { timedCall } from './timed-call.js';
  *   queue. An overloaded level therefore ends by dropAfterNs plus the requests then in flight.
  * - A connection loss or an abort stops dispatching; requests in flight finish, the rest are not
  *   run (neither sent nor dropped). The caller reports the loss or throws the abort reason.
+ *
+ * - The client load (lib/measure/client-load.ts) is watched from just before the origin to just
+ *   after the last completion (armed one 20 ms sampling interval before the origin): a libuv
+ *   timer, no JavaScript of its own while requests run.
  *
  * Times are ns offsets from the level's origin, in Float64Array (NaN = not sent).
  */
@@ -53,6 +58,8 @@ export interface OpenLoopTimings {
   wallNs: number;
   /** Deepest the queue got. */
   maxQueue: number;
+  /** Process CPU and event-loop delay while the level ran. */
+  clientLoad: ClientLoad;
   /** The first connection-loss error, if any. */
   lost?: unknown;
   aborted: boolean;
@@ -92,6 +99,7 @@ export async function runOpenLoopLevel(o: OpenLoopLevelInput): Promise<OpenLoopT
   let dispatching = true;
   let settle: (() => void) | undefined;
 
+  const load = await watchClientLoadArmed();
   const origin = process.hrtime.bigint();
   const expired = () => Number(process.hrtime.bigint() - origin) > o.dropAfterNs;
 
@@ -148,5 +156,6 @@ export async function runOpenLoopLevel(o: OpenLoopLevelInput): Promise<OpenLoopT
   if (inFlight > 0) await new Promise<void>((resolve) => (settle = resolve));
   // Released requests no session took (only after a loss or an abort) stay "not sent".
   const wallNs = Number(process.hrtime.bigint() - origin);
-  return { startNs, endNs, sessionOf, queued, dropped, errors, wallNs, maxQueue, lost, aborted: o.signal?.aborted === true };
+  const clientLoad = await load.stop();
+  return { startNs, endNs, sessionOf, queued, dropped, errors, wallNs, maxQueue, clientLoad, lost, aborted: o.signal?.aborted === true };
 }

@@ -5,12 +5,17 @@ import type { SweepLevelRow, SweepSampleRow } from '../store/sweep.js';
 import type { QueryTemplate } from '../workload/queries.js';
 import type { PreparedCall } from './prepare.js';
 import { timedCall } from './timed-call.js';
+import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
+import { levelClientLoadColumns } from '../store/level-client-load.js';
 
 /**
  * One level of the closed-loop concurrency sweep for one target: `sessions.length` clients run at
  * once, each on its own session, each issuing `requests` requests back to back; client k's request
  * j is query (j + k) mod Q with the j-th parameters of that query's sequence (offset by client).
  * The timed region is timedCall() (the contract of runPhase, which inlines it): nothing but the driver call between the clock readings.
+ * The client load (lib/measure/client-load.ts) is watched from just before the first request to
+ * just after the last completion (armed one 20 ms sampling interval before the level, outside it);
+ * the watcher is a libuv timer and runs no JavaScript in between.
  */
 export async function runSweepLevel(o: {
   runId: string;
@@ -21,7 +26,7 @@ export async function runSweepLevel(o: {
   calls: readonly (readonly PreparedCall[])[];
   requests: number;
   signal?: AbortSignal;
-}): Promise<{ level: SweepLevelRow; samples: SweepSampleRow[] }> {
+}): Promise<{ level: SweepLevelRow; samples: SweepSampleRow[]; clientLoad: ClientLoad }> {
   const c = o.sessions.length;
   const q = o.queries.length;
   const n = c * o.requests;
@@ -31,6 +36,7 @@ export async function runSweepLevel(o: {
   const errors = new Map<number, unknown>();
   let lost: unknown;
 
+  const load = await watchClientLoadArmed();
   const origin = process.hrtime.bigint();
   const client = async (k: number) => {
     const session = o.sessions[k]!;
@@ -51,6 +57,7 @@ export async function runSweepLevel(o: {
   };
   await Promise.all(Array.from({ length: c }, (_, k) => client(k)));
   const wallNs = Number(process.hrtime.bigint() - origin);
+  const clientLoad = await load.stop();
   if (lost !== undefined) {
     throw new TargetUnavailableError([{ target: o.target.id, reason: `lost during the concurrency sweep (${c} clients): ${errorText(lost)}` }], 'sweep');
   }
@@ -66,7 +73,10 @@ export async function runSweepLevel(o: {
     });
   }
   return {
-    level: { run_id: o.runId, target: o.target.id, concurrency: c, wall_ns: wallNs, concurrent_sessions: o.target.module.capabilities.concurrentSessions ? 1 : 0 },
+    level: { run_id: o.runId, target: o.target.id, concurrency: c, wall_ns: wallNs, concurrent_sessions: o.target.module.capabilities.concurrentSessions ? 1 : 0,
+      ...levelClientLoadColumns(clientLoad, o.target.module.capabilities.inProcess === true),
+    },
     samples,
+    clientLoad,
   };
 }

@@ -10,6 +10,9 @@ import { arrivalSchedule, scheduleSpanNs, type ScheduleSpec } from '../workload/
 import type { WorkloadShape } from '../workload/params.js';
 import { QUERIES, type QueryTemplate } from '../workload/queries.js';
 import { onTarget, type OpenTarget } from './targets.js';
+import { levelClientLoad, levelClientLoadColumns } from '../store/level-client-load.js';
+import { loopDelayText } from '../measure/client-load.js';
+import { levelClientWarnings } from '../verify/level-client-warnings.js';
 
 /** Seconds per level when neither rate_duration_s nor rate_requests is given. */
 export const DEFAULT_RATE_DURATION_S = 10;
@@ -74,17 +77,21 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
         }
         if (timings.aborted) throw ctx.signal!.reason;
         const samples = openLoopRows({ runId, target: t.id, offeredRate: level.rate, schedule: level.schedule, queryOf, timings, lateThresholdNs: lateNs });
-        await writeOpenLoopLevel(ctx.store, {
+        const levelRow = {
           run_id: runId, target: t.id, offered_rate: level.rate, arrival: c.rate_arrival, sessions, concurrent_sessions: concurrent ? 1 : 0,
           scheduled: n, span_ns: spanNs, wall_ns: timings.wallNs, late_threshold_ns: lateNs, drop_after_ns: dropAfterNs, max_queue: timings.maxQueue,
-        }, samples);
+          ...levelClientLoadColumns(timings.clientLoad, t.module.capabilities.inProcess === true),
+        };
+        await writeOpenLoopLevel(ctx.store, levelRow, samples);
         const ok = samples.filter((s) => s.ok === 1).length;
         const late = samples.filter((s) => s.late === 1).length;
         const dropped = samples.filter((s) => s.dropped === 1).length;
         ctx.log(
           `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${sessions} session${sessions === 1 ? '' : 's'}): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
-            `${(ok / (Math.max(timings.wallNs, spanNs) / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)'),
+            `${(ok / (Math.max(timings.wallNs, spanNs) / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)') +
+            `; client ${Math.round(timings.clientLoad.cpu_cores * 100)}% of a core, event-loop delay ${loopDelayText(timings.clientLoad)}`,
         );
+        for (const w of levelClientWarnings('open-loop', levelClientLoad({ ...levelRow, level: level.rate }))) ctx.log(`warning: ${w}`);
       }
     } finally {
       for (const s of extra) await s.close();

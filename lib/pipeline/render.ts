@@ -24,6 +24,7 @@ import { selectRun } from './aggregate.js';
 import { readOpenLoopAggregates } from '../store/open-loop.js';
 import { latencyVsRateChart } from '../render/charts/latency-vs-rate.js';
 import { readQueryPlans } from '../store/query-plans.js';
+import { readLevelClientLoads } from '../store/level-client-load.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
   const run = await selectRun(ctx);
@@ -48,6 +49,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     efSearch: await readEfSearchAggregates(ctx.store, run.run_id),
     openLoop: await readOpenLoopAggregates(ctx.store, run.run_id),
     plans: await readQueryPlans(ctx.store, run.run_id),
+    levelClientLoad: await readLevelClientLoads(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
   };
 }

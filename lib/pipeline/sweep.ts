@@ -6,6 +6,9 @@ import type { Session } from '../targets/interface.js';
 import type { WorkloadShape } from '../workload/params.js';
 import { QUERIES } from '../workload/queries.js';
 import { onTarget, type OpenTarget } from './targets.js';
+import { levelClientLoad } from '../store/level-client-load.js';
+import { loopDelayText } from '../measure/client-load.js';
+import { levelClientWarnings } from '../verify/level-client-warnings.js';
 
 /**
  * The closed-loop concurrency sweep (config `concurrency`), after the main measurement, one
@@ -28,15 +31,17 @@ export async function concurrencySweep(ctx: StageContext, runId: string, targets
           extra.push(s);
           await onTarget(t, 'sweep session setup', () => s.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
         }
-        const { level: row, samples } = await runSweepLevel({
+        const { level: row, samples, clientLoad } = await runSweepLevel({
           runId, target: t, sessions: [t.session, ...extra], queries: QUERIES, calls: prepared!.calls, requests: c.sweep_requests, signal: ctx.signal,
         });
         await writeSweepLevel(ctx.store, row, samples);
         const ok = samples.filter((s) => s.ok === 1).length;
         ctx.log(
           `sweep ${t.id} × ${level} client(s): ${samples.length} requests, ${(ok / (row.wall_ns / 1e9)).toFixed(0)} QPS` +
-            (t.module.capabilities.concurrentSessions ? '' : ' (clients queue behind one session)'),
+            (t.module.capabilities.concurrentSessions ? '' : ' (clients queue behind one session)') +
+            `; client ${Math.round(clientLoad.cpu_cores * 100)}% of a core, event-loop delay ${loopDelayText(clientLoad)}`,
         );
+        for (const w of levelClientWarnings('sweep', levelClientLoad({ ...row, level }))) ctx.log(`warning: ${w}`);
       } finally {
         for (const s of extra) await s.close();
       }

@@ -1,6 +1,7 @@
 import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 import { fmtRate } from '../stats/open-loop-summary.js';
 import type { ReportData } from './report-data.js';
+import { CLIENT_COLUMNS_NOTE, QUEUE_WAIT_NOTE, clientCells, clientLoadJson, openLoopClientWarnings, queueCells, queueWaitJson } from './level-client-report.js';
 
 /**
  * The open-loop part of table.txt and results.json, from the stored aggregates and verdicts.
@@ -32,13 +33,14 @@ export function openLoopTableLines(d: ReportData): string[] {
   if (!ol || ol.rows.length === 0) return [];
   const order = JSON.parse(d.run.targets_json) as string[];
   const rows = order.flatMap((t) => ol.rows.filter((r) => r.target === t && r.scope === 'all'));
-  const header = ['Method', 'Offered/s', 'Achieved/s', 'P50 (ms)', 'P99 (ms)', 'Service P50', 'Service P99', 'Late', 'Dropped', 'Failed', 'Sessions'];
+  const header = ['Method', 'Offered/s', 'Achieved/s', 'P50 (ms)', 'P99 (ms)', 'Service P50', 'Service P99', 'Late', 'Dropped', 'Queued', 'Wait mean/p99/max (ms)', 'Failed', 'Sessions', 'Client CPU', 'Loop p99 (ms)'];
   const body = rows.map((r) => [
     r.target, String(r.offered_rate), r.achieved_rate === null ? 'n/a' : r.achieved_rate.toFixed(1), ms(r.p50_ms), ms(r.p99_ms), ms(r.service_p50_ms), ms(r.service_p99_ms),
-    `${r.late}/${r.scheduled}`, String(r.dropped), String(r.failed), sessionsLabel(r),
+    `${r.late}/${r.scheduled}`, String(r.dropped), ...queueCells(r), String(r.failed), sessionsLabel(r), ...clientCells(d, 'open-loop', r.target, r.offered_rate),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 || i === 10 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ');
+  const left = [0, header.indexOf('Sessions')];
+  const line = (cells: string[]) => '  ' + cells.map((x, i) => (left.includes(i) ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ');
   const slo = ol.verdicts[0]?.slo_p99_ms ?? d.config.slo_p99_ms ?? 10;
   const out = [
     '',
@@ -55,6 +57,7 @@ export function openLoopTableLines(d: ReportData): string[] {
     }
   }
   if (rows.some((r) => !r.concurrent_sessions)) out.push(`  ${QUEUED_NOTE}`);
+  out.push(`  ${QUEUE_WAIT_NOTE}`, `  ${CLIENT_COLUMNS_NOTE}`, ...openLoopClientWarnings(d).map((w) => `!!! ${w}`));
   return out;
 }
 
@@ -79,7 +82,10 @@ export function openLoopJson(d: ReportData): Record<string, unknown> | undefined
       achieved_rate: r.achieved_rate === null ? null : Math.round(r.achieved_rate * 10) / 10,
       latency_p50_ms: r3(r.p50_ms), latency_p99_ms: r3(r.p99_ms), service_p50_ms: r3(r.service_p50_ms), service_p99_ms: r3(r.service_p99_ms),
       sessions: sessionsLabel(r),
+      ...queueWaitJson(r),
+      client_load: clientLoadJson(d, 'open-loop', r.target, r.offered_rate),
     })),
+    client_warnings: openLoopClientWarnings(d),
     slo: ol.verdicts.map((v) => ({ target: v.target, scope: v.scope, slo_p99_ms: v.slo_p99_ms, sustained_rate: v.sustained_rate ?? 'none', missed: v.detail || null })),
     definitions: {
       latency: 'end − intended start: the schedule decides when a request should start; waiting for a free session counts (coordinated-omission corrected, as wrk2 and pgbench --rate)',
@@ -88,6 +94,10 @@ export function openLoopJson(d: ReportData): Record<string, unknown> | undefined
       dropped: 'not sent because it was still unsent drop_grace_s after the level\'s schedule ended',
       achieved_rate: 'successful requests / max(the schedule\'s span, the level\'s wall time from its origin to the last completion); with Poisson arrivals a short level may schedule more or fewer requests than rate × duration',
       sustained_rate: 'highest offered rate whose level had corrected p99 ≤ slo_p99_ms, no drops and no failures; "none" when no tested rate did',
+      queued: 'requests that found every session busy at their intended time and waited in the queue (sent or later dropped)',
+      queue_wait: 'actual start − intended start of the sent requests (mean, p99, max): the time queued for a free session plus the dispatcher\'s own lag',
+      client_load: 'the measuring process during the level (same for every scope of a level): CPU ÷ wall time in cores, event-loop delay p50/p99/max; "not recorded" for levels measured before per-level recording',
+      client_warnings: 'CLIENT-BOUND? when the client used ≥ 0.8 core or its event-loop delay p99 was ≥ 5 ms; CLIENT-LATE when that p99 exceeded the late threshold; only for targets whose server runs in another process',
     },
   };
 }

@@ -7,6 +7,7 @@ import type { SweepAggregateRow } from '../store/sweep.js';
 import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
 import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 import type { QueryPlanRow } from '../store/query-plans.js';
+import type { LevelClientLoad } from '../store/level-client-load.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
 export interface ReportData {
@@ -32,6 +33,8 @@ export interface ReportData {
   openLoop?: { rows: OpenLoopAggregateRow[]; verdicts: OpenLoopVerdictRow[] };
   /** Captured query plans, main measurement and sweep (absent or empty for runs from before plan capture). */
   plans?: QueryPlanRow[];
+  /** Client load per concurrency-sweep level and open-loop rate level (absent: read none; a level's load null: not recorded). */
+  levelClientLoad?: { sweep: LevelClientLoad[]; openLoop: LevelClientLoad[] };
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
 }

@@ -5,6 +5,7 @@ import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { ciMethodText } from './ci-method.js';
 import { queryPlansJson } from './query-plans-report.js';
+import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientLoadJson, sweepClientWarnings } from './level-client-report.js';
 
 /** Round for presentation only; the store keeps full precision. */
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -92,7 +93,9 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       target: r.target, clients: r.concurrency, scope: r.scope, requests: r.count, failed: r.failed,
       latency_p50_ms: r3(r.p50_ms), latency_p99_ms: r3(r.p99_ms), qps_wall: r1(r.qps_wall),
       sessions: r.concurrent_sessions ? 'concurrent' : 'queued behind one session',
+      client_load: clientLoadJson(d, 'sweep', r.target, r.concurrency),
     })),
+    ...(d.sweep.length ? { concurrency_sweep_client: { warnings: sweepClientWarnings(d), connection_wait: SWEEP_CONNECTION_WAIT_NOTE, client_load: CLIENT_COLUMNS_NOTE } } : {}),
     ef_search_sweep: efSearchJson(d),
     ...(queryPlansJson(d) ? { query_plans: queryPlansJson(d) } : {}),
     ...(openLoopJson(d) ? { open_loop: openLoopJson(d) } : {}),

@@ -5,6 +5,7 @@ import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { ciMethodText } from './ci-method.js';
 import { mainPlanWarnings, queryPlanTableLines } from './query-plans-report.js';
+import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from './level-client-report.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 const r3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -92,12 +93,13 @@ export function tableText(d: ReportData): string {
   if (d.sweep.length) {
     out.push('', `Concurrency sweep (closed loop, ${d.config.sweep_requests ?? '?'} requests per client per level, one target at a time; all queries)`);
     const rows = d.sweep.filter((r) => r.scope === 'all');
-    const header = ['Method', 'Clients', 'QPS (wall)', 'P50 (ms)', 'P99 (ms)', 'Failed', 'Sessions'];
-    const body = rows.map((r) => [r.target, String(r.concurrency), fmtQps(r.qps_wall), fmtMs(r.p50_ms), fmtMs(r.p99_ms), String(r.failed), r.concurrent_sessions ? 'concurrent' : 'queued behind one session']);
+    const header = ['Method', 'Clients', 'QPS (wall)', 'P50 (ms)', 'P99 (ms)', 'Failed', 'Sessions', 'Client CPU', 'Loop p99 (ms)'];
+    const body = rows.map((r) => [r.target, String(r.concurrency), fmtQps(r.qps_wall), fmtMs(r.p50_ms), fmtMs(r.p99_ms), String(r.failed), r.concurrent_sessions ? 'concurrent' : 'queued behind one session', ...clientCells(d, 'sweep', r.target, r.concurrency)]);
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
     const line = (cells: string[]) => '  ' + cells.map((x, i) => (i === 0 || i === 6 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ');
     out.push(line(header), '  ' + widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line));
     if (rows.some((r) => !r.concurrent_sessions)) out.push('  "queued behind one session": the engine runs one query at a time (PGlite), so more clients measure queueing, not parallelism.');
+    out.push(`  ${SWEEP_CONNECTION_WAIT_NOTE}`, `  ${CLIENT_COLUMNS_NOTE}`, ...sweepClientWarnings(d).map((w) => `!!! ${w}`));
   }
   out.push(...efSearchTableLines(d));
   out.push(...openLoopTableLines(d));

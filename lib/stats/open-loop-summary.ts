@@ -1,5 +1,6 @@
 import type { OpenLoopAggregateRow, OpenLoopLevelRow, OpenLoopSampleRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 import { quantileSorted } from './quantile.js';
+import { queueWait } from './queue-wait.js';
 
 /**
  * Per target × offered rate × (category | 'all'), from the stored samples only:
@@ -7,7 +8,8 @@ import { quantileSorted } from './quantile.js';
  * - achieved rate = successful requests ÷ max(the schedule's span, the level's wall time from its
  *   origin to the last completion): an overloaded level that overruns its span is charged for it;
  * - p50/p99 of the corrected latency (end − intended) and of the service time (end − start) of
- *   the successful requests, with the project's quantile (lib/stats/quantile.ts).
+ *   the successful requests, with the project's quantile (lib/stats/quantile.ts);
+ * - queued and the wait before start of the sent requests (lib/stats/queue-wait.ts).
  */
 export function summarizeOpenLoop(runId: string, samples: readonly OpenLoopSampleRow[], levels: readonly OpenLoopLevelRow[]): OpenLoopAggregateRow[] {
   const byLevel = new Map<string, OpenLoopSampleRow[]>();
@@ -38,6 +40,7 @@ export function summarizeOpenLoop(runId: string, samples: readonly OpenLoopSampl
         p50_ms: q(corrected, 0.5), p99_ms: q(corrected, 0.99),
         service_p50_ms: q(service, 0.5), service_p99_ms: q(service, 0.99),
         sessions: l.sessions, concurrent_sessions: l.concurrent_sessions,
+        ...queueWait(rows),
       });
     }
   }

@@ -1,3 +1,4 @@
+import { LEVEL_CLIENT_LOAD_COLUMNS, levelClientLoadValues, type LevelClientLoadColumns } from './level-client-load.js';
 import type { SqliteDb } from './sqlite.js';
 
 /**
@@ -31,7 +32,8 @@ export interface OpenLoopSampleRow {
   error: string | null;
 }
 
-export interface OpenLoopLevelRow {
+/** With the client load while the level ran (LevelClientLoadColumns; NULL = not recorded). */
+export interface OpenLoopLevelRow extends LevelClientLoadColumns {
   run_id: string;
   target: string;
   offered_rate: number;
@@ -72,6 +74,15 @@ export interface OpenLoopAggregateRow {
   service_p99_ms: number | null;
   sessions: number;
   concurrent_sessions: number;
+  /**
+   * Requests that found every session busy and waited in the queue (sent or later dropped), and
+   * the wait before start (start − intended) of every sent request: mean, p99, max (ms). null /
+   * absent in aggregates written before these columns existed (re-run aggregate).
+   */
+  queued?: number | null;
+  queue_wait_mean_ms?: number | null;
+  queue_wait_p99_ms?: number | null;
+  queue_wait_max_ms?: number | null;
 }
 
 export interface OpenLoopVerdictRow {
@@ -90,13 +101,14 @@ const L = ['run_id', 'target', 'offered_rate', 'arrival', 'sessions', 'concurren
 const A = [
   'run_id', 'target', 'offered_rate', 'scope', 'scheduled', 'completed', 'failed', 'late', 'dropped', 'achieved_rate',
   'p50_ms', 'p99_ms', 'service_p50_ms', 'service_p99_ms', 'sessions', 'concurrent_sessions',
+  'queued', 'queue_wait_mean_ms', 'queue_wait_p99_ms', 'queue_wait_max_ms',
 ] as const;
 const V = ['run_id', 'target', 'scope', 'slo_p99_ms', 'sustained_rate', 'detail'] as const;
 
 export async function writeOpenLoopLevel(db: SqliteDb, level: OpenLoopLevelRow, samples: readonly OpenLoopSampleRow[]): Promise<void> {
   await db.transaction(async () => {
     await db.insertMany('open_loop_samples', S, samples.map((r) => S.map((c) => r[c])), false);
-    await db.insertMany('open_loop_levels', L, [L.map((c) => level[c])], false);
+    await db.insertMany('open_loop_levels', [...L, ...LEVEL_CLIENT_LOAD_COLUMNS], [[...L.map((c) => level[c]), ...levelClientLoadValues(level)]], false);
   });
 }
 
@@ -111,7 +123,7 @@ export async function replaceOpenLoopAggregates(db: SqliteDb, runId: string, row
   await db.transaction(async () => {
     await db.run('DELETE FROM open_loop_aggregates WHERE run_id = ?', [runId]);
     await db.run('DELETE FROM open_loop_verdicts WHERE run_id = ?', [runId]);
-    await db.insertMany('open_loop_aggregates', A, rows.map((r) => A.map((c) => r[c])), false);
+    await db.insertMany('open_loop_aggregates', A, rows.map((r) => A.map((c) => r[c] ?? null)), false);
     await db.insertMany('open_loop_verdicts', V, verdicts.map((r) => V.map((c) => r[c])), false);
   });
 }

@@ -460,4 +460,28 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE ef_search_points ADD COLUMN vector_order TEXT;
   ALTER TABLE ef_search_points ADD COLUMN access TEXT;
   `,
+  `
+  -- Client-bottleneck guard per load level (raw facts written by measure; lib/store/level-client-load.ts):
+  -- the measuring process's CPU (cores) and event-loop delay during each concurrency-sweep level
+  -- and each open-loop rate level. NULL = not recorded (levels measured before this migration).
+  ALTER TABLE sweep_levels ADD COLUMN client_cpu_cores REAL;
+  ALTER TABLE sweep_levels ADD COLUMN client_loop_delay_p50_ms REAL;
+  ALTER TABLE sweep_levels ADD COLUMN client_loop_delay_p99_ms REAL;
+  ALTER TABLE sweep_levels ADD COLUMN client_loop_delay_max_ms REAL;
+  ALTER TABLE sweep_levels ADD COLUMN client_loop_samples INTEGER;
+  ALTER TABLE sweep_levels ADD COLUMN client_wall_s REAL;
+  ALTER TABLE sweep_levels ADD COLUMN client_in_process INTEGER;
+  ALTER TABLE open_loop_levels ADD COLUMN client_cpu_cores REAL;
+  ALTER TABLE open_loop_levels ADD COLUMN client_loop_delay_p50_ms REAL;
+  ALTER TABLE open_loop_levels ADD COLUMN client_loop_delay_p99_ms REAL;
+  ALTER TABLE open_loop_levels ADD COLUMN client_loop_delay_max_ms REAL;
+  ALTER TABLE open_loop_levels ADD COLUMN client_loop_samples INTEGER;
+  ALTER TABLE open_loop_levels ADD COLUMN client_wall_s REAL;
+  ALTER TABLE open_loop_levels ADD COLUMN client_in_process INTEGER;
+  -- Derived by aggregate from open_loop_samples: the wait before each sent request started.
+  ALTER TABLE open_loop_aggregates ADD COLUMN queued INTEGER;
+  ALTER TABLE open_loop_aggregates ADD COLUMN queue_wait_mean_ms REAL;
+  ALTER TABLE open_loop_aggregates ADD COLUMN queue_wait_p99_ms REAL;
+  ALTER TABLE open_loop_aggregates ADD COLUMN queue_wait_max_ms REAL;
+  `,
 ];

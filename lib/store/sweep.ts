@@ -1,3 +1,4 @@
+import { LEVEL_CLIENT_LOAD_COLUMNS, levelClientLoadValues, type LevelClientLoadColumns } from './level-client-load.js';
 import type { SqliteDb } from './sqlite.js';
 
 export interface SweepSampleRow {
@@ -13,7 +14,8 @@ export interface SweepSampleRow {
   error: string | null;
 }
 
-export interface SweepLevelRow {
+/** With the client load while the level ran (LevelClientLoadColumns; NULL = not recorded). */
+export interface SweepLevelRow extends LevelClientLoadColumns {
   run_id: string;
   target: string;
   concurrency: number;
@@ -44,7 +46,7 @@ const A = ['run_id', 'target', 'concurrency', 'scope', 'count', 'failed', 'p50_m
 export async function writeSweepLevel(db: SqliteDb, level: SweepLevelRow, samples: readonly SweepSampleRow[]): Promise<void> {
   await db.transaction(async () => {
     await db.insertMany('sweep_samples', S, samples.map((r) => S.map((c) => r[c])), false);
-    await db.insertMany('sweep_levels', L, [L.map((c) => level[c])], false);
+    await db.insertMany('sweep_levels', [...L, ...LEVEL_CLIENT_LOAD_COLUMNS], [[...L.map((c) => level[c]), ...levelClientLoadValues(level)]], false);
   });
 }
 

@@ -15,6 +15,7 @@ import { main as warmup } from '../../stages/warmup.js';
 import { CSV_COLUMNS, csvField } from '../../lib/pipeline/export.js';
 import { openStore } from '../../lib/store/open.js';
 import { writeSweepLevel } from '../../lib/store/sweep.js';
+import { levelClientLoadColumns } from '../../lib/store/level-client-load.js';
 import { captureOutput } from '../helpers/capture.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 
@@ -181,7 +182,8 @@ describe('make runs / report / export', () => {
       const sample = (client: number, start: number, ok: 0 | 1) => ({
         run_id: r2, target: 'pglite', concurrency: 2, client, query_id: 'simple_count', category: 'simple', start_ns: start, elapsed_ns: 2_000_000, ok, error: ok ? null : 'boom, "quoted"',
       });
-      await writeSweepLevel(db, { run_id: r2, target: 'pglite', concurrency: 2, wall_ns: 5_000_000, concurrent_sessions: 0 }, [sample(0, 0, 1), sample(1, 1_000_000, 0)]);
+      const load = { cpu_cores: 0.42, event_loop_delay_p50_ms: 0.1, event_loop_delay_p99_ms: 1.5, event_loop_delay_max_ms: 2.25, event_loop_samples: 3, wall_s: 0.005 };
+      await writeSweepLevel(db, { run_id: r2, target: 'pglite', concurrency: 2, wall_ns: 5_000_000, concurrent_sessions: 0, ...levelClientLoadColumns(load, true) }, [sample(0, 0, 1), sample(1, 1_000_000, 0)]);
     } finally {
       await db.close();
     }
@@ -195,7 +197,11 @@ describe('make runs / report / export', () => {
       [r2, 'pglite', '2', '0', 'simple_count', 'simple', '0', '2000000', '1', ''],
       [r2, 'pglite', '2', '1', 'simple_count', 'simple', '1000000', '2000000', '0', 'boom, "quoted"'],
     ]);
-    expect(parseCsv(await readFile(join(dir, 'sweep_levels.csv'), 'utf8')).slice(1)).toEqual([[r2, 'pglite', '2', '5000000', '0']]);
+    // with the level's client load (columns as in the store)
+    expect(parseCsv(await readFile(join(dir, 'sweep_levels.csv'), 'utf8'))).toEqual([
+      ['run_id', 'target', 'concurrency', 'wall_ns', 'concurrent_sessions', 'client_cpu_cores', 'client_loop_delay_p50_ms', 'client_loop_delay_p99_ms', 'client_loop_delay_max_ms', 'client_loop_samples', 'client_wall_s', 'client_in_process'],
+      [r2, 'pglite', '2', '5000000', '0', '0.42', '0.1', '1.5', '2.25', '3', '0.005', '1'],
+    ]);
     expect(existsSync(join(dir, 'ef_search_samples.csv'))).toBe(false); // the run had no ef_search sweep
     expect(existsSync(join(dir, 'open_loop_samples.csv'))).toBe(false);
     const agg = JSON.parse(await readFile(join(dir, 'aggregates.json'), 'utf8'));

@@ -10,6 +10,7 @@ import { STYLE } from './style.js';
 import { pageHead } from './page-head.js';
 import { efSearchSection } from './ef-search-section.js';
 import { openLoopSection } from './open-loop-section.js';
+import { sweepSection } from './sweep-section.js';
 import { queryPlanWarningsBox, queryPlansSection } from './query-plans-section.js';
 
 export type { HtmlChart } from './charts.js';
@@ -31,7 +32,7 @@ export async function htmlReport(data: ReportData, specs: readonly HtmlChart[]):
   <li><a href="#summary">Summary</a></li>
   <li><a href="#verification">Verification</a></li>
 ${data.plans?.some((p) => p.scope === 'measure') ? '  <li><a href="#query-plans">Query plans</a></li>\n' : ''}  <li><a href="#statistics">Statistics</a></li>
-${data.efSearch.points.length ? '  <li><a href="#ef-search">ef_search sweep</a></li>\n' : ''}${data.openLoop?.rows.length ? '  <li><a href="#open-loop">Open loop</a></li>\n' : ''}  <li><a href="#charts">Charts</a></li>
+${data.sweep.length ? '  <li><a href="#concurrency-sweep">Concurrency sweep</a></li>\n' : ''}${data.efSearch.points.length ? '  <li><a href="#ef-search">ef_search sweep</a></li>\n' : ''}${data.openLoop?.rows.length ? '  <li><a href="#open-loop">Open loop</a></li>\n' : ''}  <li><a href="#charts">Charts</a></li>
   <li><a href="#data-load">Data load</a></li>
   <li><a href="#environment">Environment</a></li>
   <li><a href="#configuration">Configuration</a></li>
@@ -45,6 +46,7 @@ ${summarySection(data)}
 ${verificationSection(data)}
 ${queryPlansSection(data)}
 ${statisticsSection(data)}
+${sweepSection(data)}
 ${efSearchSection(data)}
 ${openLoopSection(data)}
 <section id="charts">

@@ -2,6 +2,8 @@ import { fmtRate } from '../../stats/open-loop-summary.js';
 import { QUEUED_NOTE, openLoopSetup, sessionsLabel } from '../open-loop-report.js';
 import type { ReportData } from '../report-data.js';
 import { esc } from './escape.js';
+import { CLIENT_COLUMNS_NOTE, QUEUE_WAIT_NOTE, clientCells, openLoopClientWarnings, queueCells } from '../level-client-report.js';
+import { clientCellHtml, clientWarningsHtml } from './level-client-html.js';
 
 /** The open-loop table and SLO verdicts: the same rows as table.txt; empty when the run had none. */
 const NA = '<span class="muted">n/a</span>';
@@ -12,14 +14,15 @@ export function openLoopSection(d: ReportData): string {
   if (!ol || ol.rows.length === 0) return '';
   const order = JSON.parse(d.run.targets_json) as string[];
   const rows = order.flatMap((t) => ol.rows.filter((r) => r.target === t && r.scope === 'all'));
-  const head = ['Target', 'Offered /s', 'Achieved /s', 'P50 (ms)', 'P99 (ms)', 'Service P50', 'Service P99', 'Late', 'Dropped', 'Failed', 'Sessions'];
+  const head = ['Target', 'Offered /s', 'Achieved /s', 'P50 (ms)', 'P99 (ms)', 'Service P50', 'Service P99', 'Late', 'Dropped', 'Queued', 'Wait mean/p99/max (ms)', 'Failed', 'Sessions', 'Client CPU', 'Loop p99 (ms)'];
   const body = rows.map((r) =>
     [
       `<th scope="row"><code>${esc(r.target)}</code></th>`,
-      ...[esc(r.offered_rate), r.achieved_rate === null ? NA : esc(r.achieved_rate.toFixed(1)), f3(r.p50_ms), f3(r.p99_ms), f3(r.service_p50_ms), f3(r.service_p99_ms), esc(`${r.late}/${r.scheduled}`), esc(r.dropped), esc(r.failed)].map(
+      ...[esc(r.offered_rate), r.achieved_rate === null ? NA : esc(r.achieved_rate.toFixed(1)), f3(r.p50_ms), f3(r.p99_ms), f3(r.service_p50_ms), f3(r.service_p99_ms), esc(`${r.late}/${r.scheduled}`), esc(r.dropped), ...queueCells(r).map(esc), esc(r.failed)].map(
         (c) => `<td class="num">${c}</td>`,
       ),
       `<td>${esc(r.concurrent_sessions ? sessionsLabel(r) : '1 (queued*)')}</td>`,
+      ...clientCells(d, 'open-loop', r.target, r.offered_rate).map(clientCellHtml),
     ].join(''),
   );
   const slo = ol.verdicts[0]?.slo_p99_ms ?? d.config.slo_p99_ms ?? 10;
@@ -31,5 +34,7 @@ export function openLoopSection(d: ReportData): string {
   <h3>Highest offered rate meeting the SLO (corrected p99 ≤ ${esc(slo)} ms, nothing dropped or failed)</h3>
   <ul class="slo">${verdicts.map((v) => `<li><code>${esc(v.target)}</code> / ${esc(v.scope === 'all' ? 'all queries' : v.scope)}: <span class="${v.sustained_rate === null ? 'bad' : 'ok'}">${esc(v.sustained_rate === null ? 'none' : fmtRate(v.sustained_rate))}</span>${v.detail ? ` <span class="muted">(missed: ${esc(v.detail)})</span>` : ''}</li>`).join('')}</ul>
   ${rows.some((r) => !r.concurrent_sessions) ? `<p class="footnote">* ${esc(QUEUED_NOTE)}</p>` : ''}
+  <p class="footnote">${esc(QUEUE_WAIT_NOTE)} ${esc(CLIENT_COLUMNS_NOTE)}</p>
+  ${clientWarningsHtml(openLoopClientWarnings(d))}
 </section>`;
 }
