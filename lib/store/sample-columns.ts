@@ -254,6 +254,15 @@ function parseIntegers(text: string, n: number, out: { [i: number]: number }, at
   return j - at === n;
 }
 
+export interface ReadCounts {
+  /** Pages read by the fast path, by the general (exact text) path, and re-read after new keys. */
+  fast: number;
+  text: number;
+  relearned: number;
+  /** Connections that read pages (2 for a file store of more than one page). */
+  connections?: number;
+}
+
 /**
  * Reads one phase of a run as columns, a page of `pageSize` rowids per query, without a
  * JavaScript object per sample (the driver's row objects cost ~20× the scan itself at 1,000,000
@@ -265,15 +274,6 @@ function parseIntegers(text: string, n: number, out: { [i: number]: number }, at
  * the dictionary adds its keys and is read again; a page holding anything else (a REAL, a
  * negative or huge number) is read by the general path, which transports exact text per column.
  */
-export interface ReadCounts {
-  /** Pages read by the fast path, by the general (exact text) path, and re-read after new keys. */
-  fast: number;
-  text: number;
-  relearned: number;
-  /** Connections that read pages (2 for a file store of more than one page). */
-  connections?: number;
-}
-
 export async function readSampleColumns(db: SqliteDb, runId: string, phase: 'warmup' | 'measure', pageSize = 100_000, counts?: ReadCounts): Promise<SampleColumns> {
   const b = new ColumnBuilder();
   const bounds = await db.get<{ lo: number | null; hi: number | null }>('SELECT min(rowid) AS lo, max(rowid) AS hi FROM samples WHERE run_id = ? AND phase = ?', [runId, phase]);
