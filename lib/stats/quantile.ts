@@ -10,18 +10,19 @@
  *
  * - n = 0 → NaN; n = 1 → the only value, whatever p.
  * - p is clamped to [0, 1]; p = 0 → the minimum, p = 1 → the maximum; p = NaN → NaN.
+ * - `from`, `n`: the quantile of sorted[from, from + n) only (default: the whole array), so a
+ *   caller holding many sorted runs in one array needs no view per run.
  * - The input is not checked for order (that would cost O(n) per call inside the bootstrap):
  *   passing an unsorted array gives a meaningless result.
  */
-export function quantileSorted(sorted: Float64Array | readonly number[], p: number): number {
-  const n = sorted.length;
-  if (n === 0 || Number.isNaN(p)) return Number.NaN;
-  if (n === 1 || p <= 0) return sorted[0]!;
-  if (p >= 1) return sorted[n - 1]!;
+export function quantileSorted(sorted: Float64Array | readonly number[], p: number, from = 0, n = sorted.length - from): number {
+  if (n <= 0 || Number.isNaN(p)) return Number.NaN;
+  if (n === 1 || p <= 0) return sorted[from]!;
+  if (p >= 1) return sorted[from + n - 1]!;
   const h = (n - 1) * p;
   const i0 = Math.floor(h);
   // (n-1)·p can round up to n-1 for p just below 1: that is the maximum.
-  if (i0 >= n - 1) return sorted[n - 1]!;
-  const v0 = sorted[i0]!;
-  return v0 + (sorted[i0 + 1]! - v0) * (h - i0);
+  if (i0 >= n - 1) return sorted[from + n - 1]!;
+  const v0 = sorted[from + i0]!;
+  return v0 + (sorted[from + i0 + 1]! - v0) * (h - i0);
 }

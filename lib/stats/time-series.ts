@@ -1,5 +1,6 @@
 import type { SampleColumns } from '../store/sample-columns.js';
-import type { TimeSeriesColumns, TimeSeriesRow } from '../store/time-series.js';
+import { seriesRows, type TimeSeriesColumns, type TimeSeriesRow } from '../store/time-series.js';
+import { quantileSorted } from './quantile.js';
 
 /**
  * Per-second stability of the main measurement: per target × scope (each category, and 'all'),
@@ -81,22 +82,13 @@ export function timeSeriesColumns(runId: string, cols: SampleColumns, widthS = 1
         series.count[b] = count[c]!;
         series.failed[b] = count[c]! - ok;
         series.qps[b] = covered > 0 ? ok / covered : null;
-        series.p50_ms[b] = ok ? quantileSortedRange(values, from, ok, 0.5) : null;
-        series.p99_ms[b] = ok ? quantileSortedRange(values, from, ok, 0.99) : null;
+        series.p50_ms[b] = ok ? quantileSorted(values, 0.5, from, ok) : null;
+        series.p99_ms[b] = ok ? quantileSorted(values, 0.99, from, ok) : null;
       }
       out.push(series);
     }
   }
   return out;
-}
-
-/** The rows of one series (bucket b covers [b·width_s, (b+1)·width_s) s; the last, last_covered_s). */
-export function seriesRows(s: TimeSeriesColumns): TimeSeriesRow[] {
-  const B = s.count.length;
-  return s.count.map((count, b) => ({
-    run_id: s.run_id, target: s.target, scope: s.scope, width_s: s.width_s, bucket: b, start_s: b * s.width_s,
-    covered_s: b < B - 1 ? s.width_s : s.last_covered_s, count, failed: s.failed[b]!, qps: s.qps[b]!, p50_ms: s.p50_ms[b]!, p99_ms: s.p99_ms[b]!,
-  }));
 }
 
 /**
@@ -114,16 +106,6 @@ function sortRange(values: Float64Array, from: number, to: number): void {
     while (j >= from && values[j]! > v) (values[j + 1] = values[j]!), j--;
     values[j + 1] = v;
   }
-}
-
-/** quantileSorted (lib/stats/quantile.ts) of the n sorted values from `from`, same arithmetic. */
-function quantileSortedRange(sorted: Float64Array, from: number, n: number, p: number): number {
-  if (n === 1) return sorted[from]!;
-  const h = (n - 1) * p;
-  const i0 = Math.floor(h);
-  if (i0 >= n - 1) return sorted[from + n - 1]!;
-  const v0 = sorted[from + i0]!;
-  return v0 + (sorted[from + i0 + 1]! - v0) * (h - i0);
 }
 
 /** Bucket widths a chart may use, in seconds. */

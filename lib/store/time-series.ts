@@ -79,14 +79,19 @@ export async function replaceTimeSeriesColumns(db: SqliteDb, runId: string, seri
 }
 
 function unpack(s: SeriesRow): TimeSeriesRow[] {
-  const count = JSON.parse(s.count_json) as number[];
-  const failed = JSON.parse(s.failed_json) as number[];
-  const qps = JSON.parse(s.qps_json) as (number | null)[];
-  const p50 = JSON.parse(s.p50_json) as (number | null)[];
-  const p99 = JSON.parse(s.p99_json) as (number | null)[];
-  return count.map((c, b) => ({
+  return seriesRows({
+    run_id: s.run_id, target: s.target, scope: s.scope, width_s: s.width_s, last_covered_s: s.last_covered_s,
+    count: JSON.parse(s.count_json) as number[], failed: JSON.parse(s.failed_json) as number[], qps: JSON.parse(s.qps_json) as (number | null)[],
+    p50_ms: JSON.parse(s.p50_json) as (number | null)[], p99_ms: JSON.parse(s.p99_json) as (number | null)[],
+  });
+}
+
+/** The rows of one series (bucket b covers [b·width_s, (b+1)·width_s) s; the last, last_covered_s). */
+export function seriesRows(s: TimeSeriesColumns): TimeSeriesRow[] {
+  const B = s.count.length;
+  return s.count.map((count, b) => ({
     run_id: s.run_id, target: s.target, scope: s.scope, width_s: s.width_s, bucket: b, start_s: b * s.width_s,
-    covered_s: b < count.length - 1 ? s.width_s : s.last_covered_s, count: c, failed: failed[b]!, qps: qps[b]!, p50_ms: p50[b]!, p99_ms: p99[b]!,
+    covered_s: b < B - 1 ? s.width_s : s.last_covered_s, count, failed: s.failed[b]!, qps: s.qps[b]!, p50_ms: s.p50_ms[b]!, p99_ms: s.p99_ms[b]!,
   }));
 }
 
