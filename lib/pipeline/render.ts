@@ -75,30 +75,29 @@ export async function render(ctx: StageContext): Promise<void> {
     await mkdir(charts);
     const specs: HtmlChart[] = [];
     const chartWriter = new ChartWriter();
-    const writeChartFiles = (dir: string, stem: string, spec: Parameters<ChartWriter['write']>[2]) => chartWriter.write(dir, stem, spec);
     for (const chart of CHARTS) {
       const spec = chart.build(input);
       specs.push({ stem: chart.stem, title: chart.title, spec });
-      await writeChartFiles(charts, chart.stem, spec);
+      await chartWriter.write(charts, chart.stem, spec);
     }
     if (d.sweep.length) {
       // Only runs with a concurrency sweep have this chart (CHARTS are drawn for every run).
       const title = 'Concurrency sweep: throughput and p99 against concurrent clients';
       const spec = concurrencySweepChart(d.sweep, { title, subtitle: [`run ${d.run.run_id}`] });
       specs.push({ stem: 'concurrency-sweep', title, spec });
-      await writeChartFiles(charts, 'concurrency-sweep', spec);
+      await chartWriter.write(charts, 'concurrency-sweep', spec);
     }
     if (d.efSearch.points.length) {
       // Only runs with an ef_search sweep have this chart.
       const spec = recallQpsChart(d.efSearch.points, { title: RECALL_QPS_TITLE, subtitle: [`run ${d.run.run_id}`, ...(input.belowProductionScale ? [BELOW_SCALE_NOTE] : [])], k: d.config.k });
       specs.push({ stem: 'recall-qps', title: RECALL_QPS_TITLE, spec });
-      await writeChartFiles(charts, 'recall-qps', spec);
+      await chartWriter.write(charts, 'recall-qps', spec);
     }
     if (d.openLoop?.rows.length) {
       const title = 'Open loop: latency vs offered rate';
       const spec = latencyVsRateChart(d.openLoop.rows, { title, subtitle: [`run ${d.run.run_id}`], sloP99Ms: d.openLoop.verdicts[0]?.slo_p99_ms ?? d.config.slo_p99_ms ?? 10 });
       specs.push({ stem: 'latency-vs-rate', title, spec });
-      await writeChartFiles(charts, 'latency-vs-rate', spec);
+      await chartWriter.write(charts, 'latency-vs-rate', spec);
     }
     const series = await readTimeSeriesForChart(ctx.store, d.run.run_id);
     if (series.length) {
@@ -107,7 +106,7 @@ export async function render(ctx: StageContext): Promise<void> {
       const notes = [...(input.partialStatus ? [`PARTIAL RUN (${input.partialStatus})`] : []), ...(input.belowProductionScale ? [BELOW_SCALE_NOTE] : [])];
       const spec = timeSeriesChart(series, { title, subtitle: [`run ${d.run.run_id}`, ...notes] });
       specs.push({ stem: 'time-series', title, spec });
-      await writeChartFiles(charts, 'time-series', spec);
+      await chartWriter.write(charts, 'time-series', spec);
     }
     await writeHtmlReport(tmp, d, specs);
     await chartWriter.finish();
