@@ -4,6 +4,15 @@ import sqlite3 from '@vscode/sqlite3';
 
 export type SqlValue = string | number | bigint | null | Buffer;
 
+/** A connection with the store's busy timeout (10 s: concurrent stages wait for each other). */
+async function connect(file: string, mode: number): Promise<sqlite3.Database> {
+  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
+    const d: sqlite3.Database = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(d)));
+  });
+  db.configure('busyTimeout', 10_000);
+  return db;
+}
+
 export interface PreparedStatement {
   /** The first row for these parameters (undefined when none). */
   get<T>(params?: readonly SqlValue[]): Promise<T | undefined>;
@@ -22,11 +31,7 @@ export class SqliteDb {
 
   static async open(file: string): Promise<SqliteDb> {
     if (file !== ':memory:') await mkdir(dirname(file), { recursive: true });
-    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const d: sqlite3.Database = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(d)));
-    });
-    db.configure('busyTimeout', 10_000);
-    const s = new SqliteDb(db, file);
+    const s = new SqliteDb(await connect(file, sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE | sqlite3.OPEN_FULLMUTEX), file);
     await s.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
     return s;
   }
@@ -38,11 +43,7 @@ export class SqliteDb {
    */
   async openReader(): Promise<SqliteDb | null> {
     if (this.file === ':memory:' || this.file === '') return null;
-    const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const d: sqlite3.Database = new sqlite3.Database(this.file, sqlite3.OPEN_READONLY, (err) => (err ? reject(err) : resolve(d)));
-    });
-    db.configure('busyTimeout', 10_000);
-    return new SqliteDb(db, this.file);
+    return new SqliteDb(await connect(this.file, sqlite3.OPEN_READONLY), this.file);
   }
 
   exec(sql: string): Promise<void> {
