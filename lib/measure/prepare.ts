@@ -1,5 +1,5 @@
 import type { OpenTarget } from '../pipeline/targets.js';
-import { bindFor } from '../targets/bind.js';
+import { bindFor, queryVars } from '../targets/bind.js';
 import type { LogicalParam, WorkloadShape, Phase } from '../workload/params.js';
 import { paramSequence } from '../workload/params.js';
 import type { QueryTemplate } from '../workload/queries.js';
@@ -41,7 +41,7 @@ export function prepareCalls(
     const pool = encodedPools.get(t.id)!;
     return {
       target: t,
-      calls: queries.map((q, qi) => logical[qi]!.map((params) => bindFor(t.module, q.id, bind(params, pool), { dims: shape.vector_dims }))),
+      calls: queries.map((q, qi) => logical[qi]!.map((params) => bindFor(t.module, q.id, bind(params, pool), queryVars(shape)))),
     };
   });
 }

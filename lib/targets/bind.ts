@@ -21,6 +21,15 @@ export interface BoundStatement {
 /** Integers a statement template may use besides DDL: `{dims}` (TO_VECTOR length) and the like. */
 export type TemplateVars = Record<string, number>;
 
+/**
+ * The template variables of the measured queries, fixed for a run: `{dims}` (the TO_VECTOR length)
+ * and `{k}` (IRIS `TOP {k}`, the gateway dialect's `LIMIT {k}`: literals, because k cannot be a
+ * bound parameter on those paths). Every caller of bindFor for a measured query passes these.
+ */
+export function queryVars(shape: { vector_dims: number; k: number }): TemplateVars {
+  return { dims: shape.vector_dims, k: shape.k };
+}
+
 const TEMPLATE_VAR = /\{\w+\}/;
 
 /**

@@ -1,6 +1,6 @@
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { OpenTarget } from '../pipeline/targets.js';
-import { bindFor } from '../targets/bind.js';
+import { bindFor, queryVars } from '../targets/bind.js';
 import type { VerificationRow } from '../store/verifications.js';
 import { CATEGORY_COUNT } from '../workload/generator.js';
 import { recallAt, type GroundTruth } from '../workload/ground-truth.js';
@@ -40,7 +40,7 @@ export async function runVerification(o: {
         const pool = o.pools.get(t.id)!;
         const bound = logical.map((p) => (typeof p === 'object' ? pool[p.vector] : p));
         try {
-          const call = bindFor(t.module, q.id, bound, { dims: o.shape.vector_dims });
+          const call = bindFor(t.module, q.id, bound, queryVars(o.shape));
           const r = await t.session.query(call.sql, call.params);
           const ids = isKnn(q) ? idsOf(r.rows) : undefined;
           out.push({

@@ -173,9 +173,9 @@ describe('iris-native: one round trip per query', () => {
   it('query() is exactly one classMethodValue("PathBench.SQL", "Query", sql, ...params) call', async () => {
     const iris = new FakeIris();
     iris.replies.push(JSON.stringify({ rows: [[3, 0.125], [9, 0.5]], types: [4, 8] }));
-    const call = bindFor(target, 'vector_cosine', ['0.6,0.8', 2], { dims: 2 });
+    const call = bindFor(target, 'vector_cosine', ['0.6,0.8', 2], { dims: 2, k: 2 });
     const r = await session(iris).query(call.sql, call.params);
-    expect(iris.calls).toEqual([{ className: SERVER_CLASS, method: 'Query', args: [call.sql, 2, '0.6,0.8', '0.6,0.8'] }]);
+    expect(iris.calls).toEqual([{ className: SERVER_CLASS, method: 'Query', args: [call.sql, '0.6,0.8', '0.6,0.8'] }]);
     expect(r).toEqual({ rowCount: 2, rows: [[3, 0.125], [9, 0.5]] });
   });
 
@@ -286,7 +286,7 @@ describe('iris-native: the server class', () => {
 describe('iris-native: the module', () => {
   it('declares the IRIS dialect, its bind order and built-in vectors with rows read-back', () => {
     expect(target.dialect).toBe(irisDialect);
-    expect(target.bindOrder?.vector_filter).toEqual([2, 0, 1, 0]);
+    expect(target.bindOrder?.vector_filter).toEqual([0, 1, 0]);
     expect(target.capabilities).toMatchObject({ vectorSupport: 'builtin', fingerprintReadBack: 'rows', copy: false });
     expect(target.encodeVector(Float32Array.of(0.5, -1), 'binary')).toBe('0.5,-1');
     expect(target.databaseKey({ options, root: '/' })).toBe('iris:127.0.0.1:1972/USER');

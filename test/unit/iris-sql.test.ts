@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindFor, numberPlaceholders, questionMarks, splitScript } from '../../lib/targets/bind.js';
+import { bindFor, numberPlaceholders, queryVars, questionMarks, splitScript } from '../../lib/targets/bind.js';
 import { fillTemplate, type StatementId } from '../../lib/targets/dialect.js';
 import type { Session } from '../../lib/targets/interface.js';
 import { irisBindOrder, irisDialect, irisVectorText, isoUtcTimestamp } from '../../lib/targets/iris-sql/dialect.js';
@@ -58,17 +58,17 @@ const GOLDEN: Record<StatementId, string> = {
   simple_select_id: 'SELECT id, embedding FROM benchmark_vectors WHERE id = ?',
   simple_count: 'SELECT COUNT(*) FROM benchmark_vectors',
   vector_cosine:
-    'SELECT TOP ? id, 1 - VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance\nFROM benchmark_vectors\n' +
+    'SELECT TOP {k} id, 1 - VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance\nFROM benchmark_vectors\n' +
     'ORDER BY VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, {dims})) DESC',
   vector_l2:
-    'SELECT TOP ? id, SQRT(2 - 2 * VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims}))) AS distance\nFROM benchmark_vectors\n' +
+    'SELECT TOP {k} id, SQRT(2 - 2 * VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims}))) AS distance\nFROM benchmark_vectors\n' +
     'ORDER BY VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims})) DESC',
   vector_inner_product:
-    'SELECT TOP ? id, VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims})) AS inner_product\nFROM benchmark_vectors\n' +
+    'SELECT TOP {k} id, VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims})) AS inner_product\nFROM benchmark_vectors\n' +
     'ORDER BY VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims})) DESC',
   join: 'SELECT v.id, m.label, m.category, m.created_at\nFROM benchmark_vectors v JOIN benchmark_metadata m ON m.vector_id = v.id\nWHERE m.label = ?',
   vector_filter:
-    'SELECT TOP ? v.id, 1 - VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance\n' +
+    'SELECT TOP {k} v.id, 1 - VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance\n' +
     'FROM benchmark_vectors v JOIN benchmark_metadata m ON m.vector_id = v.id\nWHERE m.category = ?\n' +
     'ORDER BY VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) DESC',
 };
@@ -93,7 +93,6 @@ function catalogueParams(id: StatementId): readonly string[] {
 /** What the SQL right before a `?` says it must be, for the measured queries. */
 function kindAt(sql: string, pos: number): ParamKind | undefined {
   const before = sql.slice(Math.max(0, pos - 40), pos);
-  if (/TOP $/.test(before)) return 'k';
   if (/TO_VECTOR\($/.test(before)) return 'query_vector';
   if (/m\.category = $/.test(before)) return 'category';
   if (/m\.label = $/.test(before)) return 'label';
@@ -153,9 +152,9 @@ describe('IRIS SQL dialect: golden text', () => {
 describe('IRIS SQL dialect: nearest first', () => {
   const knn = QUERIES.filter((q) => q.params.includes('query_vector'));
 
-  it.each(knn.map((q) => q.id))('%s orders by a similarity DESC under TOP ?', (id) => {
+  it.each(knn.map((q) => q.id))('%s orders by a similarity DESC under a literal TOP {k}', (id) => {
     const sql = irisDialect[id];
-    expect(sql).toMatch(/^SELECT TOP \? /);
+    expect(sql).toMatch(/^SELECT TOP \{k\} /);
     const orderBy = sql.slice(sql.lastIndexOf('ORDER BY'));
     expect(orderBy).toMatch(/^ORDER BY VECTOR_(COSINE|DOT_PRODUCT)\([^]*\) DESC$/);
     expect(orderBy).not.toMatch(/\bASC\b/);
@@ -200,11 +199,12 @@ describe('IRIS SQL dialect: parameter binding order', () => {
     }
   });
 
-  it('every bindOrder index names a catalogue parameter, and every catalogue parameter is bound', () => {
+  it('every bindOrder index names a catalogue parameter; every catalogue parameter but k is bound, k is the literal TOP {k}', () => {
     for (const [id, order] of Object.entries(irisBindOrder) as [StatementId, readonly number[]][]) {
-      const n = catalogueParams(id).length;
-      for (const i of order) expect(i, id).toBeLessThan(n);
-      expect(new Set(order).size, id).toBe(n);
+      const params = catalogueParams(id);
+      for (const i of order) expect(i, id).toBeLessThan(params.length);
+      expect([...new Set(order)].map((i) => params[i]).sort(), id).toEqual(params.filter((p) => p !== 'k').sort());
+      expect(irisDialect[id as keyof typeof irisDialect], id).toMatch(/^SELECT TOP \{k\} /);
     }
   });
 
@@ -216,27 +216,29 @@ describe('IRIS SQL dialect: parameter binding order', () => {
     expect(kinds).toEqual(order.map((i) => params[i]));
   });
 
-  it('bindFor fills {dims} and reorders: vector_cosine binds [k, vector, vector]', () => {
+  it('bindFor fills {dims} and {k} and reorders: vector_cosine binds [vector, vector]', () => {
     const vec = '0.5,0.5';
-    const call = bindFor({ dialect: irisDialect, bindOrder: irisBindOrder }, 'vector_cosine', [vec, 5], { dims: 2 });
-    expect(call.params).toEqual([5, vec, vec]);
+    const call = bindFor({ dialect: irisDialect, bindOrder: irisBindOrder }, 'vector_cosine', [vec, 5], queryVars({ vector_dims: 2, k: 5 }));
+    expect(call.params).toEqual([vec, vec]);
     expect(call.sql).toBe(
-      'SELECT TOP ? id, 1 - VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, 2)) AS distance\nFROM benchmark_vectors\nORDER BY VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, 2)) DESC',
+      'SELECT TOP 5 id, 1 - VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, 2)) AS distance\nFROM benchmark_vectors\nORDER BY VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, 2)) DESC',
     );
   });
 
-  it('bindFor: vector_filter binds [k, vector, category, vector]; l2 and inner product [k, vector, vector]', () => {
+  it('bindFor: vector_filter binds [vector, category, vector]; l2 and inner product [vector, vector]; k is inlined', () => {
     const m = { dialect: irisDialect, bindOrder: irisBindOrder };
-    expect(bindFor(m, 'vector_filter', ['v', 'category_3', 7], { dims: 8 }).params).toEqual([7, 'v', 'category_3', 'v']);
-    expect(bindFor(m, 'vector_l2', ['v', 7], { dims: 8 }).params).toEqual([7, 'v', 'v']);
-    expect(bindFor(m, 'vector_inner_product', ['v', 7], { dims: 8 }).params).toEqual([7, 'v', 'v']);
+    const vars = queryVars({ vector_dims: 8, k: 7 });
+    expect(bindFor(m, 'vector_filter', ['v', 'category_3', 7], vars)).toMatchObject({ params: ['v', 'category_3', 'v'], sql: expect.stringMatching(/^SELECT TOP 7 v\.id, /) });
+    expect(bindFor(m, 'vector_l2', ['v', 7], vars)).toMatchObject({ params: ['v', 'v'], sql: expect.stringMatching(/^SELECT TOP 7 id, /) });
+    expect(bindFor(m, 'vector_inner_product', ['v', 7], vars)).toMatchObject({ params: ['v', 'v'], sql: expect.stringMatching(/^SELECT TOP 7 id, /) });
     expect(bindFor(m, 'join', ['vector_9']).params).toEqual(['vector_9']);
     expect(bindFor(m, 'simple_select_id', [42]).sql).toBe('SELECT id, embedding FROM benchmark_vectors WHERE id = ?');
   });
 
-  it('bindFor refuses a missing {dims} and a bindOrder beyond the catalogue', () => {
-    expect(() => bindFor({ dialect: irisDialect, bindOrder: irisBindOrder }, 'vector_cosine', ['v', 5])).toThrow(/\{dims\}/);
-    expect(() => bindFor({ dialect: irisDialect, bindOrder: { vector_cosine: [0, 3] } }, 'vector_cosine', ['v', 5], { dims: 2 })).toThrow(
+  it('bindFor refuses a missing {dims} or {k} and a bindOrder beyond the catalogue', () => {
+    expect(() => bindFor({ dialect: irisDialect, bindOrder: irisBindOrder }, 'vector_cosine', ['v', 5], { k: 5 })).toThrow(/\{dims\}/);
+    expect(() => bindFor({ dialect: irisDialect, bindOrder: irisBindOrder }, 'vector_cosine', ['v', 5], { dims: 2 })).toThrow(/\{k\}/);
+    expect(() => bindFor({ dialect: irisDialect, bindOrder: { vector_cosine: [0, 3] } }, 'vector_cosine', ['v', 5], { dims: 2, k: 5 })).toThrow(
       /parameter 3, but the catalogue binds 2/,
     );
   });
@@ -252,7 +254,7 @@ describe('IRIS SQL dialect: parameter binding order', () => {
     const sql = `SELECT '?', "a?b", ? -- what?\n, ? /* ? */ FROM t WHERE x = 'it''s ?' AND y = ?`;
     expect(questionMarks(sql)).toHaveLength(3);
     expect(numberPlaceholders(sql)).toBe(`SELECT '?', "a?b", $1 -- what?\n, $2 /* ? */ FROM t WHERE x = 'it''s ?' AND y = $3`);
-    expect(numberPlaceholders(fillTemplate(irisDialect.vector_filter, { dims: 4 }))).toContain('TOP $1 v.id, 1 - VECTOR_COSINE(v.embedding, TO_VECTOR($2, FLOAT, 4))');
+    expect(numberPlaceholders(fillTemplate(irisDialect.vector_filter, { dims: 4, k: 5 }))).toContain('TOP 5 v.id, 1 - VECTOR_COSINE(v.embedding, TO_VECTOR($1, FLOAT, 4))');
   });
 });
 

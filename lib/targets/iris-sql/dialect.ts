@@ -37,11 +37,17 @@ import type { Dialect } from '../dialect.js';
  * happens: query vectors come from their own stream, never a dataset row. On data that is not
  * normalised this query would be wrong — it is tied to this benchmark's generator.
  *
- * k: `TOP ?`. "The int argument can be either a positive integer, a Dynamic SQL input parameter
- * (?) or an Embedded SQL host variable (:var)"
- * (https://docs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=RSQL_top). IRIS
- * itself turns a literal TOP n into `TOP ?` in the cached query (the EXPLAIN plans in the
- * iris-pgwire HNSW findings read `SELECT TOP ? id …`), so binding k changes nothing for the plan.
+ * k: `TOP {k}`, a literal filled from the run's config (bindFor / fillTemplate, like {dims}). The
+ * IRIS reference allows a Dynamic SQL input parameter there ("The int argument can be either a
+ * positive integer, a Dynamic SQL input parameter (?) or an Embedded SQL host variable (:var)",
+ * https://docs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=RSQL_top), but the
+ * iris-pgwire project's notes on the DB-API driver say `SELECT TOP ? id FROM table` fails ("TOP
+ * Clause Cannot Be Parameterized", docs/IRIS_DBAPI_LIMITATIONS_JIRA.md §2; its HNSW findings use
+ * "TOP N literal (not parameterized)", docs/HNSW_FINDINGS_2025_10_02.md, both at
+ * https://github.com/intersystems-community/iris-pgwire commit 54d8128). k is fixed for a run, so
+ * every IRIS path inlines it. The catalogue still lists k as a parameter (PostgreSQL binds it as `LIMIT $2`);
+ * irisBindOrder below simply never binds it. IRIS turns a literal TOP n into `TOP ?` in its cached
+ * query anyway (the EXPLAIN plans in the iris-pgwire HNSW findings read `SELECT TOP ? id …`).
  *
  * HNSW: `CREATE INDEX … ON benchmark_vectors (embedding) AS HNSW(M=…, efConstruction=…,
  * Distance='Cosine')`; Distance is 'Cosine' or 'DotProduct'; the optimizer considers the index for
@@ -127,19 +133,19 @@ UNION ALL SELECT 'namespace', $NAMESPACE`,
   simple_select_all: 'SELECT TOP 10 id, embedding FROM benchmark_vectors ORDER BY id',
   simple_select_id: 'SELECT id, embedding FROM benchmark_vectors WHERE id = ?',
   simple_count: 'SELECT COUNT(*) FROM benchmark_vectors',
-  vector_cosine: `SELECT TOP ? id, 1 - VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance
+  vector_cosine: `SELECT TOP {k} id, 1 - VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance
 FROM benchmark_vectors
 ORDER BY VECTOR_COSINE(embedding, TO_VECTOR(?, FLOAT, {dims})) DESC`,
-  vector_l2: `SELECT TOP ? id, SQRT(2 - 2 * VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims}))) AS distance
+  vector_l2: `SELECT TOP {k} id, SQRT(2 - 2 * VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims}))) AS distance
 FROM benchmark_vectors
 ORDER BY VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims})) DESC`,
-  vector_inner_product: `SELECT TOP ? id, VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims})) AS inner_product
+  vector_inner_product: `SELECT TOP {k} id, VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims})) AS inner_product
 FROM benchmark_vectors
 ORDER BY VECTOR_DOT_PRODUCT(embedding, TO_VECTOR(?, FLOAT, {dims})) DESC`,
   join: `SELECT v.id, m.label, m.category, m.created_at
 FROM benchmark_vectors v JOIN benchmark_metadata m ON m.vector_id = v.id
 WHERE m.label = ?`,
-  vector_filter: `SELECT TOP ? v.id, 1 - VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance
+  vector_filter: `SELECT TOP {k} v.id, 1 - VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance
 FROM benchmark_vectors v JOIN benchmark_metadata m ON m.vector_id = v.id
 WHERE m.category = ?
 ORDER BY VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) DESC`,
@@ -148,14 +154,15 @@ ORDER BY VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) DESC`,
 /**
  * Catalogue parameter behind each `?`, in order of appearance (see lib/targets/bind.ts). The
  * catalogue binds vector_cosine/l2/inner_product as [query_vector, k] and vector_filter as
- * [query_vector, category, k]; TOP comes first in IRIS text, and the vector appears twice.
- * Statements not listed bind their parameters in catalogue order (one `?` per parameter).
+ * [query_vector, category, k]; k is not bound at all (it is the literal `TOP {k}`), and the
+ * vector appears twice, so it is bound twice. Statements not listed bind their parameters in
+ * catalogue order (one `?` per parameter).
  */
 export const irisBindOrder = {
-  vector_cosine: [1, 0, 0],
-  vector_l2: [1, 0, 0],
-  vector_inner_product: [1, 0, 0],
-  vector_filter: [2, 0, 1, 0],
+  vector_cosine: [0, 0],
+  vector_l2: [0, 0],
+  vector_inner_product: [0, 0],
+  vector_filter: [0, 1, 0],
 } as const satisfies BindOrder;
 
 /** Query vector as TO_VECTOR input: 'x1,x2,…' (float32 values, printed exactly enough to round-trip). */
