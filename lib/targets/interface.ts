@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { MetadataRow, VectorBatch } from '../workload/generator.js';
+import type { QueryId } from '../workload/queries.js';
 import type { BindOrder } from './bind.js';
 import type { Dialect } from './dialect.js';
 import type { OnServerStarted } from './started-server.js';
@@ -49,6 +50,15 @@ export interface Capabilities {
    * are captured untimed, outside every timed region (lib/pipeline/query-plans.ts).
    */
   plans?: 'postgres-json' | 'none';
+  /**
+   * Measured queries this path is expected not to run, each with the reason (default: none).
+   * measure and the warmup stage probe every query once, untimed, before any timed loop
+   * (lib/pipeline/query-probe.ts): a declared query that fails there is stored as "not supported
+   * on this path" with the error and skipped in every phase, aggregate and comparison; a declared
+   * query that runs is measured like any other (the log says so). An undeclared failure stays a
+   * failure: counted, reported, never hidden.
+   */
+  unsupportedQueries?: Partial<Record<QueryId, string>>;
 }
 
 export interface QueryOutcome {

@@ -3,8 +3,9 @@ import { resolveConfig } from '../../lib/config/load.js';
 import { irisBindOrder, irisDialect } from '../../lib/targets/iris-sql/dialect.js';
 import { irisPgwireModule } from '../../lib/targets/iris-pgwire/index.js';
 import { irisPgwireOptionsSchema, resolveIrisPgwirePassword } from '../../lib/targets/iris-pgwire/options.js';
-import { pgvectorDialect } from '../../lib/targets/pgvector-sql/dialect.js';
-import { vectorSendBytes } from '../../lib/targets/pgvector-sql/copy-binary.js';
+import { pgvectorGatewayBindOrder, pgvectorGatewayDialect } from '../../lib/targets/iris-pgwire/pgvector-gateway-dialect.js';
+import type { StatementId } from '../../lib/targets/dialect.js';
+import { QUERY_IDS } from '../../lib/workload/queries.js';
 
 /**
  * iris-pgwire without a gateway: the option that chooses the dialect, what each mode declares,
@@ -49,26 +50,31 @@ describe('iris-pgwire modes', () => {
     expect(iris.databaseKey(ctx({}))).toBe('iris:127.0.0.1:1972/USER');
   });
 
-  it('pgvector mode sends the pgvector dialect unchanged, keyed like the postgres target', () => {
-    expect(pgv.dialect).toBe(pgvectorDialect);
-    expect(pgv.bindOrder).toBeUndefined();
-    expect(pgv.capabilities.vectorSupport).toBeUndefined();
-    expect(pgv.capabilities.fingerprintReadBack).toBeUndefined();
-    expect(Buffer.from(pgv.encodeVector(Float32Array.of(1), 'binary') as Buffer).equals(vectorSendBytes(Float32Array.of(1)))).toBe(true);
+  it('pgvector mode: IRIS SQL for everything but the measured queries, text vectors only, keyed like iris mode', () => {
+    expect(pgv.dialect).toBe(pgvectorGatewayDialect);
+    expect(pgv.bindOrder).toBe(pgvectorGatewayBindOrder);
+    for (const id of Object.keys(irisDialect) as StatementId[]) {
+      if (!(QUERY_IDS as readonly string[]).includes(id)) expect(pgv.dialect[id], id).toBe(irisDialect[id]);
+    }
+    expect(pgv.capabilities).toMatchObject({ vectorSupport: 'builtin', fingerprintReadBack: 'rows', copy: false, efSearch: 'fixed' });
+    expect(Object.keys(pgv.capabilities.unsupportedQueries ?? {}).sort()).toEqual(['vector_cosine', 'vector_filter', 'vector_inner_product', 'vector_l2']);
+    expect(iris.capabilities.unsupportedQueries).toBeUndefined();
+    // never vector_send bytes, whatever vector_param_format says
+    expect(pgv.encodeVector(Float32Array.of(1, 0.5), 'binary')).toBe('[1,0.5]');
     expect(pgv.encodeVector(Float32Array.of(1, 2), 'text')).toBe('[1,2]');
-    expect(pgv.databaseKey(ctx({ dialect: 'pgvector', port: 5433, database: 'pathbench_test' }))).toBe('postgres:127.0.0.1:5433/pathbench_test');
+    expect(pgv.databaseKey(ctx({ dialect: 'pgvector' }))).toBe('iris:127.0.0.1:1972/USER');
   });
 
   it('describe() states the dialect', () => {
     expect(iris.describe({})).toMatch(/^pg \S+ → the iris-pgwire gateway at 127\.0\.0\.1:5434\/USER \(user _SYSTEM, dialect iris, provision existing\)$/);
-    expect(pgv.describe({ dialect: 'pgvector' })).toMatch(/a PostgreSQL-wire server .*dialect pgvector/);
+    expect(pgv.describe({ dialect: 'pgvector' })).toMatch(/the iris-pgwire gateway at .*dialect pgvector: measured queries in pgvector SQL for the gateway to translate, the rest IRIS SQL/);
   });
 
   it('the registered module takes its dialect from the options of the last databaseKey/provision/open', async () => {
     const { target } = await import('../../lib/targets/iris-pgwire/index.js');
     target.databaseKey(ctx({ dialect: 'pgvector' }));
-    expect(target.dialect).toBe(pgvectorDialect);
-    expect(target.bindOrder).toBeUndefined();
+    expect(target.dialect).toBe(pgvectorGatewayDialect);
+    expect(target.capabilities.unsupportedQueries?.vector_l2).toMatch(/<->/);
     target.databaseKey(ctx({ dialect: 'iris' }));
     expect(target.dialect).toBe(irisDialect);
     expect(target.bindOrder).toBe(irisBindOrder);

@@ -1,14 +1,16 @@
 import type { BindOrder } from '../bind.js';
 import type { Dialect } from '../dialect.js';
 import { irisBindOrder, irisDialect } from '../iris-sql/dialect.js';
-import { pgvectorDialect } from '../pgvector-sql/dialect.js';
+import { pgvectorGatewayBindOrder, pgvectorGatewayDialect } from './pgvector-gateway-dialect.js';
 
 /**
- * The two dialects iris-pgwire can send (option `dialect`): IRIS SQL with its `?` bind order, or
- * the shared pgvector dialect as is (numbered $n parameters, catalogue order). Nothing is
- * overridden: the point of each mode is to send exactly what that kind of application sends.
+ * The two dialects iris-pgwire can send (option `dialect`), both through the gateway to IRIS:
+ * `iris` — IRIS SQL with its `?` bind order, what an application written for IRIS sends (the
+ * default); `pgvector` — the same IRIS SQL for everything but the measured queries, which are
+ * pgvector SQL as an unchanged PostgreSQL application sends it, in the form the gateway documents
+ * it translates (pgvector-gateway-dialect.ts says what differs from the shared pgvector dialect and why).
  */
 export const dialects = {
   iris: { dialect: irisDialect, bindOrder: irisBindOrder },
-  pgvector: { dialect: pgvectorDialect, bindOrder: undefined },
-} as const satisfies Record<string, { dialect: Dialect; bindOrder: BindOrder | undefined }>;
+  pgvector: { dialect: pgvectorGatewayDialect, bindOrder: pgvectorGatewayBindOrder },
+} as const satisfies Record<string, { dialect: Dialect; bindOrder: BindOrder }>;

@@ -6,10 +6,9 @@ import type { Capabilities, OpenContext, Session, TargetModule } from '../interf
 import { irisVectorText, isoUtcTimestamp } from '../iris-sql/dialect.js';
 import { asMissingTable } from '../iris-sql/errors.js';
 import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
-import { vectorSendBytes } from '../pgvector-sql/copy-binary.js';
-import { pgvectorServerSession } from '../pgvector-sql/server-session.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import { dialects } from './dialect.js';
+import { GATEWAY_UNSUPPORTED } from './pgvector-gateway-dialect.js';
 import { irisPgwireOptionsSchema, resolveIrisPgwirePassword, type IrisPgwireOptions } from './options.js';
 import { provisionIrisPgwire } from './provision.js';
 
@@ -45,7 +44,7 @@ function connectionConfig(o: IrisPgwireOptions): pg.ClientConfig {
     ...(password !== undefined ? { password } : {}),
     connectionTimeoutMillis: o.connect_timeout_s * 1000,
     application_name: 'pathbench',
-    ...(o.dialect === 'iris' ? { types: utcTimestampTypes } : {}),
+    types: utcTimestampTypes,
   };
 }
 
@@ -53,23 +52,22 @@ async function connect(o: IrisPgwireOptions): Promise<pg.Client> {
   try {
     return await connectPg(connectionConfig(o));
   } catch (err) {
-    const what = o.dialect === 'iris' ? 'the iris-pgwire gateway' : 'the PostgreSQL-wire server';
     const hint =
-      o.dialect === 'iris'
-        ? o.provision === 'docker'
-          ? '; `make provision` starts it (docker compose up -d --wait iris-pgwire)'
-          : '; start it (docker compose up -d --wait iris-pgwire, or python -m iris_pgwire.server) or set provision: docker'
-        : '';
-    throw new Error(`cannot connect to ${what} at ${where(o)}: ${(err as Error).message || String(err)}${hint}`, { cause: err });
+      o.provision === 'docker'
+        ? '; `make provision` starts it (docker compose up -d --wait iris-pgwire)'
+        : '; start it (docker compose up -d --wait iris-pgwire, or python -m iris_pgwire.server) or set provision: docker';
+    throw new Error(`cannot connect to the iris-pgwire gateway at ${where(o)}: ${(err as Error).message || String(err)}${hint}`, { cause: err });
   }
 }
 
 /**
- * IRIS SQL over pg. Statements are written with `?`; the gateway translates PostgreSQL's numbered
- * `$n` into IRIS `?` ("Prepared statement translation ($n → ?)", iris-pgwire CHANGELOG 1.0.6), so
- * the session numbers the `?` in order before sending ($1, $2, … — bindFor has already expanded
- * repeated parameters, so the numbers never need to reorder anything). Scripts are split into
- * single statements. No COPY: rows are inserted one statement each, in one transaction per batch.
+ * IRIS SQL over pg, in both modes. Statements are written with `?`; the gateway turns PostgreSQL's
+ * numbered `$n` into IRIS `?` in order of appearance (protocol.py, translate_postgres_parameters),
+ * so the session numbers the `?` in order before sending ($1, $2, … — bindFor has already expanded
+ * repeated parameters, so the numbers never need to reorder anything). The pgvector mode's
+ * measured queries arrive already numbered and contain no `?`: they pass unchanged. Scripts are
+ * split into single statements. No COPY: rows are inserted one statement each, in one transaction
+ * per batch.
  */
 function irisOverPgSession(client: pg.Client): Session {
   const numbered = new Map<string, string>();
@@ -137,18 +135,27 @@ function irisOverPgSession(client: pg.Client): Session {
 }
 
 
-// plans 'none' in both modes: behind the gateway is IRIS, whose EXPLAIN returns an XML plan this
-// project does not read yet (and a pgvector-mode `EXPLAIN (FORMAT JSON)` is not translated).
+// Both modes read and write IRIS through the gateway with IRIS SQL; they differ only in the SQL
+// of the measured queries, and the pgvector mode declares the ones the gateway cannot run.
+// plans 'none': behind the gateway is IRIS, whose EXPLAIN returns an XML plan this project does
+// not read yet (and a pgvector-mode `EXPLAIN (FORMAT JSON)` is not translated).
+const IRIS_BEHIND_GATEWAY: Capabilities = { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed', plans: 'none' };
 const CAPABILITIES: Record<Mode, Capabilities> = {
-  iris: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed', plans: 'none' },
-  pgvector: { concurrentSessions: true, annIndex: true, copy: true, plans: 'none' },
+  iris: IRIS_BEHIND_GATEWAY,
+  pgvector: { ...IRIS_BEHIND_GATEWAY, unsupportedQueries: GATEWAY_UNSUPPORTED },
 };
 
 function describe(raw: Record<string, unknown>): string {
   const o = irisPgwireOptionsSchema.parse(raw);
-  const through = o.dialect === 'iris' ? 'the iris-pgwire gateway' : 'a PostgreSQL-wire server';
-  return `pg ${packageVersion('pg')} → ${through} at ${where(o)} (user ${o.user}, dialect ${o.dialect}, provision ${o.provision})`;
+  const dialect = o.dialect === 'iris' ? 'dialect iris' : 'dialect pgvector: measured queries in pgvector SQL for the gateway to translate, the rest IRIS SQL';
+  return `pg ${packageVersion('pg')} → the iris-pgwire gateway at ${where(o)} (user ${o.user}, ${dialect}, provision ${o.provision})`;
 }
+
+/** What each mode binds for a query vector; recorded in the run's environment. */
+const VECTOR_PARAMS: Record<Mode, string> = {
+  iris: 'text (TO_VECTOR)',
+  pgvector: "text '[x1,…]' (pgvector text form, bound as a text parameter; vector_param_format does not apply: the gateway cannot decode vector_send bytes)",
+};
 
 /** The module for one mode. Exported for tests; the registry uses `target`, which picks the mode from the options. */
 export function irisPgwireModule(mode: Mode): TargetModule {
@@ -161,25 +168,22 @@ export function irisPgwireModule(mode: Mode): TargetModule {
     capabilities: CAPABILITIES[mode],
     databaseKey(ctx) {
       const o = optionsOf(ctx);
-      // iris: the IRIS behind the gateway, keyed like iris-native so the two share one load;
-      // pgvector: keyed like the postgres target (same server and database = same data).
-      return mode === 'iris' ? `iris:${o.iris_host}:${o.iris_port}/${o.database}` : `postgres:${where(o)}`;
+      // The IRIS behind the gateway, keyed like iris-native so the two share one load (both modes).
+      return `iris:${o.iris_host}:${o.iris_port}/${o.database}`;
     },
     provision: (ctx) => provisionIrisPgwire(optionsOf(ctx), ctx.root, ctx.serverStarted),
-    async open(ctx) {
-      const client = await connect(optionsOf(ctx));
-      return mode === 'iris' ? irisOverPgSession(client) : pgvectorServerSession(client);
-    },
-    // IRIS takes vectors as text only (TO_VECTOR); pgvector mode sends what pgvector applications send.
-    encodeVector: (v, format) => (mode === 'iris' ? irisVectorText(v) : format === 'binary' ? vectorSendBytes(v) : textVector(v)),
+    open: async (ctx) => irisOverPgSession(await connect(optionsOf(ctx))),
+    // Text in both modes, whatever vector_param_format says: IRIS takes TO_VECTOR text; the gateway
+    // reads a pgvector text literal but not vector_send bytes (pgvector-gateway-dialect.ts).
+    encodeVector: (v) => (mode === 'iris' ? irisVectorText(v) : textVector(v)),
     isConnectionLoss: isPgConnectionLoss,
     async environment(session) {
       const one = async (sql: string) => String((await session.query(sql)).rows[0]?.[0]);
       const settings = (await session.query(dialect.server_settings)).rows.map((r) => `${String(r[0])}=${String(r[1])}`).join(', ');
-      const common = { driver: `pg ${packageVersion('pg')}`, gateway_dialect: mode, server_version: await one(dialect.server_version), settings };
-      return mode === 'iris'
-        ? { ...common, gateway: 'iris-pgwire', vector_support: `InterSystems IRIS ${await one(dialect.vector_version)} (built in)`, vector_params: 'text (TO_VECTOR)' }
-        : { ...common, pgvector_version: await one(dialect.vector_version) };
+      return {
+        driver: `pg ${packageVersion('pg')}`, gateway: 'iris-pgwire', gateway_dialect: mode, server_version: await one(dialect.server_version), settings,
+        vector_support: `InterSystems IRIS ${await one(dialect.vector_version)} (built in)`, vector_params: VECTOR_PARAMS[mode],
+      };
     },
   };
 }

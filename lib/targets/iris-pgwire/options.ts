@@ -12,20 +12,19 @@ import { z } from 'zod';
 export const irisPgwireOptionsSchema = z
   .object({
     /**
-     * The SQL sent through the gateway. `iris`: InterSystems IRIS SQL (lib/targets/iris-sql), which
-     * the gateway passes to IRIS — what an application written for IRIS sends. `pgvector`: the
-     * pgvector dialect unchanged (`<=>`, `<#>`, COPY, vector_send), which the gateway must
-     * translate — what an unchanged pgvector application sends. The gateway documents `<=>` →
-     * VECTOR_COSINE and `<#>` → VECTOR_DOT_PRODUCT but not `<->` (L2) nor binary COPY, so against
-     * a real gateway expect failures in pgvector mode; it also runs against any PostgreSQL-wire
-     * server with pgvector (the tests point it at PostgreSQL). Reports state the mode.
+     * The SQL of the measured queries. `iris` (default): InterSystems IRIS SQL (lib/targets/iris-sql),
+     * which the gateway passes to IRIS — what an application written for IRIS sends. `pgvector`:
+     * pgvector SQL (`<=>`, `<#>`, `<->`) as an unchanged PostgreSQL application sends it, in the
+     * form the gateway documents it translates (pgvector-gateway-dialect.ts); the queries the
+     * gateway cannot run are reported per query as "not supported on this path". Everything else
+     * (load, fingerprint, versions, settings) is IRIS SQL in both modes. Reports state the mode.
      */
     dialect: z.enum(['iris', 'pgvector']).default('iris'),
     /** existing: use a running gateway; docker: `docker compose up -d --wait iris-pgwire` (starts iris first). */
     provision: z.enum(['existing', 'docker']).default('existing'),
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(1).max(65535).default(5434),
-    /** The IRIS namespace (the gateway maps the PostgreSQL database name to it); a database name in pgvector mode. */
+    /** The IRIS namespace (the gateway maps the PostgreSQL database name to it). */
     database: z.string().min(1).default('USER'),
     user: z.string().min(1).default('_SYSTEM'),
     password: z.string().optional(),
