@@ -15,7 +15,7 @@ export interface PreparedCall {
 
 export interface PreparedTarget {
   target: OpenTarget;
-  /** [queryIndex][iteration] */
+  /** [queryIndex][iteration]; empty for a query not supported on this path (every loop skips it). */
   calls: PreparedCall[][];
 }
 
@@ -41,7 +41,7 @@ export function prepareCalls(
     const pool = encodedPools.get(t.id)!;
     return {
       target: t,
-      calls: queries.map((q, qi) => logical[qi]!.map((params) => bindFor(t.module, q.id, bind(params, pool), queryVars(shape)))),
+      calls: queries.map((q, qi) => (t.unsupported?.has(q.id) ? [] : logical[qi]!.map((params) => bindFor(t.module, q.id, bind(params, pool), queryVars(shape))))),
     };
   });
 }

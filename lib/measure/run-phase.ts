@@ -79,7 +79,9 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       for (let k = 0; k < n; k++) {
         const ti = (i + k) % n;
         const pt = o.targets[ti]!;
-        const call = pt.calls[qi]![i]!;
+        const seq = pt.calls[qi]!;
+        if (seq.length === 0) continue; // not supported on this path (lib/pipeline/query-probe.ts)
+        const call = seq[i]!;
         // The timed region, inline (same contract as timedCall(), one async frame less): nothing
         // but the driver call — execute plus full fetch — between the two clock readings.
         let rows = -1;

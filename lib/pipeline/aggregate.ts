@@ -21,6 +21,8 @@ import { stopwatch } from '../measure/stopwatch.js';
 import { readVerifications, replaceVerificationSummary } from '../store/verifications.js';
 import { summarizeVerifications } from '../verify/summary.js';
 import { MissingInputError } from '../errors.js';
+import { readUnsupportedQueries } from '../store/unsupported-queries.js';
+import { withoutQueries } from '../stats/without-queries.js';
 
 /** The run aggregate/render work on: --run ID, or the newest complete measurement run. */
 export async function selectRun(ctx: StageContext): Promise<RunRow> {
@@ -50,9 +52,14 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   await attachRun(ctx.store, ctx.executionId, run.run_id);
   const samples = await readSampleColumns(ctx.store, run.run_id, 'measure');
   if (samples.length === 0) throw new PathbenchError(`aggregate: run ${run.run_id} has no measured samples`);
+  // A query some path cannot run is left out of every category and overall figure of every
+  // target, so those figures (and the comparisons built on them) cover the same queries.
+  const unsupported = await readUnsupportedQueries(ctx.store, run.run_id);
+  const leaveOut = new Set(unsupported.map((u) => u.query_id));
+  for (const u of unsupported) ctx.log(`${u.target} ${u.query_id}: not supported on this path; left out of every category and overall figure and comparison`);
   // Successful latencies grouped and sorted once, for every statistic below.
-  const groups = groupLatencies(samples);
-  const { aggregates, spectrum } = summarizeColumns(run.run_id, samples, groups);
+  const groups = groupLatencies(samples, leaveOut);
+  const { aggregates, spectrum } = summarizeColumns(run.run_id, samples, groups, leaveOut);
   // The run's own configuration decides seeds, pairs and budget, so re-aggregating is reproducible.
   const rc = JSON.parse(run.config_json) as ResolvedConfig;
   const targets = JSON.parse(run.targets_json) as string[];
@@ -67,8 +74,9 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   ctx.log(`bootstrap intervals (${o.resamples} resamples), ${pairs.length} pairwise comparisons, ${overhead.length} overhead rows in ${w.seconds().toFixed(1)} s`);
   await replaceAggregates(ctx.store, run.run_id, withCi, spectrum, pairs, overhead);
   await replaceNoiseFlags(ctx.store, run.run_id, noiseFlagsFromGroups(run.run_id, withCi, groups));
-  const chartWidth = chartWidthS(samples);
-  await replaceTimeSeriesColumns(ctx.store, run.run_id, [...timeSeriesColumns(run.run_id, samples, 1), ...(chartWidth > 1 ? timeSeriesColumns(run.run_id, samples, chartWidth) : [])]);
+  const common = withoutQueries(samples, leaveOut);
+  const chartWidth = chartWidthS(common);
+  await replaceTimeSeriesColumns(ctx.store, run.run_id, [...timeSeriesColumns(run.run_id, common, 1), ...(chartWidth > 1 ? timeSeriesColumns(run.run_id, common, chartWidth) : [])]);
   const sweep = await readSweep(ctx.store, run.run_id);
   await replaceSweepAggregates(ctx.store, run.run_id, summarizeSweep(run.run_id, sweep.samples, sweep.levels));
   const ef = await readEfSearchSweep(ctx.store, run.run_id);

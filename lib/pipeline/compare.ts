@@ -9,6 +9,7 @@ import { countSamples, previousCompleteRun } from '../store/history.js';
 import { getRun, latestRun, type RunRow } from '../store/runs.js';
 import { readSamples } from '../store/samples.js';
 import { attachRun } from '../store/stage-log.js';
+import { notSupportedText, readUnsupportedQueries } from '../store/unsupported-queries.js';
 
 /**
  * compare: two complete measurement runs from the store alone (no database): per target × query,
@@ -55,6 +56,7 @@ export async function compare(ctx: StageContext): Promise<void> {
     not_compared: {
       targets_only_in_base: result.onlyInBase, targets_only_in_head: result.onlyInHead,
       queries_only_in_base: result.queriesOnlyInBase, queries_only_in_head: result.queriesOnlyInHead,
+      ...(await notSupported(ctx, base, head)),
     },
     summary: {
       compared: queryRows.length,
@@ -96,6 +98,15 @@ export async function compare(ctx: StageContext): Promise<void> {
 }
 
 const targetsOf = (r: RunRow) => JSON.parse(r.targets_json) as string[];
+
+/** Queries a path could not run in either run (absent when none): never compared, said why. */
+async function notSupported(ctx: StageContext, base: RunRow, head: RunRow): Promise<{ not_supported?: string[] }> {
+  const lines = [
+    ...(await readUnsupportedQueries(ctx.store, base.run_id)).map((u) => `${u.target}/${u.query_id} in base: ${notSupportedText(u)}`),
+    ...(await readUnsupportedQueries(ctx.store, head.run_id)).map((u) => `${u.target}/${u.query_id} in head: ${notSupportedText(u)}`),
+  ];
+  return lines.length ? { not_supported: lines } : {};
+}
 
 async function measurementRun(ctx: StageContext, flag: string, id: string): Promise<RunRow> {
   const run = await getRun(ctx.store, id);

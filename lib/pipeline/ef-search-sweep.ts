@@ -52,6 +52,7 @@ export async function efSearchSweep(ctx: StageContext, runId: string, targets: r
         for (const note of planWarnings(plans.rows, ANN_QUERIES)) ctx.log(`warning: ${note}`);
         for (const [qi, query] of ANN_QUERIES.entries()) {
           const calls = p.calls[qi]!;
+          if (calls.length === 0) continue; // not supported on this path (lib/pipeline/query-probe.ts)
           const recalls = await scoreEfSearchRecall({ runId, target: t, query, efSearch, calls, logical: logical[qi]!, truth, signal: ctx.signal });
           const { block, samples } = await runEfSearchBlock({ runId, target: t, query, efSearch, calls, signal: ctx.signal });
           await writeEfSearchBlock(ctx.store, block, samples, recalls);

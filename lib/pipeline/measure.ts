@@ -22,10 +22,12 @@ import { efSearchSweep } from './ef-search-sweep.js';
 import { openLoopSweep } from './open-loop.js';
 import { recordQueryPlans } from './query-plans.js';
 import { planWarnings } from '../verify/plan-warnings.js';
+import { probeQueries } from './query-probe.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
- * environment fingerprint, runs a session warmup (stored as phase 'warmup'), then `iterations`
+ * environment fingerprint, probes every query once (lib/pipeline/query-probe.ts: a query a path
+ * declared and failed is skipped there from then on), runs a session warmup (stored as phase 'warmup'), then `iterations`
  * timed executions of every query on every target, interleaved, storing every sample.
  * The run is 'complete' only if every target finished; a lost target marks it 'failed' (exit 3).
  */
@@ -50,21 +52,23 @@ export async function measure(ctx: StageContext): Promise<void> {
 
     const shape = workloadShape(c);
     const flush = (rows: SampleRow[]) => writeSamples(ctx.store, rows);
+    // Untimed, before every timed loop: which queries each path cannot run (skipped from here on).
+    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log });
 
     if (c.warmup > 0) {
       const bar = progressBar('session warmup', c.warmup, 'iterations');
-      await runPhase({ runId, phase: 'warmup', queries: QUERIES, targets: prepareCalls(targets, pools, QUERIES, shape, 'warmup', c.warmup), iterations: c.warmup, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
+      await runPhase({ runId, phase: 'warmup', queries: QUERIES, targets: prepareCalls(probed, pools, QUERIES, shape, 'warmup', c.warmup), iterations: c.warmup, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
       bar.stop();
     }
 
     if (c.verify_queries > 0) {
       const truth = await groundTruthFor(ctx, c);
       ctx.log(`verification pass: ${c.verify_queries} executions of each query on each target (untimed)`);
-      const rows = await runVerification({ runId, targets, pools, shape, count: c.verify_queries, truth });
+      const rows = await runVerification({ runId, targets: probed, pools, shape, count: c.verify_queries, truth });
       await writeVerifications(ctx.store, rows);
     }
 
-    const prepared = prepareCalls(targets, pools, QUERIES, shape, 'measure', c.iterations);
+    const prepared = prepareCalls(probed, pools, QUERIES, shape, 'measure', c.iterations);
     // Untimed, before the timed loop: the plan of each query with its first request's parameters.
     const plans = await recordQueryPlans(ctx.store, { runId, scope: 'measure', efSearch: null, targets: prepared, queries: QUERIES });
     ctx.log(`query plans: ${plans.rows.length} recorded in ${plans.seconds.toFixed(2)} s (untimed)${planWarnings(plans.rows, QUERIES).map((n) => `\n  warning: ${n}`).join('')}`);
@@ -77,9 +81,9 @@ export async function measure(ctx: StageContext): Promise<void> {
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
     await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null } });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
-    if (c.concurrency.length) await concurrencySweep(ctx, runId, targets, pools, shape);
-    if (c.ef_search.length) await efSearchSweep(ctx, runId, targets, pools, shape);
-    if (c.rate.length) await openLoopSweep(ctx, runId, targets, pools, shape);
+    if (c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
+    if (c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);
+    if (c.rate.length) await openLoopSweep(ctx, runId, probed, pools, shape);
     await finishRun(ctx.store, runId, 'complete', r.wallNs);
     ctx.log(`run ${runId}: ${r.samples.toLocaleString('en-US')} requests (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s. Next: make aggregate render`);
   } catch (err) {

@@ -13,6 +13,7 @@ import { onTarget, type OpenTarget } from './targets.js';
 import { levelClientLoad, levelClientLoadColumns } from '../store/level-client-load.js';
 import { loopDelayText } from '../measure/client-load.js';
 import { levelClientWarnings } from '../verify/level-client-warnings.js';
+import { commonQueries } from './query-probe.js';
 
 /** Seconds per level when neither rate_duration_s nor rate_requests is given. */
 export const DEFAULT_RATE_DURATION_S = 10;
@@ -47,7 +48,10 @@ export function openLoopQueries(c: ResolvedConfig): QueryTemplate[] {
 export async function openLoopSweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape): Promise<void> {
   const c = ctx.config;
   const levels = openLoopLevels(c);
-  const queries = openLoopQueries(c);
+  // One mix for every target, so rates compare: the configured queries every path runs.
+  const { queries, leftOut } = commonQueries(targets, openLoopQueries(c));
+  if (leftOut.length) ctx.log(`open loop: mix without ${leftOut.join(', ')}`);
+  if (queries.length === 0) return;
   const longest = Math.max(...levels.map((l) => l.schedule.length));
   const perQuery = Math.max(1, Math.ceil(longest / queries.length));
   const queryOf = Array.from({ length: longest }, (_, j) => queries[j % queries.length]!);

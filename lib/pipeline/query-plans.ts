@@ -28,8 +28,12 @@ export async function recordQueryPlans(
   for (const { target: t, calls } of o.targets) {
     const base = { run_id: o.runId, target: t.id, scope: o.scope, ef_search: o.efSearch };
     const f = planFormatOf(t.module.capabilities);
+    // A query not supported on this path has no calls: nothing to explain, no row.
+    const runs = (qi: number) => calls[qi]!.length > 0;
     if (!f) {
-      for (const q of o.queries) rows.push({ ...base, query_id: q.id, format: 'none', plan: null, index_methods: null, vector_order: 'unknown', access: NOT_CAPTURED, error: null });
+      for (const [qi, q] of o.queries.entries()) {
+        if (runs(qi)) rows.push({ ...base, query_id: q.id, format: 'none', plan: null, index_methods: null, vector_order: 'unknown', access: NOT_CAPTURED, error: null });
+      }
       continue;
     }
     // Without the index methods a plan still classifies; the index is then named without its method.
@@ -38,6 +42,7 @@ export async function recordQueryPlans(
       return {};
     });
     for (const [qi, q] of o.queries.entries()) {
+      if (!runs(qi)) continue;
       const first = calls[qi]![0]!;
       try {
         const plan = await onTarget(t, `plan capture (${q.id})`, () => f.format.explain(t.session, first.sql, first.params));

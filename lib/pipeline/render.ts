@@ -25,6 +25,7 @@ import { readOpenLoopAggregates } from '../store/open-loop.js';
 import { latencyVsRateChart } from '../render/charts/latency-vs-rate.js';
 import { readQueryPlans } from '../store/query-plans.js';
 import { readLevelClientLoads } from '../store/level-client-load.js';
+import { readUnsupportedQueries } from '../store/unsupported-queries.js';
 
 async function reportData(ctx: StageContext): Promise<ReportData> {
   const run = await selectRun(ctx);
@@ -51,6 +52,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     plans: await readQueryPlans(ctx.store, run.run_id),
     levelClientLoad: await readLevelClientLoads(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
+    unsupported: await readUnsupportedQueries(ctx.store, run.run_id),
   };
 }
 

@@ -9,20 +9,26 @@ import { onTarget, type OpenTarget } from './targets.js';
 import { levelClientLoad } from '../store/level-client-load.js';
 import { loopDelayText } from '../measure/client-load.js';
 import { levelClientWarnings } from '../verify/level-client-warnings.js';
+import { commonQueries } from './query-probe.js';
 
 /**
  * The closed-loop concurrency sweep (config `concurrency`), after the main measurement, one
  * target at a time so targets do not compete for the two cores: for each level C, C-1 extra
  * sessions are opened beside the measuring one, C clients run `sweep_requests` requests each, and
  * every sample plus the level's wall time is stored. Targets without concurrent sessions (PGlite)
- * are measured all the same — their clients queue behind one session — and marked so.
+ * are measured all the same — their clients queue behind one session — and marked so. The mix
+ * is the queries every target runs (a query some path cannot run is left out for all).
  */
 export async function concurrencySweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape): Promise<void> {
   const c = ctx.config;
   const levels = [...new Set(c.concurrency)].sort((a, b) => a - b);
-  const perQuery = Math.max(1, Math.ceil((Math.max(...levels) * c.sweep_requests) / QUERIES.length));
+  // One mix for every target, so levels compare: the queries every path runs.
+  const { queries, leftOut } = commonQueries(targets, QUERIES);
+  if (leftOut.length) ctx.log(`concurrency sweep: mix without ${leftOut.join(', ')}`);
+  if (queries.length === 0) return;
+  const perQuery = Math.max(1, Math.ceil((Math.max(...levels) * c.sweep_requests) / queries.length));
   for (const t of targets) {
-    const [prepared] = prepareCalls([t], pools, QUERIES, shape, 'sweep', perQuery);
+    const [prepared] = prepareCalls([t], pools, queries, shape, 'sweep', perQuery);
     for (const level of levels) {
       const extra: Session[] = [];
       try {
@@ -32,7 +38,7 @@ export async function concurrencySweep(ctx: StageContext, runId: string, targets
           await onTarget(t, 'sweep session setup', () => s.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
         }
         const { level: row, samples, clientLoad } = await runSweepLevel({
-          runId, target: t, sessions: [t.session, ...extra], queries: QUERIES, calls: prepared!.calls, requests: c.sweep_requests, signal: ctx.signal,
+          runId, target: t, sessions: [t.session, ...extra], queries, calls: prepared!.calls, requests: c.sweep_requests, signal: ctx.signal,
         });
         await writeSweepLevel(ctx.store, row, samples);
         const ok = samples.filter((s) => s.ok === 1).length;

@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { OpenContext, Session, TargetModule } from '../targets/interface.js';
 import { loadTarget } from '../targets/registry.js';
+import type { QueryId } from '../workload/queries.js';
 
 export interface LoadedTarget {
   id: string;
@@ -11,6 +12,11 @@ export interface LoadedTarget {
 
 export interface OpenTarget extends LoadedTarget {
   session: Session;
+  /**
+   * Queries this path cannot run, with the error it gave (set by the query probe,
+   * lib/pipeline/query-probe.ts; absent before it ran): every phase skips them on this target.
+   */
+  unsupported?: ReadonlyMap<QueryId, string>;
 }
 
 /** Load the modules of the configured targets, in config order. */

@@ -11,9 +11,11 @@ import { requireSeeded } from './requirements.js';
 import { prepareSessions, workloadShape } from './session-setup.js';
 import { closeSessions } from './targets.js';
 import { startRunWithSessions } from './run-start.js';
+import { probeQueries } from './query-probe.js';
 
 /**
- * warmup: `warmup` executions of every query on every target, with their own parameter stream,
+ * warmup: `warmup` executions of every query on every target (but those a path cannot run, found
+ * by the query probe: lib/pipeline/query-probe.ts), with their own parameter stream,
  * stored as phase 'warmup' of a run of kind 'warmup' and excluded from every metric. It warms
  * what outlives this process (server caches, the OS page cache, the data files); measure repeats
  * a session warmup because a new process starts with cold sessions.
@@ -25,7 +27,10 @@ export async function warmup(ctx: StageContext): Promise<void> {
   try {
     await requireDatabasesHoldDataset(ctx, targets);
     const pools = await prepareSessions(c, targets);
-    const prepared = prepareCalls(targets, pools, QUERIES, workloadShape(c), 'warmup', c.warmup);
+    const shape = workloadShape(c);
+    // Untimed: a query a path declared it cannot run and then failed is not warmed up there either.
+    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log });
+    const prepared = prepareCalls(probed, pools, QUERIES, shape, 'warmup', c.warmup);
     const bar = progressBar('warmup', c.warmup, 'iterations');
     const r = await runPhase({
       runId, phase: 'warmup', queries: QUERIES, targets: prepared, iterations: c.warmup,

@@ -35,7 +35,11 @@ export interface CompareReport {
   method: Record<string, string>;
   same_setup: boolean;
   setup_differences: SetupDifference[];
-  not_compared: { targets_only_in_base: string[]; targets_only_in_head: string[]; queries_only_in_base: string[]; queries_only_in_head: string[] };
+  not_compared: {
+    targets_only_in_base: string[]; targets_only_in_head: string[]; queries_only_in_base: string[]; queries_only_in_head: string[];
+    /** "target/query in base|head: not supported on this path: <error>" (absent when none). */
+    not_supported?: string[];
+  };
   /** Counts over target × query rows. */
   summary: { compared: number; faster: number; slower: number; no_significant_difference: number };
   regressions: { name: string; level: string; target: string; key: string; p50_change_pct: number; p50_ratio_low: number | null; mw_p: number | null }[];
@@ -94,6 +98,7 @@ export function compareText(c: CompareReport): string {
     ...nc.queries_only_in_base.map((q) => `${q} only in base`), ...nc.queries_only_in_head.map((q) => `${q} only in head`),
   ];
   if (skipped.length) out.push('', `Not compared: ${skipped.join('; ')}`);
+  if (nc.not_supported?.length) out.push('', 'Not supported on the path (never compared; left out of its category and overall rows):', ...nc.not_supported.map((x) => `  ${x}`));
   const s = c.summary;
   out.push('', `${s.compared} target × query pairs: ${s.slower} slower, ${s.faster} faster, ${s.no_significant_difference} no significant difference (head vs base).`);
   for (const level of ['overall', 'category', 'query'] as const) {
@@ -159,6 +164,9 @@ export function compareHtml(c: CompareReport): string {
     notices.push(c.regressions.length
       ? `<div class="notice bad">${c.regressions.length} regression(s) over the ${esc(c.threshold_pct)}% threshold:<ul class="diffs">${c.regressions.map((r) => `<li>${esc(regressionLine(r, c.threshold_pct!))}</li>`).join('')}</ul></div>`
       : `<div class="notice">No regression: no significant p50 slowdown above ${esc(c.threshold_pct)}%.</div>`);
+  }
+  if (c.not_compared.not_supported?.length) {
+    notices.push(`<div class="notice">Not supported on the path (never compared; left out of its category and overall rows):<ul class="diffs">${c.not_compared.not_supported.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>`);
   }
   const s = c.summary;
   const levels = (['overall', 'category', 'query'] as const).map((l) => ({ l, rows: c.rows.filter((r) => r.level === l) })).filter((x) => x.rows.length);

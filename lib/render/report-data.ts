@@ -8,6 +8,7 @@ import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js
 import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 import type { QueryPlanRow } from '../store/query-plans.js';
 import type { LevelClientLoad } from '../store/level-client-load.js';
+import { notSupportedText, type UnsupportedQueryRow } from '../store/unsupported-queries.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
 export interface ReportData {
@@ -37,6 +38,8 @@ export interface ReportData {
   levelClientLoad?: { sweep: LevelClientLoad[]; openLoop: LevelClientLoad[] };
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
+  /** Queries a path could not run (lib/pipeline/query-probe.ts); absent or empty when every path ran every query. */
+  unsupported?: UnsupportedQueryRow[];
 }
 
 export const BELOW_SCALE_NOTICE =
@@ -72,4 +75,22 @@ export function partialNotice(d: ReportData): string {
   return d.run.status === 'complete'
     ? ''
     : `PARTIAL RUN — status ${d.run.status}${d.run.error ? ` (${d.run.error})` : ''}. These figures cover only the requests measured before it stopped; do not compare them with complete runs.`;
+}
+
+/** The queries a path could not run, in the run's target order, then by query id. */
+export function unsupportedInOrder(d: ReportData): UnsupportedQueryRow[] {
+  const order = targetOrder(d);
+  return [...(d.unsupported ?? [])].sort((a, b) => order.indexOf(a.target) - order.indexOf(b.target) || a.query_id.localeCompare(b.query_id));
+}
+
+/** "iris-pgwire / vector_l2: not supported on this path: <error>", one per query a path could not run. */
+export function notSupportedLines(d: ReportData): string[] {
+  return unsupportedInOrder(d).map((u) => `${u.target} / ${u.query_id}: ${notSupportedText(u)}`);
+}
+
+/** What every category and overall figure leaves out (aggregate's leaveOut), or '' when nothing. */
+export function leftOutNote(d: ReportData): string {
+  const ids = [...new Set((d.unsupported ?? []).map((u) => u.query_id))].sort();
+  if (ids.length === 0) return '';
+  return `Category and overall figures, pairwise comparisons, gateway overhead, the time series, the concurrency sweep and the open loop leave out ${ids.join(', ')} on every target (not supported on some path); per-query figures of the paths that ran ${ids.length === 1 ? 'it' : 'them'} remain.`;
 }

@@ -2,7 +2,8 @@ import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import type { AggregateRow } from '../store/aggregates.js';
 import { efSearchJson } from './ef-search-report.js';
 import { openLoopJson } from './open-loop-report.js';
-import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { BELOW_SCALE_NOTICE, leftOutNote, partialNotice, unsupportedInOrder, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { notSupportedText } from '../store/unsupported-queries.js';
 import { ciMethodText } from './ci-method.js';
 import { queryPlansJson } from './query-plans-report.js';
 import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientLoadJson, sweepClientWarnings } from './level-client-report.js';
@@ -43,8 +44,14 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       return [[t, { qps: f.qps, latency_p50_ms: f.latency_p50_ms, latency_p95_ms: f.latency_p95_ms, latency_p99_ms: f.latency_p99_ms, queries_executed: f.queries_executed, queries_failed: f.queries_failed, qps_wall: f.qps_wall, latency_mean_ms: f.latency_mean_ms }]];
     }),
   );
+  const unsupported = d.unsupported ?? [];
+  // A query a path could not run has no figures there: its entry says so instead.
+  const notSupported = (t: string) => unsupported.filter((u) => u.target === t).map((u) => [u.query_id, { not_supported: notSupportedText(u) }] as const);
   const nested = (level: 'category' | 'query') =>
-    Object.fromEntries(order.map((t) => [t, Object.fromEntries(byLevel(level).filter((a) => a.target === t).map((a) => [a.key, level === 'query' ? { category: a.category, ...figures(a) } : figures(a)]))]));
+    Object.fromEntries(order.map((t) => [t, Object.fromEntries([
+      ...byLevel(level).filter((a) => a.target === t).map((a) => [a.key, level === 'query' ? { category: a.category, ...figures(a) } : figures(a)] as const),
+      ...(level === 'query' ? notSupported(t) : []),
+    ])]));
   const below = d.run.below_production_scale === 1;
   return {
     report_id: d.run.run_id,
@@ -68,6 +75,14 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       vector_param_format: d.config.vector_param_format,
       query_vector_pool: d.config.query_vector_pool,
     },
+    ...(unsupported.length
+      ? {
+          not_supported: {
+            note: leftOutNote(d),
+            rows: unsupportedInOrder(d).map((u) => ({ target: u.target, query: u.query_id, text: notSupportedText(u), error: u.error, reason: u.reason })),
+          },
+        }
+      : {}),
     categories: nested('category'),
     queries: nested('query'),
     latency_spectrum: Object.fromEntries(order.map((t) => [t, d.spectrum.filter((s) => s.target === t).map((s) => ({ quantile: s.quantile, latency_ms: r3(s.latency_ms) }))])),

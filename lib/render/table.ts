@@ -2,7 +2,7 @@ import type { AggregateRow } from '../store/aggregates.js';
 import { CATEGORIES } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
-import { BELOW_SCALE_NOTICE, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { BELOW_SCALE_NOTICE, leftOutNote, notSupportedLines, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { ciMethodText } from './ci-method.js';
 import { mainPlanWarnings, queryPlanTableLines } from './query-plans-report.js';
 import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from './level-client-report.js';
@@ -65,6 +65,10 @@ export function tableText(d: ReportData): string {
     out.push('', '!'.repeat(78), `!!! ${warnings.length} VERIFICATION PROBLEM(S) — read before using any number below:`);
     for (const w of warnings) out.push(`!!! ${w}`);
     out.push('!'.repeat(78));
+  }
+  const notSupported = notSupportedLines(d);
+  if (notSupported.length) {
+    out.push('', 'Not supported on this path (not measured there, compared nowhere):', ...notSupported.map((l) => `  ${l}`), `  ${leftOutNote(d)}`);
   }
   const planProblems = mainPlanWarnings(d);
   if (planProblems.length) out.push('', ...planProblems.map((w) => `!!! QUERY PLAN: ${w}`));

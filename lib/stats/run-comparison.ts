@@ -83,7 +83,19 @@ interface Group {
 const LEVELS: readonly AggregateLevel[] = ['overall', 'category', 'query'];
 const gk = (target: string, level: AggregateLevel, key: string) => `${target}\u0000${level}\u0000${key}`;
 
-function groups(samples: readonly SampleRow[]): Map<string, Group> {
+/** target/query pairs measured in a run. */
+function queryPairs(samples: readonly SampleRow[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of samples) if (s.phase === 'measure') out.add(`${s.target}/${s.query_id}`);
+  return out;
+}
+
+/**
+ * Groups per target × level × key. Category and overall groups take only the target/query pairs
+ * in `inBoth` (measured in both runs): a query one run could not run on a target — not supported
+ * on that path then — would otherwise change what the target's category and overall figures mean.
+ */
+function groups(samples: readonly SampleRow[], inBoth: ReadonlySet<string>): Map<string, Group> {
   const g = new Map<string, Group>();
   const add = (s: SampleRow, level: AggregateLevel, key: string, category: string) => {
     const k = gk(s.target, level, key);
@@ -95,6 +107,7 @@ function groups(samples: readonly SampleRow[]): Map<string, Group> {
   for (const s of samples) {
     if (s.phase !== 'measure') continue;
     add(s, 'query', s.query_id, s.category);
+    if (!inBoth.has(`${s.target}/${s.query_id}`)) continue;
     add(s, 'category', s.category, s.category);
     add(s, 'overall', 'all', 'all');
   }
@@ -126,14 +139,14 @@ const pct = (head: number | null, base: number | null): number | null =>
 
 /** The whole comparison; rows ordered overall → category → query, each by effect size (largest first). */
 export function compareRuns(base: readonly SampleRow[], head: readonly SampleRow[], o: CompareOptions): RunComparison {
-  const gb = groups(base);
-  const gh = groups(head);
+  const qb = queryPairs(base);
+  const qh = queryPairs(head);
+  const inBoth = new Set([...qb].filter((q) => qh.has(q)));
+  const gb = groups(base, inBoth);
+  const gh = groups(head, inBoth);
   const targetsOf = (g: Map<string, Group>) => new Set([...g.values()].map((x) => x.target));
   const tb = targetsOf(gb);
   const th = targetsOf(gh);
-  const queryPairs = (g: Map<string, Group>) => new Set([...g.values()].filter((x) => x.level === 'query').map((x) => `${x.target}/${x.key}`));
-  const qb = queryPairs(gb);
-  const qh = queryPairs(gh);
 
   const rows: RunChangeRow[] = [];
   for (const [k, b] of gb) {

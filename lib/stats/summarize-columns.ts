@@ -12,12 +12,20 @@ import { quantileSorted } from './quantile.js';
  *  - sums (latency ms, slot ns) in start order; min/max; quantiles of the sorted group
  *    (`quantileSorted`, the same formula as arquero's op.quantile);
  *  - rows per level ordered by target, then key (string order).
+ * `leaveOut` (default none): query ids left out of the category and overall rows and the spectrum
+ * (each request's wall slot still ends at the next request's start, whatever it was); `groups`
+ * must have been built with the same set.
  */
 export const SPECTRUM_QUANTILES = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 1] as const;
 
 const byTargetKey = (a: AggregateRow, b: AggregateRow) => (a.target < b.target ? -1 : a.target > b.target ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-export function summarizeColumns(runId: string, cols: SampleColumns, groups: LatencyGroups = groupLatencies(cols)): { aggregates: AggregateRow[]; spectrum: SpectrumRow[] } {
+export function summarizeColumns(
+  runId: string,
+  cols: SampleColumns,
+  groups: LatencyGroups = groupLatencies(cols),
+  leaveOut: ReadonlySet<string> = new Set(),
+): { aggregates: AggregateRow[]; spectrum: SpectrumRow[] } {
   const n = cols.length;
   if (n === 0) return { aggregates: [], spectrum: [] };
   const T = cols.targets.length;
@@ -25,6 +33,7 @@ export function summarizeColumns(runId: string, cols: SampleColumns, groups: Lat
   const categories = [...new Set(cols.queries.map((q) => q.category))];
   const catOf = Uint16Array.from(cols.queries, (q) => categories.indexOf(q.category));
   const C = categories.length;
+  const left = Uint8Array.from(cols.queries, (q) => (leaveOut.has(q.id) ? 1 : 0));
   const sizes: Record<AggregateLevel, number> = { query: T * Q, category: T * C, overall: T };
   const groupOf = (level: AggregateLevel, i: number) => {
     const t = cols.target[i]!;
@@ -41,6 +50,7 @@ export function summarizeColumns(runId: string, cols: SampleColumns, groups: Lat
     const min = new Float64Array(G).fill(Number.POSITIVE_INFINITY);
     const max = new Float64Array(G).fill(Number.NEGATIVE_INFINITY);
     for (let i = 0; i < n; i++) {
+      if (level !== 'query' && left[cols.query[i]!]) continue;
       const g = groupOf(level, i);
       count[g]!++;
       // The last request of the phase occupies just its own latency.

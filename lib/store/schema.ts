@@ -484,4 +484,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE open_loop_aggregates ADD COLUMN queue_wait_p99_ms REAL;
   ALTER TABLE open_loop_aggregates ADD COLUMN queue_wait_max_ms REAL;
   `,
+  `
+  -- Measured queries a path cannot run (raw fact, written by the query probe of measure and of the
+  -- warmup stage; lib/store/unsupported-queries.ts): the target declared the query (capability
+  -- unsupportedQueries, with \`reason\`) and its one untimed execution failed with \`error\`. Such a
+  -- query has no samples on that target in that run and is left out of every comparison.
+  CREATE TABLE unsupported_queries (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    error TEXT NOT NULL,
+    PRIMARY KEY (run_id, target, query_id)
+  );
+  `,
 ];

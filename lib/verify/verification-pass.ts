@@ -37,6 +37,7 @@ export async function runVerification(o: {
       const category = logical.find((p): p is string => typeof p === 'string' && p.startsWith('category_'));
       const truth = !isKnn(q) ? undefined : category ? o.truth.byCategory[vectorIndex]![Number(category.slice('category_'.length)) % CATEGORY_COUNT]! : o.truth.all[vectorIndex]!;
       for (const t of o.targets) {
+        if (t.unsupported?.has(q.id)) continue; // not supported on this path (lib/pipeline/query-probe.ts)
         const pool = o.pools.get(t.id)!;
         const bound = logical.map((p) => (typeof p === 'object' ? pool[p.vector] : p));
         try {

@@ -4,7 +4,7 @@ import type { ReportData } from '../report-data.js';
 import { BOOT_SCRIPT, chartData, chartFigures, type HtmlChart } from './charts.js';
 import { esc } from './escape.js';
 import { chartRuntime } from './inline-assets.js';
-import { statisticsSection, verificationSection, verificationWarningsBox } from './trust-sections.js';
+import { notSupportedBox, statisticsSection, verificationSection, verificationWarningsBox } from './trust-sections.js';
 import { belowScaleNotice, configSection, dataLoadSection, environmentSection, runHeader, summarySection } from './sections.js';
 import { STYLE } from './style.js';
 import { pageHead } from './page-head.js';
@@ -40,7 +40,7 @@ ${data.sweep.length ? '  <li><a href="#concurrency-sweep">Concurrency sweep</a><
 <main>
 ${runHeader(data)}
 ${belowScaleNotice(data)}
-${verificationWarningsBox(data)}
+${verificationWarningsBox(data)}${notSupportedBox(data)}
 ${queryPlanWarningsBox(data)}
 ${summarySection(data)}
 ${verificationSection(data)}

@@ -1,5 +1,6 @@
 import type { AggregateRow } from '../../store/aggregates.js';
-import { partialNotice, targetOrder, verificationWarnings, type ReportData } from '../report-data.js';
+import { leftOutNote, partialNotice, targetOrder, unsupportedInOrder, verificationWarnings, type ReportData } from '../report-data.js';
+import { notSupportedText } from '../../store/unsupported-queries.js';
 import { ciMethodText } from '../ci-method.js';
 import { esc } from './escape.js';
 
@@ -22,6 +23,16 @@ export function verificationWarningsBox(d: ReportData): string {
   const w = verificationWarnings(d);
   if (w.length === 0) return partial;
   return partial + `<div class="notice bad" role="alert"><strong>${w.length} verification problem(s) — read before using any number in this report:</strong><ul>${w.map((x) => `<li>${esc(x)}</li>`).join('')}</ul></div>`;
+}
+
+/** The queries a path could not run: named with the path's error, and what the figures leave out ('' when none; else starts with a newline). */
+export function notSupportedBox(d: ReportData): string {
+  const rows = unsupportedInOrder(d);
+  if (rows.length === 0) return '';
+  return `
+<div class="notice" id="not-supported" role="note"><strong>Not supported on this path</strong> (not measured there, compared nowhere):<ul>${rows
+    .map((u) => `<li><code>${esc(u.target)}</code> / <code>${esc(u.query_id)}</code>: ${esc(notSupportedText(u))} <span class="muted">(expected: ${esc(u.reason)})</span></li>`)
+    .join('')}</ul>${esc(leftOutNote(d))}</div>`;
 }
 
 export function verificationSection(d: ReportData): string {
