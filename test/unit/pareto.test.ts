@@ -147,9 +147,9 @@ describe('what is swept and who can tune it', () => {
     expect(pgvectorDialect.vector_inner_product).toMatch(/ORDER BY embedding <#>/);
   });
 
-  it('pgvector targets can set ef_search at query time, IRIS SQL cannot', async () => {
+  it('pgvector targets can set ef_search at query time, IRIS cannot (through the gateway in either dialect)', async () => {
     const { irisPgwireModule } = await import('../../lib/targets/iris-pgwire/index.js');
-    expect(efSearchTunable(irisPgwireModule('pgvector'))).toBe(true);
+    expect(efSearchTunable(irisPgwireModule('pgvector'))).toBe(false);
     expect(efSearchTunable(irisPgwireModule('iris'))).toBe(false);
     expect(efSearchTunable((await import('../../lib/targets/iris-native/index.js')).target)).toBe(false);
     for (const id of ['pglite', 'pglite-wire', 'postgres']) expect(efSearchTunable(await loadTarget(id)), id).toBe(true);
