@@ -30,7 +30,8 @@ export async function probeQueries(o: {
   log: (message: string) => void;
 }): Promise<OpenTarget[]> {
   const rows: UnsupportedQueryRow[] = [];
-  const prepared = prepareCalls(o.targets, o.pools, QUERIES, o.shape, 'warmup', 1);
+  // Every query is probed, whatever an earlier probe found.
+  const prepared = prepareCalls(o.targets.map((t) => ({ ...t, unsupported: undefined })), o.pools, QUERIES, o.shape, 'warmup', 1);
   const out: OpenTarget[] = [];
   for (const { target: t, calls } of prepared) {
     const declared = t.module.capabilities.unsupportedQueries ?? {};
