@@ -28,11 +28,11 @@ const csvLine = (s: SampleRow) => CSV_COLUMNS.map((c) => csvField(s[c])).join(',
 
 /**
  * Raw facts of the modes that run after the main measurement (concurrency sweep, ef_search sweep,
- * open loop), and the captured query plans: one CSV each, columns as in the store, written only
+ * open loop), the captured query plans and the queries a path could not run: one CSV each, columns as in the store, written only
  * when the run has rows there. Fixed table names (never user input); these tables hold thousands
  * of rows, not millions.
  */
-export const MODE_TABLES = ['sweep_samples', 'sweep_levels', 'ef_search_samples', 'ef_search_blocks', 'ef_search_recalls', 'open_loop_samples', 'open_loop_levels', 'query_plans'] as const;
+export const MODE_TABLES = ['sweep_samples', 'sweep_levels', 'ef_search_samples', 'ef_search_blocks', 'ef_search_recalls', 'open_loop_samples', 'open_loop_levels', 'query_plans', 'unsupported_queries'] as const;
 
 async function writeModeTables(store: SqliteDb, runId: string, dir: string): Promise<string[]> {
   const written: string[] = [];
