@@ -20,6 +20,10 @@ import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
  *   fetch) between the two clock readings. start = the reading before the call, end = after.
  *   Service time = end − start; corrected latency = end − intended. Anything the event loop did
  *   before the call (a late timer, an in-process engine blocking the loop) shows as start − intended.
+ *   A session that runs its calls in a worker thread of its own (iris-native) reports the readings
+ *   taken around the call in that thread (timedCall): start is then when the worker began the call,
+ *   so start − intended also holds the hop to the worker, and end is when the call returned there —
+ *   the hop back delays only when that session can take its next request (it shows as queueing).
  * - Dropped: a request still unsent `dropAfterNs` after origin (the schedule's span plus a
  *   grace) is never sent — checked when it is released and when a session would take it from the
  *   queue. An overloaded level therefore ends by dropAfterNs plus the requests then in flight.

@@ -2,7 +2,8 @@ import { TargetUnavailableError, errorText } from '../errors.js';
 import type { SampleRow } from '../store/samples.js';
 import type { QueryTemplate } from '../workload/queries.js';
 import type { PreparedTarget } from './prepare.js';
-import { clockNow } from './timed-call.js';
+import type { QueryOutcome } from '../targets/interface.js';
+import { clockNow, inThreadTiming } from './timed-call.js';
 
 export interface PhaseOptions {
   runId: string;
@@ -84,18 +85,21 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
         const call = seq[i]!;
         // The timed region, inline (same contract as timedCall(), one async frame less): nothing
         // but the driver call — execute plus full fetch — between the two clock readings.
-        let rows = -1;
+        let outcome: QueryOutcome | undefined;
         let error: unknown = undefined;
         const t0 = process.hrtime.bigint();
         try {
-          rows = (await session(pt).query(call.sql, call.params)).rowCount;
+          outcome = await session(pt).query(call.sql, call.params);
         } catch (err) {
           error = err ?? new Error('query rejected without a reason');
         }
         const t1 = process.hrtime.bigint();
         const j = used++;
-        startNs[j] = Number(t0 - origin);
-        elapsedNs[j] = Number(t1 - t0);
+        // A session that timed the call in its own thread (iris-native) reports those readings.
+        const own = inThreadTiming(error === undefined ? outcome : error);
+        startNs[j] = Number((own === undefined ? t0 : own.t0) - origin);
+        elapsedNs[j] = own === undefined ? Number(t1 - t0) : Number(own.elapsedNs);
+        const rows = outcome === undefined ? -1 : outcome.rowCount;
         rowCount[j] = rows;
         who[j] = ti;
         what[j] = qi;

@@ -11,6 +11,7 @@ import { FINGERPRINT_CHUNK, chunkRanges, combineChunks, expectedFingerprint, typ
 import { datasetIdOf, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
 import { indexBuildEstimate } from './index-estimate.js';
 import { readMarker } from './marker.js';
+import { chooseLoaders } from './seed-loader.js';
 import { requireValidated } from './requirements.js';
 import { closeSessions, loadTargets, openSessions, type OpenTarget } from './targets.js';
 
@@ -80,7 +81,8 @@ async function readBack(t: OpenTarget, size: number, dims: number): Promise<{ ro
 
 /**
  * seed: load the generated dataset into every configured target (once per database: pglite and
- * pglite-wire share one), build the HNSW index, then read a fingerprint back through each
+ * pglite-wire share one, as iris-native and iris-pgwire do — it is loaded through the target
+ * chooseLoaders() picks), build the HNSW index, then read a fingerprint back through each
  * target's own path and compare it with the generator's. A database already holding this
  * dataset and index is not reloaded unless --force.
  */
@@ -107,9 +109,8 @@ export async function seed(ctx: StageContext): Promise<void> {
   const targets = await openSessions(await loadTargets(c, ctx.root), 'seed');
   try {
     const figures = new Map<string, LoadFigures>();
-    for (const t of targets) {
-      const key = t.module.databaseKey(t.ctx);
-      if (figures.has(key)) continue; // same database as an earlier target
+    for (const { key, loader: t, readers, reason } of chooseLoaders(targets)) {
+      if (readers.length) ctx.log(`${key}: loaded through ${t.id} (${reason}); ${readers.map((r) => r.id).join(', ')} read${readers.length === 1 ? 's' : ''} it back`);
       const marker = await readMarker(t);
       if (!ctx.flags.force && marker?.datasetId === dsId && marker.indexSpec === indexSpec) {
         ctx.log(`${t.id}: already holds ${dsId} with ${indexSpec}; not reloading (--force reloads)`);

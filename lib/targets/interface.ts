@@ -59,6 +59,16 @@ export interface Capabilities {
    * failure: counted, reported, never hidden.
    */
   unsupportedQueries?: Partial<Record<QueryId, string>>;
+  /**
+   * Which path seed loads a shared database through (default `able`). When several targets of a
+   * run share a databaseKey, seed drops, loads, indexes and marks the database through one of
+   * them and only reads the fingerprint back through the others: the first `preferred` target in
+   * `targets`, else the first one (lib/pipeline/seed-loader.ts). iris-native is `preferred`: its
+   * statements reach IRIS verbatim and it loads a page of rows per round trip, in one transaction,
+   * where the gateway upper-cases identifiers, makes BEGIN/COMMIT no-ops on its pooled
+   * connections and inserts one row per statement (docs/iris-native.md, *Loading*).
+   */
+  loader?: 'preferred' | 'able';
 }
 
 export interface QueryOutcome {
@@ -66,6 +76,20 @@ export interface QueryOutcome {
   rowCount: number;
   /** Rows in array mode (column order of the statement). */
   rows: unknown[][];
+  /**
+   * Set only by a session that runs its calls in a thread of its own (iris-native: the Native SDK
+   * blocks its thread): the clock readings lib/measure took around the call inside that thread
+   * (lib/measure/in-thread-call.ts). Timed loops use them instead of their own readings, which
+   * would include the message hops between threads. An error such a session rejects with carries
+   * the same readings as its `timing` property. Absent: the caller's readings are the call's.
+   */
+  timing?: CallTiming;
+}
+
+/** Clock readings of one call: process.hrtime.bigint() before it, and the time it took (ns). */
+export interface CallTiming {
+  t0: bigint;
+  elapsedNs: bigint;
 }
 
 export interface Session {

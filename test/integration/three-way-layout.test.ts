@@ -12,6 +12,7 @@ import { main as warmup } from '../../stages/warmup.js';
 import { pgliteOptionsSchema } from '../../lib/targets/pglite/options.js';
 import { pgliteWireOptionsSchema } from '../../lib/targets/pglite-wire/options.js';
 import { loadTarget, registerTarget } from '../../lib/targets/registry.js';
+import { captureOutput } from '../helpers/capture.js';
 import { expectStagesOk } from '../helpers/stages.js';
 import { tmpProfile } from '../helpers/tmp-profile.js';
 
@@ -19,12 +20,19 @@ import { tmpProfile } from '../helpers/tmp-profile.js';
  * The three-way report layout without IRIS: stand-ins take the three target ids (iris-native →
  * in-process PGlite, iris-pgwire → pg over pglite-socket on the same database — one engine, two
  * paths, as with IRIS — and postgres → a second PGlite database). The pipeline fills the store;
- * the report must show all three targets and the iris-pgwire / iris-native overhead pair.
+ * the report must show all three targets and the iris-pgwire / iris-native overhead pair; seed
+ * must load the shared database through iris-native (its loader preference), not list order.
  */
-beforeAll(() => {
-  const standIn = (base: string, id: string, schema: typeof pgliteOptionsSchema | typeof pgliteWireOptionsSchema) =>
-    registerTarget(id, { optionsSchema: schema, load: async () => ({ ...(await loadTarget(base)), id }) }, { replace: true });
-  standIn('pglite', 'iris-native', pgliteOptionsSchema);
+beforeAll(async () => {
+  const standIn = (base: string, id: string, schema: typeof pgliteOptionsSchema | typeof pgliteWireOptionsSchema, loader?: 'preferred') =>
+    registerTarget(id, { optionsSchema: schema, load: async () => {
+      const m = await loadTarget(base);
+      return { ...m, id, capabilities: { ...m.capabilities, ...(loader ? { loader } : {}) } };
+    } }, { replace: true });
+  // The iris-native stand-in keeps the real target's loader preference: seed must load the shared
+  // database through it although iris-pgwire comes first in `targets`.
+  const { target: irisNative } = await import('../../lib/targets/iris-native/index.js');
+  standIn('pglite', 'iris-native', pgliteOptionsSchema, irisNative.capabilities.loader === 'preferred' ? 'preferred' : undefined);
   standIn('pglite-wire', 'iris-pgwire', pgliteWireOptionsSchema);
   standIn('pglite', 'postgres', pgliteOptionsSchema);
 });
@@ -39,7 +47,14 @@ describe('three-way report layout with stand-in targets', () => {
       postgres: { data_dir: `${p.dataDir}-postgres` },
     };
     await writeFile(p.config, stringify(profile));
-    await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup, measure, aggregate, render]);
+    await expectStagesOk(['--config', p.config], [provision, validate]);
+    const seeded = await captureOutput(() => seed(['--config', p.config]));
+    expect(seeded.result, seeded.stderr).toBe(0);
+    expect(seeded.stderr).toMatch(/: loaded through iris-native \(preferred loader\); iris-pgwire reads it back/);
+    expect(seeded.stderr).toMatch(/\[seed\] iris-native: loaded [\d,]+ rows/);
+    expect(seeded.stderr).not.toMatch(/iris-pgwire: loaded/);
+    expect(seeded.stderr).toMatch(/\[seed\] iris-pgwire: fingerprint ok/);
+    await expectStagesOk(['--config', p.config], [warmup, measure, aggregate, render]);
     const dir = join(p.reports, await readlink(join(p.reports, 'latest')));
     const table = await readFile(join(dir, 'table.txt'), 'utf8');
     const overall = table.slice(table.indexOf('All queries'), table.indexOf('Category:'));

@@ -10,7 +10,10 @@ import { bindFor } from '../../lib/targets/bind.js';
 import { irisNativeOptionsSchema } from '../../lib/targets/iris-native/options.js';
 import { IrisSdkMissingError, loadIrisSdk, type Iris, type IrisConnectionInfo, type IrisObject, type IrisSdk } from '../../lib/targets/iris-native/sdk.js';
 import { SERVER_CLASS, ensureServerClass, readServerClass } from '../../lib/targets/iris-native/server-class.js';
-import { connectNative, nativeSession, target } from '../../lib/targets/iris-native/index.js';
+import { connectNative, target } from '../../lib/targets/iris-native/index.js';
+import { metadataPages, vectorPages } from '../../lib/targets/iris-native/batch-pages.js';
+import { serverCalls } from '../../lib/targets/iris-native/server-calls.js';
+import type { Session } from '../../lib/targets/interface.js';
 import { irisDialect } from '../../lib/targets/iris-sql/dialect.js';
 import { IrisSqlError } from '../../lib/targets/iris-sql/errors.js';
 import { loadTarget } from '../../lib/targets/registry.js';
@@ -95,8 +98,16 @@ function fakeSdk(iris: FakeIris, opts: { refuse?: string } = {}): IrisSdk & { in
 
 const options = irisNativeOptionsSchema.parse({});
 
+/**
+ * The calls a session's worker thread makes (server-calls.ts), run in process against the double;
+ * the worker plumbing around them is tested in iris-native-worker.test.ts.
+ */
 function session(iris: FakeIris) {
-  return nativeSession(iris, fakeSdk(iris).createConnection({ host: 'h', port: 1, ns: 'USER', user: 'u', pwd: 'p' }));
+  const calls = serverCalls(iris);
+  return {
+    query: async (sql: string, params?: readonly unknown[]) => calls.query(sql, params),
+    exec: async (script: string) => calls.exec(script),
+  } as Pick<Session, 'query' | 'exec'>;
 }
 
 describe('iris-native: loading the SDK', () => {
@@ -193,10 +204,31 @@ describe('iris-native: one round trip per query', () => {
     await expect(s.query('SELEC 1')).rejects.toBeInstanceOf(IrisSqlError);
     expect(target.isConnectionLoss(new IrisSqlError(-1, 'x'))).toBe(false);
     iris.replies.push(JSON.stringify({ error: { sqlcode: -30, message: "Table 'SQLUSER.PATHBENCH_DATASET' not found" } }));
-    const t = { id: 'iris-native', module: target, ctx: { options, root: PROJECT_ROOT }, session: s } as OpenTarget;
+    const t = { id: 'iris-native', module: target, ctx: { options, root: PROJECT_ROOT }, session: s } as unknown as OpenTarget;
     expect(await readMarker(t)).toBeUndefined();
     iris.replies.push(JSON.stringify({ rows: [['ds-1', 'hnsw(m=16)']], types: [12, 12] }));
     expect(await readMarker(t)).toEqual({ datasetId: 'ds-1', indexSpec: 'hnsw(m=16)' });
+  });
+
+  it('"no marker yet" does not rest on AsSQLCODE(): SQLCODE -30, or the %Status / DB-API text of a missing table', async () => {
+    const t = (iris: FakeIris) => ({ id: 'iris-native', module: target, ctx: { options, root: PROJECT_ROOT }, session: session(iris) }) as unknown as OpenTarget;
+    const missing = [
+      { sqlcode: -30, message: "Table 'SQLUSER.PATHBENCH_DATASET' not found" },
+      // A failed %Prepare as PathBench.SQL v2 reports it: the %Status text, with whatever SQLCODE AsSQLCODE() gave.
+      { sqlcode: -400, message: "ERROR #5540: SQLCODE: -30 Message: Table 'SQLUSER.PATHBENCH_DATASET' not found" },
+      { sqlcode: -1, message: '[SQLCODE: <-30>:<Table or view not found>]' },
+    ];
+    for (const error of missing) {
+      const iris = new FakeIris();
+      iris.replies.push(JSON.stringify({ error }));
+      expect(await readMarker(t(iris)), error.message).toBeUndefined();
+    }
+    // Any other error is not "never seeded": it surfaces.
+    for (const error of [{ sqlcode: -400, message: 'ERROR #5540: SQLCODE: -300 Message: something else' }, { sqlcode: -29, message: "Field 'DATASET_ID' not found in the applicable tables" }]) {
+      const iris = new FakeIris();
+      iris.replies.push(JSON.stringify({ error }));
+      await expect(readMarker(t(iris))).rejects.toThrow(error.message);
+    }
   });
 
   it('exec() sends each statement of a script separately', async () => {
@@ -209,11 +241,15 @@ describe('iris-native: one round trip per query', () => {
     ]);
   });
 
-  it('loadVectors() sends pages of rows to PathBench.SQL.Batch with {dims} filled and vectors as text', async () => {
+  it('vector pages go to PathBench.SQL.Batch with {dims} filled and vectors as text; a batch completes on its last page', () => {
     const iris = new FakeIris();
+    const calls = serverCalls(iris);
     const spec = { size: 250, dims: 1024, seed: 3 };
     const done: number[] = [];
-    await session(iris).loadVectors(irisDialect.copy_vectors, vectorBatches(spec, 200), (n) => done.push(n));
+    for (const page of vectorPages(irisDialect.copy_vectors, vectorBatches(spec, 200))) {
+      calls.batch(page.sql, page.rowsJson);
+      if (page.completes) done.push(page.completes);
+    }
     expect(done).toEqual([200, 50]);
     const batches = iris.calls.filter((c) => c.method === 'Batch');
     expect(batches.map((c) => (JSON.parse(String(c.args[1])) as unknown[]).length)).toEqual([91, 91, 18, 50]);
@@ -224,22 +260,14 @@ describe('iris-native: one round trip per query', () => {
     expect(first[1].split(',').map(Number)).toEqual([...batch!.data]);
   });
 
-  it('loadMetadata() sends ODBC UTC timestamps', async () => {
+  it('metadata pages carry ODBC UTC timestamps', () => {
     const iris = new FakeIris();
-    await session(iris).loadMetadata(irisDialect.copy_metadata, [[metadataFor(1), metadataFor(2)]]);
+    const calls = serverCalls(iris);
+    for (const page of metadataPages(irisDialect.copy_metadata, [[metadataFor(1), metadataFor(2)]])) calls.batch(page.sql, page.rowsJson);
     expect(JSON.parse(String(iris.calls[0]!.args[1]))).toEqual([
       [1, 'vector_1', 'category_1', '2025-01-01 00:00:01'],
       [2, 'vector_2', 'category_2', '2025-01-01 00:00:02'],
     ]);
-  });
-
-  it('close() closes the connection once and never throws', async () => {
-    const iris = new FakeIris();
-    const sdk = fakeSdk(iris);
-    const s = nativeSession(iris, sdk.createConnection({ host: 'h', port: 1, ns: 'USER', user: 'u', pwd: 'p' }));
-    await s.close();
-    await s.close();
-    expect(sdk.closed).toBe(1);
   });
 });
 

@@ -19,6 +19,13 @@ export const irisNativeOptionsSchema = z
     password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').default('PB_IRIS_PASSWORD'),
     connect_timeout_s: z.number().int().positive().max(600).default(10),
     /**
+     * Bound on any one call of a session (0 = none): each session runs in its own worker thread and
+     * a call still unanswered after this long terminates it, which aborts the run (exit 3) naming
+     * the target — see lib/targets/iris-native/worker-session.ts. Covers loading and index builds
+     * too, hence the same default as the postgres target's statement_timeout_s.
+     */
+    statement_timeout_s: z.number().nonnegative().max(86_400).default(1800),
+    /**
      * The SDK can bypass TCP through shared memory when IRIS runs on the same host (its default).
      * Off by default: a container's IRIS is reached over TCP, like the gateway path.
      */
