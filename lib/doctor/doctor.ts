@@ -6,15 +6,15 @@ import { ExitCode, PathbenchError, errorText } from '../errors.js';
 import { fail, formatCheck, ok, type Check } from './check.js';
 import type { DoctorContext } from './context.js';
 import { dockerChecks } from './docker-checks.js';
-import { realProbes, type Probes } from './probes.js';
+import { machineProbes, type Probes } from './probes.js';
 import { irisNativeChecks } from './sdk-checks.js';
 import { credentialCheck, driverCheck, portCheck } from './target-checks.js';
 
 /** Every prerequisite of the profile, in the order a run meets them. Never throws for a failed check. */
 export async function runChecks(ctx: DoctorContext): Promise<Check[]> {
   const checks: Check[] = [];
-  const major = Number(process.versions.node.split('.')[0]);
-  checks.push(major >= 20 ? ok('node', `v${process.versions.node}`) : fail('node', `v${process.versions.node} is older than 20 (package.json engines)`, 'install Node.js 20 or later'));
+  const v = ctx.probes.nodeVersion;
+  checks.push(Number(v.split('.')[0]) >= 20 ? ok('node', `v${v}`) : fail('node', `v${v} is older than 20 (package.json engines)`, 'install Node.js 20 or later'));
   const docker = await dockerChecks(ctx);
   checks.push(...docker.checks);
   for (const t of ctx.config.targets) {
@@ -36,7 +36,7 @@ export function exitCodeOf(checks: readonly Check[]): number {
  * `make doctor CONFIG=…`: load the profile (bad config: exit 2, as every stage), run every check,
  * print one line per check on stdout and a verdict. Opens no store and starts nothing.
  */
-export async function doctor(argv: string[], probes: Probes = realProbes, root: string = PROJECT_ROOT): Promise<number> {
+export async function doctor(argv: string[], probes: Probes = machineProbes(), root: string = PROJECT_ROOT): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   let ctx: DoctorContext;
   try {

@@ -23,9 +23,12 @@ export interface Probes {
   free(host: string, port: number): Promise<boolean>;
   loadSdk(root: string, sdkPath?: string): LoadedSdk;
   exists(path: string): boolean;
+  /** The environment commands run with and variables are read from. */
   env: NodeJS.ProcessEnv;
   platform: NodeJS.Platform;
   isRoot: boolean;
+  /** process.versions.node */
+  nodeVersion: string;
 }
 
 function run(cmd: string, args: readonly string[], opts: { timeoutMs?: number; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
@@ -64,16 +67,20 @@ function free(host: string, port: number): Promise<boolean> {
   });
 }
 
-export const realProbes: Probes = {
-  run,
-  answering,
-  free,
-  loadSdk: loadIrisSdk,
-  exists: existsSync,
-  env: process.env,
-  platform: process.platform,
-  isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
-};
+/** The machine as it is; `env` (default process.env) is what commands see, PATH included. */
+export function machineProbes(env: NodeJS.ProcessEnv = process.env): Probes {
+  return {
+    run: (cmd, args, opts = {}) => run(cmd, args, { ...opts, env: opts.env ?? env }),
+    answering,
+    free,
+    loadSdk: loadIrisSdk,
+    exists: existsSync,
+    env,
+    platform: process.platform,
+    isRoot: typeof process.getuid === 'function' && process.getuid() === 0,
+    nodeVersion: process.versions.node,
+  };
+}
 
 /** The first line of a command's complaint, for a check's detail. */
 export function firstLine(r: RunResult): string {

@@ -36,7 +36,8 @@ const startHint: Record<string, string> = {
 };
 
 /**
- * The target's host:port, by how it is provisioned: `existing` must answer; `docker` must be free
+ * The target's host:port, by how it is provisioned: a target without `provision` (pglite-wire)
+ * starts its own server, so the port must be free; `existing` must answer; `docker` must be free
  * (compose publishes the service there) or already served by the compose service; `local`
  * (postgres, scripts/postgres-local.sh) must be free or served by that script's cluster of the
  * profile's data_dir — another server there makes the script fail to start its own.
@@ -48,8 +49,14 @@ export async function portCheck(ctx: DoctorContext, target: string, docker: Dock
   const what = `${target}: ${a.host}:${a.port}`;
   if (a.port === 0) return skip(what, 'port 0: an ephemeral port is chosen when the run starts');
   const p = ctx.probes;
+  if (o.provision === undefined) {
+    // No provision option: the target starts its own server in the run (pglite-wire's socket).
+    return (await p.free(a.host, a.port))
+      ? ok(what, 'free: the run starts its server there')
+      : fail(what, 'in use: the run cannot start its server there', `stop what listens there (ss -ltnp 'sport = :${a.port}' shows it), or set target_options.${target}.port to another port (0 = any free one)`);
+  }
   const answering = await p.answering(a.host, a.port, 2000);
-  const provision = String(o.provision ?? 'existing');
+  const provision = String(o.provision);
   const inUse = `stop what listens there (ss -ltnp 'sport = :${a.port}' shows it), or set target_options.${target}.provision: existing to use it`;
 
   if (provision === 'existing') {
