@@ -11,6 +11,7 @@ import { IrisSdkMissingError, type LoadedSdk } from '../../lib/targets/iris-nati
 import { registerTarget } from '../../lib/targets/registry.js';
 import { pgliteOptionsSchema } from '../../lib/targets/pglite/options.js';
 import { captureOutput } from '../helpers/capture.js';
+import { REQUIRE_POSTGRES } from '../helpers/postgres.js';
 
 /**
  * `make doctor`: every line that can FAIL, each provoked here — live where this machine has the
@@ -102,6 +103,17 @@ describe('make doctor on this machine (live)', () => {
     expect(result, stdout).toBe(0);
     expect(stdout).toMatch(/^skip  docker: not needed: no target has provision: docker$/m);
     expect(stdout).toMatch(/the run can start$/m);
+  });
+
+  it('config/local.yaml: exit 0 while the local PostgreSQL of its data_dir runs (CI starts it with scripts/postgres-local.sh)', async (t) => {
+    const status = await machineProbes().run(resolve(PROJECT_ROOT, 'scripts/postgres-local.sh'), ['status'], { timeoutMs: 30_000 });
+    if (status.code !== 0) {
+      if (REQUIRE_POSTGRES) throw new Error(`scripts/postgres-local.sh status: ${status.stdout}${status.stderr}; CI must have started it (.ci/run)`);
+      t.skip(); // another cluster (or none) holds 127.0.0.1:5433 here: doctor rightly says FAIL
+    }
+    const { result, stdout } = await captureOutput(() => doctor(['--config', 'config/local.yaml']));
+    expect(result, stdout).toBe(0);
+    expect(stdout).toMatch(/^ok    postgres: 127\.0\.0\.1:5433: answering: the scripts\/postgres-local\.sh cluster of /m);
   });
 
   it('a bad profile is exit 2 with the config error, as every stage', async () => {
