@@ -50,7 +50,8 @@ describe('every service the code and the profiles rely on exists', () => {
   });
 
   it('the services provision starts (named in lib/targets) are in the compose file', () => {
-    const sources = ['lib/targets/postgres/provision.ts', 'lib/targets/iris-sql/compose.ts', 'lib/targets/iris-native/index.ts', 'lib/targets/iris-pgwire/provision.ts'].map((f) => readFileSync(resolve(PROJECT_ROOT, f), 'utf8')).join('\n');
+    const dir = resolve(PROJECT_ROOT, 'lib/targets');
+    const sources = (readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(resolve(dir, f), 'utf8')).join('\n');
     const named = new Set<string>();
     for (const m of sources.matchAll(/docker compose up -d --wait (\w[\w-]*)/g)) named.add(m[1]!);
     for (const m of sources.matchAll(/composeUp\([^)]*?'([\w-]+)'/g)) named.add(m[1]!);
