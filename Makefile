@@ -13,7 +13,7 @@ DEPS   := node_modules/.package-lock.json
 BUILD  := build/.stamp
 SOURCES := $(shell find lib stages scripts -type f -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness compare runs report export $(STAGES)
+.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness compare runs report export doctor dry-run $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -52,6 +52,13 @@ aggregate: $(BUILD) ## recompute percentiles and QPS from stored samples (offlin
 	$(STAGE) build/stages/aggregate.js $(FLAGS)
 render: $(BUILD) ## write reports/<run>/ (results.json, table.txt, charts) and reports/latest (offline)
 	$(STAGE) build/stages/render.js $(FLAGS)
+
+# Before a run: what it needs, and what it will send (neither connects to a database nor writes the store).
+doctor: $(BUILD) ## check every prerequisite of CONFIG (Docker, images, ports, SDK, PathBench.SQL, passwords); one line per check with its fix; exit 0 = the run can start
+	$(STAGE) build/stages/doctor.js $(FLAGS)
+dry-run: $(BUILD) ## print every statement seed and measure would send for CONFIG, with bind order and sample parameters (paste into a SQL shell)
+	$(STAGE) build/stages/seed.js $(FLAGS) --dry-run
+	$(STAGE) build/stages/measure.js $(FLAGS) --dry-run
 
 # Run management and comparison: read only the SQLite store (every database may be stopped).
 compare: $(BUILD) ## compare two runs: make compare BASE=<run> HEAD=<run> [THRESHOLD=<pct>] (offline; exit 1 on a regression)

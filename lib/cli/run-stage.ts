@@ -5,7 +5,7 @@ import { FLAG_HELP, parseStageFlags, type StageFlags } from '../config/cli-flags
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { redact } from '../config/redact.js';
 import { PROJECT_ROOT } from '../env/package-version.js';
-import { ExitCode, InterruptedError, PathbenchError, errorText } from '../errors.js';
+import { ConfigError, ExitCode, InterruptedError, PathbenchError, errorText } from '../errors.js';
 import { stopStartedServers } from '../pipeline/started-servers.js';
 import { openStore } from '../store/open.js';
 import type { SqliteDb } from '../store/sqlite.js';
@@ -35,7 +35,13 @@ export interface StageContext {
  * if that fails), open the store, record the stage's execution, run `body`, map errors to exit
  * codes. Returns the exit code; never calls process.exit, so tests can call it in process.
  */
-export async function runStage(stage: StageName, argv: string[], body: (ctx: StageContext) => Promise<void>): Promise<number> {
+export async function runStage(
+  stage: StageName,
+  argv: string[],
+  body: (ctx: StageContext) => Promise<void>,
+  /** `--dry-run`: the listing to print instead of running `body` (seed, measure); no store is opened. */
+  dryRun?: (config: ResolvedConfig, root: string) => Promise<string>,
+): Promise<number> {
   const log = (m: string) => process.stderr.write(`[${stage}] ${m}\n`);
   let flags: StageFlags;
   let config: ResolvedConfig;
@@ -45,7 +51,12 @@ export async function runStage(stage: StageName, argv: string[], body: (ctx: Sta
       process.stdout.write(`usage: npx tsx stages/${stage}.ts [flags]\n\n${FLAG_HELP}\n`);
       return ExitCode.ok;
     }
-    config = await loadConfig(resolve(PROJECT_ROOT, flags.config), flags.overrides);
+    config = await loadConfig(resolve(PROJECT_ROOT, flags.config), flags.overrides, flags.overlay === undefined ? undefined : resolve(PROJECT_ROOT, flags.overlay));
+    if (flags.dryRun) {
+      if (!dryRun) throw new ConfigError([`--dry-run: the ${stage} stage has no dry run (seed and measure do)`], 'command line');
+      process.stdout.write(await dryRun(config, PROJECT_ROOT));
+      return ExitCode.ok;
+    }
   } catch (err) {
     log(`error: ${errorText(err)}`);
     return err instanceof PathbenchError ? err.exitCode : ExitCode.failure;

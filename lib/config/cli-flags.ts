@@ -21,6 +21,14 @@ export interface StageFlags {
   head?: string;
   /** compare: fail (exit 1) when a significant p50 slowdown exceeds this many percent; none = never fail. */
   threshold?: number;
+  /**
+   * A YAML file laid over the profile before validation (mappings merged key by key, the CLI
+   * flags still on top): `--overlay FILE`, else the PB_CONFIG_OVERLAY environment variable (the
+   * compose `bench` service sets it to config/overlays/compose-network.yaml).
+   */
+  overlay?: string;
+  /** seed/measure: print every statement each target would send, then exit; nothing is connected, started or written. */
+  dryRun: boolean;
   help: boolean;
 }
 
@@ -43,6 +51,8 @@ const options = {
   base: { type: 'string' },
   head: { type: 'string' },
   threshold: { type: 'string' },
+  overlay: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
   force: { type: 'boolean', default: false },
   partial: { type: 'boolean', default: false },
   'keep-servers': { type: 'boolean', default: false },
@@ -51,6 +61,7 @@ const options = {
 
 export const FLAG_HELP = `Flags (override the YAML profile):
   --config FILE         YAML profile (default ${DEFAULT_CONFIG_FILE})
+  --overlay FILE        YAML laid over the profile (default: $PB_CONFIG_OVERLAY, if set)
   --vector-dims N       vector dimensions (default 1024)
   --dataset-size N      rows (100,000–1,000,000 unless --scale small)
   --iterations N        measured executions per query and target (default 1000)
@@ -66,6 +77,8 @@ export const FLAG_HELP = `Flags (override the YAML profile):
   --base ID             compare: the baseline run (default: the complete run before --head)
   --head ID             compare: the run compared with the baseline (default: newest complete)
   --threshold PCT       compare: exit 1 when a significant p50 slowdown exceeds PCT % (default: never)
+  --dry-run             seed/measure: print every statement each target would send, with its bind
+                        order and sample parameters; connects to nothing, writes nothing
   --force               seed: reload even if the target already holds the dataset
   --partial             aggregate/render: report an interrupted or failed run (marked PARTIAL everywhere)
   --keep-servers        on SIGINT/SIGTERM, leave running the servers pathbench started (default: stop them)`;
@@ -80,7 +93,7 @@ const intFlags: Record<string, string> = {
   k: 'k',
 };
 
-export function parseStageFlags(argv: string[]): StageFlags {
+export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process.env): StageFlags {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: false, strict: true });
@@ -120,6 +133,8 @@ export function parseStageFlags(argv: string[]): StageFlags {
   for (const f of ['base', 'head'] as const) {
     if (v[f] !== undefined && v[f].trim() === '') problems.push(`--${f}: expected a run id (\`make runs\` lists them), got ""`);
   }
+  const overlay = v.overlay ?? (env.PB_CONFIG_OVERLAY || undefined);
+  if (overlay !== undefined && overlay.trim() === '') problems.push('--overlay: expected a YAML file, got ""');
   if (problems.length) throw new ConfigError(problems, 'command line');
   return {
     config: v.config ?? DEFAULT_CONFIG_FILE,
@@ -128,6 +143,8 @@ export function parseStageFlags(argv: string[]): StageFlags {
     base: v.base,
     head: v.head,
     threshold,
+    overlay,
+    dryRun: v['dry-run'] ?? false,
     force: v.force ?? false,
     partial: v.partial ?? false,
     keepServers: v['keep-servers'] ?? false,

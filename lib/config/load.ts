@@ -123,19 +123,39 @@ export function resolveConfig(raw: unknown, overrides: Record<string, unknown>, 
   return { ...parsed.data, target_options: targetOptions, source };
 }
 
-/** Read a YAML profile and resolve it with CLI overrides. */
-export async function loadConfig(file: string, overrides: Record<string, unknown> = {}): Promise<ResolvedConfig> {
+async function readYaml(file: string, what: string, flag: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([`cannot read profile "${file}": ${(err as Error).message}; pass an existing file with --config`], file);
+    throw new ConfigError([`cannot read ${what} "${file}": ${(err as Error).message}; pass an existing file with ${flag}`], file);
   }
-  let raw: unknown;
   try {
-    raw = parseYaml(text);
+    return parseYaml(text);
   } catch (err) {
     throw new ConfigError([`not valid YAML: ${(err as Error).message}`], file);
   }
-  return resolveConfig(raw, overrides, file);
+}
+
+const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `over` laid on `base`: mappings merge key by key (recursively), anything else in `over` replaces. */
+export function overlayOnto(base: unknown, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = isMapping(base) ? structuredClone(base) : {};
+  for (const [k, v] of Object.entries(over)) out[k] = isMapping(v) && isMapping(out[k]) ? overlayOnto(out[k], v) : structuredClone(v);
+  return out;
+}
+
+/**
+ * Read a YAML profile and resolve it with CLI overrides. `overlayFile` (--overlay /
+ * PB_CONFIG_OVERLAY) is laid over the profile first, so flags still win over both.
+ */
+export async function loadConfig(file: string, overrides: Record<string, unknown> = {}, overlayFile?: string): Promise<ResolvedConfig> {
+  let raw = await readYaml(file, 'profile', '--config');
+  if (overlayFile === undefined) return resolveConfig(raw, overrides, file);
+  const over = await readYaml(overlayFile, 'overlay', '--overlay (or PB_CONFIG_OVERLAY)');
+  if (!isMapping(over)) throw new ConfigError([`the overlay must be a YAML mapping, got ${JSON.stringify(over)}`], overlayFile);
+  if (raw !== null && raw !== undefined && !isMapping(raw)) throw new ConfigError([`the profile must be a YAML mapping, got ${JSON.stringify(raw)}`], file);
+  raw = overlayOnto(raw ?? {}, over);
+  return resolveConfig(raw, overrides, `${file} + overlay ${overlayFile}`);
 }

@@ -1,0 +1,84 @@
+import type { ResolvedConfig } from '../config/load.js';
+import { emptyStatementRtt } from '../measure/calibration.js';
+import { prepareCalls } from '../measure/prepare.js';
+import { readMarker } from '../pipeline/marker.js';
+import { prepareSessions, workloadShape } from '../pipeline/session-setup.js';
+import type { LoadedTarget, OpenTarget } from '../pipeline/targets.js';
+import { bindFor } from '../targets/bind.js';
+import { planFormatOf } from '../targets/plan-formats.js';
+import { QUERIES } from '../workload/queries.js';
+import { bindLines } from './format.js';
+import { listCalls } from './list-calls.js';
+import { recordingSession, type SessionCall } from './recording-session.js';
+import type { DrySection } from './sections.js';
+
+/**
+ * What `measure` sends, target by target (lib/pipeline/measure.ts): the dataset check
+ * (readMarker), the session settings (prepareSessions), the environment fingerprint (the target's
+ * environment()), the SELECT-1 calibration (emptyStatementRtt), the plan capture of targets that
+ * have one, then the measured queries. All of them are the stage's own functions on a recording
+ * session; the measured statements and their parameters come from prepareCalls (dialect, bindFor,
+ * encoded query vectors), the first request of the measure phase shown. Bind order: what each
+ * placeholder receives, from the same bindFor with the catalogue's parameter names.
+ */
+export async function measureSections(c: ResolvedConfig, targets: readonly LoadedTarget[]): Promise<DrySection[]> {
+  const dims = c.vector_dims;
+  const recs = new Map<string, SessionCall[]>();
+  const opened: OpenTarget[] = targets.map((t) => {
+    t.module.databaseKey(t.ctx); // selects iris-pgwire's dialect, as opening a session does
+    const rec = recordingSession();
+    recs.set(t.id, rec.calls);
+    return { ...t, session: rec.session };
+  });
+  for (const t of opened) await readMarker(t);
+  const pools = await prepareSessions(c, opened);
+  for (const t of opened) await t.module.environment(t.session);
+  for (const t of opened) await emptyStatementRtt(t.session, t.module.dialect.ping);
+
+  const shape = workloadShape(c);
+  const prepared = prepareCalls(opened, pools, QUERIES, shape, 'measure', 1);
+  const sections: DrySection[] = [];
+  for (const { target: t, calls } of prepared) {
+    const plan = planFormatOf(t.module.capabilities);
+    const recorded = recs.get(t.id)!;
+    let indexMethodsSql: string | undefined;
+    if (plan) {
+      // As lib/pipeline/query-plans.ts: index methods once, then each query's plan with its first parameters.
+      const before = recorded.length;
+      await plan.format.indexMethods(t.session);
+      indexMethodsSql = recorded[before]?.sql;
+      for (const [qi] of QUERIES.entries()) await plan.format.explain(t.session, calls[qi]![0]!.sql, calls[qi]![0]!.params);
+    }
+    const measuredSql = new Map(QUERIES.map((q, qi) => [calls[qi]![0]!.sql, q.id] as const));
+    const labelOf = (sql: string) => {
+      if (sql === indexMethodsSql) return 'plan capture: index methods';
+      for (const [text, id] of measuredSql) if (sql !== text && sql.endsWith(text)) return `plan of ${id}`;
+      return undefined;
+    };
+    sections.push({
+      target: t,
+      heading: `session setup, once per session before any timed request: dataset check, session settings, environment, calibration${plan ? ', plan capture' : ''}`,
+      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'set_ef_search', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
+    });
+    const runs = [c.warmup ? `${c.warmup} session warmup` : '', c.verify_queries ? `${c.verify_queries} verification (untimed)` : '', `${c.iterations} measured`].filter(Boolean).join(' + ');
+    sections.push({
+      target: t,
+      heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)`,
+      statements: QUERIES.map((q, qi) => {
+        const call = calls[qi]![0]!;
+        const names = bindFor(t.module, q.id, q.params, { dims }).params.map(String);
+        return { label: `${q.id}`, sql: call.sql, binds: bindLines(call.sql, call.params, dims, names), note: call.params.length ? undefined : 'no parameters' };
+      }),
+    });
+  }
+  return sections;
+}
+
+/** One line per configured sweep, saying what else measure sends after the main measurement. */
+export function sweepNotes(c: ResolvedConfig): string[] {
+  const notes: string[] = [];
+  if (c.concurrency.length) notes.push(`concurrency sweep at ${c.concurrency.join(', ')} sessions: the measured queries above, ${c.sweep_requests} requests per client and level`);
+  if (c.ef_search.length) notes.push(`ef_search sweep: set_ef_search with ${c.ef_search.join(', ')}, then vector_cosine and vector_filter (${c.ef_search_requests} requests each), then set_ef_search ${c.hnsw.ef_search} again`);
+  if (c.rate.length) notes.push(`open-loop levels at ${c.rate.join(', ')} requests/s: ${(c.rate_queries ?? QUERIES.map((q) => q.id)).join(', ')} on ${c.rate_sessions} sessions per target`);
+  return notes;
+}
