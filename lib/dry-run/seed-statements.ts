@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../config/load.js';
 import { datasetIdOf, datasetSpecOf, indexSpecOf } from '../pipeline/dataset.js';
 import { readMarker } from '../pipeline/marker.js';
+import { chooseLoaders } from '../pipeline/seed-loader.js';
 import type { LoadedTarget, OpenTarget } from '../pipeline/targets.js';
 import { fillTemplate } from '../targets/dialect.js';
 import { metadataChunkHashFromRows, vectorChunkHashFromRows } from '../targets/row-fingerprint.js';
@@ -19,7 +20,7 @@ function* metadataChunks(size: number): Generator<MetadataRow[]> {
 
 /**
  * What `seed` sends, target by target, in the order of lib/pipeline/seed.ts: first, per database,
- * the first target of that database in `targets` checks the marker and loads it (drop, create,
+ * the target chooseLoaders() picks (as seed does) checks the marker and loads it (drop, create,
  * bulk load, secondary indexes, HNSW index, statistics, marker); then every target reads the
  * fingerprint back through its own path. Each step below is the call seed.ts makes, with the same
  * dialect statement and template variables, on a recording session; the read-back uses the same
@@ -31,19 +32,19 @@ export async function seedSections(c: ResolvedConfig, targets: readonly LoadedTa
   const indexSpec = indexSpecOf(c);
   const dims = c.vector_dims;
   const sections: DrySection[] = [];
-  const loaders = new Map<string, string>();
+  // The same choice seed makes (a `preferred` loader such as iris-native, else the first in targets).
+  const loaderOf = new Map(chooseLoaders(targets).map((ch) => [ch.key, ch] as const));
 
   for (const t of targets) {
     const key = t.module.databaseKey(t.ctx); // also selects iris-pgwire's dialect, as in seed
     const rec = recordingSession();
     const s = rec.session;
     const open: OpenTarget = { ...t, session: s };
-    const first = loaders.get(key);
-    if (first) {
-      sections.push({ target: t, heading: `load: none — database ${key} is loaded once, through ${first}`, statements: [] });
+    const choice = loaderOf.get(key)!;
+    if (choice.loader.id !== t.id) {
+      sections.push({ target: t, heading: `load: none — database ${key} is loaded once, through ${choice.loader.id} (${choice.reason})`, statements: [] });
       continue;
     }
-    loaders.set(key, t.id);
     const d = t.module.dialect;
     await readMarker(open);
     await s.exec(d.create_extension);
