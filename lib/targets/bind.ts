@@ -7,9 +7,10 @@ import type { Dialect } from './dialect.js';
  * The catalogue (lib/workload/queries.ts) binds its logical parameters in one order, and
  * PostgreSQL dialects address them by number ($1, $2, … — pgvector SQL reuses $1 for the query
  * vector in both the select list and the ORDER BY). A dialect with anonymous `?` placeholders
- * (InterSystems IRIS) cannot reuse or reorder by number, so it says, per statement, which
- * catalogue parameter each `?` receives, in the order the `?` appear: `[1, 0, 0]` binds
- * params[1], params[0], params[0]. Statements without an entry bind the catalogue order as is.
+ * (InterSystems IRIS), or whose `$n` a gateway turns into `?` in order of appearance (iris-pgwire's
+ * pgvector mode), cannot reuse or reorder by number, so it says, per statement, which catalogue
+ * parameter each placeholder receives, in the order they appear: `[1, 0, 0]` binds params[1],
+ * params[0], params[0]. Statements without an entry bind the catalogue order as is.
  */
 export type BindOrder = Partial<Record<StatementId, readonly number[]>>;
 

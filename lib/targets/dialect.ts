@@ -6,8 +6,9 @@ import type { QueryId } from '../workload/queries.js';
  * contains SQL of a target.
  *
  * Placeholders in `{braces}` are filled by fillTemplate() with validated integers only (DDL
- * cannot bind parameters); everything else is bound ($1, $2, ... in catalogue order, or as the
- * target's bindOrder maps positional `?` placeholders: see bind.ts).
+ * cannot bind parameters, nor can IRIS's `TOP {k}` or the gateway dialect's `LIMIT {k}`: see
+ * queryVars in bind.ts); everything else is bound ($1, $2, ... in catalogue order, or as the
+ * target's bindOrder maps positional placeholders: see bind.ts).
  */
 export type SetupStatementId =
   | 'create_extension'

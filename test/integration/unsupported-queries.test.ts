@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main as aggregate } from '../../stages/aggregate.js';
 import { main as compare } from '../../stages/compare.js';
+import { main as exportStage } from '../../stages/export.js';
 import { main as measure } from '../../stages/measure.js';
 import { main as provision } from '../../stages/provision.js';
 import { main as render } from '../../stages/render.js';
@@ -158,7 +159,7 @@ describe.skipIf(!!pgProblem)('queries a path cannot run, live on PostgreSQL', ()
     }
   });
 
-  it('the report says "not supported on this path: <error>" in table.txt, results.json and index.html', async () => {
+  it('the report says "not supported on this path: <error>" in table.txt, results.json and index.html; export writes the raw rows', async () => {
     const dir = join(p.reports, await readlink(join(p.reports, 'latest')));
     const table = await readFile(join(dir, 'table.txt'), 'utf8');
     expect(table).toMatch(/Not supported on this path \(not measured there, compared nowhere\):\n  postgres-partial \/ vector_filter: not supported on this path: .*operator does not exist.*\n  postgres-partial \/ vector_l2: not supported on this path: .*operator does not exist/);
@@ -171,6 +172,10 @@ describe.skipIf(!!pgProblem)('queries a path cannot run, live on PostgreSQL', ()
     expect(results.comparisons.filter((c: { key: string }) => NOT_SUPPORTED.includes(c.key))).toEqual([]);
     const html = await readFile(join(dir, 'index.html'), 'utf8');
     expect(html).toMatch(/id="not-supported"[^]*<code>postgres-partial<\/code> \/ <code>vector_l2<\/code>: not supported on this path: [^<]*operator does not exist/);
+    await expectStagesOk(args, [exportStage]);
+    const csv = await readFile(join(dir, 'export', 'unsupported_queries.csv'), 'utf8');
+    expect(csv.split('\n')[0]).toBe('run_id,target,query_id,reason,error');
+    expect(csv.trim().split('\n')).toHaveLength(3);
   });
 
   it('compare between two runs: the unsupported queries are named, never compared, and left out of the path\'s category and overall rows', async () => {

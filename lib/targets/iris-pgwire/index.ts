@@ -134,7 +134,6 @@ function irisOverPgSession(client: pg.Client): Session {
   };
 }
 
-
 // Both modes read and write IRIS through the gateway with IRIS SQL; they differ only in the SQL
 // of the measured queries, and the pgvector mode declares the ones the gateway cannot run.
 // plans 'none': behind the gateway is IRIS, whose EXPLAIN returns an XML plan this project does
@@ -164,7 +163,7 @@ export function irisPgwireModule(mode: Mode): TargetModule {
     id: 'iris-pgwire',
     describe,
     dialect,
-    ...(bindOrder ? { bindOrder } : {}),
+    bindOrder,
     capabilities: CAPABILITIES[mode],
     databaseKey(ctx) {
       const o = optionsOf(ctx);
