@@ -66,7 +66,7 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
       heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)`,
       statements: QUERIES.map((q, qi) => {
         const call = calls[qi]![0]!;
-        const names = bindFor(t.module, q.id, q.params, queryVars({ vector_dims: dims, k: c.k })).params.map(String);
+        const names = bindFor(t.module, q.id, q.params, queryVars(shape)).params.map(String);
         return { label: `${q.id}`, sql: call.sql, binds: bindLines(call.sql, call.params, dims, names), note: call.params.length ? undefined : 'no parameters' };
       }),
     });
