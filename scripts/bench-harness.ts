@@ -145,7 +145,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const module = await loadTarget(a.target);
     // The Session the postgres target returns from open() (pglite-wire's query is the same pgQuery call).
-    const session = pgvectorServerSession(client);
+    // Mode simple: SELECT 1 has no parameters, so both loops send it with the simple query protocol.
+    const session = pgvectorServerSession(client, 'simple');
     const target: OpenTarget = { id: a.target, module, ctx: { options: {}, root: PROJECT_ROOT }, session };
     const template = QUERIES.find((q) => q.id === 'simple_count')!;
     const calls = [Array.from({ length: a.blockSize }, () => ({ sql: 'SELECT 1', params: [] as unknown[] }))];

@@ -5,6 +5,7 @@ import { readMarker } from '../pipeline/marker.js';
 import { prepareSessions, workloadShape } from '../pipeline/session-setup.js';
 import type { LoadedTarget, OpenTarget } from '../pipeline/targets.js';
 import { bindFor, queryVars } from '../targets/bind.js';
+import { queryModeOf, queryModeText } from '../targets/query-mode.js';
 import { planFormatOf } from '../targets/plan-formats.js';
 import { QUERIES } from '../workload/queries.js';
 import { bindLines } from './format.js';
@@ -63,15 +64,22 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     const runs = [c.warmup ? `${c.warmup} session warmup` : '', c.verify_queries ? `${c.verify_queries} verification (untimed)` : '', `${c.iterations} measured`].filter(Boolean).join(' + ');
     sections.push({
       target: t,
-      heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)`,
+      heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)${modeNote(t)}`,
       statements: QUERIES.map((q, qi) => {
         const call = calls[qi]![0]!;
         const names = bindFor(t.module, q.id, q.params, queryVars(shape)).params.map(String);
-        return { label: `${q.id}`, sql: call.sql, binds: bindLines(call.sql, call.params, dims, names), note: call.params.length ? undefined : 'no parameters' };
+        const note = call.params.length ? undefined : queryModeOf(t) === 'simple' && names.length ? 'parameters rendered as SQL literals (query_mode simple)' : 'no parameters';
+        return { label: `${q.id}`, sql: call.sql, binds: bindLines(call.sql, call.params, dims, names), note };
       }),
     });
   }
   return sections;
+}
+
+/** The statement protocol of a pg-driven target, for the measured-queries heading ('' for others). */
+function modeNote(t: LoadedTarget): string {
+  const mode = queryModeOf(t);
+  return mode ? `; query_mode ${queryModeText(mode)}` : '';
 }
 
 /** One line per configured sweep, saying what else measure sends after the main measurement. */

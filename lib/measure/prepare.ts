@@ -1,5 +1,8 @@
 import type { OpenTarget } from '../pipeline/targets.js';
-import { bindFor, queryVars } from '../targets/bind.js';
+import { bindFor, queryVars, type BoundStatement } from '../targets/bind.js';
+import { queryModeOf } from '../targets/query-mode.js';
+import { inlineParams } from '../targets/sql-literals.js';
+import type { LoadedTarget } from '../pipeline/targets.js';
 import type { LogicalParam, WorkloadShape, Phase } from '../workload/params.js';
 import { paramSequence } from '../workload/params.js';
 import type { QueryTemplate } from '../workload/queries.js';
@@ -27,6 +30,18 @@ function bind(logical: readonly LogicalParam[], pool: readonly unknown[]): unkno
   return logical.map((p) => (typeof p === 'object' ? pool[p.vector] : p));
 }
 
+/**
+ * The call a target sends for one bound statement: as bound, or — in the `simple` query mode — with
+ * the parameters rendered into the text as SQL literals and an empty parameter list, so the timed
+ * region holds only the query (lib/targets/sql-literals.ts). Every path that turns a catalogue
+ * query into a call goes through here (timed loops, the probe, verification, plans, dry-run).
+ */
+export function callFor(t: Pick<LoadedTarget, 'module' | 'ctx'>, bound: BoundStatement): PreparedCall {
+  const style = t.module.capabilities.wireQueryModes;
+  if (!style || queryModeOf(t) !== 'simple') return bound;
+  return { sql: inlineParams(bound.sql, bound.params, style.placeholders, style.literals), params: [] };
+}
+
 /** Same logical sequence for every target (it depends on seed, phase and query only). */
 export function prepareCalls(
   targets: readonly OpenTarget[],
@@ -41,7 +56,7 @@ export function prepareCalls(
     const pool = encodedPools.get(t.id)!;
     return {
       target: t,
-      calls: queries.map((q, qi) => (t.unsupported?.has(q.id) ? [] : logical[qi]!.map((params) => bindFor(t.module, q.id, bind(params, pool), queryVars(shape))))),
+      calls: queries.map((q, qi) => (t.unsupported?.has(q.id) ? [] : logical[qi]!.map((params) => callFor(t, bindFor(t.module, q.id, bind(params, pool), queryVars(shape)))))),
     };
   });
 }

@@ -1,4 +1,5 @@
 import type { StageContext } from '../cli/run-stage.js';
+import { queryModeOf } from '../targets/query-mode.js';
 import { progressBar } from '../cli/progress.js';
 import { clientEnvironment } from '../env/fingerprint.js';
 import { InterruptedError, errorText } from '../errors.js';
@@ -42,7 +43,10 @@ export async function measure(ctx: StageContext): Promise<void> {
     // Session settings first, so the fingerprint shows what is in force while measuring.
     const pools = await prepareSessions(c, targets);
     const targetEnv: Record<string, Record<string, string>> = {};
-    for (const t of targets) targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(await onTarget(t, 'environment', () => t.module.environment(t.session))) };
+    for (const t of targets) {
+      const mode = queryModeOf(t);
+      targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(mode ? { query_mode: mode } : {}), ...(await onTarget(t, 'environment', () => t.module.environment(t.session))) };
+    }
     const clock = calibrateClock();
     const select1: Record<string, number> = {};
     for (const t of targets) select1[t.id] = await onTarget(t, 'calibration', () => emptyStatementRtt(t.session, t.module.dialect.ping));

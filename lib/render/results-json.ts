@@ -5,6 +5,7 @@ import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, partialNotice, unsupportedInOrder, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { notSupportedText } from '../store/unsupported-queries.js';
 import { ciMethodText } from './ci-method.js';
+import { pathModes } from './query-mode-report.js';
 import { queryPlansJson } from './query-plans-report.js';
 import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientLoadJson, sweepClientWarnings } from './level-client-report.js';
 
@@ -45,6 +46,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     }),
   );
   const unsupported = d.unsupported ?? [];
+  const modes = pathModes(d);
   // A query a path could not run has no figures there: its entry says so instead.
   const notSupported = (t: string) => unsupported.filter((u) => u.target === t).map((u) => [u.query_id, { not_supported: notSupportedText(u) }] as const);
   const nested = (level: 'category' | 'query') =>
@@ -73,6 +75,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       k: d.config.k,
       hnsw: d.config.hnsw,
       vector_param_format: d.config.vector_param_format,
+      ...(modes.length ? { query_modes: Object.fromEntries(modes.map((p) => [p.target, p.note ? { mode: p.mode, note: p.note } : { mode: p.mode }])) } : {}),
       query_vector_pool: d.config.query_vector_pool,
     },
     ...(unsupported.length

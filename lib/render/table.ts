@@ -4,6 +4,7 @@ import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, notSupportedLines, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { ciMethodText } from './ci-method.js';
+import { queryModeTableLines } from './query-mode-report.js';
 import { mainPlanWarnings, queryPlanTableLines } from './query-plans-report.js';
 import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from './level-client-report.js';
 
@@ -50,6 +51,7 @@ export function tableText(d: ReportData): string {
     `dataset:    ${c.dataset_size.toLocaleString('en-US')} vectors × ${c.vector_dims} dims, seed ${c.seed} (${d.run.dataset_id})`,
     `workload:   ${c.iterations} iterations × 8 queries per target, warmup ${c.warmup} per query, k=${c.k}, hnsw.ef_search=${c.hnsw.ef_search}, vector params ${c.vector_param_format}`,
     `duration:   ${d.run.wall_ns === null ? 'n/a' : (d.run.wall_ns / 1e9).toFixed(1) + ' s'} (measured phase, all targets interleaved)`,
+    ...queryModeTableLines(d),
   ];
   const h = (d.environment as { harness?: { clock_resolution_ns: number; clock_reading_cost_ns: number; select1_p50_ms: Record<string, number> } }).harness;
   if (h) {

@@ -69,6 +69,15 @@ export interface Capabilities {
    * connections and inserts one row per statement (docs/iris-native.md, *Loading*).
    */
   loader?: 'preferred' | 'able';
+  /**
+   * The target reaches its server through node-postgres and honours the `query_mode` option
+   * (simple | extended | prepared, lib/targets/query-mode.ts). For the simple mode, prepareCalls
+   * renders the measured queries' parameters as literals before any timed loop, so it needs the
+   * dialect's placeholder style (`dollar`: $1, $2 — may repeat; `question`: IRIS `?` in order) and
+   * literal style (`postgres`: node-postgres's escapeLiteral; `standard`: '…' with doubled quotes
+   * only, for IRIS SQL), see lib/targets/sql-literals.ts. Absent: the option does not apply.
+   */
+  wireQueryModes?: { placeholders: 'dollar' | 'question'; literals: 'postgres' | 'standard' };
 }
 
 export interface QueryOutcome {

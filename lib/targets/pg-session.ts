@@ -1,10 +1,11 @@
 import pg from 'pg';
 import type { QueryOutcome } from './interface.js';
+import { statementName, type QueryMode } from './query-mode.js';
 
 /**
  * node-postgres plumbing shared by every target reached over the PostgreSQL wire protocol.
- * Queries use the extended protocol with unnamed statements (parse/bind/execute per call), the
- * way an application calls `client.query(text, values)`; rows come back in array mode.
+ * Queries use the statement protocol of the target's `query_mode` (pgQuery); rows come back in
+ * array mode.
  */
 export async function connectPg(config: pg.ClientConfig, watch?: StatementWatch): Promise<pg.Client> {
   const client = new pg.Client(config);
@@ -73,14 +74,42 @@ function stalledError(client: pg.Client, err: Error): Error {
  * in the measure loop resumes one hop after pg calls back (make bench-harness compares it with a
  * bare `await client.query(...)` loop). Errors, including a stall closed by the watchdog, arrive
  * through the same callback.
+ *
+ * `mode` is the statement protocol (lib/targets/query-mode.ts):
+ * - `extended`: always the extended protocol with the unnamed statement, parameters or not
+ *   (node-postgres would send a parameterless statement with the simple protocol; pgbench
+ *   `-M extended` does not, and neither does this mode);
+ * - `prepared`: a named statement per SQL text (statementName); node-postgres parses it on its
+ *   first use on this connection only, then sends Bind/Describe/Execute. The name is looked up in
+ *   a per-connection map filled on first use, which is the untimed query probe;
+ * - `simple`: the simple query protocol. The measured queries arrive with their parameters already
+ *   rendered as literals (prepareCalls) and an empty list; a statement that still carries
+ *   parameters (session setup, fingerprint reads: never timed) goes through the extended protocol.
+ * Absent (DDL scripts, setup helpers): node-postgres's own rule, as before.
  */
-export function pgQuery(client: pg.Client, sql: string, params: readonly unknown[] = []): Promise<QueryOutcome> {
+export function pgQuery(client: pg.Client, sql: string, params: readonly unknown[] = [], mode?: QueryMode, names?: Map<string, string>): Promise<QueryOutcome> {
+  const config: pg.QueryConfig & { rowMode: 'array'; queryMode?: 'extended' } = { text: sql, values: params as unknown[], rowMode: 'array' };
+  if (mode === 'extended' || (mode === 'simple' && params.length > 0)) config.queryMode = 'extended';
+  else if (mode === 'prepared' && names) {
+    let name = names.get(sql);
+    if (name === undefined) names.set(sql, (name = statementName(sql)));
+    config.name = name;
+  }
   return new Promise((resolve, reject) => {
-    client.query({ text: sql, values: params as unknown[], rowMode: 'array' }, (err: Error | null, r: pg.QueryResult) => {
+    client.query(config, (err: Error | null, r: pg.QueryResult) => {
       if (err) reject(stalledError(client, err));
       else resolve({ rowCount: r.rows.length, rows: r.rows as unknown[][] });
     });
   });
+}
+
+/**
+ * The query function of a session in `mode`: pgQuery with the session's own name map (prepared
+ * statements live per connection). Every pg-driven target's Session.query is one of these.
+ */
+export function pgQueryFor(client: pg.Client, mode: QueryMode): (sql: string, params?: readonly unknown[]) => Promise<QueryOutcome> {
+  const names = new Map<string, string>();
+  return (sql, params = []) => pgQuery(client, sql, params, mode, names);
 }
 
 /** SQLSTATE classes 08 (connection) and 57P (admin shutdown / crash), or no SQLSTATE at all. */

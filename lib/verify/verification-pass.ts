@@ -1,5 +1,6 @@
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { OpenTarget } from '../pipeline/targets.js';
+import { callFor } from '../measure/prepare.js';
 import { bindFor, queryVars } from '../targets/bind.js';
 import type { VerificationRow } from '../store/verifications.js';
 import { CATEGORY_COUNT } from '../workload/generator.js';
@@ -41,7 +42,7 @@ export async function runVerification(o: {
         const pool = o.pools.get(t.id)!;
         const bound = logical.map((p) => (typeof p === 'object' ? pool[p.vector] : p));
         try {
-          const call = bindFor(t.module, q.id, bound, queryVars(o.shape));
+          const call = callFor(t, bindFor(t.module, q.id, bound, queryVars(o.shape)));
           const r = await t.session.query(call.sql, call.params);
           const ids = isKnn(q) ? idsOf(r.rows) : undefined;
           out.push({

@@ -3,6 +3,8 @@ import type { AggregateRow } from '../../store/aggregates.js';
 import { CATEGORIES } from '../../workload/queries.js';
 import { BELOW_SCALE_NOTICE, targetOrder, type ReportData } from '../report-data.js';
 import { esc } from './escape.js';
+import { pathModes } from '../query-mode-report.js';
+import { queryModeText } from '../../targets/query-mode.js';
 
 /** The HTML sections of the report other than the charts. Every value is escaped with esc(). */
 
@@ -43,6 +45,10 @@ export function runHeader(d: ReportData): string {
     ],
     ['duration', `${d.run.wall_ns === null ? NA : esc(`${(d.run.wall_ns / 1e9).toFixed(1)} s`)} <span class="muted">(measured phase, all targets interleaved)</span>`],
   ];
+  const modes = pathModes(d);
+  if (modes.length) {
+    items.push(['query mode', modes.map((p) => `<code>${esc(p.target)}</code>: ${esc(queryModeText(p.mode))}${p.note ? ` <strong class="warn">${esc(`— ${p.note}`)}</strong>` : ''}`).join('<br>')]);
+  }
   if (d.run.status !== 'complete') items.push(['status', `<strong>${esc(d.run.status)}</strong>`]);
   return `<header class="report-header">
   <p class="eyebrow">pathbench report</p>

@@ -6,6 +6,7 @@ import type { Capabilities, OpenContext, Session, TargetModule } from '../interf
 import { irisVectorText, isoUtcTimestamp } from '../iris-sql/dialect.js';
 import { asMissingTable } from '../iris-sql/errors.js';
 import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
+import type { QueryMode } from '../query-mode.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import { dialects } from './dialect.js';
 import { GATEWAY_UNSUPPORTED } from './pgvector-gateway-dialect.js';
@@ -66,11 +67,12 @@ async function connect(o: IrisPgwireOptions): Promise<pg.Client> {
  * so the session numbers the `?` in order before sending ($1, $2, … — bindFor has already expanded
  * repeated parameters, so the numbers never need to reorder anything). The pgvector mode's
  * measured queries arrive already numbered and contain no `?`: they pass unchanged. Scripts are
- * split into single statements. No COPY: rows are inserted one statement each, in one transaction
+ * split into single statements. `query` uses the statement protocol `mode` (pgQuery). No COPY: rows are inserted one statement each, in one transaction
  * per batch.
  */
-function irisOverPgSession(client: pg.Client): Session {
+function irisOverPgSession(client: pg.Client, mode: QueryMode): Session {
   const numbered = new Map<string, string>();
+  const names = new Map<string, string>();
   const text = (sql: string): string => {
     let t = numbered.get(sql);
     if (t === undefined) numbered.set(sql, (t = numberPlaceholders(sql)));
@@ -90,7 +92,7 @@ function irisOverPgSession(client: pg.Client): Session {
   return {
     async query(sql, params) {
       try {
-        return await pgQuery(client, text(sql), params);
+        return await pgQuery(client, text(sql), params, mode, names);
       } catch (err) {
         throw asMissingTable(err);
       }
@@ -139,9 +141,10 @@ function irisOverPgSession(client: pg.Client): Session {
 // plans 'none': behind the gateway is IRIS, whose EXPLAIN returns an XML plan this project does
 // not read yet (and a pgvector-mode `EXPLAIN (FORMAT JSON)` is not translated).
 const IRIS_BEHIND_GATEWAY: Capabilities = { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed', plans: 'none' };
+// Literals in the SQL-standard form for both dialects: the gateway hands the text on to IRIS.
 const CAPABILITIES: Record<Mode, Capabilities> = {
-  iris: IRIS_BEHIND_GATEWAY,
-  pgvector: { ...IRIS_BEHIND_GATEWAY, unsupportedQueries: GATEWAY_UNSUPPORTED },
+  iris: { ...IRIS_BEHIND_GATEWAY, wireQueryModes: { placeholders: 'question', literals: 'standard' } },
+  pgvector: { ...IRIS_BEHIND_GATEWAY, unsupportedQueries: GATEWAY_UNSUPPORTED, wireQueryModes: { placeholders: 'dollar', literals: 'standard' } },
 };
 
 function describe(raw: Record<string, unknown>): string {
@@ -171,7 +174,10 @@ export function irisPgwireModule(mode: Mode): TargetModule {
       return `iris:${o.iris_host}:${o.iris_port}/${o.database}`;
     },
     provision: (ctx) => provisionIrisPgwire(optionsOf(ctx), ctx.root, ctx.serverStarted),
-    open: async (ctx) => irisOverPgSession(await connect(optionsOf(ctx))),
+    open: async (ctx) => {
+      const o = optionsOf(ctx);
+      return irisOverPgSession(await connect(o), o.query_mode);
+    },
     // Text in both modes, whatever vector_param_format says: IRIS takes TO_VECTOR text; the gateway
     // reads a pgvector text literal but not vector_send bytes (pgvector-gateway-dialect.ts).
     encodeVector: (v) => (mode === 'iris' ? irisVectorText(v) : textVector(v)),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryModeOption } from '../query-mode.js';
 
 /**
  * pg (node-postgres) → the iris-pgwire gateway (PostgreSQL wire protocol v3) → InterSystems IRIS.
@@ -37,6 +38,14 @@ export const irisPgwireOptionsSchema = z
      */
     iris_host: z.string().min(1).default('127.0.0.1'),
     iris_port: z.number().int().min(1).max(65535).default(1972),
+    /**
+     * The statement protocol (lib/targets/query-mode.ts). On this gateway `extended` and `prepared`
+     * make it execute every SELECT twice: node-postgres sends Describe (portal) before Execute,
+     * and the gateway answers Describe by running the query to learn its columns
+     * (src/iris_pgwire/protocol.py, handle_describe_message, describe_type "P"; commit 54d8128).
+     * `simple` sends one Query message, executed once (handle_query_message).
+     */
+    query_mode: queryModeOption,
   })
   .strict();
 

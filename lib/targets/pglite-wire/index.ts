@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { packageVersion } from '../../env/package-version.js';
 import type pg from 'pg';
-import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
+import { connectPg, isPgConnectionLoss, pgQueryFor } from '../pg-session.js';
+import type { QueryMode } from '../query-mode.js';
 import { vectorSendBytes } from '../pgvector-sql/copy-binary.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import { pgliteSession } from '../pglite/index.js';
@@ -20,11 +21,11 @@ export const target: TargetModule = {
   describe: (o) =>
     `pg ${packageVersion('pg')} → pglite-socket ${packageVersion('@electric-sql/pglite-socket')} on ${String(o.host)}:${String(o.port) === '0' ? 'any free port' : String(o.port)} → PGlite (data ${String(o.data_dir)})`,
   dialect,
-  capabilities: { concurrentSessions: false, annIndex: true, copy: true, inProcess: true, plans: 'postgres-json' },
+  capabilities: { concurrentSessions: false, annIndex: true, copy: true, inProcess: true, plans: 'postgres-json', wireQueryModes: { placeholders: 'dollar', literals: 'postgres' } },
   databaseKey: (ctx) => `pglite:${resolve(ctx.root, String(ctx.options.data_dir))}`,
   provision: (ctx) => provisionEmbedded(resolve(ctx.root, String(ctx.options.data_dir))),
   async open(ctx) {
-    const o = ctx.options as { data_dir: string; host: string; port: number; connect_timeout_s: number };
+    const o = ctx.options as { data_dir: string; host: string; port: number; connect_timeout_s: number; query_mode?: QueryMode };
     const engine = await acquireEngine(resolve(ctx.root, o.data_dir));
     let client: pg.Client;
     try {
@@ -44,7 +45,7 @@ export const target: TargetModule = {
     const inProcess = pgliteSession(engine);
     let closed = false;
     return {
-      query: (sql, params) => pgQuery(client, sql, params),
+      query: pgQueryFor(client, o.query_mode ?? 'extended'),
       async exec(sql) {
         await client.query(sql);
       },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryModeOption } from '../query-mode.js';
 
 export const pgliteWireOptionsSchema = z
   .object({
@@ -10,5 +11,6 @@ export const pgliteWireOptionsSchema = z
     port: z.number().int().min(0).max(65535).default(0),
     /** Seconds to wait for the connection before declaring the target unavailable. */
     connect_timeout_s: z.number().positive().max(600).default(10),
+    query_mode: queryModeOption,
   })
   .strict();

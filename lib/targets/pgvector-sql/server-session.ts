@@ -1,18 +1,19 @@
 import type pg from 'pg';
 import type { Session } from '../interface.js';
-import { pgQuery } from '../pg-session.js';
+import { pgQueryFor } from '../pg-session.js';
+import type { QueryMode } from '../query-mode.js';
 import { copyMetadataRows, copyVectorRows } from './copy-binary.js';
 import { copyIn } from './copy-in.js';
 
 /**
  * A Session over one pg client to a server that speaks the pgvector dialect unchanged (PostgreSQL,
  * or iris-pgwire in pgvector mode): numbered parameters, multi-statement scripts, binary COPY FROM
- * STDIN. close() is idempotent and never throws.
+ * STDIN; `query` in the statement protocol `mode` (pgQuery). close() is idempotent and never throws.
  */
-export function pgvectorServerSession(client: pg.Client): Session {
+export function pgvectorServerSession(client: pg.Client, mode: QueryMode): Session {
   let closed = false;
   return {
-    query: (sql, params) => pgQuery(client, sql, params),
+    query: pgQueryFor(client, mode),
     async exec(sql) {
       await client.query(sql);
     },

@@ -38,7 +38,7 @@ export const target: TargetModule = {
     return `pg ${packageVersion('pg')} → PostgreSQL at ${where(o)} (user ${o.url ? new URL(o.url).username : o.user}, provision ${o.provision})`;
   },
   dialect,
-  capabilities: { concurrentSessions: true, annIndex: true, copy: true, plans: 'postgres-json' },
+  capabilities: { concurrentSessions: true, annIndex: true, copy: true, plans: 'postgres-json', wireQueryModes: { placeholders: 'dollar', literals: 'postgres' } },
   databaseKey: (ctx) => `postgres:${where(ctx.options as PostgresOptions)}`,
   provision: (ctx) => provisionPostgres(ctx.options as PostgresOptions, ctx.root, ctx.serverStarted),
   async open(ctx) {
@@ -50,7 +50,7 @@ export const target: TargetModule = {
       throw new Error(`cannot connect to PostgreSQL at ${where(o)}: ${(err as Error).message || String(err)}`, { cause: err });
     }
     await client.query(SET_MAINTENANCE_WORK_MEM_SQL, [o.maintenance_work_mem]);
-    return pgvectorServerSession(client);
+    return pgvectorServerSession(client, o.query_mode);
   },
   encodeVector: (v, format) => (format === 'binary' ? vectorSendBytes(v) : textVector(v)),
   isConnectionLoss: isPgConnectionLoss,

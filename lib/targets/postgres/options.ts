@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryModeOption } from '../query-mode.js';
 
 /**
  * A PostgreSQL server with pgvector ≥ 0.5. Connection by fields or by `url`; the password comes
@@ -32,6 +33,7 @@ export const postgresOptionsSchema = z
      * PostgreSQL plans zero workers unless the table says otherwise (ALTER TABLE … SET (parallel_workers)).
      */
     build_parallel_workers: z.number().int().min(0).max(64).default(2),
+    query_mode: queryModeOption,
   })
   .strict();
 
