@@ -26,6 +26,8 @@ const GOLDEN = resolve(PROJECT_ROOT, 'test/fixtures/dry-run');
 const VARIANTS: Record<string, Record<string, unknown>> = {
   'three-way': {},
   'three-way-pgwire-pgvector': { 'target_options.iris-pgwire.dialect': 'pgvector' },
+  // query_mode simple: the measured statements as sent, with IRIS / pgvector literals in place of the parameters.
+  'three-way-simple': { 'target_options.iris-pgwire.query_mode': 'simple', 'target_options.postgres.query_mode': 'simple' },
 };
 
 describe('--dry-run golden statement lists', () => {
