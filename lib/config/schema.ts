@@ -17,6 +17,14 @@ export const hnswSchema = z
     ef_construction: posInt.max(1000).default(64),
     /** pgvector `hnsw.ef_search` in force while measuring (1..1000). */
     ef_search: posInt.max(1000).default(40),
+    /**
+     * pgvector ≥ 0.8 `hnsw.iterative_scan` in force while measuring: `off` (pgvector's default)
+     * filters only the ef_search candidates, so a filtered kNN (vector_filter, one category in 10)
+     * finds about ef_search/10 matching rows and misses neighbours; `strict_order` keeps scanning
+     * until k rows pass the filter, in exact distance order; `relaxed_order` may return them
+     * slightly out of order. IRIS targets echo it (no such setting).
+     */
+    iterative_scan: z.enum(['off', 'strict_order', 'relaxed_order']).default('off'),
   })
   .strict();
 
@@ -112,7 +120,7 @@ export const configSchema = z
     slo_p99_ms: z.number().positive().max(600_000).default(10),
     /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
     vector_param_format: z.enum(['binary', 'text']).default('binary'),
-    hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40 }),
+    hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40, iterative_scan: 'off' }),
     targets: z.array(z.string().min(1)).min(1),
     /** Per-target settings, validated by each target's own schema (see lib/targets/registry.ts). */
     target_options: z.record(z.string(), z.unknown()).default({}),

@@ -59,7 +59,7 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     sections.push({
       target: t,
       heading: `session setup, once per session before any timed request: dataset check, session settings, environment, calibration${plan ? ', plan capture' : ''}`,
-      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'set_ef_search', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
+      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'set_ef_search', 'set_iterative_scan', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
     });
     const runs = [c.warmup ? `${c.warmup} session warmup` : '', c.verify_queries ? `${c.verify_queries} verification (untimed)` : '', `${c.iterations} measured`].filter(Boolean).join(' + ');
     sections.push({

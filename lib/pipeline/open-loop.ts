@@ -10,6 +10,7 @@ import { arrivalSchedule, scheduleSpanNs, type ScheduleSpec } from '../workload/
 import type { WorkloadShape } from '../workload/params.js';
 import { QUERIES, type QueryTemplate } from '../workload/queries.js';
 import { onTarget, type OpenTarget } from './targets.js';
+import { applySessionSettings } from './session-setup.js';
 import { levelClientLoad, levelClientLoadColumns } from '../store/level-client-load.js';
 import { loopDelayText } from '../measure/client-load.js';
 import { levelClientWarnings } from '../verify/level-client-warnings.js';
@@ -66,7 +67,7 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
       for (let k = 1; k < sessions; k++) {
         const s = await onTarget(t, `opening open-loop session ${k + 1}/${sessions}`, () => t.module.open(t.ctx));
         extra.push(s);
-        await onTarget(t, 'open-loop session setup', () => s.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
+        await applySessionSettings(c, t, s, 'open-loop session setup');
       }
       for (const level of levels) {
         const n = level.schedule.length;

@@ -4,9 +4,20 @@ import { queryVectorPool, type WorkloadShape } from '../workload/params.js';
 import { distributionOf } from './dataset.js';
 import { queryModeOf } from '../targets/query-mode.js';
 import { onTarget, type OpenTarget } from './targets.js';
+import type { Session } from '../targets/interface.js';
 
 export function workloadShape(c: ResolvedConfig): WorkloadShape {
   return { seed: c.seed, dataset_size: c.dataset_size, vector_dims: c.vector_dims, k: c.k, query_vector_pool: c.query_vector_pool, distribution: distributionOf(c) };
+}
+
+/**
+ * The session settings every measuring session runs with: hnsw.ef_search and hnsw.iterative_scan
+ * (echoed by IRIS, which has neither). Both are always set, so a server- or database-level default
+ * cannot change what a run measures without the run's config saying so.
+ */
+export async function applySessionSettings(c: ResolvedConfig, t: OpenTarget, session: Session, what: string): Promise<void> {
+  await onTarget(t, what, () => session.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
+  await onTarget(t, what, () => session.query(t.module.dialect.set_iterative_scan, [c.hnsw.iterative_scan ?? 'off']));
 }
 
 /**
@@ -17,7 +28,7 @@ export async function prepareSessions(c: ResolvedConfig, targets: readonly OpenT
   const pool = queryVectorPool(workloadShape(c));
   const encoded = new Map<string, unknown[]>();
   for (const t of targets) {
-    await onTarget(t, 'session setup', () => t.session.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
+    await applySessionSettings(c, t, t.session, 'session setup');
     // Simple mode renders vectors as literals: text form, whatever vector_param_format says.
     encoded.set(t.id, encodePool(t, pool, queryModeOf(t) === 'simple' ? 'text' : c.vector_param_format));
   }

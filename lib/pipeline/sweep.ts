@@ -6,6 +6,7 @@ import type { Session } from '../targets/interface.js';
 import type { WorkloadShape } from '../workload/params.js';
 import { QUERIES } from '../workload/queries.js';
 import { onTarget, type OpenTarget } from './targets.js';
+import { applySessionSettings } from './session-setup.js';
 import { levelClientLoad } from '../store/level-client-load.js';
 import { loopDelayText } from '../measure/client-load.js';
 import { levelClientWarnings } from '../verify/level-client-warnings.js';
@@ -35,7 +36,7 @@ export async function concurrencySweep(ctx: StageContext, runId: string, targets
         for (let k = 1; k < level; k++) {
           const s = await onTarget(t, `opening sweep session ${k + 1}/${level}`, () => t.module.open(t.ctx));
           extra.push(s);
-          await onTarget(t, 'sweep session setup', () => s.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
+          await applySessionSettings(c, t, s, 'sweep session setup');
         }
         const { level: row, samples, clientLoad } = await runSweepLevel({
           runId, target: t, sessions: [t.session, ...extra], queries, calls: prepared!.calls, requests: c.sweep_requests, signal: ctx.signal,

@@ -22,6 +22,7 @@ export type SetupStatementId =
   | 'write_marker'
   | 'read_marker'
   | 'set_ef_search'
+  | 'set_iterative_scan'
   | 'count_vectors'
   | 'count_metadata'
   | 'fingerprint_vectors'

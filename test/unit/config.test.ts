@@ -45,11 +45,11 @@ describe('loadConfig: config/embedded.yaml', () => {
     expect(c.k).toBe(5);
     expect(c.query_vector_pool).toBe(100);
     expect(c.vector_param_format).toBe('binary');
-    expect(c.hnsw).toEqual({ m: 16, ef_construction: 64, ef_search: 40 });
+    expect(c.hnsw).toEqual({ m: 16, ef_construction: 64, ef_search: 40, iterative_scan: 'strict_order' });
     expect(c.targets).toEqual(['pglite', 'pglite-wire']);
     expect(c.target_options.pglite).toEqual({ data_dir: 'data/pglite' });
     // pglite-wire options get their schema defaults filled in (connect_timeout_s not in the YAML).
-    expect(c.target_options['pglite-wire']).toEqual({ data_dir: 'data/pglite', host: '127.0.0.1', port: 0, connect_timeout_s: 10 });
+    expect(c.target_options['pglite-wire']).toEqual({ data_dir: 'data/pglite', host: '127.0.0.1', port: 0, connect_timeout_s: 10, query_mode: 'extended' });
     expect(c.store).toBe('data/bench.sqlite');
     expect(c.reports_dir).toBe('reports');
   });
@@ -80,7 +80,7 @@ describe('resolveConfig: defaults', () => {
     expect(c.query_vector_pool).toBe(100);
     expect(c.profile).toBe('custom');
     expect(c.vector_param_format).toBe('binary');
-    expect(c.hnsw).toEqual({ m: 16, ef_construction: 64, ef_search: 40 });
+    expect(c.hnsw).toEqual({ m: 16, ef_construction: 64, ef_search: 40, iterative_scan: 'off' });
     expect(c.store).toBe('data/bench.sqlite');
     expect(c.reports_dir).toBe('reports');
     expect(c.target_options).toEqual({ pglite: { data_dir: 'data/pglite' } });
@@ -95,7 +95,7 @@ describe('resolveConfig: defaults', () => {
 
   it('fills only the omitted hnsw keys', () => {
     const c = resolveConfig(minimal({ hnsw: { m: 32 } }), {}, 'test');
-    expect(c.hnsw).toEqual({ m: 32, ef_construction: 64, ef_search: 40 });
+    expect(c.hnsw).toEqual({ m: 32, ef_construction: 64, ef_search: 40, iterative_scan: 'off' });
   });
 
   it('an empty profile (null) only lacks targets', () => {
@@ -177,7 +177,7 @@ describe('CLI overrides', () => {
     expect(c.seed).toBe(99);
     expect(c.targets).toEqual(['pglite']);
     // --ef-search overrides one nested key; the YAML's other hnsw keys survive.
-    expect(c.hnsw).toEqual({ m: 16, ef_construction: 64, ef_search: 77 });
+    expect(c.hnsw).toEqual({ m: 16, ef_construction: 64, ef_search: 77, iterative_scan: 'strict_order' });
     expect(c.scale).toBe('small');
     // Only the selected target's options are resolved.
     expect(Object.keys(c.target_options)).toEqual(['pglite']);

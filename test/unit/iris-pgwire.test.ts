@@ -15,7 +15,7 @@ import { QUERY_IDS } from '../../lib/workload/queries.js';
 describe('iris-pgwire options', () => {
   it('defaults to IRIS SQL through the gateway published on 127.0.0.1:5434, namespace USER, user _SYSTEM', () => {
     expect(irisPgwireOptionsSchema.parse({})).toEqual({
-      dialect: 'iris', provision: 'existing', host: '127.0.0.1', port: 5434, database: 'USER', user: '_SYSTEM',
+      dialect: 'iris', provision: 'existing', host: '127.0.0.1', port: 5434, database: 'USER', user: '_SYSTEM', query_mode: 'extended',
       password_env: 'PB_IRIS_PASSWORD', connect_timeout_s: 10, iris_host: '127.0.0.1', iris_port: 1972,
     });
   });

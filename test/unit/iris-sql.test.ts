@@ -19,7 +19,7 @@ import { QUERIES, QUERY_IDS, type ParamKind } from '../../lib/workload/queries.j
 
 const SETUP_IDS = [
   'create_extension', 'drop_tables', 'create_tables', 'copy_vectors', 'copy_metadata', 'create_secondary_indexes',
-  'create_hnsw_index', 'analyze', 'write_marker', 'read_marker', 'set_ef_search', 'count_vectors', 'count_metadata',
+  'create_hnsw_index', 'analyze', 'write_marker', 'read_marker', 'set_ef_search', 'set_iterative_scan', 'count_vectors', 'count_metadata',
   'fingerprint_vectors', 'fingerprint_metadata', 'server_version', 'vector_version', 'vector_available',
   'server_settings', 'relation_sizes', 'ping',
 ] as const satisfies readonly StatementId[];
@@ -43,6 +43,7 @@ const GOLDEN: Record<StatementId, string> = {
   write_marker: 'INSERT INTO pathbench_dataset (dataset_id, index_spec) VALUES (?, ?)',
   read_marker: 'SELECT TOP 1 dataset_id, index_spec FROM pathbench_dataset ORDER BY loaded_at DESC',
   set_ef_search: 'SELECT ? AS ef_search_requested',
+  set_iterative_scan: 'SELECT ? AS iterative_scan_requested',
   count_vectors: 'SELECT COUNT(*) FROM benchmark_vectors',
   count_metadata: 'SELECT COUNT(*) FROM benchmark_metadata',
   fingerprint_vectors: 'SELECT id, embedding FROM benchmark_vectors WHERE id BETWEEN ? AND ? ORDER BY id',
@@ -79,6 +80,7 @@ const ALL_IDS: StatementId[] = [...QUERY_IDS, ...SETUP_IDS];
 const SETUP_PARAMS: Partial<Record<StatementId, string[]>> = {
   write_marker: ['dataset_id', 'index_spec'],
   set_ef_search: ['ef_search'],
+  set_iterative_scan: ['iterative_scan'],
   fingerprint_vectors: ['first_id', 'last_id'],
   fingerprint_metadata: ['first_id', 'last_id'],
   copy_vectors: ['id', 'vector_text'],

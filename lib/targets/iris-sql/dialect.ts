@@ -111,6 +111,8 @@ TUNE TABLE benchmark_metadata`,
   read_marker: 'SELECT TOP 1 dataset_id, index_spec FROM pathbench_dataset ORDER BY loaded_at DESC',
   // No ef_search in IRIS: bind the requested value and return it, so the call sequence stays the same.
   set_ef_search: 'SELECT ? AS ef_search_requested',
+  // Nor pgvector's hnsw.iterative_scan: echoed the same way.
+  set_iterative_scan: 'SELECT ? AS iterative_scan_requested',
   count_vectors: 'SELECT COUNT(*) FROM benchmark_vectors',
   count_metadata: 'SELECT COUNT(*) FROM benchmark_metadata',
   // Rows, not a hash: see fingerprintReadBack 'rows' above. Vectors as text (ODBC select mode).

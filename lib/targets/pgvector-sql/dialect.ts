@@ -42,6 +42,10 @@ export const pgvectorDialect = {
   read_marker: 'SELECT dataset_id, index_spec FROM pathbench_dataset ORDER BY loaded_at DESC LIMIT 1',
   // set_config() instead of SET because SET cannot take a bound parameter.
   set_ef_search: "SELECT set_config('hnsw.ef_search', $1, false)",
+  // pgvector ≥ 0.8: with a filter (vector_filter), keep scanning the index until enough rows pass
+  // it, instead of filtering only the ef_search candidates (hnsw.iterative_scan, pgvector README
+  // "Iterative Index Scans"). Older pgvector keeps it as an unused placeholder setting.
+  set_iterative_scan: "SELECT set_config('hnsw.iterative_scan', $1, false)",
   count_vectors: 'SELECT count(*)::int FROM benchmark_vectors',
   count_metadata: 'SELECT count(*)::int FROM benchmark_metadata',
   // md5 over vector_send() bytes (int16 dims, int16 0, float4 big-endian each) of rows $1..$2 in
