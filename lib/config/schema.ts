@@ -48,6 +48,16 @@ export const configSchema = z
     /** clustered only: number of mixture centres and the noise norm around each (0 = all on the centre). */
     clusters: posInt.max(100_000).default(100),
     cluster_spread: z.number().nonnegative().max(10).default(0.6),
+    /**
+     * Recall@k below which an approximate kNN query on a target gets the verdict LOW RECALL
+     * instead of ok (0..1). Its speed then answers a different question than an exact search.
+     */
+    min_recall: z.number().min(0).max(1).default(0.9),
+    /**
+     * Two paths whose recall@k on one kNN query differs by more than this are "not comparable" on
+     * speed wherever that query counts: pairwise tests, gateway overhead and the answer.
+     */
+    max_recall_gap: z.number().min(0).max(1).default(0.05),
     /** k of the kNN queries. */
     k: posInt.max(1000).default(5),
     /** Distinct query vectors, drawn from their own seeded stream; iteration i uses vector i mod pool. */

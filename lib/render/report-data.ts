@@ -60,6 +60,8 @@ export function verificationWarnings(d: ReportData): string[] {
       switch (v.verdict) {
         case 'recall collapse':
           return `${v.target} / ${v.query_id}: RECALL COLLAPSE — mean recall@${d.config.k} ${pct(v.mean_recall)} against ${pct(best)} on the best target. It returns different (wrong) neighbours; its latency is not comparable.`;
+        case 'LOW RECALL':
+          return `${v.target} / ${v.query_id}: LOW RECALL — mean recall@${d.config.k} ${pct(v.mean_recall)} (min ${pct(v.min_recall)}), below min_recall ${d.config.min_recall}. It finds fewer true neighbours than asked for: raise hnsw.ef_search, or use realistic data (distribution: clustered).`;
         case 'wrong neighbours':
           return `${v.target} / ${v.query_id}: WRONG NEIGHBOURS — an exact kNN query with mean recall@${d.config.k} ${pct(v.mean_recall)} (should be 1.000).`;
         case 'mismatch':

@@ -6,6 +6,10 @@ import { BELOW_SCALE_NOTICE, leftOutNote, partialNotice, unsupportedInOrder, tar
 import { notSupportedText } from '../store/unsupported-queries.js';
 import { ciMethodText } from './ci-method.js';
 import { pathModes } from './query-mode-report.js';
+import { notComparableText } from './comparability.js';
+
+/** `not_comparable` appears only on a flagged comparison, so older runs' results.json is unchanged. */
+const notComparableJson = (text: string | null) => (text ? { not_comparable: text } : {});
 import { queryPlansJson } from './query-plans-report.js';
 import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientLoadJson, sweepClientWarnings } from './level-client-report.js';
 
@@ -103,9 +107,11 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       level: x.level, key: x.key, a: x.target_a, b: x.target_b,
       p50_ratio: r3(x.p50_ratio), p50_ratio_ci95: [r3(x.ratio_low), r3(x.ratio_high)],
       mann_whitney_u: x.mw_u, mann_whitney_p: x.mw_p === null ? null : Number(x.mw_p.toPrecision(4)), verdict: x.verdict,
+      ...notComparableJson(notComparableText(d, x.target_a, x.target_b, x.level, x.key)),
     })),
     gateway_overhead: d.overhead.map((x) => ({
       gateway: x.gateway, native: x.native, scope: x.key, overhead_ms: r3(x.overhead_ms), ci95_ms: [r3(x.low_ms), r3(x.high_ms)], budget_ms: x.budget_ms, verdict: x.verdict,
+      ...notComparableJson(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key)),
     })),
     concurrency_sweep: d.sweep.map((r) => ({
       target: r.target, clients: r.concurrency, scope: r.scope, requests: r.count, failed: r.failed,

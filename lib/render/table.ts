@@ -5,6 +5,8 @@ import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, notSupportedLines, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { ciMethodText } from './ci-method.js';
 import { queryModeTableLines } from './query-mode-report.js';
+import { notComparableText } from './comparability.js';
+import { theAnswerTableLines } from './the-answer.js';
 import { mainPlanWarnings, queryPlanTableLines } from './query-plans-report.js';
 import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from './level-client-report.js';
 
@@ -25,6 +27,7 @@ function ciTable(rows: readonly AggregateRow[]): string {
   return [line(header), '  ' + widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line)].join('\n');
 }
 const fmtMs = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+const flag = (text: string | null) => (text ? ` — ${text}` : '');
 
 /** The 5-column table of the original: Method | QPS | P50 (ms) | P95 (ms) | P99 (ms). */
 export function fiveColumnTable(rows: readonly { method: string; a: AggregateRow }[]): string {
@@ -57,6 +60,7 @@ export function tableText(d: ReportData): string {
   if (h) {
     out.push(`floor:      clock resolution ${h.clock_resolution_ns} ns, one clock reading ${h.clock_reading_cost_ns} ns; SELECT 1 p50: ${Object.entries(h.select1_p50_ms).map(([t, v]) => `${t} ${v.toFixed(3)} ms`).join(', ')}`);
   }
+  out.push(...theAnswerTableLines(d));
   if (partialNotice(d)) out.push('', `!!! ${partialNotice(d)}`);
   const cl = (d.environment as { client_load?: { cpu_cores: number; event_loop_delay_p99_ms: number; warning: string | null } }).client_load;
   if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay p99 ${cl.event_loop_delay_p99_ms} ms while measuring`);
@@ -87,13 +91,13 @@ export function tableText(d: ReportData): string {
   if (cmp.length) {
     out.push('', 'Pairwise: p50 ratio a/b [95% CI] and Mann–Whitney U (two-sided; p > 0.05 = no significant difference)');
     for (const x of cmp) {
-      out.push(`  ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${x.target_a} / ${x.target_b}: ${r3(x.p50_ratio)} [${r3(x.ratio_low)}, ${r3(x.ratio_high)}], p=${x.mw_p === null ? 'n/a' : x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)} → ${x.verdict}`);
+      out.push(`  ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${x.target_a} / ${x.target_b}: ${r3(x.p50_ratio)} [${r3(x.ratio_low)}, ${r3(x.ratio_high)}], p=${x.mw_p === null ? 'n/a' : x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)} → ${x.verdict}${flag(notComparableText(d, x.target_a, x.target_b, x.level, x.key))}`);
     }
   }
   if (d.overhead.length) {
     out.push('', `Gateway overhead: median(gateway) − median(native) per request [95% CI], budget ${d.overhead[0]!.budget_ms} ms`);
     for (const x of d.overhead) {
-      out.push(`  ${x.gateway} vs ${x.native}, ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${r3(x.overhead_ms)} ms [${r3(x.low_ms)}, ${r3(x.high_ms)}] → ${x.verdict}`);
+      out.push(`  ${x.gateway} vs ${x.native}, ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${r3(x.overhead_ms)} ms [${r3(x.low_ms)}, ${r3(x.high_ms)}] → ${x.verdict}${flag(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key))}`);
     }
   }
   if (d.sweep.length) {

@@ -9,12 +9,15 @@ import { isKnn } from './verification-pass.js';
  *  - wrong neighbours: an exact kNN query (deterministic) whose mean recall is below 0.99.
  *  - recall collapse: an approximate kNN query whose mean recall is below half the best target's,
  *    or more than 0.3 below it — e.g. a reversed ORDER BY returning the least similar rows.
+ *  - LOW RECALL: an approximate kNN query whose mean recall is below the run's `min_recall` (only
+ *    for runs that recorded one: runs from before it existed keep their verdicts).
  */
+export const LOW_RECALL = 'LOW RECALL';
 export const EXACT_RECALL_FLOOR = 0.99;
 export const COLLAPSE_RATIO = 0.5;
 export const COLLAPSE_GAP = 0.3;
 
-export function summarizeVerifications(runId: string, rows: readonly VerificationRow[], targetOrder: readonly string[]): VerificationSummaryRow[] {
+export function summarizeVerifications(runId: string, rows: readonly VerificationRow[], targetOrder: readonly string[], minRecall?: number): VerificationSummaryRow[] {
   const out: VerificationSummaryRow[] = [];
   for (const q of QUERIES) {
     const qRows = rows.filter((r) => r.query_id === q.id);
@@ -51,6 +54,7 @@ export function summarizeVerifications(runId: string, rows: readonly Verificatio
       else if ((mismatches.get(s.target) ?? 0) > 0) verdict = 'mismatch';
       else if (isKnn(q) && q.deterministic && s.mean !== null && s.mean < EXACT_RECALL_FLOOR) verdict = 'wrong neighbours';
       else if (isKnn(q) && !q.deterministic && s.mean !== null && bestRecall > 0 && (s.mean < bestRecall * COLLAPSE_RATIO || bestRecall - s.mean > COLLAPSE_GAP)) verdict = 'recall collapse';
+      else if (isKnn(q) && !q.deterministic && s.mean !== null && minRecall !== undefined && s.mean < minRecall) verdict = LOW_RECALL;
       out.push({
         run_id: runId, target: s.target, query_id: q.id, checked: s.checked, errors: s.errors,
         mismatches: mismatches.get(s.target) ?? 0, mean_recall: s.mean, min_recall: s.min, verdict,

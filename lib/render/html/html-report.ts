@@ -5,6 +5,8 @@ import { BOOT_SCRIPT, chartData, chartFigures, type HtmlChart } from './charts.j
 import { esc } from './escape.js';
 import { chartRuntime } from './inline-assets.js';
 import { notSupportedBox, statisticsSection, verificationSection, verificationWarningsBox } from './trust-sections.js';
+import { theAnswerSection } from './the-answer-section.js';
+import { theAnswer } from '../the-answer.js';
 import { belowScaleNotice, configSection, dataLoadSection, environmentSection, runHeader, summarySection } from './sections.js';
 import { STYLE } from './style.js';
 import { pageHead } from './page-head.js';
@@ -29,7 +31,7 @@ export async function htmlReport(data: ReportData, specs: readonly HtmlChart[]):
   return `${pageHead({ title: `pathbench report ${data.run.run_id}`, csp: CSP, css: STYLE })}
 <body data-charts="pending">
 <nav class="toc" aria-label="Sections"><ul>
-  <li><a href="#summary">Summary</a></li>
+${theAnswer(data).length ? '  <li><a href="#the-answer">The answer</a></li>\n' : ''}  <li><a href="#summary">Summary</a></li>
   <li><a href="#verification">Verification</a></li>
 ${data.plans?.some((p) => p.scope === 'measure') ? '  <li><a href="#query-plans">Query plans</a></li>\n' : ''}  <li><a href="#statistics">Statistics</a></li>
 ${data.sweep.length ? '  <li><a href="#concurrency-sweep">Concurrency sweep</a></li>\n' : ''}${data.efSearch.points.length ? '  <li><a href="#ef-search">ef_search sweep</a></li>\n' : ''}${data.openLoop?.rows.length ? '  <li><a href="#open-loop">Open loop</a></li>\n' : ''}  <li><a href="#charts">Charts</a></li>
@@ -39,7 +41,7 @@ ${data.sweep.length ? '  <li><a href="#concurrency-sweep">Concurrency sweep</a><
 </ul></nav>
 <main>
 ${runHeader(data)}
-${belowScaleNotice(data)}
+${theAnswerSection(data)}${belowScaleNotice(data)}
 ${verificationWarningsBox(data)}${notSupportedBox(data)}
 ${queryPlanWarningsBox(data)}
 ${summarySection(data)}

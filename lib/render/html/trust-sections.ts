@@ -3,6 +3,7 @@ import { leftOutNote, partialNotice, targetOrder, unsupportedInOrder, verificati
 import { notSupportedText } from '../../store/unsupported-queries.js';
 import { ciMethodText } from '../ci-method.js';
 import { esc } from './escape.js';
+import { notComparableText } from '../comparability.js';
 
 /**
  * The sections that say how far the numbers can be trusted: verification verdicts (with the
@@ -17,6 +18,9 @@ const table = (head: string[], rows: string[][]) =>
   `<div class="card wide"><table class="results"><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${c}</th>` : `<td class="num">${c}</td>`)).join('')}</tr>`)
     .join('')}</tbody></table></div>`;
+
+/** A flag in red after a verdict ('' when there is none). */
+const badFlag = (text: string | null) => (text ? ` <strong class="bad not-comparable">${esc(text)}</strong>` : '');
 
 export function verificationWarningsBox(d: ReportData): string {
   const partial = partialNotice(d) ? `<div class="notice bad" role="alert"><strong>${esc(partialNotice(d))}</strong></div>` : '';
@@ -67,7 +71,7 @@ export function statisticsSection(d: ReportData): string {
       '<h3>Pairwise comparisons</h3><p class="footnote">p50 ratio a/b with its 95% CI; two-sided Mann–Whitney U, "no significant difference" when p &gt; 0.05.</p>',
       table(
         ['Scope', 'a / b', 'p50 ratio', 'p', 'Verdict'],
-        cmp.map((x) => [esc(x.key === 'all' ? 'all queries' : x.key), `<code>${esc(x.target_a)}</code> / <code>${esc(x.target_b)}</code>`, ci(x.p50_ratio, x.ratio_low, x.ratio_high, f3), x.mw_p === null ? NA : esc(x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)), esc(x.verdict)]),
+        cmp.map((x) => [esc(x.key === 'all' ? 'all queries' : x.key), `<code>${esc(x.target_a)}</code> / <code>${esc(x.target_b)}</code>`, ci(x.p50_ratio, x.ratio_low, x.ratio_high, f3), x.mw_p === null ? NA : esc(x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)), esc(x.verdict) + badFlag(notComparableText(d, x.target_a, x.target_b, x.level, x.key))]),
       ),
     );
   }
@@ -76,7 +80,7 @@ export function statisticsSection(d: ReportData): string {
       `<h3>Gateway overhead</h3><p class="footnote">median(gateway) − median(native) per request with its 95% CI, against a budget of ${esc(d.overhead[0]!.budget_ms)} ms.</p>`,
       table(
         ['Pair', 'Scope', 'Overhead (ms)', 'Verdict'],
-        d.overhead.map((x) => [`<code>${esc(x.gateway)}</code> vs <code>${esc(x.native)}</code>`, esc(x.key === 'all' ? 'all queries' : x.key), ci(x.overhead_ms, x.low_ms, x.high_ms, f3), `<span class="${x.verdict === 'over budget' ? 'bad' : x.verdict === 'within budget' ? 'ok' : 'muted'}">${esc(x.verdict)}</span>`]),
+        d.overhead.map((x) => [`<code>${esc(x.gateway)}</code> vs <code>${esc(x.native)}</code>`, esc(x.key === 'all' ? 'all queries' : x.key), ci(x.overhead_ms, x.low_ms, x.high_ms, f3), `<span class="${x.verdict === 'over budget' ? 'bad' : x.verdict === 'within budget' ? 'ok' : 'muted'}">${esc(x.verdict)}</span>` + badFlag(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key))]),
       ),
     );
   }

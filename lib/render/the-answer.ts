@@ -1,0 +1,120 @@
+import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '../store/aggregates.js';
+import { CATEGORIES } from '../workload/queries.js';
+import { lowRecallIn, notComparableText } from './comparability.js';
+import { targetOrder, type ReportData } from './report-data.js';
+
+/**
+ * "The answer": what a reader came for, in words, before any table. One line per scope (each
+ * category, then all queries) for the fastest path, and one per pair of paths: every gateway pair
+ * of the run (median difference per request in ms with its CI, and the p50 ratio as a percentage
+ * with its CI) and every other pair (the p50 ratio only). Figures come from the stored statistics
+ * (aggregates, gateway overhead, pairwise comparisons); nothing is computed here that the tables
+ * below do not show.
+ *
+ * Wording rules (tested in test/unit/the-answer.test.ts):
+ * - "significant" when the two-sided Mann–Whitney test says one path is faster (p ≤ 0.05) and the
+ *   ratio's CI excludes 1; otherwise "not significant", and the direction word is still the
+ *   estimate's, never stated as a finding.
+ * - "NOT COMPARABLE: …" instead of any significance when the paths' recall differs by more than
+ *   max_recall_gap on a kNN query in the scope (lib/render/comparability.ts).
+ * - "LOW RECALL on <query>" after a path's name wherever it has that verdict in the scope.
+ * Runs without comparisons (one target) get the fastest-path lines only.
+ */
+export interface AnswerLine {
+  scope: string;
+  text: string;
+}
+
+const scopeLabel = (key: string) => (key === 'all' ? 'all queries' : `${key.replace(/_/g, ' ')} queries`);
+const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(0)}%`;
+const ms = (x: number) => Math.abs(x).toFixed(3);
+
+function levelOf(key: string): AggregateLevel {
+  return key === 'all' ? 'overall' : 'category';
+}
+
+function lowRecallNote(d: ReportData, target: string, key: string): string {
+  const q = lowRecallIn(d, target, levelOf(key), key);
+  return q.length ? ` (LOW RECALL on ${q.join(', ')})` : '';
+}
+
+/** The comparison of `a` against `b` in a scope, oriented a/b (stored pairs may be the other way round). */
+function oriented(d: ReportData, a: string, b: string, key: string): { ratio: number; low: number; high: number; significant: boolean } | null {
+  const level = levelOf(key);
+  const c = d.comparisons.find((x) => x.level === level && x.key === key && ((x.target_a === a && x.target_b === b) || (x.target_a === b && x.target_b === a)));
+  if (!c || c.p50_ratio === null || c.ratio_low === null || c.ratio_high === null || c.p50_ratio <= 0 || c.ratio_low <= 0) return null;
+  const significant = isSignificant(c);
+  if (c.target_a === a) return { ratio: c.p50_ratio, low: c.ratio_low, high: c.ratio_high, significant };
+  return { ratio: 1 / c.p50_ratio, low: 1 / c.ratio_high, high: 1 / c.ratio_low, significant };
+}
+
+export function isSignificant(c: Pick<ComparisonRow, 'mw_p' | 'verdict' | 'ratio_low' | 'ratio_high'>): boolean {
+  if (c.mw_p === null || c.mw_p > 0.05 || c.verdict === 'no significant difference') return false;
+  if (c.ratio_low === null || c.ratio_high === null) return false;
+  return c.ratio_low > 1 || c.ratio_high < 1;
+}
+
+/** "pglite-wire is 0.060 ms [0.030, 0.110] slower than pglite per query (+6% [+3%, +10%]), significant". */
+export function gatewayLine(d: ReportData, o: OverheadRow): string | null {
+  if (o.overhead_ms === null || o.low_ms === null || o.high_ms === null) return null;
+  const r = oriented(d, o.gateway, o.native, o.key);
+  const word = o.overhead_ms >= 0 ? 'slower' : 'faster';
+  const [lo, hi] = o.overhead_ms >= 0 ? [o.low_ms, o.high_ms] : [-o.high_ms, -o.low_ms];
+  const ratio = r ? ` (${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}])` : '';
+  const judged = notComparableText(d, o.gateway, o.native, levelOf(o.key), o.key) ?? (r?.significant ? 'significant' : 'not significant');
+  return `${o.gateway}${lowRecallNote(d, o.gateway, o.key)} is ${ms(o.overhead_ms)} ms [${lo.toFixed(3)}, ${hi.toFixed(3)}] ${word} than ${o.native}${lowRecallNote(d, o.native, o.key)} per query${ratio}, ${judged}`;
+}
+
+/** "postgres is −35% [−40%, −30%] faster than pglite at p50, significant" (pairs without a gateway row). */
+export function pairLine(d: ReportData, a: string, b: string, key: string): string | null {
+  const r = oriented(d, a, b, key);
+  if (!r) return null;
+  const word = r.ratio >= 1 ? 'slower' : 'faster';
+  const judged = notComparableText(d, a, b, levelOf(key), key) ?? (r.significant ? 'significant' : 'not significant');
+  return `${a}${lowRecallNote(d, a, key)} is ${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}] ${word} than ${b}${lowRecallNote(d, b, key)} at p50, ${judged}`;
+}
+
+/** "fastest: postgres, p50 0.421 ms [0.400, 0.440]". */
+export function fastestLine(d: ReportData, rows: readonly AggregateRow[], key: string): string | null {
+  const ok = rows.filter((a) => a.p50_ms !== null);
+  if (ok.length === 0) return null;
+  const best = ok.reduce((x, y) => (y.p50_ms! < x.p50_ms! ? y : x));
+  const ci = best.p50_low !== null && best.p50_low !== undefined && best.p50_high !== null && best.p50_high !== undefined ? ` [${best.p50_low.toFixed(3)}, ${best.p50_high.toFixed(3)}]` : '';
+  return `fastest: ${best.target}${lowRecallNote(d, best.target, key)}, p50 ${best.p50_ms!.toFixed(3)} ms${ci}`;
+}
+
+export function theAnswer(d: ReportData): AnswerLine[] {
+  // Runs recorded before the recall rules (no max_recall_gap stored) cannot be judged for
+  // comparability: they get no answer section, and their reports stay byte-identical.
+  if ((d.config as { max_recall_gap?: number }).max_recall_gap === undefined) return [];
+  const order = targetOrder(d);
+  const keys = [...CATEGORIES.filter((c) => d.aggregates.some((a) => a.level === 'category' && a.key === c)), 'all'];
+  const out: AnswerLine[] = [];
+  for (const key of keys) {
+    const rows = order.flatMap((t) => d.aggregates.filter((a) => a.target === t && a.level === levelOf(key) && a.key === key));
+    const fastest = fastestLine(d, rows, key);
+    if (fastest) out.push({ scope: scopeLabel(key), text: fastest });
+    const gatewayRows = d.overhead.filter((o) => o.key === key);
+    const covered = new Set(gatewayRows.map((o) => [o.gateway, o.native].sort().join('\u0000')));
+    for (const o of gatewayRows) {
+      const line = gatewayLine(d, o);
+      if (line) out.push({ scope: scopeLabel(key), text: line });
+    }
+    for (let i = 0; i < order.length; i++) {
+      for (let j = i + 1; j < order.length; j++) {
+        const [a, b] = [order[i]!, order[j]!];
+        if (covered.has([a, b].sort().join('\u0000'))) continue;
+        const line = pairLine(d, a, b, key);
+        if (line) out.push({ scope: scopeLabel(key), text: line });
+      }
+    }
+  }
+  return out;
+}
+
+/** table.txt's first section ([] for a run with no aggregates). */
+export function theAnswerTableLines(d: ReportData): string[] {
+  const lines = theAnswer(d);
+  if (lines.length === 0) return [];
+  return ['', 'The answer (p50 per request, 95% CIs; details in the sections below)', ...lines.map((l) => `  ${l.scope}: ${l.text}`)];
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import type { AggregateRow, ComparisonRow, OverheadRow } from '../../lib/store/aggregates.js';
+import type { VerificationRow, VerificationSummaryRow } from '../../lib/store/verifications.js';
+import type { ReportData } from '../../lib/render/report-data.js';
+import { theAnswer, theAnswerTableLines } from '../../lib/render/the-answer.js';
+import { notComparableText, recallGap } from '../../lib/render/comparability.js';
+import { tableText } from '../../lib/render/table.js';
+import { LOW_RECALL, summarizeVerifications } from '../../lib/verify/summary.js';
+
+const agg = (target: string, level: AggregateRow['level'], key: string, p50: number, lo: number, hi: number) =>
+  ({ run_id: 'r', target, level, key, category: null, count: 100, failed: 0, mean_ms: p50, p50_ms: p50, p95_ms: p50, p99_ms: p50, min_ms: p50, max_ms: p50, qps: 1000 / p50, qps_wall: null, p50_low: lo, p50_high: hi }) as unknown as AggregateRow;
+const cmp = (key: string, a: string, b: string, ratio: number, lo: number, hi: number, p: number): ComparisonRow => ({
+  run_id: 'r', level: key === 'all' ? 'overall' : 'category', key, target_a: a, target_b: b, p50_ratio: ratio, ratio_low: lo, ratio_high: hi, mw_u: 1, mw_p: p,
+  verdict: p > 0.05 ? 'no significant difference' : ratio > 1 ? `${b} faster` : `${a} faster`,
+});
+const ovh = (key: string, ms: number, lo: number, hi: number): OverheadRow => ({ run_id: 'r', gateway: 'pglite-wire', native: 'pglite', key, overhead_ms: ms, low_ms: lo, high_ms: hi, budget_ms: 5, verdict: 'within budget' });
+const ver = (target: string, query_id: string, mean: number, verdict = 'ok'): VerificationSummaryRow => ({ run_id: 'r', target, query_id, checked: 20, errors: 0, mismatches: 0, mean_recall: mean, min_recall: mean, verdict });
+
+function data(over: Partial<ReportData> = {}, config: Record<string, unknown> = { min_recall: 0.9, max_recall_gap: 0.05 }): ReportData {
+  return {
+    run: { run_id: 'r', targets_json: JSON.stringify(['pglite', 'pglite-wire']), created_at: 'now', profile: 'test', dataset_id: 'ds', wall_ns: 1e9, status: 'complete', below_production_scale: 0 },
+    config: { k: 5, dataset_size: 100, vector_dims: 8, seed: 1, iterations: 10, warmup: 1, hnsw: { ef_search: 40 }, vector_param_format: 'binary', ...config },
+    aggregates: [agg('pglite', 'category', 'simple', 1.0, 0.98, 1.02), agg('pglite-wire', 'category', 'simple', 1.06, 1.03, 1.11)],
+    spectrum: [], fingerprints: [], environment: {}, noise: [], sweep: [], efSearch: { points: [], matched: [] }, warmupRequests: 0,
+    comparisons: [cmp('simple', 'pglite', 'pglite-wire', 1 / 1.06, 1 / 1.1, 1 / 1.03, 0.001)],
+    overhead: [ovh('simple', 0.06, 0.03, 0.11)],
+    verification: [],
+    ...over,
+  } as unknown as ReportData;
+}
+
+describe('The answer: wording rules', () => {
+  it('a significant gateway difference: ms with its CI, the percentage re-oriented gateway/native, "significant"', () => {
+    const lines = theAnswer(data());
+    expect(lines.map((l) => `${l.scope}: ${l.text}`)).toEqual([
+      'simple queries: fastest: pglite, p50 1.000 ms [0.980, 1.020]',
+      'simple queries: pglite-wire is 0.060 ms [0.030, 0.110] slower than pglite per query (+6% [+3%, +10%]), significant',
+    ]);
+  });
+
+  it('"not significant" when Mann–Whitney finds no difference, even with a positive estimate', () => {
+    const d = data({ comparisons: [cmp('simple', 'pglite', 'pglite-wire', 0.99, 0.9, 1.05, 0.4)], overhead: [ovh('simple', 0.01, -0.02, 0.04)] });
+    expect(theAnswer(d)[1]!.text).toMatch(/^pglite-wire is 0\.010 ms \[-0\.020, 0\.040\] slower than pglite per query \(\+1% .*\), not significant$/);
+  });
+
+  it('a faster gateway says faster, with the interval turned into a positive saving', () => {
+    const d = data({ overhead: [ovh('simple', -0.05, -0.08, -0.02)], comparisons: [cmp('simple', 'pglite', 'pglite-wire', 1.05, 1.02, 1.09, 0.01)] });
+    expect(theAnswer(d)[1]!.text).toMatch(/^pglite-wire is 0\.050 ms \[0\.020, 0\.080\] faster than pglite per query \(−5% /);
+  });
+
+  it('"NOT COMPARABLE" replaces the significance when recall differs by more than max_recall_gap in the scope', () => {
+    const aggs = [agg('pglite', 'category', 'vector_similarity', 2, 1.9, 2.1), agg('pglite-wire', 'category', 'vector_similarity', 1.5, 1.4, 1.6)];
+    const d = data({
+      aggregates: aggs,
+      comparisons: [cmp('vector_similarity', 'pglite', 'pglite-wire', 1.33, 1.2, 1.4, 0.001)],
+      overhead: [ovh('vector_similarity', -0.5, -0.6, -0.4)],
+      verification: [ver('pglite', 'vector_cosine', 0.99), ver('pglite-wire', 'vector_cosine', 0.8, LOW_RECALL)],
+    });
+    const text = theAnswer(d)[1]!.text;
+    expect(text).toMatch(/NOT COMPARABLE: vector_cosine recall@5 0\.800 \(pglite-wire\) vs 0\.990 \(pglite\)$/);
+    expect(text).not.toMatch(/significant/);
+    // and LOW RECALL inline after the path that has it
+    expect(text).toMatch(/^pglite-wire \(LOW RECALL on vector_cosine\) is 0\.500 ms/);
+    expect(notComparableText(d, 'pglite', 'pglite-wire', 'overall', 'all')).toMatch(/NOT COMPARABLE/);
+    // a gap at the limit is comparable
+    const atLimit = data({ verification: [ver('pglite', 'vector_cosine', 0.95), ver('pglite-wire', 'vector_cosine', 0.9)] });
+    expect(recallGap(atLimit, 'pglite', 'pglite-wire', 'category', 'vector_similarity')).toBeNull();
+    // the simple category holds no kNN query: never flagged by a kNN gap
+    expect(notComparableText(d, 'pglite', 'pglite-wire', 'category', 'simple')).toBeNull();
+  });
+
+  it('a pair without a gateway row is worded from the p50 ratio', () => {
+    const d = data({ overhead: [], run: { run_id: 'r', targets_json: JSON.stringify(['postgres', 'pglite']), created_at: 'now', profile: 't', dataset_id: 'ds', wall_ns: 1, status: 'complete', below_production_scale: 0 } as never,
+      aggregates: [agg('postgres', 'category', 'simple', 0.5, 0.45, 0.55), agg('pglite', 'category', 'simple', 1, 0.9, 1.1)],
+      comparisons: [cmp('simple', 'pglite', 'postgres', 2, 1.8, 2.2, 0.001)] });
+    expect(theAnswer(d).map((l) => l.text)).toEqual(['fastest: postgres, p50 0.500 ms [0.450, 0.550]', 'postgres is −50% [−55%, −44%] faster than pglite at p50, significant']);
+  });
+
+  it('opens table.txt, right after the run header', () => {
+    const text = tableText(data());
+    const lines = text.split('\n');
+    const at = lines.indexOf('The answer (p50 per request, 95% CIs; details in the sections below)');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(0, at).every((l) => !/^(All queries|Category:|Pairwise|Gateway overhead|Verification)/.test(l))).toBe(true);
+    expect(text.indexOf('The answer')).toBeLessThan(text.indexOf('Category: simple'));
+  });
+
+  it('runs recorded before the recall rules get no answer (their reports stay as they were)', () => {
+    expect(theAnswerTableLines(data({}, {}))).toEqual([]);
+  });
+});
+
+describe('LOW RECALL verdict', () => {
+  const rows = (target: string, recall: number): VerificationRow[] =>
+    Array.from({ length: 4 }, (_, i) => ({ run_id: 'r', target, query_id: 'vector_cosine', iteration: i, row_count: 5, result_hash: 'h', recall, error: null }));
+
+  it('is given below min_recall, only to runs that recorded one', () => {
+    const r = [...rows('a', 0.85), ...rows('b', 0.95)];
+    const v = summarizeVerifications('r', r, ['a', 'b'], 0.9);
+    expect(v.map((x) => `${x.target}:${x.verdict}`)).toEqual(['a:LOW RECALL', 'b:ok']);
+    expect(summarizeVerifications('r', r, ['a', 'b']).map((x) => x.verdict)).toEqual(['ok', 'ok']);
+  });
+
+  it('leaves recall collapse, the stronger verdict, in place', () => {
+    const v = summarizeVerifications('r', [...rows('a', 0.2), ...rows('b', 0.95)], ['a', 'b'], 0.9);
+    expect(v[0]!.verdict).toBe('recall collapse');
+  });
+});
