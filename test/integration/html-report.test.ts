@@ -210,6 +210,10 @@ describe('HTML report (index.html) in headless Chromium', () => {
     const { page, url, problems, requests, size } = await open('below-scale', d);
 
     expect(problems).toEqual([]);
+    // The answer opens the page: the first element of <main> after the run header, and the first link of the contents.
+    expect(await page.$eval('main', (m) => [...m.children].find((el) => el.tagName !== 'HEADER')?.id)).toBe('the-answer');
+    expect(await page.locator('nav.toc a').first().getAttribute('href')).toBe('#the-answer');
+    expect(await page.locator('#the-answer').textContent()).toMatch(/simple queries\s*fastest: pglite, p50 /);
     // Nothing but the file itself: no CDN, no fonts, no source maps.
     expect(requests.filter((u) => /^https?:/i.test(u))).toEqual([]);
     expect(requests).toEqual([url]);
