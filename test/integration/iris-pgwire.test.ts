@@ -14,6 +14,8 @@ import { metadataFor, vectorBatches } from '../../lib/workload/generator.js';
 import { FINGERPRINT_CHUNK, canonicalVectorBytes, chunkRanges, md5Hex, metadataChunkText } from '../../lib/workload/fingerprint.js';
 import { paramSequence, queryVectorPool } from '../../lib/workload/params.js';
 import { QUERIES } from '../../lib/workload/queries.js';
+import { callFor } from '../../lib/measure/prepare.js';
+import { QUERY_MODES } from '../../lib/targets/query-mode.js';
 import { expectStagesOk } from '../helpers/stages.js';
 import { PG_TEST_DB, REQUIRE_POSTGRES, pgTestServer, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
@@ -94,6 +96,34 @@ describe.skipIf(!!pgProblem)('iris-pgwire dialect pgvector: the measured queries
       }
     }
     expect(compared).toBe(QUERIES.length * 4);
+  });
+
+  it('every measured query returns the same rows in all three query modes (simple renders SQL-standard literals)', async () => {
+    const config = await loadConfig(p.config);
+    const shape = workloadShape(config);
+    const pool = queryVectorPool(shape);
+    const rowsOf = new Map<string, unknown[][]>();
+    for (const mode of QUERY_MODES) {
+      const options = irisPgwireOptionsSchema.parse({ ...optionsAtTestServer('pgvector'), query_mode: mode });
+      const s = await gateway.open({ options, root: '/' });
+      try {
+        await s.exec('SET hnsw.ef_search = 100');
+        for (const q of QUERIES) {
+          for (const [i, logical] of paramSequence(shape, 'verify', q.id, 3).entries()) {
+            const bound = bindFor(gateway, q.id, logical.map((v) => (typeof v === 'object' ? gateway.encodeVector(pool[v.vector]!, 'text') : v)), queryVars(shape));
+            const call = callFor({ module: gateway, ctx: { options, root: '/' } }, bound);
+            if (mode === 'simple' && bound.params.length) expect(call.params, `${q.id}: rendered`).toEqual([]);
+            const key = `${q.id} #${i}`;
+            const rows = (await s.query(call.sql, call.params)).rows;
+            if (mode === QUERY_MODES[0]) rowsOf.set(key, rows);
+            else expect(sameRows(rows, rowsOf.get(key)!), `${mode} ${key}`).toBe(true);
+          }
+        }
+      } finally {
+        await s.close();
+      }
+    }
+    expect(rowsOf.size).toBe(QUERIES.length * 3);
   });
 
   it('the kNN statements bind k as the literal LIMIT and the vector as text, once per use', async () => {
