@@ -1,3 +1,4 @@
+import { redact } from './config/redact.js';
 /**
  * One errors module, one voice. Every failure a user can see is a PathbenchError
  * carrying the exit code of DESIGN.md:
@@ -64,11 +65,16 @@ export class InterruptedError extends PathbenchError {
   }
 }
 
-/** Best-effort one-line text of anything thrown (drivers throw strings, Errors, objects). */
+/**
+ * Best-effort one-line text of anything thrown (drivers throw strings, Errors, objects), with
+ * credentials redacted (URL userinfo, password=…): every message a stage prints or stores goes
+ * through here, so a password inside a server's or a driver's error text never reaches a log or
+ * the store.
+ */
 export function errorText(err: unknown): string {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return code && !err.message.includes(String(code)) ? `${err.message} (${String(code)})` : err.message;
+    return redact(code && !err.message.includes(String(code)) ? `${err.message} (${String(code)})` : err.message);
   }
-  return String(err);
+  return redact(String(err));
 }

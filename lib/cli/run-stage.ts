@@ -42,7 +42,8 @@ export async function runStage(
   /** `--dry-run`: the listing to print instead of running `body` (seed, measure); no store is opened. */
   dryRun?: (config: ResolvedConfig, root: string) => Promise<string>,
 ): Promise<number> {
-  const log = (m: string) => process.stderr.write(`[${stage}] ${m}\n`);
+  // Every line redacted (URL userinfo, password=…): the last guard before a terminal or a CI log.
+  const log = (m: string) => process.stderr.write(`[${stage}] ${redact(m)}\n`);
   let flags: StageFlags;
   let config: ResolvedConfig;
   try {
@@ -54,7 +55,7 @@ export async function runStage(
     config = await loadConfig(resolve(PROJECT_ROOT, flags.config), flags.overrides, flags.overlay === undefined ? undefined : resolve(PROJECT_ROOT, flags.overlay));
     if (flags.dryRun) {
       if (!dryRun) throw new ConfigError([`--dry-run: the ${stage} stage has no dry run (seed and measure do)`], 'command line');
-      process.stdout.write(await dryRun(config, PROJECT_ROOT));
+      process.stdout.write(redact(await dryRun(config, PROJECT_ROOT)));
       return ExitCode.ok;
     }
   } catch (err) {

@@ -1,9 +1,20 @@
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+import { readFile, stat } from 'node:fs/promises';
+import { isMap, isScalar, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { targetOptionsSchema, knownTargetIds } from '../targets/registry.js';
 import { configSchema, crossFieldProblems, type Config } from './schema.js';
+import { MAX_PROBLEMS, MAX_QUOTED_CHARS, capProblems, quoteValue } from './quote.js';
+import { redact } from './redact.js';
+import { firstInvalidUtf8 } from './utf8.js';
+
+/** A key as a message names it: bounded like a value (a key can be as long as the file). */
+const quoteKey = (k: string) => (k.length <= MAX_QUOTED_CHARS ? k : `${k.slice(0, MAX_QUOTED_CHARS)}… (${k.length.toLocaleString('en-US')} characters)`);
+/** A parser's message, which quotes the offending line: redacted and bounded. */
+const quoteMessage = (m: string) => {
+  const r = redact(m);
+  return r.length <= 4 * MAX_QUOTED_CHARS ? r : `${r.slice(0, 4 * MAX_QUOTED_CHARS)}… (${r.length.toLocaleString('en-US')} characters)`;
+};
 
 /** Config plus the parsed options of each selected target. */
 export interface ResolvedConfig extends Config {
@@ -64,17 +75,21 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
 function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
   const path = issue.path.map(String).join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
+    // The known keys once per mapping, not once per unknown key: 100,000 unknown keys used to print
+    // the whole list 100,000 times (49 MB). Each key is quoted bounded; the list is capped.
     const known = knownKeysAt(issue.path);
-    return issue.keys
-      .map((k) => {
-        const hint = didYouMean(k, known);
-        return `${issue.path.length ? `${path}.` : ''}${k}: unknown key${hint ? ` — did you mean "${hint}"?` : ''}${known.length ? ` (known: ${known.join(', ')})` : ''}`;
-      })
-      .join('\n  - ');
+    const prefix = issue.path.length ? `${path}.` : '';
+    const lines = issue.keys.slice(0, MAX_PROBLEMS).map((k) => {
+      const hint = didYouMean(k, known);
+      return `${prefix}${quoteKey(k)}: unknown key${hint ? ` — did you mean "${hint}"?` : ''}`;
+    });
+    if (issue.keys.length > MAX_PROBLEMS) lines.push(`… and ${(issue.keys.length - MAX_PROBLEMS).toLocaleString('en-US')} more unknown keys in ${path}`);
+    if (known.length) lines.push(`known keys in ${path}: ${known.join(', ')}`);
+    return lines.join('\n  - ');
   }
   let value: unknown = raw;
   for (const k of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[k as PropertyKey];
-  const got = value === undefined ? ' (missing)' : ` (got ${JSON.stringify(value)})`;
+  const got = value === undefined ? ' (missing)' : ` (got ${quoteValue(value, issue.path.at(-1))})`;
   return `${path}: ${issue.message}${got}`;
 }
 
@@ -85,7 +100,7 @@ function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
 export function resolveConfig(raw: unknown, overrides: Record<string, unknown>, source: string): ResolvedConfig {
   if (raw === null || raw === undefined) raw = {};
   if (typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError([`the profile must be a YAML mapping, got ${JSON.stringify(raw)}`], source);
+    throw new ConfigError([`the profile must be a YAML mapping, got ${quoteValue(raw)}`], source);
   }
   const merged = structuredClone(raw) as Record<string, unknown>;
   for (const [k, v] of Object.entries(overrides)) setPath(merged, k, v);
@@ -102,7 +117,7 @@ export function resolveConfig(raw: unknown, overrides: Record<string, unknown>, 
     if (typeof t !== 'string') continue;
     const schema = targetOptionsSchema(t);
     if (!schema) {
-      problems.push(`targets: unknown target "${t}"; known targets: ${knownTargetIds().join(', ')}`);
+      problems.push(`targets: unknown target "${quoteKey(t)}"; known targets: ${knownTargetIds().join(', ')}`);
       continue;
     }
     const r = schema.safeParse(rawOptions[t] ?? {});
@@ -116,25 +131,64 @@ export function resolveConfig(raw: unknown, overrides: Record<string, unknown>, 
   }
   if (typeof rawOptions === 'object' && rawOptions !== null) {
     for (const k of Object.keys(rawOptions)) {
-      if (!targetOptionsSchema(k)) problems.push(`target_options.${k}: unknown target; known targets: ${knownTargetIds().join(', ')}`);
+      if (!targetOptionsSchema(k)) problems.push(`target_options.${quoteKey(k)}: unknown target; known targets: ${knownTargetIds().join(', ')}`);
     }
   }
-  if (problems.length || !parsed.success) throw new ConfigError(problems, source);
+  if (problems.length || !parsed.success) throw new ConfigError(capProblems(problems), source);
   return { ...parsed.data, target_options: targetOptions, source };
 }
 
+/** A profile or overlay above this size is refused before it is read: real ones are a few KB. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 async function readYaml(file: string, what: string, flag: string): Promise<unknown> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    const size = (await stat(file)).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError([`${what} "${file}" is ${size.toLocaleString('en-US')} bytes; files above ${MAX_CONFIG_BYTES.toLocaleString('en-US')} bytes (1 MiB) are refused before parsing — a profile is a few KB`], file);
+    }
+    bytes = await readFile(file);
   } catch (err) {
+    if (err instanceof ConfigError) throw err;
     throw new ConfigError([`cannot read ${what} "${file}": ${(err as Error).message}; pass an existing file with ${flag}`], file);
   }
-  try {
-    return parseYaml(text);
-  } catch (err) {
-    throw new ConfigError([`not valid YAML: ${(err as Error).message}`], file);
+  const bad = firstInvalidUtf8(bytes);
+  if (bad !== -1) {
+    throw new ConfigError([`${what} "${file}" is not UTF-8: invalid byte 0x${bytes[bad]!.toString(16).padStart(2, '0')} at byte offset ${bad}; save it as UTF-8`], file);
   }
+  try {
+    return parseYaml(bytes.toString('utf8'));
+  } catch (err) {
+    throw new ConfigError([`not valid YAML: ${quoteMessage((err as Error).message)}`], file);
+  }
+}
+
+/**
+ * YAML to plain data. The yaml package's own duplicate-key check compares every key with every
+ * earlier one (5,000 keys: 0.6 s; 100,000: minutes), so it is off and duplicates are found here
+ * with one Set per mapping. Aliases are capped (a billion-laughs file expands exponentially).
+ */
+function parseYaml(text: string): unknown {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (doc.errors.length) throw doc.errors[0];
+  let duplicate: string | undefined;
+  visit(doc, {
+    Map(_, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        const key = isScalar(pair.key) ? pair.key.value : pair.key;
+        if (seen.has(key)) {
+          duplicate = String(key);
+          return visit.BREAK;
+        }
+        seen.add(key);
+      }
+    },
+  });
+  if (duplicate !== undefined) throw new Error(`map keys must be unique: "${quoteKey(duplicate)}" appears twice`);
+  return doc.toJS({ maxAliasCount: 100 });
 }
 
 const isMapping = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -154,8 +208,8 @@ export async function loadConfig(file: string, overrides: Record<string, unknown
   let raw = await readYaml(file, 'profile', '--config');
   if (overlayFile === undefined) return resolveConfig(raw, overrides, file);
   const over = await readYaml(overlayFile, 'overlay', '--overlay (or PB_CONFIG_OVERLAY)');
-  if (!isMapping(over)) throw new ConfigError([`the overlay must be a YAML mapping, got ${JSON.stringify(over)}`], overlayFile);
-  if (raw !== null && raw !== undefined && !isMapping(raw)) throw new ConfigError([`the profile must be a YAML mapping, got ${JSON.stringify(raw)}`], file);
+  if (!isMapping(over)) throw new ConfigError([`the overlay must be a YAML mapping, got ${quoteValue(over)}`], overlayFile);
+  if (raw !== null && raw !== undefined && !isMapping(raw)) throw new ConfigError([`the profile must be a YAML mapping, got ${quoteValue(raw)}`], file);
   raw = overlayOnto(raw ?? {}, over);
   return resolveConfig(raw, overrides, `${file} + overlay ${overlayFile}`);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { quoteValue } from './quote.js';
 import { QUERY_IDS } from '../workload/queries.js';
 
 /**
@@ -157,7 +158,7 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   if (Array.isArray(raw.targets)) {
     const seen = new Set<unknown>();
     for (const t of raw.targets) {
-      if (seen.has(t)) problems.push(`targets: ${JSON.stringify(t)} is listed twice`);
+      if (seen.has(t)) problems.push(`targets: ${quoteValue(t)} is listed twice`);
       seen.add(t);
     }
   }

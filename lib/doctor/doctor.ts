@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { redact } from '../config/redact.js';
 import { FLAG_HELP, parseStageFlags } from '../config/cli-flags.js';
 import { loadConfig } from '../config/load.js';
 import { PROJECT_ROOT } from '../env/package-version.js';
@@ -37,7 +38,7 @@ export function exitCodeOf(checks: readonly Check[]): number {
  * print one line per check on stdout and a verdict. Opens no store and starts nothing.
  */
 export async function doctor(argv: string[], probes: Probes = machineProbes(), root: string = PROJECT_ROOT): Promise<number> {
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = (line: string) => process.stdout.write(`${redact(line)}\n`);
   let ctx: DoctorContext;
   try {
     const flags = parseStageFlags(argv, probes.env);

@@ -1,4 +1,5 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { redact } from '../config/redact.js';
 import { join, resolve } from 'node:path';
 import type { StageContext } from '../cli/run-stage.js';
 import type { ResolvedConfig } from '../config/load.js';
@@ -86,7 +87,7 @@ export async function compare(ctx: StageContext): Promise<void> {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
-  process.stdout.write(text);
+  process.stdout.write(redact(text));
   if (!report.same_setup) ctx.log(`WARNING: the two runs differ in setup (${differences.map((d) => d.field).join(', ')}); see the top of compare.txt`);
   ctx.log(`comparison written to ${final}`);
   if (threshold !== null && report.regressions.length) {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { redact } from '../config/redact.js';
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { StageContext } from '../cli/run-stage.js';
@@ -116,7 +117,7 @@ export async function render(ctx: StageContext): Promise<void> {
     if (existsSync(join(final, 'export'))) await rename(join(final, 'export'), join(tmp, 'export'));
     await rm(final, { recursive: true, force: true });
     await rename(tmp, final);
-    process.stdout.write(table);
+    process.stdout.write(redact(table));
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;

@@ -1,4 +1,5 @@
 import type { StageContext } from '../cli/run-stage.js';
+import { redact } from '../config/redact.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { textTable } from '../render/text-table.js';
 import { listRuns, type RunListingRow } from '../store/history.js';
@@ -47,5 +48,5 @@ export async function runs(ctx: StageContext): Promise<void> {
     `${all.length} run(s), ${complete} complete measurement run(s) in ${ctx.config.store}.`,
     'make report RUN=<id> re-renders one · make export RUN=<id> writes its samples as CSV · make compare BASE=<id> HEAD=<id> compares two',
   );
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(redact(out.join('\n') + '\n'));
 }

@@ -10,7 +10,13 @@ export const postgresOptionsSchema = z
   .object({
     /** existing: use a running server; local: scripts/postgres-local.sh (Debian, root, no Docker); docker: the compose service. */
     provision: z.enum(['existing', 'local', 'docker']).default('existing'),
-    url: z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://').optional(),
+    url: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      // A URL the WHATWG parser rejects (a port above 65535, a space in the host) used to pass here
+      // and fail later in validate as "Invalid URL", naming no field.
+      .refine(parsesAsUrl, 'is not a valid URL: postgres://user[:password]@host[:port]/database, port 1–65535, special characters percent-encoded')
+      .optional(),
     host: z.string().min(1).default('127.0.0.1'),
     port: z.number().int().min(1).max(65535).default(5433),
     database: z.string().min(1).default('benchmark'),
@@ -36,6 +42,15 @@ export const postgresOptionsSchema = z
     query_mode: queryModeOption,
   })
   .strict();
+
+function parsesAsUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return u.hostname !== '' || u.pathname !== '';
+  } catch {
+    return false;
+  }
+}
 
 export type PostgresOptions = z.infer<typeof postgresOptionsSchema>;
 
