@@ -3,6 +3,7 @@ import type { AggregateRow } from '../store/aggregates.js';
 import { efSearchJson } from './ef-search-report.js';
 import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, partialNotice, unsupportedInOrder, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { steadyStateJson } from './steady-state-report.js';
 import { notSupportedText } from '../store/unsupported-queries.js';
 import { ciMethodText } from './ci-method.js';
 import { queryPlansJson } from './query-plans-report.js';
@@ -75,6 +76,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       vector_param_format: d.config.vector_param_format,
       query_vector_pool: d.config.query_vector_pool,
     },
+    ...steadyStateJson(d),
     ...(unsupported.length
       ? {
           not_supported: {

@@ -3,6 +3,7 @@ import { CATEGORIES } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, notSupportedLines, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { steadyStateHeaderLines } from './steady-state-report.js';
 import { ciMethodText } from './ci-method.js';
 import { mainPlanWarnings, queryPlanTableLines } from './query-plans-report.js';
 import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from './level-client-report.js';
@@ -55,6 +56,7 @@ export function tableText(d: ReportData): string {
   if (h) {
     out.push(`floor:      clock resolution ${h.clock_resolution_ns} ns, one clock reading ${h.clock_reading_cost_ns} ns; SELECT 1 p50: ${Object.entries(h.select1_p50_ms).map(([t, v]) => `${t} ${v.toFixed(3)} ms`).join(', ')}`);
   }
+  out.push(...steadyStateHeaderLines(d));
   if (partialNotice(d)) out.push('', `!!! ${partialNotice(d)}`);
   const cl = (d.environment as { client_load?: { cpu_cores: number; event_loop_delay_p99_ms: number; warning: string | null } }).client_load;
   if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay p99 ${cl.event_loop_delay_p99_ms} ms while measuring`);

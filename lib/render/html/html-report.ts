@@ -6,6 +6,7 @@ import { esc } from './escape.js';
 import { chartRuntime } from './inline-assets.js';
 import { notSupportedBox, statisticsSection, verificationSection, verificationWarningsBox } from './trust-sections.js';
 import { belowScaleNotice, configSection, dataLoadSection, environmentSection, runHeader, summarySection } from './sections.js';
+import { steadyStateBox } from './steady-state-html.js';
 import { STYLE } from './style.js';
 import { pageHead } from './page-head.js';
 import { efSearchSection } from './ef-search-section.js';
@@ -41,7 +42,7 @@ ${data.sweep.length ? '  <li><a href="#concurrency-sweep">Concurrency sweep</a><
 ${runHeader(data)}
 ${belowScaleNotice(data)}
 ${verificationWarningsBox(data)}${notSupportedBox(data)}
-${queryPlanWarningsBox(data)}
+${queryPlanWarningsBox(data)}${steadyStateBox(data)}
 ${summarySection(data)}
 ${verificationSection(data)}
 ${queryPlansSection(data)}
