@@ -29,6 +29,8 @@ export interface PhaseResult {
   wallNs: number;
   /** First error per target × query, for the log. */
   firstErrors: Map<string, string>;
+  /** The longest request of the phase (ns; 0 when none): the client guard's attribution rule. */
+  slowestNs: number;
 }
 
 /**
@@ -57,6 +59,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   let used = 0;
   let samples = 0;
   let failed = 0;
+  let slowestNs = 0;
   const firstErrors = new Map<string, string>();
 
   const toRows = (): SampleRow[] => {
@@ -105,6 +108,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       const own = inThreadTiming(error === undefined ? outcome : error);
       startNs[j] = Number((own === undefined ? t0 : own.t0) - origin);
       elapsedNs[j] = own === undefined ? Number(t1 - t0) : Number(own.elapsedNs);
+      if (elapsedNs[j]! > slowestNs) slowestNs = elapsedNs[j]!;
       const rows = outcome === undefined ? -1 : outcome.rowCount;
       rowCount[j] = rows;
       who[j] = ti;
@@ -139,5 +143,5 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   }
   const wallNs = Number(clockNow() - origin);
   await flush();
-  return { samples, failed, wallNs, firstErrors };
+  return { samples, failed, wallNs, firstErrors, slowestNs };
 }

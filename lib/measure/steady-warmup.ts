@@ -2,6 +2,7 @@ import { TargetUnavailableError, errorText } from '../errors.js';
 import type { SampleRow } from '../store/samples.js';
 import type { QueryTemplate } from '../workload/queries.js';
 import type { PreparedTarget } from './prepare.js';
+import { quantileSorted } from '../stats/quantile.js';
 import { steadyCheck } from './steady-state.js';
 import { clockNow, timedCall } from './timed-call.js';
 
@@ -53,7 +54,11 @@ const SKIP = 'skip' as const;
  * connection aborts with TargetUnavailableError. The cap is checked between iterations, so the
  * warmup may overrun it by one iteration.
  */
-export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{ outcomes: WarmupOutcome[]; samples: number; failed: number; wallNs: number; firstErrors: Map<string, string> }> {
+export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{
+  outcomes: WarmupOutcome[]; samples: number; failed: number; wallNs: number; firstErrors: Map<string, string>;
+  /** Sum over query × target of the median of its last `window` latencies (ns): about one interleaved iteration's time. */
+  iterationNs: number;
+}> {
   const n = o.targets.length;
   const fixed = o.maxSeconds === 0;
   const need = fixed ? o.minIterations : Math.max(o.minIterations, 2 * o.window);
@@ -136,5 +141,7 @@ export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{ outcomes: 
   }
   const wallNs = Number(clockNow() - origin);
   await o.flush(rows);
-  return { outcomes: done.flat().filter((d): d is WarmupOutcome => d !== SKIP && d !== null), samples, failed, wallNs, firstErrors };
+  let iterationNs = 0;
+  for (const perQuery of latencies) for (const lat of perQuery) if (lat.length) iterationNs += quantileSorted(lat.slice(-o.window).sort((a, b) => a - b), 0.5);
+  return { outcomes: done.flat().filter((d): d is WarmupOutcome => d !== SKIP && d !== null), samples, failed, wallNs, firstErrors, iterationNs };
 }

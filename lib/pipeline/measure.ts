@@ -72,15 +72,19 @@ export async function measure(ctx: StageContext): Promise<void> {
     // a new process starts cold, and the untimed passes above (ground truth, verification, plans)
     // leave it colder — measured on config/embedded.yaml with warmup first: the first 20 timed
     // iterations of the kNN queries ran 2.1–3.4× slower (median) than the warmup's (docs/methodology.md).
+    let expectedSeconds: number | undefined;
     if (c.warmup > 0 || c.warmup_max_s > 0) {
-      for (const line of await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal })) ctx.log(`session ${line}`);
+      const w = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal });
+      for (const line of w.lines) ctx.log(`session ${line}`);
+      if (w.iterationSeconds > 0) expectedSeconds = w.iterationSeconds * c.iterations;
     }
-    const load = watchClientLoad();
+    // The guard's histogram interval fits the phase length the warmup predicts (lib/measure/client-load.ts).
+    const load = watchClientLoad(expectedSeconds ?? 0);
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
     bar.stop();
     const clientLoad = load.stop();
-    const bottleneck = clientBottleneckWarning(clientLoad, targets.every((t) => !t.module.capabilities.inProcess));
+    const bottleneck = clientBottleneckWarning(clientLoad, targets.every((t) => !t.module.capabilities.inProcess), r.slowestNs / 1e6);
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
     await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null } });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);

@@ -17,11 +17,12 @@ const WARMUP_STREAM = 1000;
 /**
  * Warm every query on every target to steady state (config warmup, warmup_window,
  * warmup_tolerance, warmup_max_s), storing its samples as phase 'warmup' and how each
- * query × target converged. Returns the log lines (summary first, then what did not converge).
+ * query × target converged. Returns the log lines (summary first, then what did not converge) and about how long one
+ * iteration of every query on every target takes once warm (s).
  */
 export async function warmToSteadyState(o: {
   store: SqliteDb; runId: string; config: ResolvedConfig; targets: readonly OpenTarget[]; pools: ReadonlyMap<string, unknown[]>; shape: WorkloadShape; signal?: AbortSignal;
-}): Promise<string[]> {
+}): Promise<{ lines: string[]; iterationSeconds: number }> {
   const c = o.config;
   const prepared = prepareCalls(o.targets, o.pools, QUERIES, o.shape, 'warmup', Math.max(c.warmup, WARMUP_STREAM));
   const r = await steadyWarmup({
@@ -38,7 +39,7 @@ export async function warmToSteadyState(o: {
   ];
   for (const x of notConverged) lines.push(`warning: ${x.target} ${x.query_id} did not reach steady state: ${notConvergedText(x, c.warmup_max_s)}`);
   for (const [key, msg] of r.firstErrors) lines.push(`warning: ${key} failed during warmup: ${msg}`);
-  return lines;
+  return { lines, iterationSeconds: r.iterationNs / 1e9 };
 }
 
 /** "stopped at the 60 s cap after 412 executions, last change +4.1%", or the error that stopped it. */

@@ -27,7 +27,7 @@ export async function warmup(ctx: StageContext): Promise<void> {
     const shape = workloadShape(c);
     // Untimed: a query a path declared it cannot run and then failed is not warmed up there either.
     const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log });
-    const lines = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal });
+    const { lines } = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal });
     await finishRun(ctx.store, runId, 'complete', null);
     for (const line of lines) ctx.log(line);
   } catch (err) {

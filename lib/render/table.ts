@@ -4,6 +4,7 @@ import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, notSupportedLines, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
 import { steadyStateHeaderLines } from './steady-state-report.js';
+import { loopDelayText, type ClientLoad } from '../measure/client-load.js';
 import { ciMethodText } from './ci-method.js';
 import { mainPlanWarnings, queryPlanTableLines } from './query-plans-report.js';
 import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from './level-client-report.js';
@@ -58,8 +59,9 @@ export function tableText(d: ReportData): string {
   }
   out.push(...steadyStateHeaderLines(d));
   if (partialNotice(d)) out.push('', `!!! ${partialNotice(d)}`);
-  const cl = (d.environment as { client_load?: { cpu_cores: number; event_loop_delay_p99_ms: number; warning: string | null } }).client_load;
-  if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay p99 ${cl.event_loop_delay_p99_ms} ms while measuring`);
+  const cl = (d.environment as { client_load?: ClientLoad & { warning: string | null } }).client_load;
+  // Loads with a recorded resolution use loopDelayText ("not observed" for a phase too short for a p99); older ones keep their line.
+  if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay ${cl.event_loop_resolution_ms === undefined ? `p99 ${cl.event_loop_delay_p99_ms} ms` : loopDelayText(cl)} while measuring`);
   if (cl?.warning) out.push('', `!!! ${cl.warning}`);
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
   const warnings = verificationWarnings(d);
