@@ -45,14 +45,18 @@ const FLUSH_EVERY = 20_000;
 const SKIP = 'skip' as const;
 
 /**
- * Warmup to steady state. Iteration i runs every still-warming query on every target, in the same
- * rotating target order as the timed loop (lib/measure/run-phase.ts), each call through
- * timedCall() — the timed loop's contract. A query × target stops warming as soon as it has had
- * `minIterations` executions and its last two windows' medians agree within `tolerance`; the
- * others go on until they do, or until `maxSeconds` of warmup have passed (then: not converged).
- * A failed execution stops that query × target (not converged, with its error); a lost
- * connection aborts with TargetUnavailableError. The cap is checked between iterations, so the
- * warmup may overrun it by one iteration.
+ * Warmup to steady state. Iteration i runs every query on every target, in the same rotating
+ * target order as the interleaved timed loop (lib/measure/run-phase.ts), each call through
+ * timedCall() — the timed loop's contract. A query × target is steady once it has had
+ * `minIterations` executions and its last two windows' medians agree within `tolerance`; its
+ * outcome is recorded then, but it keeps running until every other one is steady too, so each
+ * query is timed after the same mix of queries it met while warming (measured on
+ * config/embedded.yaml: a query that stopped early met the timed loop after ~30 s of other
+ * queries only and started it slower). Whatever is not steady after `maxSeconds` of warmup is
+ * not converged. A failed execution of a query × target still warming stops its check (not
+ * converged, with its error; it is not sent again); a lost connection aborts with
+ * TargetUnavailableError. The cap is checked between iterations, so the warmup may overrun it by
+ * one iteration.
  */
 export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{
   outcomes: WarmupOutcome[]; samples: number; failed: number; wallNs: number; firstErrors: Map<string, string>;
@@ -67,6 +71,8 @@ export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{
   const count: number[][] = o.targets.map(() => o.queries.map(() => 0));
   // null: still warming; SKIP: not supported on this path (lib/pipeline/query-probe.ts) or warmup off.
   const done: (WarmupOutcome | typeof SKIP | null)[][] = o.targets.map((pt) => o.queries.map((_, qi) => (pt.calls[qi]!.length === 0 || need === 0 ? SKIP : null)));
+  // Pairs whose check a failure stopped: not sent again.
+  const broken = new Set<number>();
   let active = done.flat().filter((d) => d === null).length;
   const firstErrors = new Map<string, string>();
   let rows: SampleRow[] = [];
@@ -83,7 +89,8 @@ export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{
     for (let qi = 0; qi < o.queries.length; qi++) {
       for (let k = 0; k < n; k++) {
         const ti = (i + k) % n;
-        if (done[ti]![qi] !== null) continue;
+        const state = done[ti]![qi]!;
+        if (state === SKIP || broken.has(ti * o.queries.length + qi)) continue;
         const pt = o.targets[ti]!;
         const seq = pt.calls[qi]!;
         const call = seq[i % seq.length]!;
@@ -105,12 +112,15 @@ export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{
             await o.flush(rows);
             throw new TargetUnavailableError([{ target: pt.target.id, reason: `lost during warmup (${q.id}, iteration ${i}): ${errorText(t.error)}` }], 'warmup');
           }
-          finish(ti, qi, 0, null, errorText(t.error), end);
+          if (state === null) {
+            finish(ti, qi, 0, null, errorText(t.error), end);
+            broken.add(ti * o.queries.length + qi);
+          }
           continue;
         }
         const lat = latencies[ti]![qi]!;
         lat.push(Number(t.elapsedNs));
-        if (count[ti]![qi]! < need) continue;
+        if (state !== null || count[ti]![qi]! < need) continue; // already steady: it only keeps the mix
         if (fixed) {
           finish(ti, qi, 1, null, null, end);
           continue;

@@ -78,11 +78,26 @@ describe('steadyWarmup', () => {
     }
   });
 
-  it('only the pair that settled stops: the others keep warming', async () => {
+  it('a pair that settled keeps running in the mix until all have, its convergence point recorded', async () => {
     const slow = syntheticTarget('slow', (n) => (n < 100 ? 50 - 0.4 * n : 10));
     const r = await run([syntheticTarget('fast', decayThenFlat), slow]);
-    expect(r.outcomes.filter((x) => x.target === 'fast').every((x) => x.iterations === 46)).toBe(true);
-    expect(r.outcomes.filter((x) => x.target === 'slow').every((x) => x.iterations > 100 && x.converged === 1)).toBe(true);
+    expect(r.outcomes.filter((x) => x.target === 'fast').every((x) => x.iterations === 46 && x.converged === 1)).toBe(true);
+    const slowAt = Math.max(...r.outcomes.filter((x) => x.target === 'slow').map((x) => x.iterations));
+    expect(slowAt).toBeGreaterThan(100);
+    for (const q of QUERIES) expect(r.written.filter((s) => s.target === 'fast' && s.query_id === q.id).length).toBe(slowAt);
+  });
+
+  it('a failure stops that pair only (not converged, with its error), and it is not sent again', async () => {
+    const failing = syntheticTarget('bad', decayThenFlat);
+    const query = failing.target.session.query.bind(failing.target.session);
+    failing.target.session.query = async (sql, params) => {
+      if (sql === QUERIES[0]!.id) throw new Error('relation "items" does not exist');
+      return query(sql, params);
+    };
+    const r = await run([failing]);
+    expect(r.outcomes.find((x) => x.query_id === QUERIES[0]!.id)).toMatchObject({ converged: 0, iterations: 1, stopped_by: 'relation "items" does not exist' });
+    expect(r.written.filter((s) => s.query_id === QUERIES[0]!.id)).toHaveLength(1);
+    expect(r.outcomes.filter((x) => x.converged === 1)).toHaveLength(QUERIES.length - 1);
   });
 
   it('warmup_max_s 0: exactly `warmup` executions, no convergence check', async () => {
