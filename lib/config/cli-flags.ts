@@ -40,6 +40,8 @@ const options = {
   'dataset-size': { type: 'string' },
   iterations: { type: 'string' },
   warmup: { type: 'string' },
+  'warmup-max-s': { type: 'string' },
+  schedule: { type: 'string' },
   seed: { type: 'string' },
   targets: { type: 'string' },
   scale: { type: 'string' },
@@ -65,7 +67,10 @@ export const FLAG_HELP = `Flags (override the YAML profile):
   --vector-dims N       vector dimensions (default 1024)
   --dataset-size N      rows (100,000–1,000,000 unless --scale small)
   --iterations N        measured executions per query and target (default 1000)
-  --warmup N            warmup executions per query and target (default 100)
+  --warmup N            minimum warmup executions per query and target (default 100)
+  --warmup-max-s S      cap of warmup to steady state, in seconds (0 = exactly --warmup executions)
+  --schedule interleaved|blocked
+                        order of the timed loop (docs/methodology.md)
   --seed N              seed of every generated value (default 42)
   --targets a,b         subset of the profile's targets
   --scale small|production
@@ -122,6 +127,11 @@ export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process
     else overrides.targets = list;
   }
   if (v.scale !== undefined) overrides.scale = v.scale;
+  if (v.schedule !== undefined) overrides.schedule = v.schedule;
+  if (v['warmup-max-s'] !== undefined) {
+    if (!/^\d+(\.\d+)?$/.test(v['warmup-max-s'])) problems.push(`--warmup-max-s: expected seconds ≥ 0 (e.g. 30; 0 = exactly --warmup executions), got "${v['warmup-max-s']}"`);
+    else overrides.warmup_max_s = Number(v['warmup-max-s']);
+  }
   if (v.store !== undefined) overrides.store = v.store;
   if (v['reports-dir'] !== undefined) overrides.reports_dir = v['reports-dir'];
   let threshold: number | undefined;

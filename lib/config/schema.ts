@@ -43,6 +43,22 @@ export const configSchema = z
     iterations: posInt.default(1000),
     /** Warmup executions per query template, per target (never part of any metric). */
     warmup: z.number().int().nonnegative().default(100),
+    /**
+     * Warmup to steady state (lib/measure/steady-warmup.ts): after at least `warmup` executions, a
+     * query × target is warm when the medians of its last two windows of `warmup_window`
+     * latencies differ by at most `warmup_tolerance` (a fraction: 0.03 = 3%); `warmup_max_s` caps
+     * the whole warmup (what is still warming then is reported "did not converge"). 0 = no check:
+     * exactly `warmup` executions, as before these fields existed.
+     */
+    warmup_tolerance: z.number({ error: 'expected a fraction, e.g. 0.03 for 3%' }).gt(0, { error: 'expected a fraction > 0, e.g. 0.03 for 3%' }).lt(1, { error: 'expected a fraction < 1, e.g. 0.03 for 3% (not 3)' }).default(0.03),
+    warmup_window: posInt.min(3, { error: 'expected at least 3 latencies per window (a median of fewer is noise)' }).max(10_000).default(20),
+    warmup_max_s: z.number({ error: 'expected seconds (0 = fixed count of `warmup`)' }).nonnegative({ error: 'expected seconds ≥ 0 (0 = fixed count of `warmup`)' }).max(3600).default(60),
+    /**
+     * Order of the timed loop (lib/measure/schedule.ts): `interleaved` — every iteration runs all
+     * queries, rotating the target order; `blocked` — each query's iterations back to back on one
+     * target, targets alternated in ABBA blocks so drift still cancels. Same parameters either way.
+     */
+    schedule: z.enum(['interleaved', 'blocked']).default('interleaved'),
     seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
     /** Shape of the generated vectors (see lib/workload/generator.ts). */
     distribution: z.enum(['uniform', 'clustered']).default('uniform'),

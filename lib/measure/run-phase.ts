@@ -4,6 +4,7 @@ import type { QueryTemplate } from '../workload/queries.js';
 import type { PreparedTarget } from './prepare.js';
 import type { QueryOutcome } from '../targets/interface.js';
 import { clockNow, inThreadTiming } from './timed-call.js';
+import { timedOrder, type Schedule } from './schedule.js';
 
 export interface PhaseOptions {
   runId: string;
@@ -11,9 +12,11 @@ export interface PhaseOptions {
   queries: readonly QueryTemplate[];
   targets: readonly PreparedTarget[];
   iterations: number;
+  /** Order of the requests (lib/measure/schedule.ts); default interleaved. */
+  schedule?: Schedule;
   /** Persist a batch of samples; called between timed calls, never inside one. */
   flush(rows: SampleRow[]): Promise<void>;
-  /** Called after each iteration (all queries × all targets). */
+  /** Called after each iteration's worth of requests (all queries × all targets when interleaved). */
   onIteration?(done: number): void;
   flushEvery?: number;
   /** Checked after every request: when aborted, the samples so far are flushed and its reason thrown. */
@@ -26,11 +29,14 @@ export interface PhaseResult {
   wallNs: number;
   /** First error per target × query, for the log. */
   firstErrors: Map<string, string>;
+  /** The longest request of the phase (ns; 0 when none): the client guard's attribution rule. */
+  slowestNs: number;
 }
 
 /**
- * One closed-loop phase. Iteration i runs every query on every target; the target order rotates
- * with i so that machine drift and order effects hit all targets alike. A connection loss aborts
+ * One closed-loop phase: every query on every target `iterations` times, in the order of the
+ * schedule (lib/measure/schedule.ts; interleaved: iteration i runs every query on every target,
+ * the target order rotating with i, so that machine drift and order effects hit all targets alike). A connection loss aborts
  * the phase (after the samples so far are flushed) with TargetUnavailableError.
  */
 const session = (pt: PreparedTarget) => pt.target.session;
@@ -53,6 +59,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   let used = 0;
   let samples = 0;
   let failed = 0;
+  let slowestNs = 0;
   const firstErrors = new Map<string, string>();
 
   const toRows = (): SampleRow[] => {
@@ -74,61 +81,67 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     errors.clear();
   };
 
+  const order = timedOrder(o.schedule ?? 'interleaved', o.queries.length, n, o.iterations);
+  const steps = order.length / 3;
   const origin = clockNow();
-  for (let i = 0; i < o.iterations; i++) {
-    for (let qi = 0; qi < o.queries.length; qi++) {
-      for (let k = 0; k < n; k++) {
-        const ti = (i + k) % n;
-        const pt = o.targets[ti]!;
-        const seq = pt.calls[qi]!;
-        if (seq.length === 0) continue; // not supported on this path (lib/pipeline/query-probe.ts)
-        const call = seq[i]!;
-        // The timed region, inline (same contract as timedCall(), one async frame less): nothing
-        // but the driver call — execute plus full fetch — between the two clock readings.
-        let outcome: QueryOutcome | undefined;
-        let error: unknown = undefined;
-        const t0 = process.hrtime.bigint();
-        try {
-          outcome = await session(pt).query(call.sql, call.params);
-        } catch (err) {
-          error = err ?? new Error('query rejected without a reason');
-        }
-        const t1 = process.hrtime.bigint();
-        const j = used++;
-        // A session that timed the call in its own thread (iris-native) reports those readings.
-        const own = inThreadTiming(error === undefined ? outcome : error);
-        startNs[j] = Number((own === undefined ? t0 : own.t0) - origin);
-        elapsedNs[j] = own === undefined ? Number(t1 - t0) : Number(own.elapsedNs);
-        const rows = outcome === undefined ? -1 : outcome.rowCount;
-        rowCount[j] = rows;
-        who[j] = ti;
-        what[j] = qi;
-        iter[j] = i;
-        samples++;
-        if (error !== undefined) {
-          errors.set(j, error);
-          failed++;
-          const q = o.queries[qi]!;
-          const key = `${pt.target.id} ${q.id}`;
-          if (!firstErrors.has(key)) firstErrors.set(key, errorText(error));
-          if (pt.target.module.isConnectionLoss(error)) {
-            await flush();
-            throw new TargetUnavailableError([{ target: pt.target.id, reason: `lost during ${o.phase} (${q.id}, iteration ${i}): ${errorText(error)}` }], o.phase);
-          }
+  for (let step = 0; step < steps; step++) {
+    const i = order[3 * step]!;
+    const qi = order[3 * step + 1]!;
+    const ti = order[3 * step + 2]!;
+    const pt = o.targets[ti]!;
+    const seq = pt.calls[qi]!;
+    if (seq.length !== 0) { // empty: not supported on this path (lib/pipeline/query-probe.ts)
+      const call = seq[i]!;
+      // The timed region, inline (same contract as timedCall(), one async frame less): nothing
+      // but the driver call — execute plus full fetch — between the two clock readings.
+      let outcome: QueryOutcome | undefined;
+      let error: unknown = undefined;
+      const t0 = process.hrtime.bigint();
+      try {
+        outcome = await session(pt).query(call.sql, call.params);
+      } catch (err) {
+        error = err ?? new Error('query rejected without a reason');
+      }
+      const t1 = process.hrtime.bigint();
+      const j = used++;
+      // A session that timed the call in its own thread (iris-native) reports those readings.
+      const own = inThreadTiming(error === undefined ? outcome : error);
+      startNs[j] = Number((own === undefined ? t0 : own.t0) - origin);
+      elapsedNs[j] = own === undefined ? Number(t1 - t0) : Number(own.elapsedNs);
+      if (elapsedNs[j]! > slowestNs) slowestNs = elapsedNs[j]!;
+      const rows = outcome === undefined ? -1 : outcome.rowCount;
+      rowCount[j] = rows;
+      who[j] = ti;
+      what[j] = qi;
+      iter[j] = i;
+      samples++;
+      if (error !== undefined) {
+        errors.set(j, error);
+        failed++;
+        const q = o.queries[qi]!;
+        const key = `${pt.target.id} ${q.id}`;
+        if (!firstErrors.has(key)) firstErrors.set(key, errorText(error));
+        if (pt.target.module.isConnectionLoss(error)) {
+          await flush();
+          throw new TargetUnavailableError([{ target: pt.target.id, reason: `lost during ${o.phase} (${q.id}, iteration ${i}): ${errorText(error)}` }], o.phase);
         }
       }
     }
+    // Between groups of perIteration requests (one iteration when interleaved): abort check,
+    // room for the next group, progress.
+    if ((step + 1) % perIteration !== 0) continue;
+    const groups = (step + 1) / perIteration;
     if (o.signal?.aborted) {
       await flush();
       throw o.signal.reason;
     }
-    // Make room for the next iteration; after the last one nothing is flushed here, so the final
+    // Make room for the next group; after the last one nothing is flushed here, so the final
     // store write stays outside wallNs (it used to land inside it whenever the whole phase fit in
     // one buffer, the usual case: the run's duration then included writing every sample).
-    if (i + 1 < o.iterations && used + perIteration > capacity) await flush();
-    o.onIteration?.(i + 1);
+    if (groups < o.iterations && used + perIteration > capacity) await flush();
+    o.onIteration?.(groups);
   }
   const wallNs = Number(clockNow() - origin);
   await flush();
-  return { samples, failed, wallNs, firstErrors };
+  return { samples, failed, wallNs, firstErrors, slowestNs };
 }

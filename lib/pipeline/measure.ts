@@ -24,11 +24,13 @@ import { openLoopSweep } from './open-loop.js';
 import { recordQueryPlans } from './query-plans.js';
 import { planWarnings } from '../verify/plan-warnings.js';
 import { probeQueries } from './query-probe.js';
+import { warmToSteadyState } from './steady-warmup.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
  * environment fingerprint, probes every query once (lib/pipeline/query-probe.ts: a query a path
- * declared and failed is skipped there from then on), runs a session warmup (stored as phase 'warmup'), then `iterations`
+ * declared and failed is skipped there from then on), runs the untimed verification pass and plan
+ * capture, then a session warmup to steady state (stored as phase 'warmup'), then `iterations`
  * timed executions of every query on every target, interleaved, storing every sample.
  * The run is 'complete' only if every target finished; a lost target marks it 'failed' (exit 3).
  */
@@ -59,12 +61,6 @@ export async function measure(ctx: StageContext): Promise<void> {
     // Untimed, before every timed loop: which queries each path cannot run (skipped from here on).
     const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log });
 
-    if (c.warmup > 0) {
-      const bar = progressBar('session warmup', c.warmup, 'iterations');
-      await runPhase({ runId, phase: 'warmup', queries: QUERIES, targets: prepareCalls(probed, pools, QUERIES, shape, 'warmup', c.warmup), iterations: c.warmup, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
-      bar.stop();
-    }
-
     if (c.verify_queries > 0) {
       const truth = await groundTruthFor(ctx, c);
       ctx.log(`verification pass: ${c.verify_queries} executions of each query on each target (untimed)`);
@@ -76,12 +72,23 @@ export async function measure(ctx: StageContext): Promise<void> {
     // Untimed, before the timed loop: the plan of each query with its first request's parameters.
     const plans = await recordQueryPlans(ctx.store, { runId, scope: 'measure', efSearch: null, targets: prepared, queries: QUERIES });
     ctx.log(`query plans: ${plans.rows.length} recorded in ${plans.seconds.toFixed(2)} s (untimed)${planWarnings(plans.rows, QUERIES).map((n) => `\n  warning: ${n}`).join('')}`);
-    const load = watchClientLoad();
+    // Session warmup to steady state (lib/measure/steady-warmup.ts), last before the timed loop:
+    // a new process starts cold, and the untimed passes above (ground truth, verification, plans)
+    // leave it colder — measured on config/embedded.yaml with warmup first: the first 20 timed
+    // iterations of the kNN queries ran 2.1–3.4× slower (median) than the warmup's (docs/methodology.md).
+    let expectedSeconds: number | undefined;
+    if (c.warmup > 0 || c.warmup_max_s > 0) {
+      const w = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal });
+      for (const line of w.lines) ctx.log(`session ${line}`);
+      if (w.iterationSeconds > 0) expectedSeconds = w.iterationSeconds * c.iterations;
+    }
+    // The guard's histogram interval fits the phase length the warmup predicts (lib/measure/client-load.ts).
+    const load = watchClientLoad(expectedSeconds ?? 0);
     const bar = progressBar('measure', c.iterations, 'iterations');
-    const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
+    const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
     bar.stop();
     const clientLoad = load.stop();
-    const bottleneck = clientBottleneckWarning(clientLoad, targets.every((t) => !t.module.capabilities.inProcess));
+    const bottleneck = clientBottleneckWarning(clientLoad, targets.every((t) => !t.module.capabilities.inProcess), r.slowestNs / 1e6);
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
     await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null } });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);

@@ -8,6 +8,7 @@ import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js
 import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 import type { QueryPlanRow } from '../store/query-plans.js';
 import type { LevelClientLoad } from '../store/level-client-load.js';
+import type { WarmupConvergenceRow } from '../store/warmup-convergence.js';
 import { notSupportedText, type UnsupportedQueryRow } from '../store/unsupported-queries.js';
 
 /** Everything render needs, read from the store only (no database, no clock). */
@@ -40,6 +41,8 @@ export interface ReportData {
   warmupRequests: number;
   /** Queries a path could not run (lib/pipeline/query-probe.ts); absent or empty when every path ran every query. */
   unsupported?: UnsupportedQueryRow[];
+  /** Session warmup per query × target (lib/render/steady-state-report.ts); absent or empty for runs from before it was recorded. */
+  warmup?: WarmupConvergenceRow[];
 }
 
 export const BELOW_SCALE_NOTICE =

@@ -3,6 +3,7 @@ import type { AggregateRow } from '../store/aggregates.js';
 import { efSearchJson } from './ef-search-report.js';
 import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, partialNotice, unsupportedInOrder, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { steadyStateJson } from './steady-state-report.js';
 import { notSupportedText } from '../store/unsupported-queries.js';
 import { ciMethodText } from './ci-method.js';
 import { pathModes } from './query-mode-report.js';
@@ -82,6 +83,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       ...(modes.length ? { query_modes: Object.fromEntries(modes.map((p) => [p.target, p.note ? { mode: p.mode, note: p.note } : { mode: p.mode }])) } : {}),
       query_vector_pool: d.config.query_vector_pool,
     },
+    ...steadyStateJson(d),
     ...(unsupported.length
       ? {
           not_supported: {

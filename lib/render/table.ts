@@ -3,6 +3,8 @@ import { CATEGORIES } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, notSupportedLines, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
+import { steadyStateHeaderLines } from './steady-state-report.js';
+import { loopDelayText, type ClientLoad } from '../measure/client-load.js';
 import { ciMethodText } from './ci-method.js';
 import { queryModeTableLines } from './query-mode-report.js';
 import { notComparableText } from './comparability.js';
@@ -60,10 +62,13 @@ export function tableText(d: ReportData): string {
   if (h) {
     out.push(`floor:      clock resolution ${h.clock_resolution_ns} ns, one clock reading ${h.clock_reading_cost_ns} ns; SELECT 1 p50: ${Object.entries(h.select1_p50_ms).map(([t, v]) => `${t} ${v.toFixed(3)} ms`).join(', ')}`);
   }
-  out.push(...theAnswerTableLines(d));
+  out.push(...steadyStateHeaderLines(d));
   if (partialNotice(d)) out.push('', `!!! ${partialNotice(d)}`);
-  const cl = (d.environment as { client_load?: { cpu_cores: number; event_loop_delay_p99_ms: number; warning: string | null } }).client_load;
-  if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay p99 ${cl.event_loop_delay_p99_ms} ms while measuring`);
+  const cl = (d.environment as { client_load?: ClientLoad & { warning: string | null } }).client_load;
+  // Loads with a recorded resolution use loopDelayText ("not observed" for a phase too short for a p99); older ones keep their line.
+  if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay ${cl.event_loop_resolution_ms === undefined ? `p99 ${cl.event_loop_delay_p99_ms} ms` : loopDelayText(cl)} while measuring`);
+  // The answer: first section after the header block (its lines start with a blank line).
+  out.push(...theAnswerTableLines(d));
   if (cl?.warning) out.push('', `!!! ${cl.warning}`);
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
   const warnings = verificationWarnings(d);

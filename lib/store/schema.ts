@@ -498,4 +498,21 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, query_id)
   );
   `,
+  `
+  -- Warmup to steady state per query × target (raw fact, written by measure after its session
+  -- warmup and by the warmup stage; lib/store/warmup-convergence.ts). converged 0 = stopped by
+  -- the warmup_max_s cap (stopped_by 'cap') or a failure (stopped_by = its error). Runs from
+  -- before this migration have no rows: "not recorded".
+  CREATE TABLE warmup_convergence (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    iterations INTEGER NOT NULL,
+    wall_s REAL NOT NULL,
+    converged INTEGER NOT NULL CHECK (converged IN (0, 1)),
+    last_change REAL,
+    stopped_by TEXT,
+    PRIMARY KEY (run_id, target, query_id)
+  );
+  `,
 ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientBottleneckWarning, watchClientLoad, watchClientLoadArmed } from '../../lib/measure/client-load.js';
+import { MIN_LOOP_PERIODS, clientBottleneckWarning, loopDelayText, loopResolutionFor, watchClientLoad, watchClientLoadArmed } from '../../lib/measure/client-load.js';
 
 describe('client-bottleneck guard', () => {
   it('sees a busy-looping client as about one core with a stalled event loop', async () => {
@@ -36,5 +36,44 @@ describe('client-bottleneck guard', () => {
     expect(clientBottleneckWarning(busy, true)).toMatch(/CLIENT-BOUND\? the client used 95% of one core and its event loop was delayed 12 ms at p99/);
     expect(clientBottleneckWarning(busy, false)).toBeUndefined();
     expect(clientBottleneckWarning({ ...busy, cpu_cores: 0.3, event_loop_delay_p99_ms: 1 }, true)).toBeUndefined();
+  });
+
+  it('fits the sampling interval to the phase: 500 periods, between 1 and 20 ms', () => {
+    expect(MIN_LOOP_PERIODS).toBe(500);
+    expect(loopResolutionFor(60)).toBe(20);
+    expect(loopResolutionFor(2.2)).toBe(4);
+    expect(loopResolutionFor(0.2)).toBe(1);
+    expect(loopResolutionFor(undefined)).toBe(20);
+  });
+
+  it('a short quiet phase raises no warning, even when one timer run was late', async () => {
+    const w = watchClientLoad(0.3); // 0.3 s at 1 ms: 300 periods, fewer than 500
+    const until = Date.now() + 300;
+    while (Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 1)); // quiet "requests" of ~1 ms
+    const load = w.stop();
+    expect(load.event_loop_resolution_ms).toBe(1);
+    expect(loopDelayText(load)).toBe('not observed (too short)');
+    // the case of issue 14: ~110 samples at 20 ms, p99 = the maximum, 16.8 ms — now "not observed"
+    expect(clientBottleneckWarning({ ...load, cpu_cores: 0.35, event_loop_delay_p99_ms: 16.8, event_loop_samples: 110, wall_s: 2.2, event_loop_resolution_ms: 20 }, true, 5.1)).toBeUndefined();
+    // long enough, but no request took as long as the delay: it fell between requests
+    expect(clientBottleneckWarning({ ...load, cpu_cores: 0.35, event_loop_delay_p99_ms: 16.8, event_loop_samples: 3000, wall_s: 60, event_loop_resolution_ms: 20 }, true, 5.1)).toBeUndefined();
+    expect(clientBottleneckWarning({ ...load, cpu_cores: 0.35, event_loop_delay_p99_ms: 16.8, event_loop_samples: 3000, wall_s: 60, event_loop_resolution_ms: 20 }, true, 20)).toMatch(/delayed 16.8 ms at p99/);
+  });
+
+  it('a blocked loop still warns: requests that busy-wait 10 ms each for 1.5 s', async () => {
+    const w = watchClientLoad(1.5); // 3 ms: 500 periods
+    const t0 = Date.now();
+    let slowest = 0;
+    while (Date.now() - t0 < 1500) {
+      const s = performance.now();
+      const until = Date.now() + 10;
+      while (Date.now() < until); // a deliberate busy-wait inside the "request"
+      await new Promise((resolve) => setImmediate(resolve));
+      slowest = Math.max(slowest, performance.now() - s);
+    }
+    const load = w.stop();
+    expect(load.event_loop_resolution_ms).toBe(3);
+    expect(load.event_loop_delay_p99_ms).toBeGreaterThanOrEqual(5);
+    expect(clientBottleneckWarning(load, true, slowest)).toMatch(/CLIENT-BOUND\? .*event loop was delayed [\d.]+ ms at p99/);
   });
 });

@@ -8,6 +8,7 @@ import { notSupportedBox, statisticsSection, verificationSection, verificationWa
 import { theAnswerSection } from './the-answer-section.js';
 import { theAnswer } from '../the-answer.js';
 import { belowScaleNotice, configSection, dataLoadSection, environmentSection, runHeader, summarySection } from './sections.js';
+import { steadyStateBox } from './steady-state-html.js';
 import { STYLE } from './style.js';
 import { pageHead } from './page-head.js';
 import { efSearchSection } from './ef-search-section.js';
@@ -43,7 +44,7 @@ ${data.sweep.length ? '  <li><a href="#concurrency-sweep">Concurrency sweep</a><
 ${runHeader(data)}
 ${theAnswerSection(data)}${belowScaleNotice(data)}
 ${verificationWarningsBox(data)}${notSupportedBox(data)}
-${queryPlanWarningsBox(data)}
+${queryPlanWarningsBox(data)}${steadyStateBox(data)}
 ${summarySection(data)}
 ${verificationSection(data)}
 ${queryPlansSection(data)}

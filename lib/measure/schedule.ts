@@ -1,0 +1,37 @@
+/**
+ * The order of a timed loop's requests, as (iteration, query, target) index triples.
+ *
+ * - `interleaved`: iteration i runs every query, each on every target, the target order rotated by
+ *   i — so machine drift and order effects hit all targets alike, and consecutive requests are
+ *   different queries (each request meets caches the other queries left).
+ * - `blocked`: one query at a time; its iterations run back to back on one target, then on the
+ *   next (each request meets the caches its own previous execution left). Drift is cancelled with
+ *   ABBA blocks: each query's iterations are split into two halves, the first half runs on the
+ *   targets in one order and the second half in the reverse order (2 targets: A B | B A; 3: A B C
+ *   | C B A), so a linear drift adds the same mean to every target. The first target rotates with
+ *   the query, so no target always opens.
+ *
+ * Either way target t runs iteration i of query q with call i of its own stream — the parameter
+ * sequence of every path is the same in both schedules, in the same order.
+ */
+export type Schedule = 'interleaved' | 'blocked';
+
+export function timedOrder(schedule: Schedule, queries: number, targets: number, iterations: number): Int32Array {
+  const out = new Int32Array(3 * queries * targets * iterations);
+  let j = 0;
+  const push = (i: number, q: number, t: number) => {
+    out[j++] = i;
+    out[j++] = q;
+    out[j++] = t;
+  };
+  if (schedule === 'interleaved') {
+    for (let i = 0; i < iterations; i++) for (let q = 0; q < queries; q++) for (let k = 0; k < targets; k++) push(i, q, (i + k) % targets);
+    return out;
+  }
+  const half = Math.ceil(iterations / 2);
+  for (let q = 0; q < queries; q++) {
+    for (let k = 0; k < targets; k++) for (let i = 0; i < half; i++) push(i, q, (q + k) % targets);
+    for (let k = targets - 1; k >= 0; k--) for (let i = half; i < iterations; i++) push(i, q, (q + k) % targets);
+  }
+  return out;
+}
