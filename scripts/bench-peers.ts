@@ -1,0 +1,241 @@
+/**
+ * `make bench-peers`: the same query through three clients on the same PostgreSQL and seeded
+ * table, in the same statement mode on each side (pgbench -M):
+ *   pathbench — runPhase (lib/measure/run-phase.ts), the measure stage's loop, over the postgres
+ *               target's own Session in --modes' query_mode, parameters from prepareCalls;
+ *   bare      — lib/measure/bare-loop.ts: clock, `await client.query(...)`, clock on the same
+ *               pg.Client as pathbench's Session (see openSide), sending the very statements and parameters pathbench sends (named
+ *               in prepared mode, rendered literals in simple mode);
+ *   pgbench   — `pgbench -n -c 1 -j 1 -M <mode> -t N -l`, scripts from lib/bench/pgbench-script.ts,
+ *               latencies from its per-transaction log.
+ * For each mode × query × round the three run back to back (order rotated per round); per round
+ * pathbench/bare and pathbench/pgbench ratios of p50 and p99 (first --discard requests of each
+ * block dropped); printed: medians over rounds with seeded bootstrap CIs (lib/bench/peer-ratios.ts).
+ * Query vectors are bound as text on all sides (pgbench has no binary parameters).
+ * The database must be seeded by pathbench (make seed CONFIG=…): this reads, never writes.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type pg from 'pg';
+import { blockFigures, clientOrder, medianOf, peerRatio, ratioText, type BlockFigures } from '../lib/bench/peer-ratios.js';
+import { pgbenchLatenciesMs, pgbenchScripts } from '../lib/bench/pgbench-script.js';
+import { loadConfig, type ResolvedConfig } from '../lib/config/load.js';
+import { PROJECT_ROOT, packageVersion } from '../lib/env/package-version.js';
+import { ConfigError, ExitCode, PathbenchError, errorText } from '../lib/errors.js';
+import { bareLoop } from '../lib/measure/bare-loop.js';
+import { prepareCalls } from '../lib/measure/prepare.js';
+import { runPhase } from '../lib/measure/run-phase.js';
+import { prepareSessions, workloadShape } from '../lib/pipeline/session-setup.js';
+import type { OpenTarget } from '../lib/pipeline/targets.js';
+import { connectPg } from '../lib/targets/pg-session.js';
+import { pgvectorServerSession } from '../lib/targets/pgvector-sql/server-session.js';
+import { connectionConfig, statementWatch } from '../lib/targets/postgres/index.js';
+import { resolvePassword, type PostgresOptions } from '../lib/targets/postgres/options.js';
+import { QUERY_MODES, statementName, type QueryMode } from '../lib/targets/query-mode.js';
+import { loadTarget } from '../lib/targets/registry.js';
+import { QUERIES, type QueryTemplate } from '../lib/workload/queries.js';
+
+const SEED = 42;
+const CLIENTS = ['pathbench', 'bare', 'pgbench'] as const;
+type Client = (typeof CLIENTS)[number];
+const USAGE = `usage: make bench-peers ARGS="[--config FILE] [--modes simple,extended,prepared] [--queries simple_select_id,vector_cosine,join] [--rounds N] [--requests N] [--discard N] [--pool N] [--pgbench PATH]"
+  --config    profile whose postgres target is used, already seeded (default config/local.yaml)
+  --modes     statement modes, each compared on all three clients (default all three)
+  --queries   default simple_select_id,vector_cosine,join
+  --rounds    rounds per mode and query, clients rotated each round (default 5, at least 3)
+  --requests  requests per client per block (default 2000)
+  --discard   first requests of each block left out (default 100)
+  --pool      query vectors drawn from (default 10; each is a pgbench -D variable)
+  --pgbench   the pgbench binary (default pgbench on PATH)`;
+
+interface Args {
+  config: string;
+  modes: QueryMode[];
+  queries: QueryTemplate[];
+  rounds: number;
+  requests: number;
+  discard: number;
+  pool: number;
+  pgbench: string;
+}
+
+function parse(argv: string[]): Args | 'help' {
+  let v;
+  try {
+    v = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        config: { type: 'string' }, modes: { type: 'string' }, queries: { type: 'string' }, rounds: { type: 'string' }, requests: { type: 'string' },
+        discard: { type: 'string' }, pool: { type: 'string' }, pgbench: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }).values;
+  } catch (err) {
+    throw new ConfigError([`${(err as Error).message.replace(/\.$/, '')}.\n${USAGE}`], 'bench-peers');
+  }
+  if (v.help) return 'help';
+  const problems: string[] = [];
+  const int = (flag: 'rounds' | 'requests' | 'discard' | 'pool', dflt: number, min: number): number => {
+    const raw = v[flag];
+    if (raw === undefined) return dflt;
+    if (!/^\d+$/.test(raw) || Number(raw) < min) problems.push(`--${flag}: expected an integer ≥ ${min}, got "${raw}"`);
+    return Number(raw);
+  };
+  const modes = (v.modes ?? QUERY_MODES.join(',')).split(',').map((s) => s.trim());
+  for (const m of modes) if (!(QUERY_MODES as readonly string[]).includes(m)) problems.push(`--modes: "${m}" is not one of ${QUERY_MODES.join(', ')}`);
+  const ids = (v.queries ?? 'simple_select_id,vector_cosine,join').split(',').map((s) => s.trim());
+  const queries = ids.map((id) => QUERIES.find((q) => q.id === id));
+  ids.forEach((id, i) => {
+    if (!queries[i]) problems.push(`--queries: unknown query "${id}"; known: ${QUERIES.map((q) => q.id).join(', ')}`);
+    else if (queries[i]!.params.includes('category')) problems.push(`--queries: ${id} binds a category, which the pgbench scripts do not cover`);
+  });
+  const a: Args = {
+    config: v.config ?? 'config/local.yaml', modes: modes as QueryMode[], queries: queries.filter((q): q is QueryTemplate => q !== undefined),
+    rounds: int('rounds', 5, 3), requests: int('requests', 2000, 10), discard: int('discard', 100, 0), pool: int('pool', 10, 1), pgbench: v.pgbench ?? 'pgbench',
+  };
+  if (a.discard >= a.requests) problems.push(`--discard (${a.discard}) must be below --requests (${a.requests})`);
+  if (problems.length) throw new ConfigError(problems, 'bench-peers');
+  return a;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
+  return new Promise((res, rej) => {
+    const p = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += String(d)));
+    p.stderr.on('data', (d) => (out += String(d)));
+    p.on('error', (err) => rej(new PathbenchError(`bench-peers: cannot run ${cmd} (${err.message}); install PostgreSQL's client tools (Debian: postgresql-client) or pass --pgbench`, ExitCode.targetUnavailable)));
+    p.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`${cmd} exited with ${code}: ${out.trim().split('\n').slice(-3).join(' | ')}`))));
+  });
+}
+
+interface Side {
+  mode: QueryMode;
+  target: OpenTarget;
+  bare: pg.Client;
+  pools: Map<string, unknown[]>;
+}
+
+/**
+ * One connection per mode, shared by pathbench and the bare loop (as make bench-harness does): a
+ * second connection has a server backend of its own, and on a shared machine two backends differ
+ * by as much as the gap being measured (seen here: 0.06 vs 0.10 ms p50 on the join, same loop).
+ * The Session is the one the postgres target's open() returns (pgvectorServerSession over
+ * connectPg with the statement watchdog), minus its SET maintenance_work_mem, which only seed uses.
+ */
+async function openSide(c: ResolvedConfig, mode: QueryMode): Promise<Side> {
+  const module = await loadTarget('postgres');
+  const options = { ...(c.target_options.postgres as Record<string, unknown>), query_mode: mode } as PostgresOptions;
+  const bare = await connectPg(connectionConfig(options), statementWatch(options)).catch((err: unknown) => {
+    throw new PathbenchError(`bench-peers: cannot connect to PostgreSQL at ${options.host}:${options.port}: ${errorText(err)}`, ExitCode.targetUnavailable);
+  });
+  const target: OpenTarget = { id: 'postgres', module, ctx: { options, root: PROJECT_ROOT }, session: pgvectorServerSession(bare, mode) };
+  const pools = await prepareSessions(c, [target]);
+  return { mode, target, bare, pools };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const a = parse(argv);
+  if (a === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const c = await loadConfig(resolve(PROJECT_ROOT, a.config), { targets: ['postgres'], query_vector_pool: a.pool, vector_param_format: 'text' });
+  const o = c.target_options.postgres as PostgresOptions;
+  const shape = workloadShape(c);
+  const dir = await mkdtemp(join(tmpdir(), 'pathbench-bench-peers-'));
+  const pgEnv = {
+    ...process.env, PGHOST: o.host, PGPORT: String(o.port), PGUSER: o.user, PGDATABASE: o.database,
+    PGOPTIONS: `-c hnsw.ef_search=${c.hnsw.ef_search}`, PGAPPNAME: 'pathbench-bench-peers',
+    ...(resolvePassword(o) !== undefined ? { PGPASSWORD: resolvePassword(o) } : {}),
+  };
+  const pgbenchVersion = (await run(a.pgbench, ['--version'], pgEnv, dir)).trim();
+  const sides: Side[] = [];
+  try {
+    for (const m of a.modes) sides.push(await openSide(c, m));
+    const server = String((await sides[0]!.bare.query('SELECT version()')).rows[0].version).split(' ').slice(0, 2).join(' ');
+    const rows = Number((await sides[0]!.bare.query('SELECT count(*)::int AS n FROM benchmark_vectors').catch((err: unknown) => {
+      throw new PathbenchError(`bench-peers: ${o.database} at ${o.host}:${o.port} holds no benchmark table (${errorText(err)}); run make seed CONFIG=${a.config} first`, ExitCode.usage);
+    })).rows[0].n);
+    if (rows !== c.dataset_size) throw new PathbenchError(`bench-peers: benchmark_vectors holds ${rows} rows, ${a.config} says dataset_size ${c.dataset_size}; run make seed CONFIG=${a.config}`, ExitCode.usage);
+
+    console.log(`bench-peers: ${a.queries.map((q) => q.id).join(', ')} on PostgreSQL ${o.host}:${o.port}/${o.database} (${server}, ${rows} × ${c.vector_dims} dims, hnsw.ef_search=${c.hnsw.ef_search}, k=${c.k})`);
+    console.log(`  clients: pathbench (measure loop, postgres target, pg ${packageVersion('pg')}), bare pg loop (same statements), ${pgbenchVersion} (-c 1 -j 1)`);
+    console.log(`  ${a.rounds} rounds × ${a.requests} requests per client per block, first ${a.discard} left out; clients rotated per round; query vectors as text from a pool of ${a.pool}`);
+    console.log(`  machine: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at start, ${new Date().toISOString()}`);
+
+    for (const side of sides) {
+      for (const q of a.queries) {
+        const [prepared] = prepareCalls([side.target], side.pools, [q], shape, 'measure', a.requests);
+        const calls = prepared!.calls[0]!;
+        const poolText = side.pools.get('postgres')!.slice(0, a.pool).map(String);
+        const scripts = pgbenchScripts(q, side.target.module.dialect[q.id], side.mode, { datasetSize: c.dataset_size, k: c.k, pool: poolText });
+        const files: string[] = [];
+        for (const [i, s] of scripts.scripts.entries()) {
+          const f = join(dir, `${side.mode}-${q.id}-${i}.sql`);
+          await writeFile(f, s);
+          files.push(f);
+        }
+        const latencies = new Float64Array(a.requests);
+        const blocks: Record<Client, BlockFigures[]> = { pathbench: [], bare: [], pgbench: [] };
+        const runners: Record<Client, () => Promise<number[]>> = {
+          pathbench: async () => {
+            let n = 0;
+            const r = await runPhase({
+              runId: 'bench-peers', phase: 'measure', queries: [q], targets: [{ target: side.target, calls: [calls] }], iterations: a.requests,
+              flush: async (rows) => {
+                for (const s of rows) latencies[n++] = s.elapsed_ns / 1e6;
+              },
+            });
+            if (r.failed > 0) throw new Error(`${q.id} failed in the measure loop (${side.mode}): ${[...r.firstErrors.values()][0]}`);
+            return Array.from(latencies);
+          },
+          bare: async () => {
+            let i = 0;
+            const name = side.mode === 'prepared' ? statementName(calls[0]!.sql) : undefined;
+            const x = await bareLoop(() => {
+              const call = calls[i++]!;
+              return side.bare.query({ text: call.sql, values: call.params as unknown[], rowMode: 'array', ...(name ? { name } : {}), ...(side.mode === 'extended' ? { queryMode: 'extended' } : {}) });
+            }, a.requests);
+            return Array.from(x.latenciesMs);
+          },
+          pgbench: async () => {
+            const prefix = join(dir, `log-${side.mode}-${q.id}`);
+            const defines = Object.entries(scripts.defines).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
+            await run(a.pgbench, ['-n', '-c', '1', '-j', '1', '-M', side.mode, '-t', String(a.requests), '-l', `--log-prefix=${prefix}`, ...defines, ...files.flatMap((f) => ['-f', `${f}@1`])], pgEnv, dir);
+            const logs = (await readdir(dir)).filter((f) => f.startsWith(`log-${side.mode}-${q.id}.`));
+            const text = (await Promise.all(logs.map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
+            for (const f of logs) await rm(join(dir, f));
+            const ms = pgbenchLatenciesMs(text);
+            if (ms.length !== a.requests) throw new Error(`pgbench logged ${ms.length} transactions, expected ${a.requests}`);
+            return ms;
+          },
+        };
+        for (let r = 0; r < a.rounds; r++) {
+          for (const client of clientOrder(CLIENTS, r)) blocks[client].push(blockFigures(await runners[client](), a.discard));
+        }
+        const stream = `bench-peers:${side.mode}:${q.id}`;
+        const vsBare = peerRatio(blocks.pathbench, blocks.bare, SEED, `${stream}:bare`);
+        const vsPgbench = peerRatio(blocks.pathbench, blocks.pgbench, SEED, `${stream}:pgbench`);
+        const fig = (cl: Client) => `${cl} p50 ${medianOf(blocks[cl], 'p50').toFixed(3)} / p99 ${medianOf(blocks[cl], 'p99').toFixed(3)} ms`;
+        console.log(`\n  ${side.mode.padEnd(8)} ${q.id}: ${CLIENTS.map(fig).join(';  ')}  (medians over rounds)`);
+        console.log(`    pathbench / bare pg:  p50 ${ratioText(vsBare.p50)}   p99 ${ratioText(vsBare.p99)}`);
+        console.log(`    pathbench / pgbench:  p50 ${ratioText(vsPgbench.p50)}   p99 ${ratioText(vsPgbench.p99)}`);
+      }
+    }
+    console.log(`\n  ratios: median over ${a.rounds} rounds of the per-round ratio, [95% seeded percentile-bootstrap CI]; > 1 = pathbench slower. Goals (issue 14): pathbench/bare ≤ 1.05, pathbench/pgbench ≤ 1.5 at p50.`);
+    console.log(`  load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end`);
+    return 0;
+  } finally {
+    for (const s of sides) await s.target.session.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`bench-peers: error: ${err instanceof Error ? err.message : String(err)}\n`);
+  return err instanceof PathbenchError ? err.exitCode : 1;
+});

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
+import { main as provision } from '../../stages/provision.js';
+import { main as seed } from '../../stages/seed.js';
+import { main as validate } from '../../stages/validate.js';
+import { REQUIRE_POSTGRES, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
+import { expectStagesOk } from '../helpers/stages.js';
+import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
+
+const run = promisify(execFile);
+const script = ['--import', 'tsx', 'scripts/bench-peers.ts'];
+
+/**
+ * make bench-peers end to end against the local PostgreSQL (and its pgbench), tiny sizes: a
+ * plumbing test, not a measurement. PostgreSQL missing fails under CI=true.
+ */
+const pgProblem = await preparePgTestDatabase();
+if (pgProblem && REQUIRE_POSTGRES) throw new Error(`bench-peers test needs PostgreSQL here (CI=true): ${pgProblem}`);
+
+describe.skipIf(pgProblem !== undefined)('bench-peers script', () => {
+  let p: TmpProfile;
+  beforeAll(async () => {
+    p = await tmpProfile({ targets: ['postgres'], dataset_size: 300 });
+    const profile = parse(await readFile(p.config, 'utf8'));
+    profile.target_options = { postgres: pgTestTargetOptions() };
+    await writeFile(p.config, stringify(profile));
+    await expectStagesOk(['--config', p.config], [provision, validate, seed]);
+  }, 120_000);
+
+  it('runs the three clients in every mode and prints p50/p99 and both ratios with CIs', async () => {
+    const { stdout } = await run('node', [...script, '--config', p.config, '--rounds', '3', '--requests', '20', '--discard', '2', '--pool', '3'], { timeout: 240_000 });
+    expect(stdout).toMatch(/3 rounds × 20 requests per client per block, first 2 left out/);
+    for (const mode of ['simple', 'extended', 'prepared']) {
+      for (const q of ['simple_select_id', 'vector_cosine', 'join']) {
+        expect(stdout).toMatch(new RegExp(`^  ${mode} +${q}: pathbench p50 \\d+\\.\\d{3} / p99 \\d+\\.\\d{3} ms;  bare p50 .*;  pgbench p50 \\d+\\.\\d{3}`, 'm'));
+      }
+    }
+    expect(stdout.match(/pathbench \/ bare pg: +p50 \d+\.\d\d× \[\d+\.\d\d, \d+\.\d\d\] +p99/g)).toHaveLength(9);
+    expect(stdout.match(/pathbench \/ pgbench: +p50 \d+\.\d\d× \[\d+\.\d\d, \d+\.\d\d\] +p99/g)).toHaveLength(9);
+  }, 250_000);
+
+  it('rejects a bad flag with exit 2, naming the flag', async () => {
+    const err = await run('node', [...script, '--modes', 'named'], { timeout: 60_000 }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+    expect(err?.code).toBe(2);
+    expect(err?.stderr).toMatch(/--modes: "named" is not one of simple, extended, prepared/);
+  }, 70_000);
+});

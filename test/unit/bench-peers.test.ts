@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { blockFigures, clientOrder, medianOf, peerRatio, ratioText } from '../../lib/bench/peer-ratios.js';
+import { pgbenchLatenciesMs, pgbenchScripts } from '../../lib/bench/pgbench-script.js';
+import { dialect } from '../../lib/targets/postgres/dialect.js';
+import { QUERIES } from '../../lib/workload/queries.js';
+
+const q = (id: string) => QUERIES.find((x) => x.id === id)!;
+
+describe('bench-peers arithmetic', () => {
+  it('block figures drop the first requests and use type-7 percentiles', () => {
+    const xs = [100, 100, ...Array.from({ length: 101 }, (_, i) => i)]; // 0..100 after discarding 2
+    expect(blockFigures(xs, 2)).toEqual({ p50: 50, p99: 99 });
+    expect(() => blockFigures([1, 2], 2)).toThrow(/nothing left/);
+  });
+  it('ratios are per round pathbench / peer, summarised by their median with a CI that contains it', () => {
+    const path = [{ p50: 2, p99: 10 }, { p50: 3, p99: 12 }, { p50: 4, p99: 30 }];
+    const peer = [{ p50: 1, p99: 10 }, { p50: 2, p99: 6 }, { p50: 2, p99: 10 }];
+    const r = peerRatio(path, peer, 1, 't');
+    expect(r.p50.ci.estimate).toBe(2); // ratios 2, 1.5, 2
+    expect(r.p99.ci.estimate).toBe(2); // ratios 1, 2, 3
+    expect(r.p50.n).toBe(3);
+    for (const s of [r.p50, r.p99]) expect(s.ci.low <= s.ci.estimate && s.ci.estimate <= s.ci.high).toBe(true);
+    expect(r.p99.ci.low).toBeGreaterThanOrEqual(1);
+    expect(r.p99.ci.high).toBeLessThanOrEqual(3);
+    expect(ratioText(r.p50)).toMatch(/^2\.00× \[1\.50, 2\.00\]$/);
+    expect(medianOf(path, 'p99')).toBe(12);
+    expect(() => peerRatio(path, peer.slice(1), 1, 't')).toThrow(/3 values of A but 2 of B/);
+  });
+  it('rotates the clients so each leads once every three rounds', () => {
+    const c = ['a', 'b', 'c'];
+    expect([0, 1, 2, 3].map((r) => clientOrder(c, r).join(''))).toEqual(['abc', 'bca', 'cab', 'abc']);
+  });
+});
+
+describe('pgbench scripts', () => {
+  const o = { datasetSize: 1000, k: 5, pool: ['[1,2]', '[3,4]'] };
+  it('extended/prepared: variables as parameters, one script per pool vector', () => {
+    const s = pgbenchScripts(q('vector_cosine'), dialect.vector_cosine, 'prepared', o);
+    expect(s.scripts).toEqual([
+      'SELECT id, embedding <=> :qv0 AS distance FROM benchmark_vectors ORDER BY embedding <=> :qv0 LIMIT :k;\n',
+      'SELECT id, embedding <=> :qv1 AS distance FROM benchmark_vectors ORDER BY embedding <=> :qv1 LIMIT :k;\n',
+    ]);
+    expect(s.defines).toEqual({ k: '5', qv0: '[1,2]', qv1: '[3,4]' });
+    expect(pgbenchScripts(q('simple_select_id'), dialect.simple_select_id, 'extended', o).scripts).toEqual([
+      '\\set id random(1, 1000)\nSELECT id, embedding FROM benchmark_vectors WHERE id = :id;\n',
+    ]);
+  });
+  it('simple: quoted literals where pathbench renders strings, the join on one line', () => {
+    expect(pgbenchScripts(q('vector_cosine'), dialect.vector_cosine, 'simple', o).scripts[1]).toBe(
+      "SELECT id, embedding <=> ':qv1' AS distance FROM benchmark_vectors ORDER BY embedding <=> ':qv1' LIMIT :k;\n",
+    );
+    const join = pgbenchScripts(q('join'), dialect.join, 'simple', o).scripts[0]!;
+    expect(join).toMatch(/^\\set l random\(1, 1000\)\nSELECT v\.id, .* WHERE m\.label = 'vector_:l';\n$/);
+    expect(join.split('\n')).toHaveLength(3);
+    expect(pgbenchScripts(q('join'), dialect.join, 'extended', o).scripts[0]).toContain("WHERE m.label = 'vector_' || :l;");
+  });
+  it('refuses a parameter it cannot draw', () => {
+    expect(() => pgbenchScripts(q('vector_filter'), dialect.vector_filter, 'simple', o)).toThrow(/category parameter of vector_filter/);
+  });
+  it('reads per-transaction latencies (µs → ms) from the -l log and rejects other lines', () => {
+    expect(pgbenchLatenciesMs('0 1 1805 0 1796473017 562660\n0 2 157 0 1796473017 562847\n')).toEqual([1.805, 0.157]);
+    expect(() => pgbenchLatenciesMs('0 3 failed 0 1796473017 562922\n')).toThrow(/unexpected pgbench log line/);
+  });
+});
