@@ -10,6 +10,8 @@ import { stopStartedServers } from '../pipeline/started-servers.js';
 import { openStore } from '../store/open.js';
 import type { SqliteDb } from '../store/sqlite.js';
 import { finishExecution, startExecution } from '../store/stage-log.js';
+import { markAbandoned } from '../store/abandoned.js';
+import { LOCKING_STAGES, acquireRunLocks, lockPaths } from '../pipeline/run-lock.js';
 
 export const STAGES = ['provision', 'validate', 'seed', 'warmup', 'measure', 'aggregate', 'render'] as const;
 /** Commands over the store that run through the same wrapper but are not pipeline stages (not in `make all`). */
@@ -63,10 +65,16 @@ export async function runStage(
     return err instanceof PathbenchError ? err.exitCode : ExitCode.failure;
   }
 
+  // One measurement at a time (lib/pipeline/run-lock.ts): taken before the store is touched, so a
+  // refused stage writes nothing.
+  let releaseLocks = async () => {};
   let store: SqliteDb;
   try {
+    if (LOCKING_STAGES.has(stage)) releaseLocks = await acquireRunLocks(await lockPaths(config, PROJECT_ROOT), stage, (m) => log(`warning: ${m}`));
     store = await openStore(resolve(PROJECT_ROOT, config.store));
+    for (const line of await markAbandoned(store)) log(`note: ${line}`);
   } catch (err) {
+    await releaseLocks();
     log(`error: ${errorText(err)}`);
     return err instanceof PathbenchError ? err.exitCode : ExitCode.failure;
   }
@@ -101,6 +109,7 @@ export async function runStage(
   process.off('SIGTERM', onSignal);
   await finishExecution(store, executionId, code, message).catch(() => {});
   await store.close();
+  await releaseLocks();
   return code;
 }
 

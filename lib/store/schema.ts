@@ -515,4 +515,46 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target, query_id)
   );
   `,
+  `
+  -- 'abandoned' for runs and stage executions: a stage killed with SIGKILL (or a crashed host)
+  -- leaves its row at 'running'; the next stage on the store marks it abandoned when its pid is
+  -- gone on this host (lib/store/abandoned.ts). Executions now record pid and host for that check
+  -- (NULL for older rows: never marked). Tables rebuilt, as for 'interrupted'.
+  CREATE TABLE runs_v_abandoned (
+    run_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('warmup', 'measure')),
+    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted', 'abandoned')),
+    error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT,
+    profile TEXT NOT NULL,
+    dataset_id TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    targets_json TEXT NOT NULL,
+    config_json TEXT NOT NULL,
+    environment_json TEXT,
+    below_production_scale INTEGER NOT NULL,
+    wall_ns INTEGER
+  );
+  INSERT INTO runs_v_abandoned SELECT run_id, kind, status, error, created_at, finished_at, profile, dataset_id, seed, targets_json,
+    config_json, environment_json, below_production_scale, wall_ns FROM runs;
+  DROP TABLE runs;
+  ALTER TABLE runs_v_abandoned RENAME TO runs;
+  CREATE TABLE stage_executions_v_abandoned (
+    id INTEGER PRIMARY KEY,
+    stage TEXT NOT NULL,
+    run_id TEXT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted', 'abandoned')),
+    exit_code INTEGER,
+    error TEXT,
+    config_json TEXT NOT NULL,
+    pid INTEGER,
+    host TEXT
+  );
+  INSERT INTO stage_executions_v_abandoned SELECT id, stage, run_id, started_at, finished_at, status, exit_code, error, config_json, NULL, NULL FROM stage_executions;
+  DROP TABLE stage_executions;
+  ALTER TABLE stage_executions_v_abandoned RENAME TO stage_executions;
+  `,
 ];

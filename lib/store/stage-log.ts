@@ -1,13 +1,16 @@
 import type { SqliteDb } from './sqlite.js';
+import { hostname } from 'node:os';
 import { nowIso } from './open.js';
 
 /** Every stage records its own execution: started as 'running', finished as 'ok' or 'failed'. */
 export async function startExecution(db: SqliteDb, stage: string, configJson: string): Promise<number> {
-  const r = await db.run('INSERT INTO stage_executions (stage, started_at, status, config_json) VALUES (?, ?, ?, ?)', [
+  const r = await db.run('INSERT INTO stage_executions (stage, started_at, status, config_json, pid, host) VALUES (?, ?, ?, ?, ?, ?)', [
     stage,
     nowIso(),
     'running',
     configJson,
+    process.pid,
+    hostname(),
   ]);
   return r.lastID;
 }
@@ -32,7 +35,7 @@ export interface ExecutionRow {
   run_id: string | null;
   started_at: string;
   finished_at: string | null;
-  status: 'running' | 'ok' | 'failed' | 'interrupted';
+  status: 'running' | 'ok' | 'failed' | 'interrupted' | 'abandoned';
   exit_code: number | null;
   error: string | null;
 }
