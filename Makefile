@@ -107,7 +107,7 @@ stop: ## stop the local PostgreSQL server started by postgres-local
 	-scripts/postgres-local.sh stop
 
 clean-reports: ## delete rendered reports
-	rm -rf reports/*/ reports/latest reports/.*.tmp-*
+	rm -rf reports/*/ reports/latest reports/.*.tmp-* reports/.latest-*
 
 clean: stop ## delete the store, engine data and reports (keeps node_modules)
 	-scripts/postgres-local.sh clean

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { redact } from '../config/redact.js';
-import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { lstat, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import type { StageContext } from '../cli/run-stage.js';
 import type { ResolvedConfig } from '../config/load.js';
-import { MissingInputError } from '../errors.js';
+import { ConfigError, MissingInputError, errorText } from '../errors.js';
 import { BELOW_SCALE_NOTE, CHARTS } from '../render/charts/index.js';
 import { ChartWriter } from '../render/export-chart.js';
 import { writeHtmlReport, type HtmlChart } from '../render/html/html-report.js';
@@ -60,6 +60,26 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
 }
 
 /**
+ * The real reason a directory cannot be created: `mkdir -p` on a read-only file system reports
+ * ENOENT for the missing parent, which points at the wrong cause. A plain create in the nearest
+ * existing ancestor gives EROFS or EACCES.
+ */
+async function whyNotWritable(dir: string, original: unknown): Promise<string> {
+  let at = dir;
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
+  const probe = join(at, `.pathbench-write-probe-${process.pid}`);
+  try {
+    await mkdir(probe);
+    await rm(probe, { recursive: true, force: true });
+    return errorText(original);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const what = code === 'EROFS' ? 'read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : errorText(err);
+    return `${what} at ${at} (${code ?? 'error'})`;
+  }
+}
+
+/**
  * render: reports/<run-id>/ with results.json, table.txt and every chart as .vl.json, .svg and
  * .png, from the store alone. Written to a temporary directory and renamed into place, so a
  * report directory is never partial; reports/latest then points at it.
@@ -69,8 +89,17 @@ export async function render(ctx: StageContext): Promise<void> {
   const root = resolve(ctx.root, ctx.config.reports_dir);
   const final = join(root, d.run.run_id);
   const tmp = join(root, `.${d.run.run_id}.tmp-${process.pid}`);
+  const latest = join(root, 'latest');
+  // Checked before anything is written: a real directory named latest would make the final
+  // rename fail (EISDIR) after the whole report was drawn.
+  const existing = await lstat(latest).catch(() => undefined);
+  if (existing && !existing.isSymbolicLink()) {
+    throw new ConfigError([`${latest} is a ${existing.isDirectory() ? 'directory' : 'file'}, not the symlink render keeps pointing at the newest report; move it away (mv ${latest} ${latest}.old) and render again`], 'reports_dir');
+  }
   await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true });
+  await mkdir(tmp, { recursive: true }).catch(async (err: unknown) => {
+    throw new Error(`cannot create the report directory under ${root}: ${await whyNotWritable(root, err)}; set reports_dir to a writable directory`, { cause: err });
+  });
   try {
     await writeFile(join(tmp, 'results.json'), JSON.stringify(resultsJson(d), null, 2) + '\n');
     const table = tableText(d);
@@ -124,10 +153,14 @@ export async function render(ctx: StageContext): Promise<void> {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   }
-  const latest = join(root, 'latest');
   const tmpLink = join(root, `.latest-${process.pid}`);
   await rm(tmpLink, { force: true });
-  await symlink(d.run.run_id, tmpLink);
-  await rename(tmpLink, latest);
+  try {
+    await symlink(d.run.run_id, tmpLink);
+    await rename(tmpLink, latest);
+  } catch (err) {
+    await rm(tmpLink, { force: true });
+    throw err;
+  }
   ctx.log(`report written to ${final} (reports/latest → ${d.run.run_id})`);
 }
