@@ -1,4 +1,5 @@
 import type { SqliteDb } from './sqlite.js';
+import { redact } from '../config/redact.js';
 import { nowIso } from './open.js';
 
 export type RunKind = 'warmup' | 'measure';
@@ -40,7 +41,8 @@ export async function createRun(
 }
 
 export async function setRunEnvironment(db: SqliteDb, runId: string, env: unknown): Promise<void> {
-  await db.run('UPDATE runs SET environment_json = ? WHERE run_id = ?', [JSON.stringify(env), runId]);
+  // Redacted like the config: target descriptions and server settings must never carry a credential.
+  await db.run('UPDATE runs SET environment_json = ? WHERE run_id = ?', [JSON.stringify(redact(env)), runId]);
 }
 
 /** Add keys to a run's environment JSON (written before measuring) without rewriting the rest. */
