@@ -8,6 +8,7 @@ import { textVector } from '../pgvector-sql/text-vector.js';
 import { pgliteSession } from '../pglite/index.js';
 import { acquireEngine, provisionEmbedded } from '../pglite/engine.js';
 import type { TargetModule } from '../interface.js';
+import { WASM_COMPILER } from '../pglite/wasm-compiler.js';
 import { dialect } from './dialect.js';
 
 /**
@@ -68,6 +69,7 @@ export const target: TargetModule = {
       driver: `pg ${packageVersion('pg')}`,
       gateway: `@electric-sql/pglite-socket ${packageVersion('@electric-sql/pglite-socket')}`,
       engine: `@electric-sql/pglite ${packageVersion('@electric-sql/pglite')}`,
+      wasm_compiler: WASM_COMPILER,
       server_version: String(server?.[0]),
       pgvector_version: String(vec?.[0]),
       settings: (await session.query(dialect.server_settings)).rows.map((r) => `${String(r[0])}=${String(r[1])}`).join(', '),

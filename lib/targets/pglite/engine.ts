@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { dialect, VECTOR_TYPE_OID_SQL } from './dialect.js';
+import { optimiseWasmUpFront } from './wasm-compiler.js';
 
 /**
  * One PGlite instance per data directory per process, shared by the pglite target (in-process
@@ -25,6 +26,8 @@ export class EmbeddedEngine {
 
   static async open(dataDir: string): Promise<EmbeddedEngine> {
     await mkdir(dataDir, { recursive: true });
+    // Before the module is compiled: see wasm-compiler.ts for why and what it costs.
+    optimiseWasmUpFront();
     const db = await PGlite.create({ dataDir, extensions: { vector } });
     await db.exec(dialect.create_extension);
     const oid = (await db.query<{ oid: number }>(VECTOR_TYPE_OID_SQL)).rows[0]!.oid;

@@ -4,6 +4,7 @@ import { copyMetadataPayload, copyVectorsPayload, vectorSendBytes } from '../pgv
 import { textVector } from '../pgvector-sql/text-vector.js';
 import type { Session, TargetModule } from '../interface.js';
 import { dialect } from './dialect.js';
+import { WASM_COMPILER } from './wasm-compiler.js';
 import { acquireEngine, provisionEmbedded, type EmbeddedEngine } from './engine.js';
 
 /** In-process PGlite + pgvector: the "native API" path of the embedded comparison. */
@@ -54,6 +55,7 @@ export const target: TargetModule = {
     const [vec] = (await session.query(dialect.vector_version)).rows;
     return {
       driver: `@electric-sql/pglite ${packageVersion('@electric-sql/pglite')}`,
+      wasm_compiler: WASM_COMPILER,
       extension_package: `@electric-sql/pglite-pgvector ${packageVersion('@electric-sql/pglite-pgvector')}`,
       server_version: String(server?.[0]),
       pgvector_version: String(vec?.[0]),
