@@ -4,6 +4,7 @@ import { progressBar } from '../cli/progress.js';
 import { clientEnvironment } from '../env/fingerprint.js';
 import { InterruptedError, errorText } from '../errors.js';
 import { calibrateClock, emptyStatementRtt } from '../measure/calibration.js';
+import { machineLoadText, watchMachineLoad } from '../measure/machine-load.js';
 import { clientBottleneckWarning, watchClientLoad } from '../measure/client-load.js';
 import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
@@ -84,13 +85,23 @@ export async function measure(ctx: StageContext): Promise<void> {
     }
     // The guard's histogram interval fits the phase length the warmup predicts (lib/measure/client-load.ts).
     const load = watchClientLoad(expectedSeconds ?? 0);
+    // Other processes' CPU by quarter of the phase, read between groups of requests (lib/measure/machine-load.ts).
+    const machine = watchMachineLoad(c.iterations);
     const bar = progressBar('measure', c.iterations, 'iterations');
-    const r = await runPhase({ runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal, onIteration: (d) => bar.update(d) });
+    const r = await runPhase({
+      runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal,
+      onIteration: (d) => {
+        bar.update(d);
+        machine?.at(d);
+      },
+    });
     bar.stop();
     const clientLoad = load.stop();
+    const machineLoad = machine?.stop();
+    if (machineLoad) ctx.log(`machine: ${machineLoadText(machineLoad)}`);
     const bottleneck = clientBottleneckWarning(clientLoad, targets.every((t) => !t.module.capabilities.inProcess), r.slowestNs / 1e6);
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
-    await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null } });
+    await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}) });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
     if (c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
     if (c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);

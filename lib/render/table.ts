@@ -1,4 +1,6 @@
 import type { AggregateRow } from '../store/aggregates.js';
+import { driftLoadNote, machineLoadText } from '../measure/machine-load.js';
+import { machineLoadOf } from './machine-load-report.js';
 import { CATEGORIES } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
@@ -67,6 +69,8 @@ export function tableText(d: ReportData): string {
   const cl = (d.environment as { client_load?: ClientLoad & { warning: string | null } }).client_load;
   // Loads with a recorded resolution use loopDelayText ("not observed" for a phase too short for a p99); older ones keep their line.
   if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay ${cl.event_loop_resolution_ms === undefined ? `p99 ${cl.event_loop_delay_p99_ms} ms` : loopDelayText(cl)} while measuring`);
+  const ml = machineLoadOf(d);
+  if (ml) out.push(`machine:    ${machineLoadText(ml)}`);
   // The answer: first section after the header block (its lines start with a blank line).
   out.push(...theAnswerTableLines(d));
   if (cl?.warning) out.push('', `!!! ${cl.warning}`);
@@ -121,6 +125,8 @@ export function tableText(d: ReportData): string {
   if (d.noise.length) {
     out.push('', 'Noise warnings (treat these figures with care: re-run with more iterations, or on a quieter machine)');
     for (const n of d.noise) out.push(`  ${n.target} / ${n.query_id}: ${n.kind} — ${n.detail}`);
+    const note = ml && d.noise.some((n) => n.kind === 'drift') ? driftLoadNote(ml) : null;
+    if (note) out.push(`  ${note}`);
   }
   out.push(...queryPlanTableLines(d));
   if (d.verification.length) {

@@ -25,7 +25,12 @@ describe('steady-state warmup and blocked schedule, end to end', () => {
     const run = (await db.get<{ run_id: string }>("SELECT run_id FROM runs WHERE kind = 'measure'"))!.run_id;
     const rows = await readWarmupConvergence(db, run);
     const blocked = await db.all<{ target: string; query_id: string }>("SELECT target, query_id FROM samples WHERE run_id = ? AND phase = 'measure' ORDER BY start_ns LIMIT 3", [run]);
+    const env = JSON.parse((await db.get<{ environment_json: string }>('SELECT environment_json FROM runs WHERE run_id = ?', [run]))!.environment_json);
     await db.close();
+    // The rest of the machine by quarter of the measured phase (lib/measure/machine-load.ts), and how PGlite's WebAssembly was compiled.
+    expect(env.machine_load.quarters).toHaveLength(4);
+    for (const q of env.machine_load.quarters) expect(q.other_cores).toBeGreaterThanOrEqual(0);
+    expect(JSON.stringify(env)).toContain('TurboFan up front');
     expect(rows).toHaveLength(8 * 2);
     for (const r of rows) {
       expect(r.iterations).toBeGreaterThanOrEqual(6); // two windows of 3
@@ -37,6 +42,7 @@ describe('steady-state warmup and blocked schedule, end to end', () => {
     const table = await readFile(join(dir, 'table.txt'), 'utf8');
     expect(table).toMatch(/^schedule: {3}blocked — each query's iterations back to back on one target, targets in ABBA blocks$/m);
     expect(table).toMatch(/^warmup: {5}to steady state \(medians of two successive windows of 3 within 50\.0%, at least 3 executions, cap 5 s\): \d+ of 16 query × target pairs converged/m);
+    expect(table).toMatch(/^machine: {4}other processes [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ cores by quarter of the measured phase \(of \d+ CPUs\); steal /m);
     const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
     expect(json.schedule).toBe('blocked');
     expect(json.warmup_convergence.rows).toHaveLength(16);

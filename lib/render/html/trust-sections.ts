@@ -1,4 +1,6 @@
 import type { AggregateRow } from '../../store/aggregates.js';
+import { driftLoadNote, machineLoadText } from '../../measure/machine-load.js';
+import { machineLoadOf } from '../machine-load-report.js';
 import { leftOutNote, partialNotice, targetOrder, unsupportedInOrder, verificationWarnings, type ReportData } from '../report-data.js';
 import { notSupportedText } from '../../store/unsupported-queries.js';
 import { ciMethodText } from '../ci-method.js';
@@ -85,7 +87,10 @@ export function statisticsSection(d: ReportData): string {
     );
   }
   if (d.noise.length) {
+    const ml = machineLoadOf(d);
+    const note = ml && d.noise.some((n) => n.kind === 'drift') ? driftLoadNote(ml) : null;
     parts.push('<h3>Noise warnings</h3>', `<ul class="warn">${d.noise.map((n) => `<li><code>${esc(n.target)}</code> / <code>${esc(n.query_id)}</code>: ${esc(n.kind)} — ${esc(n.detail)}</li>`).join('')}</ul>`);
+    if (ml) parts.push(`<p class="footnote">machine: ${esc(machineLoadText(ml))}${note ? `<br>${esc(note)}` : ''}</p>`);
   }
   if (parts.length === 0) return '';
   return `<section id="statistics">\n  <h2>Statistics</h2>\n  ${parts.join('\n  ')}\n</section>`;
