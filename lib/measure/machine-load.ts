@@ -120,3 +120,18 @@ export function driftLoadNote(m: MachineLoad): string | null {
   return `other processes used ${a} cores in the first quarter of the measured phase and ${b} in the last: ` +
     `a drift towards ${c > 0 ? 'slower' : 'faster'} requests is likely theirs, not the path's (re-run on a quiet machine).`;
 }
+
+/** Other processes using this many cores on average (over the whole phase) make the run's latencies include CPU contention. */
+export const BUSY_MACHINE_CORES = 0.5;
+
+/** The busy-machine warning, or null: other processes' mean CPU over the phase's quarters, weighted by their wall time. */
+export function busyMachineWarning(m: MachineLoad): string | null {
+  const wall = m.quarters.reduce((a, q) => a + q.wall_s, 0);
+  if (!(wall > 0)) return null;
+  const other = m.quarters.reduce((a, q) => a + q.other_cores * q.wall_s, 0) / wall;
+  const steal = m.quarters.reduce((a, q) => a + q.steal_cores * q.wall_s, 0) / wall;
+  if (other < BUSY_MACHINE_CORES && steal < BUSY_MACHINE_CORES) return null;
+  return `BUSY MACHINE: other processes used ${other.toFixed(2)} of ${m.cpus} CPUs on average while measuring` +
+    (steal >= 0.05 ? ` (and the hypervisor took ${steal.toFixed(2)})` : '') +
+    ': latencies include contention for the CPU. Re-run on a quiet machine before trusting small differences.';
+}

@@ -1,5 +1,5 @@
 import type { AggregateRow } from '../store/aggregates.js';
-import { driftLoadNote, machineLoadText } from '../measure/machine-load.js';
+import { busyMachineWarning, driftLoadNote, machineLoadText } from '../measure/machine-load.js';
 import { machineLoadOf } from './machine-load-report.js';
 import { CATEGORIES } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
@@ -74,6 +74,8 @@ export function tableText(d: ReportData): string {
   // The answer: first section after the header block (its lines start with a blank line).
   out.push(...theAnswerTableLines(d));
   if (cl?.warning) out.push('', `!!! ${cl.warning}`);
+  const busy = ml ? busyMachineWarning(ml) : null;
+  if (busy) out.push('', `!!! ${busy}`);
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
   const warnings = verificationWarnings(d);
   if (warnings.length) {

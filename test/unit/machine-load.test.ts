@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { driftLoadNote, machineLoadText, otherLoadChange, parseProcStat, quarterBetween, watchMachineLoad, type MachineLoad } from '../../lib/measure/machine-load.js';
+import { busyMachineWarning, driftLoadNote, machineLoadText, otherLoadChange, parseProcStat, quarterBetween, watchMachineLoad, type MachineLoad } from '../../lib/measure/machine-load.js';
 
 const STAT = `cpu  100 5 50 800 10 3 2 30 0 0
 cpu0 50 2 25 400 5 1 1 15 0 0
@@ -46,5 +46,17 @@ describe('machine load by quarter', () => {
     expect(driftLoadNote(load([0.1, 0.2, 0.2, 0.34]))).toBeNull();
     expect(driftLoadNote(load([0.5]))).toBeNull();
     expect(machineLoadText(load([0.1, 0.2, 0.8, 0.9]))).toBe('other processes 0.10 | 0.20 | 0.80 | 0.90 cores by quarter of the measured phase (of 2 CPUs); steal 0.00 | 0.00 | 0.00 | 0.00');
+  });
+
+  it('warns of a busy machine from the wall-weighted mean of the quarters, at 0.5 cores of other work or steal', () => {
+    expect(busyMachineWarning(load([0.1, 0.2, 0.3, 0.4]))).toBeNull(); // mean 0.25
+    expect(busyMachineWarning(load([0.2, 0.4, 0.6, 0.8]))).toBe(
+      'BUSY MACHINE: other processes used 0.50 of 2 CPUs on average while measuring: latencies include contention for the CPU. Re-run on a quiet machine before trusting small differences.',
+    );
+    // Weighted by wall time: one long busy quarter outweighs three short quiet ones.
+    const m: MachineLoad = { cpus: 2, quarters: [0, 0, 0, 1].map((o, i) => ({ wall_s: i === 3 ? 9 : 1, other_cores: o, own_cores: 1, steal_cores: 0 })) };
+    expect(busyMachineWarning(m)).toMatch(/^BUSY MACHINE: other processes used 0\.75 of 2 CPUs/);
+    const stolen: MachineLoad = { cpus: 2, quarters: [{ wall_s: 1, other_cores: 0, own_cores: 1, steal_cores: 0.6 }] };
+    expect(busyMachineWarning(stolen)).toMatch(/used 0\.00 of 2 CPUs on average while measuring \(and the hypervisor took 0\.60\)/);
   });
 });

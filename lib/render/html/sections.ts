@@ -1,4 +1,6 @@
 import { stringify as toYaml } from 'yaml';
+import { busyMachineWarning } from '../../measure/machine-load.js';
+import { machineLoadOf } from '../machine-load-report.js';
 import type { AggregateRow } from '../../store/aggregates.js';
 import { CATEGORIES } from '../../workload/queries.js';
 import { BELOW_SCALE_NOTICE, targetOrder, type ReportData } from '../report-data.js';
@@ -58,8 +60,11 @@ export function runHeader(d: ReportData): string {
 }
 
 export function belowScaleNotice(d: ReportData): string {
-  if (d.run.below_production_scale !== 1) return '';
-  return `<div class="notice" id="below-scale-notice" role="note">${esc(BELOW_SCALE_NOTICE)}</div>`;
+  const ml = machineLoadOf(d);
+  const busy = ml ? busyMachineWarning(ml) : null;
+  const busyBox = busy ? `<div class="notice bad" id="busy-machine-notice" role="alert">${esc(busy)}</div>` : '';
+  if (d.run.below_production_scale !== 1) return busyBox;
+  return `${busyBox}<div class="notice" id="below-scale-notice" role="note">${esc(BELOW_SCALE_NOTICE)}</div>`;
 }
 
 /** The 5-column table (Method | QPS | P50 | P95 | P99); the best value of each column is bold. */
