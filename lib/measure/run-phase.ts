@@ -27,6 +27,8 @@ export interface PhaseResult {
   samples: number;
   failed: number;
   wallNs: number;
+  /** The clock reading samples' start_ns count from (process.hrtime.bigint()). */
+  originNs: bigint;
   /** First error per target × query, for the log. */
   firstErrors: Map<string, string>;
   /** The longest request of the phase (ns; 0 when none): the client guard's attribution rule. */
@@ -143,5 +145,5 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   }
   const wallNs = Number(clockNow() - origin);
   await flush();
-  return { samples, failed, wallNs, firstErrors, slowestNs };
+  return { samples, failed, wallNs, originNs: origin, firstErrors, slowestNs };
 }

@@ -5,6 +5,8 @@ import { clientEnvironment } from '../env/fingerprint.js';
 import { InterruptedError, errorText } from '../errors.js';
 import { calibrateClock, emptyStatementRtt } from '../measure/calibration.js';
 import { machineLoadText, watchMachineLoad } from '../measure/machine-load.js';
+import { watchGc } from '../measure/gc-watch.js';
+import { writeGcPauses } from '../store/gc-pauses.js';
 import { clientBottleneckWarning, watchClientLoad } from '../measure/client-load.js';
 import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
@@ -87,6 +89,8 @@ export async function measure(ctx: StageContext): Promise<void> {
     const load = watchClientLoad(expectedSeconds ?? 0);
     // Other processes' CPU by quarter of the phase, read between groups of requests (lib/measure/machine-load.ts).
     const machine = watchMachineLoad(c.iterations);
+    // This process's GC pauses, to tell which slow requests overlapped one (lib/measure/gc-watch.ts).
+    const gc = watchGc();
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({
       runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal,
@@ -98,10 +102,12 @@ export async function measure(ctx: StageContext): Promise<void> {
     bar.stop();
     const clientLoad = load.stop();
     const machineLoad = machine?.stop();
+    const pauses = await writeGcPauses(ctx.store, runId, 'measure', await gc.stop(), r.originNs, r.wallNs);
     if (machineLoad) ctx.log(`machine: ${machineLoadText(machineLoad)}`);
+    ctx.log(`garbage collection: ${pauses} pause(s) of this process during the measured phase (untimed record)`);
     const bottleneck = clientBottleneckWarning(clientLoad, targets.every((t) => !t.module.capabilities.inProcess), r.slowestNs / 1e6);
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
-    await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}) });
+    await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}), gc_recorded: true });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
     if (c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
     if (c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);

@@ -26,6 +26,7 @@ import { readOpenLoopAggregates } from '../store/open-loop.js';
 import { latencyVsRateChart } from '../render/charts/latency-vs-rate.js';
 import { readQueryPlans } from '../store/query-plans.js';
 import { readLevelClientLoads } from '../store/level-client-load.js';
+import { readGcSummary } from '../store/gc-pauses.js';
 import { readWarmupConvergence } from '../store/warmup-convergence.js';
 import { readUnsupportedQueries } from '../store/unsupported-queries.js';
 
@@ -56,6 +57,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     warmupRequests: warm?.n ?? 0,
     unsupported: await readUnsupportedQueries(ctx.store, run.run_id),
     warmup: await readWarmupConvergence(ctx.store, run.run_id),
+    gc: await readGcSummary(ctx.store, run.run_id),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../config/load.js';
+import type { GcSummary } from '../stats/gc-tail.js';
 import type { AggregateRow, ComparisonRow, NoiseFlagRow, OverheadRow, SpectrumRow } from '../store/aggregates.js';
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
@@ -43,6 +44,8 @@ export interface ReportData {
   unsupported?: UnsupportedQueryRow[];
   /** Session warmup per query × target (lib/render/steady-state-report.ts); absent or empty for runs from before it was recorded. */
   warmup?: WarmupConvergenceRow[];
+  /** GC pauses of the measuring process and the tail requests they overlapped; absent or null for runs from before it was recorded. */
+  gc?: GcSummary | null;
 }
 
 export const BELOW_SCALE_NOTICE =

@@ -1,4 +1,5 @@
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
+import { gcJson } from './gc-report.js';
 import type { AggregateRow } from '../store/aggregates.js';
 import { efSearchJson } from './ef-search-report.js';
 import { openLoopJson } from './open-loop-report.js';
@@ -126,6 +127,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     ...(queryPlansJson(d) ? { query_plans: queryPlansJson(d) } : {}),
     ...(openLoopJson(d) ? { open_loop: openLoopJson(d) } : {}),
     noise_warnings: d.noise.map((n) => ({ target: n.target, query: n.query_id, kind: n.kind, detail: n.detail })),
+    ...gcJson(d),
     verification: {
       warnings: verificationWarnings(d),
       hnsw_ef_search: d.config.hnsw.ef_search,

@@ -1,4 +1,5 @@
 import type { AggregateRow } from '../store/aggregates.js';
+import { gcTableLines } from './gc-report.js';
 import { busyMachineWarning, driftLoadNote, machineLoadText } from '../measure/machine-load.js';
 import { machineLoadOf } from './machine-load-report.js';
 import { CATEGORIES } from '../workload/queries.js';
@@ -130,6 +131,7 @@ export function tableText(d: ReportData): string {
     const note = ml && d.noise.some((n) => n.kind === 'drift') ? driftLoadNote(ml) : null;
     if (note) out.push(`  ${note}`);
   }
+  out.push(...gcTableLines(d));
   out.push(...queryPlanTableLines(d));
   if (d.verification.length) {
     out.push('', `Verification (untimed pass, same parameters on every target; recall@${c.k} against exact ground truth, hnsw.ef_search=${c.hnsw.ef_search})`);

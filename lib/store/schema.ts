@@ -557,4 +557,18 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE stage_executions;
   ALTER TABLE stage_executions_v_abandoned RENAME TO stage_executions;
   `,
+  `
+  -- Garbage-collection pauses of the measuring process during the measured phase (raw fact,
+  -- written by measure after the phase; lib/measure/gc-watch.ts). start_ns counts from the same
+  -- origin as samples.start_ns of the run's measure phase. Runs from before this table have no
+  -- rows: reports then say nothing about GC ("not recorded").
+  CREATE TABLE gc_pauses (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    phase TEXT NOT NULL,
+    start_ns INTEGER NOT NULL,
+    duration_ns INTEGER NOT NULL,
+    kind TEXT NOT NULL
+  );
+  CREATE INDEX gc_pauses_run ON gc_pauses (run_id, phase, start_ns);
+  `,
 ];

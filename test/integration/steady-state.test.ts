@@ -43,8 +43,11 @@ describe('steady-state warmup and blocked schedule, end to end', () => {
     expect(table).toMatch(/^schedule: {3}blocked — each query's iterations back to back on one target, targets in ABBA blocks$/m);
     expect(table).toMatch(/^warmup: {5}to steady state \(medians of two successive windows of 3 within 50\.0%, at least 3 executions, cap 5 s\): \d+ of 16 query × target pairs converged/m);
     expect(table).toMatch(/^machine: {4}other processes [\d.]+ \| [\d.]+ \| [\d.]+ \| [\d.]+ cores by quarter of the measured phase \(of \d+ CPUs\); steal /m);
+    // GC pauses of the measuring process, recorded for the measured phase and summarised (lib/render/gc-report.ts).
+    expect(table).toMatch(/^Garbage collection \(the measuring process, during the measured phase\)\n {2}(\d+ pauses \(.*\), [\d.]+ ms in all|no pause recorded)/m);
     const json = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8'));
     expect(json.schedule).toBe('blocked');
+    expect(json.garbage_collection.rows).toHaveLength(16);
     expect(json.warmup_convergence.rows).toHaveLength(16);
     const html = await readFile(join(dir, 'index.html'), 'utf8');
     expect(html).toContain('id="steady-state"');

@@ -1,4 +1,5 @@
 import type { AggregateRow } from '../../store/aggregates.js';
+import { gcHtml } from '../gc-report.js';
 import { driftLoadNote, machineLoadText } from '../../measure/machine-load.js';
 import { machineLoadOf } from '../machine-load-report.js';
 import { leftOutNote, partialNotice, targetOrder, unsupportedInOrder, verificationWarnings, type ReportData } from '../report-data.js';
@@ -92,6 +93,8 @@ export function statisticsSection(d: ReportData): string {
     parts.push('<h3>Noise warnings</h3>', `<ul class="warn">${d.noise.map((n) => `<li><code>${esc(n.target)}</code> / <code>${esc(n.query_id)}</code>: ${esc(n.kind)} — ${esc(n.detail)}</li>`).join('')}</ul>`);
     if (ml) parts.push(`<p class="footnote">machine: ${esc(machineLoadText(ml))}${note ? `<br>${esc(note)}` : ''}</p>`);
   }
+  const gc = gcHtml(d);
+  if (gc) parts.push(gc);
   if (parts.length === 0) return '';
   return `<section id="statistics">\n  <h2>Statistics</h2>\n  ${parts.join('\n  ')}\n</section>`;
 }
