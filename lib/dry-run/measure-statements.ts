@@ -61,7 +61,11 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
       heading: `session setup, once per session before any timed request: dataset check, session settings, environment, calibration${plan ? ', plan capture' : ''}`,
       statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'set_ef_search', 'set_iterative_scan', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
     });
-    const runs = [c.warmup ? `${c.warmup} session warmup` : '', c.verify_queries ? `${c.verify_queries} verification (untimed)` : '', `${c.iterations} measured`].filter(Boolean).join(' + ');
+    // The session warmup is a count only with warmup_max_s 0; otherwise it runs to steady state (lib/measure/steady-warmup.ts).
+    const warm = c.warmup_max_s === 0
+      ? (c.warmup ? `${c.warmup} session warmup` : '')
+      : `at least ${c.warmup} session warmup (more until the medians of two successive windows of ${c.warmup_window} agree within ${(c.warmup_tolerance * 100).toFixed(1)}%, at most ${c.warmup_max_s} s in all)`;
+    const runs = [warm, c.verify_queries ? `${c.verify_queries} verification (untimed)` : '', `${c.iterations} measured`].filter(Boolean).join(' + ');
     sections.push({
       target: t,
       heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)${modeNote(t)}`,
