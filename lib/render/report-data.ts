@@ -2,6 +2,7 @@ import type { ResolvedConfig } from '../config/load.js';
 import type { AggregateRow, ComparisonRow, NoiseFlagRow, OverheadRow, SpectrumRow } from '../store/aggregates.js';
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
+import type { RunTargetRow } from '../store/run-targets.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
 import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
@@ -43,6 +44,8 @@ export interface ReportData {
   unsupported?: UnsupportedQueryRow[];
   /** Session warmup per query × target (lib/render/steady-state-report.ts); absent or empty for runs from before it was recorded. */
   warmup?: WarmupConvergenceRow[];
+  /** The run's target instances with their types (absent: not read; old runs: every name is its type). */
+  instances?: RunTargetRow[];
 }
 
 export const BELOW_SCALE_NOTICE =

@@ -1,3 +1,4 @@
+import { namedInstancesText } from '../store/run-targets.js';
 import type { AggregateRow } from '../store/aggregates.js';
 import { CATEGORIES } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
@@ -53,6 +54,7 @@ export function tableText(d: ReportData): string {
     `pathbench report ${d.run.run_id}`,
     `timestamp:  ${d.run.created_at}`,
     `profile:    ${d.run.profile} — targets ${order.join(', ')}`,
+    ...instancesLine(d),
     `dataset:    ${c.dataset_size.toLocaleString('en-US')} vectors × ${c.vector_dims} dims, seed ${c.seed} (${d.run.dataset_id})`,
     `workload:   ${c.iterations} iterations × 8 queries per target, warmup ${c.warmup} per query, k=${c.k}, hnsw.ef_search=${c.hnsw.ef_search}, vector params ${c.vector_param_format}`,
     `duration:   ${d.run.wall_ns === null ? 'n/a' : (d.run.wall_ns / 1e9).toFixed(1) + ' s'} (measured phase, all targets interleaved)`,
@@ -151,4 +153,10 @@ export function tableText(d: ReportData): string {
   }
   out.push('', 'QPS = successful requests / sum of their latencies; percentiles: linear interpolation (numpy default).');
   return out.join('\n') + '\n';
+}
+
+/** `instances:` with the type of each named instance; nothing when every name is its type (every run from before instances). */
+function instancesLine(d: ReportData): string[] {
+  const text = namedInstancesText(d.instances ?? []);
+  return text ? [`instances:  ${text}`] : [];
 }
