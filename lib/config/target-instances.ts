@@ -104,3 +104,14 @@ export function resolveInstances(
 export function typeOf(config: { target_types?: Readonly<Record<string, string>> }, name: string): string {
   return config.target_types?.[name] ?? name;
 }
+
+/**
+ * The config as a run stores it: `target_types` only when some instance is not named after its
+ * type. A profile of plain types then stores exactly what it did before instances existed, so its
+ * reports (which print the stored config) read the same; run_targets holds the types either way.
+ */
+export function withoutTrivialTypes<C extends { targets: readonly string[]; target_types?: Record<string, string> }>(c: C): C | Omit<C, 'target_types'> {
+  if (!c.target_types || c.targets.some((t) => typeOf(c, t) !== t)) return c;
+  const { target_types: _, ...rest } = c;
+  return rest;
+}

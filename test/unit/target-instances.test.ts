@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../lib/config/load.js';
 import { typeOf } from '../../lib/config/target-instances.js';
 import { ConfigError } from '../../lib/errors.js';
+import { setupDifferences } from '../../lib/pipeline/compare.js';
+import type { RunRow } from '../../lib/store/runs.js';
 
 /** Issue 16, item 1: named target instances in a profile. */
 const base = { scale: 'small', dataset_size: 300 };
@@ -79,5 +81,12 @@ describe('named target instances', () => {
     expect(m).not.toContain('hunter2');
     const c = resolve({ targets: [{ name: 'p2', type: 'postgres', password: 'hunter2' }] });
     expect(JSON.stringify(c.targets)).not.toContain('hunter2');
+  });
+
+  it('compare: the same name on another type is a config difference; a run from before instances does not differ from a plain one', () => {
+    const run = (config: Record<string, unknown>) => ({ dataset_id: 'd', targets_json: '["p"]', config_json: JSON.stringify(config), environment_json: null }) as unknown as RunRow;
+    const diff = setupDifferences(run({ targets: ['p'] }), run({ targets: ['p'], target_types: { p: 'pglite' } }), [{ target: 'p', type: 'postgres' }], [{ target: 'p', type: 'pglite' }]);
+    expect(diff).toEqual([{ kind: 'config', field: 'target_types.p', base: 'postgres', head: 'pglite' }]);
+    expect(setupDifferences(run({ targets: ['p'] }), run({ targets: ['p'], target_types: { p: 'p' } }), [{ target: 'p', type: 'p' }], [{ target: 'p', type: 'p' }])).toEqual([]);
   });
 });
