@@ -72,6 +72,9 @@ export async function portCheck(ctx: DoctorContext, target: string, docker: Dock
     }
     return fail(what, `in use by something other than compose service ${service}, which cannot publish its port then`, inUse);
   }
+  if (provision === 'local' && o.via === 'pgbouncer') {
+    return answering ? ok(what, 'answering (a PgBouncer there is reused: scripts/pgbouncer-local.sh start is idempotent)') : ok(what, 'free: make provision starts PgBouncer there (scripts/pgbouncer-local.sh, Debian package, as root)');
+  }
   if (provision === 'local') {
     const dataDir = resolve(ctx.root, String(o.data_dir ?? 'data/postgres'));
     const script = join(ctx.root, 'scripts/postgres-local.sh');

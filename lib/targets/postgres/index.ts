@@ -7,6 +7,7 @@ import { textVector } from '../pgvector-sql/text-vector.js';
 import type { TargetModule } from '../interface.js';
 import { SET_MAINTENANCE_WORK_MEM_SQL, dialect } from './dialect.js';
 import { resolvePassword, type PostgresOptions } from './options.js';
+import { pgbouncerVersion, queryModeUnsupported } from './pgbouncer.js';
 import { provisionPostgres } from './provision.js';
 
 /** Exported for make bench-harness, which must query over exactly the measure stage's connection. */
@@ -29,20 +30,36 @@ function where(o: PostgresOptions): string {
   return `${o.host}:${o.port}/${o.database}`;
 }
 
+/**
+ * The database itself, for seed sharing: through a PgBouncer it is the server behind it (on the
+ * bouncer's host, pgbouncer.server_port), so a direct instance and a bouncer instance on one
+ * server hold one database and seed loads it once.
+ */
+function databaseWhere(o: PostgresOptions): string {
+  return o.via === 'pgbouncer' && !o.url ? `${o.host}:${o.pgbouncer.server_port}/${o.database}` : where(o);
+}
+
+/** How the client reaches the server, for descriptions and the environment. */
+function pathText(o: PostgresOptions): string {
+  return o.via === 'pgbouncer' ? ` via PgBouncer (pool_mode ${o.pgbouncer.pool_mode}) in front of port ${o.pgbouncer.server_port}` : '';
+}
+
 
 /** node-postgres to a PostgreSQL + pgvector server: the reference path of the mission. */
 export const target: TargetModule = {
   id: 'postgres',
   describe: (raw) => {
     const o = raw as PostgresOptions;
-    return `pg ${packageVersion('pg')} → PostgreSQL at ${where(o)} (user ${o.url ? new URL(o.url).username : o.user}, provision ${o.provision})`;
+    return `pg ${packageVersion('pg')} → PostgreSQL at ${where(o)}${pathText(o)} (user ${o.url ? new URL(o.url).username : o.user}, provision ${o.provision})`;
   },
   dialect,
   capabilities: { concurrentSessions: true, annIndex: true, copy: true, plans: 'postgres-json', wireQueryModes: { placeholders: 'dollar', literals: 'postgres' } },
-  databaseKey: (ctx) => `postgres:${where(ctx.options as PostgresOptions)}`,
+  databaseKey: (ctx) => `postgres:${databaseWhere(ctx.options as PostgresOptions)}`,
   provision: (ctx) => provisionPostgres(ctx.options as PostgresOptions, ctx.root, ctx.serverStarted),
   async open(ctx) {
     const o = ctx.options as PostgresOptions;
+    const unsupported = queryModeUnsupported(o);
+    if (unsupported) throw new Error(unsupported);
     let client: pg.Client;
     try {
       client = await connectPg(connectionConfig(o), statementWatch(o));
@@ -54,7 +71,8 @@ export const target: TargetModule = {
   },
   encodeVector: (v, format) => (format === 'binary' ? vectorSendBytes(v) : textVector(v)),
   isConnectionLoss: isPgConnectionLoss,
-  async environment(session) {
+  async environment(session, options) {
+    const o = options as PostgresOptions | undefined;
     const one = async (sql: string) => String((await session.query(sql)).rows[0]?.[0]);
     const settings = (await session.query(dialect.server_settings)).rows.map((r) => `${String(r[0])}=${String(r[1])}`);
     return {
@@ -62,6 +80,7 @@ export const target: TargetModule = {
       server_version: await one(dialect.server_version),
       pgvector_version: await one(dialect.vector_version),
       settings: settings.join(', '),
+      ...(o?.via === 'pgbouncer' ? { gateway: `PgBouncer ${pgbouncerVersion() ?? '(version unknown: not installed here)'}, pool_mode ${o.pgbouncer.pool_mode}, pool_size ${o.pgbouncer.pool_size}` } : {}),
     };
   },
 };

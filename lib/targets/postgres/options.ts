@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { queryModeOption } from '../query-mode.js';
 
+export const pgbouncerSchema = z
+  .object({
+    pool_mode: z
+      .enum(['transaction', 'session', 'statement'])
+      .default('transaction')
+      .describe('PgBouncer pool_mode. transaction (default): a server connection per transaction; named prepared statements then need PgBouncer ≥ 1.21 (max_prepared_statements).'),
+    pool_size: z.number().int().min(1).max(1000).default(20).describe('PgBouncer default_pool_size: server connections per database and user.'),
+    server_port: z.number().int().min(1).max(65535).default(5433).describe('Port of the PostgreSQL server behind PgBouncer (provision: local starts it there, in data_dir, and PgBouncer reaches it over its Unix socket).'),
+    dir: z.string().min(1).default('data/pgbouncer').describe('provision: local only: directory of PgBouncer\'s generated config, pid file and log (relative to the project root).'),
+  })
+  .strict();
+export const PGBOUNCER_DEFAULTS = { pool_mode: 'transaction', pool_size: 20, server_port: 5433, dir: 'data/pgbouncer' } as const;
+
 /**
  * A PostgreSQL server with pgvector ≥ 0.5. Connection by fields or by `url`; the password comes
  * from `password_env` (an environment variable, default PB_PG_PASSWORD) — it is never written to
@@ -40,6 +53,14 @@ export const postgresOptionsSchema = z
      */
     build_parallel_workers: z.number().int().min(0).max(64).default(2),
     query_mode: queryModeOption,
+    via: z
+      .enum(['direct', 'pgbouncer'])
+      .default('direct')
+      .describe(
+        'direct: the client talks to PostgreSQL at host:port. pgbouncer: host:port is a PgBouncer in front of the server at pgbouncer.server_port ' +
+          '(provision: local starts Debian\'s pgbouncer there, scripts/pgbouncer-local.sh). The server is the same database: such an instance shares its seed.',
+      ),
+    pgbouncer: pgbouncerSchema.default(PGBOUNCER_DEFAULTS).describe('PgBouncer settings; used only with via: pgbouncer.'),
   })
   .strict();
 
