@@ -4,8 +4,8 @@ import { connectPg, isPgConnectionLoss, type StatementWatch } from '../pg-sessio
 import { vectorSendBytes } from '../pgvector-sql/copy-binary.js';
 import { pgvectorServerSession } from '../pgvector-sql/server-session.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
-import type { TargetModule } from '../interface.js';
-import { SET_MAINTENANCE_WORK_MEM_SQL, dialect } from './dialect.js';
+import type { Session, TargetModule } from '../interface.js';
+import { SET_MAINTENANCE_WORK_MEM_SQL, TLS_STATE_SQL, dialect } from './dialect.js';
 import { resolvePassword, type PostgresOptions } from './options.js';
 import { pgbouncerVersion, queryModeUnsupported } from './pgbouncer.js';
 import { provisionPostgres } from './provision.js';
@@ -14,7 +14,9 @@ import { provisionPostgres } from './provision.js';
 export function connectionConfig(o: PostgresOptions): pg.ClientConfig {
   const password = resolvePassword(o);
   const base: pg.ClientConfig = o.url ? { connectionString: o.url } : { host: o.host, port: o.port, database: o.database, user: o.user };
-  return { ...base, ...(password !== undefined ? { password } : {}), connectionTimeoutMillis: o.connect_timeout_s * 1000, application_name: 'pathbench' };
+  // sslmode=require as libpq means it: encrypted, the (throwaway, self-signed) certificate not verified.
+  const ssl = o.ssl === 'require' ? { ssl: { rejectUnauthorized: false } } : {};
+  return { ...base, ...ssl, ...(password !== undefined ? { password } : {}), connectionTimeoutMillis: o.connect_timeout_s * 1000, application_name: 'pathbench' };
 }
 
 /** statement_timeout_s as a per-connection watchdog (lib/targets/pg-session.ts), not a timer per query. */
@@ -36,12 +38,19 @@ function where(o: PostgresOptions): string {
  * server hold one database and seed loads it once.
  */
 function databaseWhere(o: PostgresOptions): string {
-  return o.via === 'pgbouncer' && !o.url ? `${o.host}:${o.pgbouncer.server_port}/${o.database}` : where(o);
+  if (o.url) return where(o);
+  if (o.via === 'pgbouncer') return `${o.host}:${o.pgbouncer.server_port}/${o.database}`;
+  // PostgreSQL names its socket after its port (<dir>/.s.PGSQL.<port>) and owns that port on
+  // loopback too: the server on this host's socket for port P is the one on 127.0.0.1:P.
+  if (o.host.startsWith('/')) return `127.0.0.1:${o.port}/${o.database}`;
+  return where(o);
 }
 
 /** How the client reaches the server, for descriptions and the environment. */
 function pathText(o: PostgresOptions): string {
-  return o.via === 'pgbouncer' ? ` via PgBouncer (pool_mode ${o.pgbouncer.pool_mode}) in front of port ${o.pgbouncer.server_port}` : '';
+  if (o.via === 'pgbouncer') return ` via PgBouncer (pool_mode ${o.pgbouncer.pool_mode}) in front of port ${o.pgbouncer.server_port}`;
+  if (o.host.startsWith('/')) return ' over its Unix socket';
+  return o.ssl === 'require' ? ' over TLS (sslmode require)' : '';
 }
 
 
@@ -81,6 +90,20 @@ export const target: TargetModule = {
       pgvector_version: await one(dialect.vector_version),
       settings: settings.join(', '),
       ...(o?.via === 'pgbouncer' ? { gateway: `PgBouncer ${pgbouncerVersion() ?? '(version unknown: not installed here)'}, pool_mode ${o.pgbouncer.pool_mode}, pool_size ${o.pgbouncer.pool_size}` } : {}),
+      ...(o ? { transport: await transport(o, session) } : {}),
     };
   },
 };
+
+/**
+ * The transport as the server saw this session (pg_stat_ssl), not only as configured: a TLS
+ * instance whose session is not encrypted would say so. Through PgBouncer it is the client's hop
+ * to the bouncer (TCP); the bouncer's own hop to the server is its Unix socket.
+ */
+async function transport(o: PostgresOptions, session: Session): Promise<string> {
+  if (o.via === 'pgbouncer') return `TCP ${o.host}:${o.port} to PgBouncer; PgBouncer to the server over its Unix socket`;
+  if (o.host.startsWith('/')) return `Unix socket ${o.host}/.s.PGSQL.${o.port}`;
+  const row = (await session.query(TLS_STATE_SQL)).rows[0];
+  const where = o.url ? 'the url' : `${o.host}:${o.port}`;
+  return row?.[0] === true ? `TLS (${String(row[1])}, ${String(row[2])}; certificate not verified) over TCP ${where}` : `TCP ${where}, not encrypted`;
+}

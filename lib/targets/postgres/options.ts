@@ -30,7 +30,11 @@ export const postgresOptionsSchema = z
       // and fail later in validate as "Invalid URL", naming no field.
       .refine(parsesAsUrl, 'is not a valid URL: postgres://user[:password]@host[:port]/database, port 1–65535, special characters percent-encoded')
       .optional(),
-    host: z.string().min(1).default('127.0.0.1'),
+    host: z
+      .string()
+      .min(1)
+      .default('127.0.0.1')
+      .describe('Host name or IP; an absolute path (/dir) connects over the Unix socket in that directory (provision: local: the cluster\'s socket directory, <data_dir>.sock).'),
     port: z.number().int().min(1).max(65535).default(5433),
     database: z.string().min(1).default('benchmark'),
     user: z.string().min(1).default('postgres'),
@@ -53,6 +57,13 @@ export const postgresOptionsSchema = z
      */
     build_parallel_workers: z.number().int().min(0).max(64).default(2),
     query_mode: queryModeOption,
+    ssl: z
+      .enum(['disable', 'require'])
+      .default('disable')
+      .describe(
+        'require: the client connects with TLS and fails if the server refuses it (libpq sslmode=require: encrypted, certificate not verified); ' +
+          'provision: local turns TLS on with a throwaway self-signed certificate (openssl). disable: plain text.',
+      ),
     via: z
       .enum(['direct', 'pgbouncer'])
       .default('direct')
@@ -62,7 +73,18 @@ export const postgresOptionsSchema = z
       ),
     pgbouncer: pgbouncerSchema.default(PGBOUNCER_DEFAULTS).describe('PgBouncer settings; used only with via: pgbouncer.'),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.via === 'pgbouncer' && o.ssl === 'require') {
+      ctx.addIssue({ code: 'custom', path: ['ssl'], message: 'require is not available with via: pgbouncer (the local PgBouncer is configured without client TLS); measure TLS on a direct instance' });
+    }
+    if (o.via === 'pgbouncer' && o.host.startsWith('/')) {
+      ctx.addIssue({ code: 'custom', path: ['host'], message: 'a Unix socket is not available with via: pgbouncer (the local PgBouncer listens on 127.0.0.1 only)' });
+    }
+    if (o.host.startsWith('/') && o.ssl === 'require') {
+      ctx.addIssue({ code: 'custom', path: ['ssl'], message: 'require is not available over a Unix socket (PostgreSQL offers no TLS there); use host: 127.0.0.1' });
+    }
+  });
 
 function parsesAsUrl(v: string): boolean {
   try {

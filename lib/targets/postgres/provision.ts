@@ -3,7 +3,7 @@ import { $ } from 'zx';
 import { composeServiceRunning, localPostgresRunning, type OnServerStarted } from '../started-server.js';
 import type { PostgresOptions } from './options.js';
 import { resolvePassword } from './options.js';
-import { startLocalPgbouncer } from './pgbouncer.js';
+import { localSocketDir, startLocalPgbouncer } from './pgbouncer.js';
 
 /**
  * The three ways to have a PostgreSQL + pgvector server. Each is idempotent and returns one line
@@ -16,7 +16,11 @@ export async function provisionPostgres(o: PostgresOptions, root: string, starte
     case 'existing':
       return `existing server ${where} (nothing started; validate checks it)`;
     case 'local': {
-      if (o.url || !['127.0.0.1', 'localhost'].includes(o.host)) {
+      const socketDir = localSocketDir(resolve(root, o.data_dir));
+      if (o.host.startsWith('/') && resolve(o.host) !== socketDir) {
+        throw new Error(`provision: local: the cluster in data_dir listens on the Unix socket directory ${socketDir}; set host to it, or to 127.0.0.1`);
+      }
+      if (o.url || !['127.0.0.1', 'localhost', socketDir].includes(o.host.startsWith('/') ? resolve(o.host) : o.host)) {
         throw new Error('provision: local starts a server on 127.0.0.1 only; set host: 127.0.0.1 (no url) or provision: existing');
       }
       if (o.via === 'pgbouncer') {
@@ -52,6 +56,7 @@ async function startLocalPostgres(o: PostgresOptions, port: number, root: string
     PB_PG_USER: o.user,
     PB_PG_DB: o.database,
     PB_PG_PASSWORD: resolvePassword(o) ?? '',
+    PB_PG_SSL: o.ssl === 'require' ? '1' : '0',
   };
   const r = await $({ env, nothrow: true, quiet: true, cwd: root })`${join(root, 'scripts/postgres-local.sh')} start`;
   if (r.exitCode !== 0) {
