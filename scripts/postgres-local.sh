@@ -115,10 +115,15 @@ init_if_needed() {
   rm -f "$PARENT/initdb.log" "$pwfile"
   # PG15's initdb has no -c; settings live in an included file that start rewrites from the knobs.
   echo "include_if_exists 'pathbench.conf'" >>"$DATA/postgresql.conf"
+}
+
+ensure_peer_map() {
   # Unix-socket logins by peer, mapped: the postgres OS user (PgBouncer, scripts/pgbouncer-local.sh)
   # and root (pathbench's own processes: this script requires root) may log in as the DB user over
-  # the socket with no password. TCP still needs the password.
-  printf 'pathbench postgres postgres\npathbench postgres %s\npathbench root %s\n' "$DB_USER" "$DB_USER" >>"$DATA/pg_ident.conf"
+  # the socket with no password. TCP still needs the password. Idempotent; applied before a start,
+  # so clusters made before this existed get it on their next start.
+  grep -q "^pathbench root $DB_USER\$" "$DATA/pg_ident.conf" ||
+    printf 'pathbench postgres postgres\npathbench postgres %s\npathbench root %s\n' "$DB_USER" "$DB_USER" >>"$DATA/pg_ident.conf"
   sed -i -E 's/^(local[[:space:]]+all[[:space:]]+all[[:space:]]+peer)[[:space:]]*$/\1 map=pathbench/' "$DATA/pg_hba.conf"
 }
 
@@ -139,6 +144,7 @@ start() {
   install_if_needed
   if ! is_running; then
     init_if_needed
+    ensure_peer_map
     mkdir -p "$SOCK"; chown postgres:postgres "$SOCK"; chmod 700 "$SOCK"
     cat >"$DATA/pathbench.conf" <<EOF
 listen_addresses = '127.0.0.1'

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type pg from 'pg';
 import { packageVersion } from '../../env/package-version.js';
 import { connectPg, isPgConnectionLoss, type StatementWatch } from '../pg-session.js';
@@ -6,7 +7,7 @@ import { pgvectorServerSession } from '../pgvector-sql/server-session.js';
 import { textVector } from '../pgvector-sql/text-vector.js';
 import type { Session, TargetModule } from '../interface.js';
 import { SET_MAINTENANCE_WORK_MEM_SQL, TLS_STATE_SQL, dialect } from './dialect.js';
-import { resolvePassword, type PostgresOptions } from './options.js';
+import { isSocketHost, resolvePassword, type PostgresOptions } from './options.js';
 import { pgbouncerVersion, queryModeUnsupported } from './pgbouncer.js';
 import { provisionPostgres } from './provision.js';
 
@@ -42,14 +43,14 @@ function databaseWhere(o: PostgresOptions): string {
   if (o.via === 'pgbouncer') return `${o.host}:${o.pgbouncer.server_port}/${o.database}`;
   // PostgreSQL names its socket after its port (<dir>/.s.PGSQL.<port>) and owns that port on
   // loopback too: the server on this host's socket for port P is the one on 127.0.0.1:P.
-  if (o.host.startsWith('/')) return `127.0.0.1:${o.port}/${o.database}`;
+  if (isSocketHost(o.host)) return `127.0.0.1:${o.port}/${o.database}`;
   return where(o);
 }
 
 /** How the client reaches the server, for descriptions and the environment. */
 function pathText(o: PostgresOptions): string {
   if (o.via === 'pgbouncer') return ` via PgBouncer (pool_mode ${o.pgbouncer.pool_mode}) in front of port ${o.pgbouncer.server_port}`;
-  if (o.host.startsWith('/')) return ' over its Unix socket';
+  if (isSocketHost(o.host)) return ' over its Unix socket';
   return o.ssl === 'require' ? ' over TLS (sslmode require)' : '';
 }
 
@@ -71,7 +72,7 @@ export const target: TargetModule = {
     if (unsupported) throw new Error(unsupported);
     let client: pg.Client;
     try {
-      client = await connectPg(connectionConfig(o), statementWatch(o));
+      client = await connectPg(connectionConfig(isSocketHost(o.host) ? { ...o, host: resolve(ctx.root, o.host) } : o), statementWatch(o));
     } catch (err) {
       throw new Error(`cannot connect to PostgreSQL at ${where(o)}: ${(err as Error).message || String(err)}`, { cause: err });
     }
@@ -102,7 +103,7 @@ export const target: TargetModule = {
  */
 async function transport(o: PostgresOptions, session: Session): Promise<string> {
   if (o.via === 'pgbouncer') return `TCP ${o.host}:${o.port} to PgBouncer; PgBouncer to the server over its Unix socket`;
-  if (o.host.startsWith('/')) return `Unix socket ${o.host}/.s.PGSQL.${o.port}`;
+  if (isSocketHost(o.host)) return `Unix socket ${o.host}/.s.PGSQL.${o.port}`;
   const row = (await session.query(TLS_STATE_SQL)).rows[0];
   const where = o.url ? 'the url' : `${o.host}:${o.port}`;
   return row?.[0] === true ? `TLS (${String(row[1])}, ${String(row[2])}; certificate not verified) over TCP ${where}` : `TCP ${where}, not encrypted`;

@@ -34,7 +34,7 @@ export const postgresOptionsSchema = z
       .string()
       .min(1)
       .default('127.0.0.1')
-      .describe('Host name or IP; an absolute path (/dir) connects over the Unix socket in that directory (provision: local: the cluster\'s socket directory, <data_dir>.sock).'),
+      .describe('Host name or IP; a path (with a slash; relative to the project root) connects over the Unix socket in that directory (provision: local: the cluster\'s socket directory, <data_dir>.sock).'),
     port: z.number().int().min(1).max(65535).default(5433),
     database: z.string().min(1).default('benchmark'),
     user: z.string().min(1).default('postgres'),
@@ -78,10 +78,10 @@ export const postgresOptionsSchema = z
     if (o.via === 'pgbouncer' && o.ssl === 'require') {
       ctx.addIssue({ code: 'custom', path: ['ssl'], message: 'require is not available with via: pgbouncer (the local PgBouncer is configured without client TLS); measure TLS on a direct instance' });
     }
-    if (o.via === 'pgbouncer' && o.host.startsWith('/')) {
+    if (o.via === 'pgbouncer' && isSocketHost(o.host)) {
       ctx.addIssue({ code: 'custom', path: ['host'], message: 'a Unix socket is not available with via: pgbouncer (the local PgBouncer listens on 127.0.0.1 only)' });
     }
-    if (o.host.startsWith('/') && o.ssl === 'require') {
+    if (isSocketHost(o.host) && o.ssl === 'require') {
       ctx.addIssue({ code: 'custom', path: ['ssl'], message: 'require is not available over a Unix socket (PostgreSQL offers no TLS there); use host: 127.0.0.1' });
     }
   });
@@ -109,4 +109,12 @@ export function resolvePassword(o: PostgresOptions, env: NodeJS.ProcessEnv = pro
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
   if (o.provision !== 'existing') return THROWAWAY_PASSWORD;
   return undefined; // pg then falls back to PGPASSWORD / ~/.pgpass, like psql
+}
+
+/**
+ * A host with a slash is a Unix socket directory (no host name has one); a relative one resolves
+ * against the project root, like every path in options.
+ */
+export function isSocketHost(host: string): boolean {
+  return host.includes('/');
 }

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { $ } from 'zx';
 import { composeServiceRunning, localPostgresRunning, type OnServerStarted } from '../started-server.js';
 import type { PostgresOptions } from './options.js';
-import { resolvePassword } from './options.js';
+import { isSocketHost, resolvePassword } from './options.js';
 import { localSocketDir, startLocalPgbouncer } from './pgbouncer.js';
 
 /**
@@ -17,10 +17,10 @@ export async function provisionPostgres(o: PostgresOptions, root: string, starte
       return `existing server ${where} (nothing started; validate checks it)`;
     case 'local': {
       const socketDir = localSocketDir(resolve(root, o.data_dir));
-      if (o.host.startsWith('/') && resolve(o.host) !== socketDir) {
+      if (isSocketHost(o.host) && resolve(root, o.host) !== socketDir) {
         throw new Error(`provision: local: the cluster in data_dir listens on the Unix socket directory ${socketDir}; set host to it, or to 127.0.0.1`);
       }
-      if (o.url || !['127.0.0.1', 'localhost', socketDir].includes(o.host.startsWith('/') ? resolve(o.host) : o.host)) {
+      if (o.url || !['127.0.0.1', 'localhost', socketDir].includes(isSocketHost(o.host) ? resolve(root, o.host) : o.host)) {
         throw new Error('provision: local starts a server on 127.0.0.1 only; set host: 127.0.0.1 (no url) or provision: existing');
       }
       if (o.via === 'pgbouncer') {
