@@ -97,14 +97,16 @@ export const target: TargetModule = {
 };
 
 /**
- * The transport as the server saw this session (pg_stat_ssl), not only as configured: a TLS
- * instance whose session is not encrypted would say so. Through PgBouncer it is the client's hop
+ * The transport. With ssl: require, as the server saw this session (pg_stat_ssl), not only as
+ * configured: a TLS instance whose session is not encrypted would say so. Through PgBouncer it is the client's hop
  * to the bouncer (TCP); the bouncer's own hop to the server is its Unix socket.
  */
 async function transport(o: PostgresOptions, session: Session): Promise<string> {
   if (o.via === 'pgbouncer') return `TCP ${o.host}:${o.port} to PgBouncer; PgBouncer to the server over its Unix socket`;
   if (isSocketHost(o.host)) return `Unix socket ${o.host}/.s.PGSQL.${o.port}`;
-  const row = (await session.query(TLS_STATE_SQL)).rows[0];
   const where = o.url ? 'the url' : `${o.host}:${o.port}`;
+  // ssl: disable never attempts TLS (node-postgres sends no SSLRequest): nothing to ask the server.
+  if (o.ssl !== 'require') return `TCP ${where}, not encrypted`;
+  const row = (await session.query(TLS_STATE_SQL)).rows[0];
   return row?.[0] === true ? `TLS (${String(row[1])}, ${String(row[2])}; certificate not verified) over TCP ${where}` : `TCP ${where}, not encrypted`;
 }
