@@ -47,6 +47,7 @@ export async function portCheck(ctx: DoctorContext, target: string, docker: Dock
   const o = optionsOf(ctx, target);
   const a = address(o);
   if (!a) return skip(`${target}: port`, 'embedded: no server port');
+  if (a.host.includes('/') && !a.host.includes(':')) return skip(`${target}: ${a.host}`, 'Unix socket directory: not probed (validate connects through it)');
   const what = `${target}: ${a.host}:${a.port}`;
   if (a.port === 0) return skip(what, 'port 0: an ephemeral port is chosen when the run starts');
   const p = ctx.probes;

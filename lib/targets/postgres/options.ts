@@ -113,8 +113,10 @@ export function resolvePassword(o: PostgresOptions, env: NodeJS.ProcessEnv = pro
 
 /**
  * A host with a slash is a Unix socket directory (no host name has one); a relative one resolves
- * against the project root, like every path in options.
+ * against the project root, like every path in options. One with a colon too is not: it is a
+ * mistyped URL (http://user:pw@host/…), passed on as a host name as before sockets existed —
+ * resolved as a path, its credentials would reach error messages unredacted.
  */
 export function isSocketHost(host: string): boolean {
-  return host.includes('/');
+  return host.includes('/') && !host.includes(':');
 }
