@@ -8,6 +8,7 @@ import { parse, stringify } from 'yaml';
 import { PROJECT_ROOT } from '../../lib/env/package-version.js';
 import { pgbouncerVersion } from '../../lib/targets/postgres/pgbouncer.js';
 import { openStore } from '../../lib/store/open.js';
+import { stopStartedServers } from '../../lib/pipeline/started-servers.js';
 import { main as aggregate } from '../../stages/aggregate.js';
 import { main as measure } from '../../stages/measure.js';
 import { main as provision } from '../../stages/provision.js';
@@ -135,4 +136,23 @@ describe.skipIf(problem !== undefined)('PgBouncer in front of the test server', 
     expect(stderr).toMatch(/pg-bouncer: lost during/);
     expect(stderr).not.toMatch(/^\s+- postgres:/m);
   }, 180_000);
+
+  it('an interrupt stops the PgBouncer provision started (the stop path of started_servers)', async () => {
+    const profile = parse(await readFile(p.config, 'utf8')) as Record<string, unknown>;
+    await writeFile(p.config, stringify({ ...profile, iterations: 8 }));
+    const r = await run(provision);
+    expect(r.code, r.stderr).toBe(0);
+    expect(spawnSync(script, ['status'], { env: bouncerEnv() }).status).toBe(0);
+    const db = await openStore(p.store);
+    const logged: string[] = [];
+    try {
+      await stopStartedServers(db, PROJECT_ROOT, (m) => logged.push(m));
+      const open = await db.all('SELECT 1 FROM started_servers WHERE stopped_at IS NULL');
+      expect(open).toEqual([]);
+    } finally {
+      await db.close();
+    }
+    expect(logged.join('\n')).toContain(`stopped local PgBouncer on 127.0.0.1:${port}`);
+    expect(spawnSync(script, ['status'], { env: bouncerEnv() }).status).toBe(1);
+  });
 });
