@@ -147,7 +147,7 @@ async function main(argv: string[]): Promise<number> {
     // The Session the postgres target returns from open() (pglite-wire's query is the same pgQuery call).
     // Mode simple: SELECT 1 has no parameters, so both loops send it with the simple query protocol.
     const session = pgvectorServerSession(client, 'simple');
-    const target: OpenTarget = { id: a.target, module, ctx: { options: {}, root: PROJECT_ROOT }, session };
+    const target: OpenTarget = { id: a.target, type: a.target, module, ctx: { options: {}, root: PROJECT_ROOT }, session };
     const template = QUERIES.find((q) => q.id === 'simple_count')!;
     const calls = [Array.from({ length: a.blockSize }, () => ({ sql: 'SELECT 1', params: [] as unknown[] }))];
     const latencies = new Float64Array(a.blockSize);

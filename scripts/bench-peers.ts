@@ -132,7 +132,7 @@ async function openSide(c: ResolvedConfig, mode: QueryMode): Promise<Side> {
   const bare = await connectPg(connectionConfig(options), statementWatch(options)).catch((err: unknown) => {
     throw new PathbenchError(`bench-peers: cannot connect to PostgreSQL at ${options.host}:${options.port}: ${errorText(err)}`, ExitCode.targetUnavailable);
   });
-  const target: OpenTarget = { id: 'postgres', module, ctx: { options, root: PROJECT_ROOT }, session: pgvectorServerSession(bare, mode) };
+  const target: OpenTarget = { id: 'postgres', type: 'postgres', module, ctx: { options, root: PROJECT_ROOT }, session: pgvectorServerSession(bare, mode) };
   const pools = await prepareSessions(c, [target]);
   return { mode, target, bare, pools };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Throwaway local PostgreSQL 15 + pgvector for tests and CI on Debian 12, without Docker.
 # Usage: scripts/postgres-local.sh [start|stop|clean|status]   (must run as root)
-# Knobs: PB_PG_PORT PB_PG_DATA PB_PG_USER PB_PG_PASSWORD PB_PG_DB (see defaults below).
+# Knobs: PB_PG_PORT PB_PG_DATA PB_PG_USER PB_PG_PASSWORD PB_PG_DB (see defaults below);
+# PB_PG_SSL=1 turns TLS on with a throwaway self-signed certificate (openssl) next to the data dir.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -15,6 +16,9 @@ PARENT="$(dirname "$DATA")"
 LOG="$PARENT/$(basename "$DATA").log"
 # Own socket dir: /var/run/postgresql may be missing or root-owned in containers.
 SOCK="$PARENT/$(basename "$DATA").sock"
+# Throwaway TLS certificate and key (PB_PG_SSL=1): self-signed, for encryption, not identity.
+TLS="$PARENT/$(basename "$DATA").tls"
+SSL="${PB_PG_SSL:-0}"
 BIN=/usr/lib/postgresql/15/bin
 SHAREDIR=/usr/share/postgresql/15
 
@@ -113,10 +117,34 @@ init_if_needed() {
   echo "include_if_exists 'pathbench.conf'" >>"$DATA/postgresql.conf"
 }
 
+ensure_peer_map() {
+  # Unix-socket logins by peer, mapped: the postgres OS user (PgBouncer, scripts/pgbouncer-local.sh)
+  # and root (pathbench's own processes: this script requires root) may log in as the DB user over
+  # the socket with no password. TCP still needs the password. Idempotent; applied before a start,
+  # so clusters made before this existed get it on their next start.
+  grep -q "^pathbench root $DB_USER\$" "$DATA/pg_ident.conf" ||
+    printf 'pathbench postgres postgres\npathbench postgres %s\npathbench root %s\n' "$DB_USER" "$DB_USER" >>"$DATA/pg_ident.conf"
+  sed -i -E 's/^(local[[:space:]]+all[[:space:]]+all[[:space:]]+peer)[[:space:]]*$/\1 map=pathbench/' "$DATA/pg_hba.conf"
+}
+
+ensure_tls_files() {
+  [[ -f $TLS/server.crt && -f $TLS/server.key ]] && return 0
+  mkdir -p "$TLS"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=localhost" \
+    -keyout "$TLS/server.key" -out "$TLS/server.crt" >/dev/null 2>&1 || die "openssl could not create a self-signed certificate in $TLS"
+  chown -R postgres:postgres "$TLS"; chmod 700 "$TLS"; chmod 600 "$TLS/server.key"
+  say "generated a throwaway self-signed TLS certificate in $TLS"
+}
+
+tls_conf() {
+  printf "ssl = on\nssl_cert_file = '%s'\nssl_key_file = '%s'\n" "$TLS/server.crt" "$TLS/server.key"
+}
+
 start() {
   install_if_needed
   if ! is_running; then
     init_if_needed
+    ensure_peer_map
     mkdir -p "$SOCK"; chown postgres:postgres "$SOCK"; chmod 700 "$SOCK"
     cat >"$DATA/pathbench.conf" <<EOF
 listen_addresses = '127.0.0.1'
@@ -125,6 +153,7 @@ unix_socket_directories = '$SOCK'
 max_connections = 100
 shared_buffers = 512MB
 EOF
+    if [[ $SSL == 1 ]]; then ensure_tls_files; tls_conf >>"$DATA/pathbench.conf"; fi
     chown postgres:postgres "$DATA/pathbench.conf"
     touch "$LOG"; chown postgres:postgres "$LOG"
     as_pg "$BIN/pg_ctl" start -D "$DATA" -l "$LOG" -w -t 60 >/dev/null 2>&1 || {
@@ -142,7 +171,20 @@ SELECT split_part(current_setting('server_version'), ' ', 1) || ' ' || extversio
 EOF
 )" || die "server runs but setup over TCP failed (see psql error above);
 if the password was changed after the cluster was created, run '$0 clean' and start again"
-  say "ready on 127.0.0.1:$PORT (PostgreSQL ${out% *}, pgvector ${out#* })"
+  local tls=""
+  if [[ $SSL == 1 ]]; then
+    # A server already running without TLS (started before, or by a plain instance): ssl is a
+    # reloadable setting, so turn it on without a restart.
+    if [[ "$(sql -d postgres -At -c 'SHOW ssl')" != on ]]; then
+      ensure_tls_files
+      grep -q '^ssl = on' "$DATA/pathbench.conf" || tls_conf >>"$DATA/pathbench.conf"
+      as_pg "$BIN/pg_ctl" reload -D "$DATA" >/dev/null
+      sleep 1
+      [[ "$(sql -d postgres -At -c 'SHOW ssl')" == on ]] || die "ssl did not turn on after reload; see $LOG"
+    fi
+    tls=", TLS on (self-signed, $TLS)"
+  fi
+  say "ready on 127.0.0.1:$PORT (PostgreSQL ${out% *}, pgvector ${out#* }$tls; Unix socket $SOCK)"
 }
 
 stop() {

@@ -11,6 +11,7 @@
  * and comparisons have realistic work to do; a few requests fail with a stored error text.
  * Everything is seeded: the same options write the same samples.
  */
+import { withoutTrivialTypes } from '../lib/config/target-instances.js';
 import type { ResolvedConfig } from '../lib/config/load.js';
 import { redact } from '../lib/config/redact.js';
 import { clientEnvironment } from '../lib/env/fingerprint.js';
@@ -246,7 +247,7 @@ export async function writeSyntheticRun(db: SqliteDb, o: SyntheticRunOptions): P
   });
   await stage(db, 'warmup', c, async (id) => {
     const w = newRunId('warmup');
-    await createRun(db, { run_id: w, kind: 'warmup', profile: c.profile, dataset_id: datasetId, seed: c.seed, targets_json: JSON.stringify(c.targets), config_json: JSON.stringify(redact(c)), below_production_scale: c.dataset_size < 100_000 ? 1 : 0 });
+    await createRun(db, { run_id: w, kind: 'warmup', profile: c.profile, dataset_id: datasetId, seed: c.seed, targets_json: JSON.stringify(c.targets), target_types: c.target_types, config_json: JSON.stringify(redact(withoutTrivialTypes(c))), below_production_scale: c.dataset_size < 100_000 ? 1 : 0 });
     await attachRun(db, id, w);
     const r = await writePhase(db, w, 'warmup', c, c.warmup, lat);
     await finishRun(db, w, 'complete', r.wallNs);
@@ -254,7 +255,7 @@ export async function writeSyntheticRun(db: SqliteDb, o: SyntheticRunOptions): P
   let result = { runId: '', samples: 0 };
   await stage(db, 'measure', c, async (id) => {
     const runId = newRunId('measure');
-    await createRun(db, { run_id: runId, kind: 'measure', profile: c.profile, dataset_id: datasetId, seed: c.seed, targets_json: JSON.stringify(c.targets), config_json: JSON.stringify(redact(c)), below_production_scale: c.dataset_size < 100_000 ? 1 : 0 });
+    await createRun(db, { run_id: runId, kind: 'measure', profile: c.profile, dataset_id: datasetId, seed: c.seed, targets_json: JSON.stringify(c.targets), target_types: c.target_types, config_json: JSON.stringify(redact(withoutTrivialTypes(c))), below_production_scale: c.dataset_size < 100_000 ? 1 : 0 });
     await attachRun(db, id, runId);
     await setRunEnvironment(db, runId, {
       client: clientEnvironment(),

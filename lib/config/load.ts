@@ -6,6 +6,7 @@ import { targetOptionsSchema, knownTargetIds } from '../targets/registry.js';
 import { configSchema, crossFieldProblems, type Config } from './schema.js';
 import { MAX_PROBLEMS, MAX_QUOTED_CHARS, capProblems, quoteValue } from './quote.js';
 import { redact } from './redact.js';
+import { resolveInstances } from './target-instances.js';
 import { firstInvalidUtf8 } from './utf8.js';
 
 /** A key as a message names it: bounded like a value (a key can be as long as the file). */
@@ -18,7 +19,11 @@ const quoteMessage = (m: string) => {
 
 /** Config plus the parsed options of each selected target. */
 export interface ResolvedConfig extends Config {
-  /** Options of each selected target, parsed by that target's schema (defaults filled). */
+  /** Names of the instances to measure, in order (a plain type entry is named after its type). */
+  targets: string[];
+  /** Instance name → target type (lib/config/target-instances.ts); every name of `targets` has one. */
+  target_types: Record<string, string>;
+  /** Options of each selected instance, by name, parsed by its type's schema (defaults filled). */
   target_options: Record<string, Record<string, unknown>>;
   /** Path of the YAML profile it came from. */
   source: string;
@@ -72,12 +77,13 @@ function knownKeysAt(path: readonly PropertyKey[]): string[] {
   return Object.keys((schema as { shape?: Record<string, unknown> } | undefined)?.shape ?? {});
 }
 
-function describeIssue(issue: z.core.$ZodIssue, raw: unknown): string {
+/** `optionKeys`: the known keys of a target's options, for an issue inside them (the path alone does not say the type). */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, optionKeys?: string[]): string {
   const path = issue.path.map(String).join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
     // The known keys once per mapping, not once per unknown key: 100,000 unknown keys used to print
     // the whole list 100,000 times (49 MB). Each key is quoted bounded; the list is capped.
-    const known = knownKeysAt(issue.path);
+    const known = optionKeys && issue.path.length === 2 ? optionKeys : knownKeysAt(issue.path);
     const prefix = issue.path.length ? `${path}.` : '';
     const lines = issue.keys.slice(0, MAX_PROBLEMS).map((k) => {
       const hint = didYouMean(k, known);
@@ -111,31 +117,47 @@ export function resolveConfig(raw: unknown, overrides: Record<string, unknown>, 
   problems.push(...crossFieldProblems(merged));
 
   const targetOptions: Record<string, Record<string, unknown>> = {};
+  const targetTypes: Record<string, string> = {};
   const requested = Array.isArray(merged.targets) ? (merged.targets as unknown[]) : [];
-  const rawOptions = (merged.target_options ?? {}) as Record<string, unknown>;
+  const defined = isMapping(raw) && Array.isArray(raw.targets) ? (raw.targets as unknown[]) : [];
+  const rawOptions = (isMapping(merged.target_options) ? merged.target_options : {}) as Record<string, unknown>;
   for (const t of requested) {
-    if (typeof t !== 'string') continue;
-    const schema = targetOptionsSchema(t);
-    if (!schema) {
-      problems.push(`targets: unknown target "${quoteKey(t)}"; known targets: ${knownTargetIds().join(', ')}`);
-      continue;
+    if (typeof t === 'string' && !targetOptionsSchema(t) && !defined.some((d) => isMapping(d) && d.name === t)) {
+      problems.push(`targets: unknown target "${quoteKey(t)}"; known targets: ${knownTargetIds().join(', ')}${namesIn(defined)}`);
     }
-    const r = schema.safeParse(rawOptions[t] ?? {});
-    if (r.success) targetOptions[t] = r.data as Record<string, unknown>;
-    else
+  }
+  const instances = resolveInstances(requested, defined, rawOptions, knownTargetIds());
+  problems.push(...instances.problems);
+  for (const spec of instances.specs) {
+    const schema = targetOptionsSchema(spec.type)!;
+    const r = schema.safeParse(spec.rawOptions);
+    targetTypes[spec.name] = spec.type;
+    if (r.success) targetOptions[spec.name] = r.data as Record<string, unknown>;
+    else {
+      const [root, name] = spec.optionsPath.split(/\.(.*)/s) as [string, string];
+      const keys = Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {});
+      const label = spec.name === spec.type ? '' : ` (instance "${spec.name}", type ${spec.type})`;
       problems.push(
-        ...r.error.issues.map((i) =>
-          describeIssue({ ...i, path: ['target_options', t, ...i.path] } as z.core.$ZodIssue, merged),
+        ...r.error.issues.map(
+          (i) => describeIssue({ ...i, path: [root, name, ...i.path] } as z.core.$ZodIssue, { [root]: { [name]: spec.rawOptions } }, keys) + (i.code === 'unrecognized_keys' ? '' : label),
         ),
       );
+    }
   }
-  if (typeof rawOptions === 'object' && rawOptions !== null) {
-    for (const k of Object.keys(rawOptions)) {
-      if (!targetOptionsSchema(k)) problems.push(`target_options.${quoteKey(k)}: unknown target; known targets: ${knownTargetIds().join(', ')}`);
+  const instanceNames = new Set(defined.filter(isMapping).map((d) => d.name));
+  for (const k of Object.keys(rawOptions)) {
+    if (!targetOptionsSchema(k) && !instanceNames.has(k)) {
+      problems.push(`target_options.${quoteKey(k)}: unknown target; known targets: ${knownTargetIds().join(', ')}${namesIn(defined)}`);
     }
   }
   if (problems.length || !parsed.success) throw new ConfigError(capProblems(problems), source);
-  return { ...parsed.data, target_options: targetOptions, source };
+  return { ...parsed.data, targets: instances.specs.map((s) => s.name), target_types: targetTypes, target_options: targetOptions, source };
+}
+
+/** ", instances defined in the profile: a, b" (empty when there are none), for unknown-target messages. */
+function namesIn(defined: readonly unknown[]): string {
+  const names = defined.filter(isMapping).map((d) => d.name).filter((n): n is string => typeof n === 'string');
+  return names.length ? `; instances defined in the profile: ${names.map(quoteKey).join(', ')}` : '';
 }
 
 /** A profile or overlay above this size is refused before it is read: real ones are a few KB. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { quoteValue } from './quote.js';
 import { QUERY_IDS } from '../workload/queries.js';
+import { targetEntrySchema } from './target-instances.js';
 
 /**
  * The resolved configuration of a benchmark run: one YAML profile (config/*.yaml) with CLI
@@ -148,9 +148,18 @@ export const configSchema = z
     /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
     vector_param_format: z.enum(['binary', 'text']).default('binary'),
     hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40, iterative_scan: 'off' }),
-    targets: z.array(z.string().min(1)).min(1),
+    targets: z
+      .array(targetEntrySchema)
+      .min(1)
+      .describe(
+        'The paths to measure, in order: target types (`postgres`) and/or named instances (`{name: pg-bouncer, type: postgres, …options}`). ' +
+          'Names are unique; several instances of one type compare like any other paths. --targets selects by name.',
+      ),
     /** Per-target settings, validated by each target's own schema (see lib/targets/registry.ts). */
-    target_options: z.record(z.string(), z.unknown()).default({}),
+    target_options: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe('Options per target type (for plain `targets` entries) or per instance name (for a named instance whose mapping gives no options inline).'),
     store: z.string().min(1).default('data/bench.sqlite'),
     reports_dir: z.string().min(1).default('reports'),
   })
@@ -171,13 +180,7 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
         `${PRODUCTION_MAX_ROWS.toLocaleString('en-US')} rows); use a larger dataset or set \`scale: small\` (--scale small) for a demo run`,
     );
   }
-  if (Array.isArray(raw.targets)) {
-    const seen = new Set<unknown>();
-    for (const t of raw.targets) {
-      if (seen.has(t)) problems.push(`targets: ${quoteValue(t)} is listed twice`);
-      seen.add(t);
-    }
-  }
+  // Duplicate target names: lib/config/target-instances.ts (it knows instance names).
   const k = raw.k ?? 5;
   if (typeof k === 'number' && typeof size === 'number' && k > size) problems.push(`k: ${k} exceeds dataset_size ${size}`);
   if (raw.rate_duration_s !== undefined && raw.rate_requests !== undefined) {

@@ -1,3 +1,4 @@
+import { typeOf } from '../config/target-instances.js';
 import { COMPOSE_SERVICES, readComposeFile, withDependencies, type ComposeService } from './compose-file.js';
 import { fail, ok, skip, type Check } from './check.js';
 import { dockerTargets, type DoctorContext } from './context.js';
@@ -48,7 +49,7 @@ export async function dockerChecks(ctx: DoctorContext): Promise<{ checks: Check[
     checks.push(fail('docker-compose.yml', `cannot read ${ctx.composeFile}: ${(err as Error).message.split('\n')[0]}`, 'git checkout -- docker-compose.yml'));
     return { checks, state };
   }
-  const wanted = targets.flatMap((t) => COMPOSE_SERVICES[t] ?? []);
+  const wanted = [...new Set(targets.flatMap((t) => COMPOSE_SERVICES[typeOf(ctx.config, t)] ?? []))];
   const missing = wanted.filter((s) => !state.services.has(s));
   state.needed = withDependencies(wanted.filter((s) => state.services.has(s)), state.services);
   checks.push(

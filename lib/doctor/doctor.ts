@@ -19,7 +19,7 @@ export async function runChecks(ctx: DoctorContext): Promise<Check[]> {
   const docker = await dockerChecks(ctx);
   checks.push(...docker.checks);
   for (const t of ctx.config.targets) {
-    checks.push(await driverCheck(t));
+    checks.push(await driverCheck(ctx, t));
     checks.push(await portCheck(ctx, t, docker.state));
     const cred = credentialCheck(ctx, t);
     if (cred) checks.push(cred);

@@ -1,3 +1,4 @@
+import { typeOf } from '../config/target-instances.js';
 import { errorText } from '../errors.js';
 import { irisNativeOptionsSchema, resolveIrisNativePassword } from '../targets/iris-native/options.js';
 import type { LoadedSdk } from '../targets/iris-native/sdk.js';
@@ -20,21 +21,27 @@ function sdkFix(ctx: DoctorContext): string {
  * yet does not block the run: the provision stage (first of `make all`) loads it through the SDK.
  */
 export async function irisNativeChecks(ctx: DoctorContext): Promise<Check[]> {
-  if (!ctx.config.targets.includes('iris-native')) return [];
-  const o = irisNativeOptionsSchema.parse(optionsOf(ctx, 'iris-native'));
+  const out: Check[] = [];
+  for (const name of ctx.config.targets.filter((t) => typeOf(ctx.config, t) === 'iris-native')) out.push(...(await instanceChecks(ctx, name)));
+  return out;
+}
+
+/** The checks of one iris-native instance, each named after it. */
+async function instanceChecks(ctx: DoctorContext, name: string): Promise<Check[]> {
+  const o = irisNativeOptionsSchema.parse(optionsOf(ctx, name));
   const p = ctx.probes;
   let loaded: LoadedSdk | undefined;
   const out: Check[] = [];
   try {
     loaded = p.loadSdk(ctx.root, o.sdk_path);
-    out.push(ok('iris-native: Native SDK', `${loaded.label} loads on ${p.platform}/${process.arch}`));
+    out.push(ok(`${name}: Native SDK`, `${loaded.label} loads on ${p.platform}/${process.arch}`));
   } catch (err) {
     const text = errorText(err);
     const detail = WRONG_PLATFORM.test(text) ? `present but built for another platform than ${p.platform}/${process.arch}: ${text}` : text;
-    out.push(fail('iris-native: Native SDK', detail, sdkFix(ctx)));
+    out.push(fail(`${name}: Native SDK`, detail, sdkFix(ctx)));
   }
 
-  const what = `iris-native: ${SERVER_CLASS} in ${o.namespace}`;
+  const what = `${name}: ${SERVER_CLASS} in ${o.namespace}`;
   const where = `${o.host}:${o.port}`;
   if (!loaded) {
     out.push(skip(what, 'not checked: the Native SDK does not load'));

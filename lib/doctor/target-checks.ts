@@ -1,3 +1,4 @@
+import { typeOf } from '../config/target-instances.js';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { errorText } from '../errors.js';
@@ -11,9 +12,9 @@ import type { DockerState } from './docker-checks.js';
 const PG_DRIVEN = new Set(['postgres', 'iris-pgwire']);
 
 /** The target's driver module loads (pg, PGlite, …; the IRIS SDK is checked on its own). */
-export async function driverCheck(target: string): Promise<Check> {
+export async function driverCheck(ctx: DoctorContext, target: string): Promise<Check> {
   try {
-    await loadTarget(target);
+    await loadTarget(typeOf(ctx.config, target));
     return ok(`${target}: driver`, 'its module loads');
   } catch (err) {
     return fail(`${target}: driver`, errorText(err), 'npm ci');
@@ -46,6 +47,7 @@ export async function portCheck(ctx: DoctorContext, target: string, docker: Dock
   const o = optionsOf(ctx, target);
   const a = address(o);
   if (!a) return skip(`${target}: port`, 'embedded: no server port');
+  if (a.host.includes('/') && !a.host.includes(':')) return skip(`${target}: ${a.host}`, 'Unix socket directory: not probed (validate connects through it)');
   const what = `${target}: ${a.host}:${a.port}`;
   if (a.port === 0) return skip(what, 'port 0: an ephemeral port is chosen when the run starts');
   const p = ctx.probes;
@@ -60,16 +62,19 @@ export async function portCheck(ctx: DoctorContext, target: string, docker: Dock
   const inUse = `stop what listens there (ss -ltnp 'sport = :${a.port}' shows it), or set target_options.${target}.provision: existing to use it`;
 
   if (provision === 'existing') {
-    return answering ? ok(what, 'answering (provision: existing)') : fail(what, 'nothing answers there (provision: existing)', startHint[target] ?? 'start the server there');
+    return answering ? ok(what, 'answering (provision: existing)') : fail(what, 'nothing answers there (provision: existing)', startHint[typeOf(ctx.config, target)] ?? 'start the server there');
   }
   if (provision === 'docker') {
-    const service = COMPOSE_SERVICES[target]?.[0] ?? target;
+    const service = COMPOSE_SERVICES[typeOf(ctx.config, target)]?.[0] ?? target;
     if (!answering) return ok(what, `free: make provision starts compose service ${service} there`);
     if (docker.engine && docker.compose) {
       const r = await p.run('docker', ['compose', 'ps', '--status', 'running', '-q', service], { cwd: ctx.root, timeoutMs: 20_000 });
       if (r.code === 0 && r.stdout.trim()) return ok(what, `answering: compose service ${service} is running`);
     }
     return fail(what, `in use by something other than compose service ${service}, which cannot publish its port then`, inUse);
+  }
+  if (provision === 'local' && o.via === 'pgbouncer') {
+    return answering ? ok(what, 'answering (a PgBouncer there is reused: scripts/pgbouncer-local.sh start is idempotent)') : ok(what, 'free: make provision starts PgBouncer there (scripts/pgbouncer-local.sh, Debian package, as root)');
   }
   if (provision === 'local') {
     const dataDir = resolve(ctx.root, String(o.data_dir ?? 'data/postgres'));
@@ -100,7 +105,7 @@ export function credentialCheck(ctx: DoctorContext, target: string): Check | und
   if (env[o.password_env]) return ok(what, `${o.password_env} is set`);
   if (o.provision === 'docker') return ok(what, `${o.password_env} unset: the throwaway compose server's default is used`);
   if (o.provision === 'local') return ok(what, `${o.password_env} unset: the throwaway default of scripts/postgres-local.sh is used`);
-  if (PG_DRIVEN.has(target)) {
+  if (PG_DRIVEN.has(typeOf(ctx.config, target))) {
     if (env.PGPASSWORD) return ok(what, `${o.password_env} unset: pg uses PGPASSWORD`);
     const pgpass = env.PGPASSFILE ?? join(homedir(), '.pgpass');
     if (ctx.probes.exists(pgpass)) return ok(what, `${o.password_env} unset: pg reads ${pgpass}`);

@@ -33,7 +33,7 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
   });
   for (const t of opened) await readMarker(t);
   const pools = await prepareSessions(c, opened);
-  for (const t of opened) await t.module.environment(t.session);
+  for (const t of opened) await t.module.environment(t.session, t.ctx.options);
   for (const t of opened) await emptyStatementRtt(t.session, t.module.dialect.ping);
 
   const shape = workloadShape(c);

@@ -1,3 +1,4 @@
+import { readRunTargets, type RunTargetRow } from '../store/run-targets.js';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { redact } from '../config/redact.js';
 import { join, resolve } from 'node:path';
@@ -38,7 +39,7 @@ export async function compare(ctx: StageContext): Promise<void> {
   }
 
   const threshold = ctx.flags.threshold ?? null;
-  const differences = setupDifferences(base, head);
+  const differences = setupDifferences(base, head, await readRunTargets(ctx.store, base.run_id), await readRunTargets(ctx.store, head.run_id));
   const queryRows = result.rows.filter((r) => r.level === 'query');
   const report: CompareReport = {
     compare_id: `compare-${base.run_id}-vs-${head.run_id}`,
@@ -178,13 +179,19 @@ function diffLeaves(a: Map<string, string>, b: Map<string, string>, keep: (key: 
  * and the environment fingerprint (client: Node, commit, CPU, host; each target: driver and server
  * versions, settings). The harness floor (clock, SELECT 1) is a measurement, not setup, and is left out.
  */
-export function setupDifferences(base: RunRow, head: RunRow): SetupDifference[] {
+export function setupDifferences(base: RunRow, head: RunRow, baseTypes: readonly RunTargetRow[] = [], headTypes: readonly RunTargetRow[] = []): SetupDifference[] {
   const out: SetupDifference[] = [];
   if (base.dataset_id !== head.dataset_id) out.push({ kind: 'dataset', field: 'dataset_id', base: base.dataset_id, head: head.dataset_id });
   const cb = leaves(JSON.parse(base.config_json), '', new Map());
   const ch = leaves(JSON.parse(head.config_json), '', new Map());
-  for (const [field, b, h] of diffLeaves(cb, ch, (k) => !IGNORED_CONFIG.has(k))) {
+  // target_types is compared below from run_targets, which has it for runs from before instances too.
+  for (const [field, b, h] of diffLeaves(cb, ch, (k) => !IGNORED_CONFIG.has(k) && !k.startsWith('target_types.'))) {
     out.push({ kind: DATASET_KEYS.has(field) ? 'dataset' : 'config', field, base: b, head: h });
+  }
+  // The same instance name on another target type is another path: say so.
+  for (const b of baseTypes) {
+    const h = headTypes.find((x) => x.target === b.target);
+    if (h && h.type !== b.type) out.push({ kind: 'config', field: `target_types.${b.target}`, base: b.type, head: h.type });
   }
   const shared = new Set(targetsOf(base).filter((t) => targetsOf(head).includes(t)));
   const eb = leaves(base.environment_json ? JSON.parse(base.environment_json) : {}, '', new Map());

@@ -50,7 +50,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     const targetEnv: Record<string, Record<string, string>> = {};
     for (const t of targets) {
       const mode = queryModeOf(t);
-      targetEnv[t.id] = { description: t.module.describe(t.ctx.options), ...(mode ? { query_mode: mode } : {}), ...(await onTarget(t, 'environment', () => t.module.environment(t.session))) };
+      targetEnv[t.id] = { ...(t.type !== t.id ? { type: t.type } : {}), description: t.module.describe(t.ctx.options), ...(mode ? { query_mode: mode } : {}), ...(await onTarget(t, 'environment', () => t.module.environment(t.session, t.ctx.options))) };
     }
     const clock = calibrateClock();
     const select1: Record<string, number> = {};

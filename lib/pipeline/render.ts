@@ -1,3 +1,4 @@
+import { readRunTargets } from '../store/run-targets.js';
 import { existsSync } from 'node:fs';
 import { redact } from '../config/redact.js';
 import { lstat, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
@@ -58,6 +59,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     unsupported: await readUnsupportedQueries(ctx.store, run.run_id),
     warmup: await readWarmupConvergence(ctx.store, run.run_id),
     gc: await readGcSummary(ctx.store, run.run_id),
+    instances: await readRunTargets(ctx.store, run.run_id),
   };
 }
 

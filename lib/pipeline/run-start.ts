@@ -1,5 +1,6 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { redact } from '../config/redact.js';
+import { withoutTrivialTypes } from '../config/target-instances.js';
 import { belowProductionScale } from '../config/schema.js';
 import { errorText } from '../errors.js';
 import { createRun, finishRun, newRunId, type RunKind } from '../store/runs.js';
@@ -16,7 +17,7 @@ export async function startRunWithSessions(ctx: StageContext, kind: RunKind): Pr
   const runId = newRunId(kind);
   await createRun(ctx.store, {
     run_id: runId, kind, profile: redact(c.profile), dataset_id: datasetIdOf(c), seed: c.seed,
-    targets_json: JSON.stringify(c.targets), config_json: JSON.stringify(redact(c)), below_production_scale: belowProductionScale(c) ? 1 : 0,
+    targets_json: JSON.stringify(c.targets), target_types: c.target_types, config_json: JSON.stringify(redact(withoutTrivialTypes(c))), below_production_scale: belowProductionScale(c) ? 1 : 0,
   });
   await attachRun(ctx.store, ctx.executionId, runId);
   try {

@@ -1,11 +1,15 @@
 import type { ResolvedConfig } from '../config/load.js';
+import { typeOf } from '../config/target-instances.js';
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { OpenContext, Session, TargetModule } from '../targets/interface.js';
 import { loadTarget } from '../targets/registry.js';
 import type { QueryId } from '../workload/queries.js';
 
 export interface LoadedTarget {
+  /** The instance name: the target's id in the store, reports and messages. */
   id: string;
+  /** Its target type (registry id); equal to `id` for a plain `targets` entry. */
+  type: string;
   module: TargetModule;
   ctx: OpenContext;
 }
@@ -19,11 +23,12 @@ export interface OpenTarget extends LoadedTarget {
   unsupported?: ReadonlyMap<QueryId, string>;
 }
 
-/** Load the modules of the configured targets, in config order. */
+/** Load the modules of the configured target instances, in config order. */
 export async function loadTargets(config: ResolvedConfig, root: string): Promise<LoadedTarget[]> {
   const out: LoadedTarget[] = [];
   for (const id of config.targets) {
-    out.push({ id, module: await loadTarget(id), ctx: { options: config.target_options[id] ?? {}, root } });
+    const type = typeOf(config, id);
+    out.push({ id, type, module: await loadTarget(type), ctx: { options: config.target_options[id] ?? {}, root } });
   }
   return out;
 }

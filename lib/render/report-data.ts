@@ -3,6 +3,7 @@ import type { GcSummary } from '../stats/gc-tail.js';
 import type { AggregateRow, ComparisonRow, NoiseFlagRow, OverheadRow, SpectrumRow } from '../store/aggregates.js';
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
+import type { RunTargetRow } from '../store/run-targets.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
 import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
@@ -46,6 +47,8 @@ export interface ReportData {
   warmup?: WarmupConvergenceRow[];
   /** GC pauses of the measuring process and the tail requests they overlapped; absent or null for runs from before it was recorded. */
   gc?: GcSummary | null;
+  /** The run's target instances with their types (absent: not read; old runs: every name is its type). */
+  instances?: RunTargetRow[];
 }
 
 export const BELOW_SCALE_NOTICE =

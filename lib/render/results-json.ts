@@ -1,3 +1,4 @@
+import { namedInstancesText } from '../store/run-targets.js';
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import { gcJson } from './gc-report.js';
 import type { AggregateRow } from '../store/aggregates.js';
@@ -74,6 +75,8 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       profile: d.run.profile,
       finished_at: d.run.finished_at,
       targets: order,
+      // Only when some instance is not named after its type: older runs' results.json stays byte-identical.
+      ...(namedInstancesText(d.instances ?? []) ? { target_types: Object.fromEntries((d.instances ?? []).map((r) => [r.target, r.type])) } : {}),
       dataset_id: d.run.dataset_id,
       seed: d.run.seed,
       warmup_per_query: d.config.warmup,

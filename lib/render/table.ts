@@ -1,3 +1,4 @@
+import { namedInstancesText } from '../store/run-targets.js';
 import type { AggregateRow } from '../store/aggregates.js';
 import { gcTableLines } from './gc-report.js';
 import { busyMachineWarning, driftLoadNote, machineLoadText } from '../measure/machine-load.js';
@@ -56,6 +57,8 @@ export function tableText(d: ReportData): string {
     `pathbench report ${d.run.run_id}`,
     `timestamp:  ${d.run.created_at}`,
     `profile:    ${d.run.profile} — targets ${order.join(', ')}`,
+    ...instancesLine(d),
+    ...transportLines(d),
     `dataset:    ${c.dataset_size.toLocaleString('en-US')} vectors × ${c.vector_dims} dims, seed ${c.seed} (${d.run.dataset_id})`,
     `workload:   ${c.iterations} iterations × 8 queries per target, warmup ${c.warmup} per query, k=${c.k}, hnsw.ef_search=${c.hnsw.ef_search}, vector params ${c.vector_param_format}`,
     `duration:   ${d.run.wall_ns === null ? 'n/a' : (d.run.wall_ns / 1e9).toFixed(1) + ' s'} (measured phase, all targets interleaved)`,
@@ -161,4 +164,21 @@ export function tableText(d: ReportData): string {
   }
   out.push('', 'QPS = successful requests / sum of their latencies; percentiles: linear interpolation (numpy default).');
   return out.join('\n') + '\n';
+}
+
+/** `instances:` with the type of each named instance; nothing when every name is its type (every run from before instances). */
+function instancesLine(d: ReportData): string[] {
+  const text = namedInstancesText(d.instances ?? []);
+  return text ? [`instances:  ${text}`] : [];
+}
+
+/**
+ * `paths:` — how each path reached its server (transport as the server saw the session, and the
+ * gateway in between), from the run's environment. Runs from before it was recorded have no
+ * `transport` and get no such line.
+ */
+function transportLines(d: ReportData): string[] {
+  const env = (d.environment as { targets?: Record<string, { transport?: string; gateway?: string }> }).targets ?? {};
+  const rows = targetOrder(d).flatMap((t) => (env[t]?.transport ? [`  ${t}: ${env[t].transport}${env[t].gateway ? `; gateway ${env[t].gateway}` : ''}`] : []));
+  return rows.length ? ['paths:', ...rows] : [];
 }

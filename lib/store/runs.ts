@@ -1,3 +1,4 @@
+import { writeRunTargets } from './run-targets.js';
 import type { SqliteDb } from './sqlite.js';
 import { redact } from '../config/redact.js';
 import { nowIso } from './open.js';
@@ -29,15 +30,21 @@ export function newRunId(kind: RunKind, now = new Date()): string {
   return `${kind === 'warmup' ? 'w-' : ''}${stamp}-${rand}`;
 }
 
+/**
+ * Insert a running run and its target instances (run_targets). `target_types`: instance name →
+ * target type; a name it does not list is its own type (a plain `targets` entry).
+ */
 export async function createRun(
   db: SqliteDb,
-  r: Pick<RunRow, 'run_id' | 'kind' | 'profile' | 'dataset_id' | 'seed' | 'targets_json' | 'config_json' | 'below_production_scale'>,
+  r: Pick<RunRow, 'run_id' | 'kind' | 'profile' | 'dataset_id' | 'seed' | 'targets_json' | 'config_json' | 'below_production_scale'> & { target_types?: Readonly<Record<string, string>> },
 ): Promise<void> {
   await db.run(
     `INSERT INTO runs (run_id, kind, status, created_at, profile, dataset_id, seed, targets_json, config_json, below_production_scale)
      VALUES (?, ?, 'running', ?, ?, ?, ?, ?, ?, ?)`,
     [r.run_id, r.kind, nowIso(), r.profile, r.dataset_id, r.seed, r.targets_json, r.config_json, r.below_production_scale],
   );
+  const names = JSON.parse(r.targets_json) as string[];
+  await writeRunTargets(db, r.run_id, names.map((target) => ({ target, type: r.target_types?.[target] ?? target })));
 }
 
 export async function setRunEnvironment(db: SqliteDb, runId: string, env: unknown): Promise<void> {

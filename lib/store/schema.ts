@@ -558,6 +558,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE stage_executions_v_abandoned RENAME TO stage_executions;
   `,
   `
+  -- Named target instances (issue 16): each run's instance names with their target type, in
+  -- \`targets\` order (ordinal). \`target\` is the id every other table uses. Runs from before
+  -- instances existed listed types only: each name is its own type (backfilled from targets_json).
+  CREATE TABLE run_targets (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    type TEXT NOT NULL,
+    ordinal INTEGER NOT NULL,
+    PRIMARY KEY (run_id, target)
+  );
+  INSERT OR IGNORE INTO run_targets (run_id, target, type, ordinal)
+    SELECT runs.run_id, j.value, j.value, j.key FROM runs, json_each(runs.targets_json) AS j WHERE json_valid(runs.targets_json) AND j.type = 'text';
+  `,
+  `
   -- Garbage-collection pauses of the measuring process during the measured phase (raw fact,
   -- written by measure after the phase; lib/measure/gc-watch.ts). start_ns counts from the same
   -- origin as samples.start_ns of the run's measure phase. Runs from before this table have no

@@ -157,8 +157,11 @@ export interface TargetModule {
   encodeVector(v: Float32Array, format: 'binary' | 'text'): unknown;
   /** True when the error means the session is gone (the run must abort), not that one query failed. */
   isConnectionLoss(err: unknown): boolean;
-  /** Versions of driver, server and extensions, for the run's environment fingerprint. */
-  environment(session: Session): Promise<Record<string, string>>;
+  /**
+   * Versions of driver, server and extensions, for the run's environment fingerprint. `options`:
+   * the instance's options (what path it takes: gateway, transport), when the caller has them.
+   */
+  environment(session: Session, options?: Record<string, unknown>): Promise<Record<string, string>>;
 }
 
 export interface TargetEntry {

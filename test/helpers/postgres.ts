@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import pg from 'pg';
+import { PROJECT_ROOT } from '../../lib/env/package-version.js';
 
 /**
  * Where the PostgreSQL tests find their server: PB_PG_HOST/PORT/USER/PASSWORD (defaults: the
@@ -45,3 +47,12 @@ export async function preparePgTestDatabase(): Promise<string | undefined> {
 }
 
 export const REQUIRE_POSTGRES = process.env.CI === 'true' || process.env.PATHBENCH_REQUIRE_POSTGRES === '1';
+
+/**
+ * Data directory of the test server's scripts/postgres-local.sh cluster (PB_PG_DATA, as the script
+ * reads it; default data/postgres of this checkout, where .ci/run starts it). Paths that start
+ * something in front of that server (PgBouncer) reach it over the cluster's Unix socket next to it.
+ */
+export function pgTestDataDir(): string {
+  return process.env.PB_PG_DATA ?? join(PROJECT_ROOT, 'data/postgres');
+}

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig } from '../../lib/config/load.js';
+import { typeOf } from '../../lib/config/target-instances.js';
 import { COMPOSE_SERVICES, interpolate, readComposeFile } from '../../lib/doctor/compose-file.js';
 import { machineProbes } from '../../lib/doctor/probes.js';
 import { PROJECT_ROOT } from '../../lib/env/package-version.js';
@@ -65,8 +66,9 @@ describe('every service the code and the profiles rely on exists', () => {
     const c = await loadConfig(resolve(PROJECT_ROOT, 'config', file));
     for (const t of c.targets) {
       if (c.target_options[t]?.provision !== 'docker') continue;
-      expect(COMPOSE_SERVICES[t], `${file}: ${t} has no compose service mapping`).toBeDefined();
-      for (const s of COMPOSE_SERVICES[t]!) expect(services.has(s), `${file}: ${t} needs service ${s}`).toBe(true);
+      const type = typeOf(c, t);
+      expect(COMPOSE_SERVICES[type], `${file}: ${t} has no compose service mapping`).toBeDefined();
+      for (const s of COMPOSE_SERVICES[type]!) expect(services.has(s), `${file}: ${t} needs service ${s}`).toBe(true);
     }
   });
 

@@ -40,7 +40,7 @@ afterEach(async () => {
   await Promise.all(opened.splice(0).map((s) => s.close()));
 });
 
-const openTarget = (session: Session): OpenTarget => ({ id: 'iris-native', module: target, ctx: ctxFor(), session });
+const openTarget = (session: Session): OpenTarget => ({ id: 'iris-native', type: 'iris-native', module: target, ctx: ctxFor(), session });
 const ms = (ns: bigint | number) => Number(ns) / 1e6;
 
 describe('iris-native sessions run in worker threads', () => {

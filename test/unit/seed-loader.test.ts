@@ -8,7 +8,7 @@ import { loadTarget } from '../../lib/targets/registry.js';
 /** Targets reduced to what the choice reads: id, databaseKey, capabilities.loader. */
 function t(id: string, key: string, loader?: Capabilities['loader']): LoadedTarget {
   const capabilities = { concurrentSessions: true, annIndex: true, copy: false, ...(loader ? { loader } : {}) };
-  return { id, ctx: { options: {}, root: '/' }, module: { id, databaseKey: () => key, capabilities } as unknown as TargetModule };
+  return { id, type: id, ctx: { options: {}, root: '/' }, module: { id, databaseKey: () => key, capabilities } as unknown as TargetModule };
 }
 
 describe('seed: which target loads a shared database', () => {

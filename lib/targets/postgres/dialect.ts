@@ -14,3 +14,6 @@ export const dialect = {
 
 /** Session setting applied right after connecting (the HNSW build's memory). */
 export const SET_MAINTENANCE_WORK_MEM_SQL = "SELECT set_config('maintenance_work_mem', $1, false)";
+
+/** This session's transport as the server sees it (untimed; environment only): encrypted?, TLS version, cipher. */
+export const TLS_STATE_SQL = 'SELECT ssl, version, cipher FROM pg_stat_ssl WHERE pid = pg_backend_pid()';
