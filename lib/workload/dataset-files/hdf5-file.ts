@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { DatasetFileError, asFloat32, type VectorFile } from './vector-file.js';
 
 /**
@@ -33,7 +34,29 @@ function matrix(file: import('h5wasm/node').File, name: string, path: string, re
   return d;
 }
 
+/**
+ * The HDF5 format signature, at offset 0 or — after a user block — 512, 1024, 2048, …
+ * (HDF5 File Format Specification, "Format Signature"). Checked first: h5wasm given another kind
+ * of file returns an invalid handle and prints the C library's error stack instead of throwing.
+ */
+const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+async function hasHdf5Signature(path: string): Promise<boolean> {
+  const fh = await open(path, 'r');
+  try {
+    const size = (await fh.stat()).size;
+    const b = Buffer.alloc(8);
+    for (let at = 0; at + 8 <= size; at = at === 0 ? 512 : at * 2) {
+      await fh.read(b, 0, 8, at);
+      if (b.equals(SIGNATURE)) return true;
+    }
+    return false;
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function openHdf5(path: string): Promise<VectorFile> {
+  if (!(await hasHdf5Signature(path))) throw new DatasetFileError(`${path}: not a readable HDF5 file (no HDF5 signature); for another format set dataset.format`);
   const m = await h5();
   let file: import('h5wasm/node').File;
   try {
