@@ -79,7 +79,7 @@ test: $(BUILD) ## type-check and run every test (unit + integration)
 typecheck: $(DEPS) ## type-check only
 	npx tsc --noEmit
 
-bench-seed: $(BUILD) ## load 100,000 × 1024 vectors into PostgreSQL via the project and via psql \copy; print both times
+bench-seed: $(BUILD) ## load 100,000 × 1024 vectors into PostgreSQL via the project and via psql \copy; print both times (ARGS=--from-file: generated vs read from an HDF5 file)
 	$(STAGE) build/scripts/bench-seed.js $(ARGS)
 
 bench-harness: $(BUILD) ## SELECT 1 through the measure loop vs a bare pg loop on one connection; prints the overhead (ARGS="--targets postgres")
