@@ -6,7 +6,9 @@ CONFIG ?= config/embedded.yaml
 ARGS   ?=
 # Stages run compiled (build/, from `make build`): tsx would add 0.4–0.9 s of start-up to each.
 STAGE  := node
-FLAGS   = --config $(CONFIG) $(ARGS)
+# make all CONFIG=config/own-data.yaml DATASET=path/to/file.hdf5 (docs/own-data.md)
+DATASET ?=
+FLAGS   = --config $(CONFIG) $(if $(DATASET),--dataset-path $(DATASET)) $(ARGS)
 # npm writes node_modules/.package-lock.json on every install: a stamp newer than the lockfile.
 DEPS   := node_modules/.package-lock.json
 # Rebuilt when any source under lib/, stages/ or scripts/ is newer than the last build.
@@ -77,7 +79,7 @@ test: $(BUILD) ## type-check and run every test (unit + integration)
 typecheck: $(DEPS) ## type-check only
 	npx tsc --noEmit
 
-bench-seed: $(BUILD) ## load 100,000 × 1024 vectors into PostgreSQL via the project and via psql \copy; print both times
+bench-seed: $(BUILD) ## load 100,000 × 1024 vectors into PostgreSQL via the project and via psql \copy; print both times (ARGS=--from-file: generated vs read from an HDF5 file)
 	$(STAGE) build/scripts/bench-seed.js $(ARGS)
 
 bench-harness: $(BUILD) ## SELECT 1 through the measure loop vs a bare pg loop on one connection; prints the overhead (ARGS="--targets postgres")
@@ -88,6 +90,10 @@ bench-peers: $(BUILD) ## simple_select_id, vector_cosine, join: pathbench vs a b
 
 bench-groundtruth: $(BUILD) ## exact top-10 of 1,000 queries over 100,000 × 1024: WebAssembly SIMD workers vs numpy, alternating rounds (ARGS="--iterations N")
 	$(STAGE) build/scripts/bench-groundtruth.js $(ARGS)
+
+.PHONY: demo-hdf5
+demo-hdf5: $(BUILD) ## write data/demo.hdf5: 5,000 × 64 vectors in the ann-benchmarks layout with exact neighbours, for config/own-data.yaml (ARGS="--rows N --dims N --metric euclidean --raw-norms")
+	$(STAGE) build/scripts/make-ann-hdf5.js --out data/demo.hdf5 $(ARGS)
 
 .PHONY: kernel
 kernel: $(BUILD) ## compile lib/workload/top-k-kernel.wat → .wasm with wabt (commit both; a test checks they match)

@@ -7,6 +7,12 @@
  * its own (pathbench_bench) so a seeded `benchmark` database is never touched. Goal: ratio ≤ 1.3.
  *
  * Flags: the usual stage flags (--config, default config/local.yaml; --dataset-size; --vector-dims).
+ *
+ * --from-file: instead, the same vectors written to an ann-benchmarks HDF5 file (streamed, one
+ * batch at a time, with h5wasm), then loaded two ways through the project, best of two each:
+ * generated (as above) and read from the file (lib/pipeline/dataset.ts datasetBatches(), what
+ * `seed` does with `dataset: {format: hdf5}`). Goal: file rows/s ≥ 0.8 × generated rows/s. The
+ * peak RSS of this process is printed: the file is never held whole.
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -22,12 +28,76 @@ import { fillTemplate } from '../lib/targets/dialect.js';
 import { COPY_TRAILER, copyHeader, copyVectorRows } from '../lib/targets/pgvector-sql/copy-binary.js';
 import { resolvePassword, type PostgresOptions } from '../lib/targets/postgres/options.js';
 import { loadTarget } from '../lib/targets/registry.js';
-import { vectorBatches } from '../lib/workload/generator.js';
+import { vectorBatches, type DatasetSpec } from '../lib/workload/generator.js';
+import { resolveDatasetFile } from '../lib/config/dataset-file.js';
+import { datasetBatches } from '../lib/pipeline/dataset.js';
+import { queryVectorPool } from '../lib/workload/params.js';
+import type { Session } from '../lib/targets/interface.js';
+import type { ResolvedConfig } from '../lib/config/load.js';
+
+/** ann-benchmarks layout, written batch by batch (resize + write_slice): never the whole matrix in memory. */
+async function writeHdf5Streaming(path: string, spec: DatasetSpec, queries: Float32Array[]): Promise<void> {
+  const h5 = await import('h5wasm/node');
+  await h5.ready;
+  const f = new h5.File(path, 'w');
+  try {
+    let train: import('h5wasm/node').Dataset | undefined;
+    for (const b of vectorBatches(spec, 1000)) {
+      const end = b.firstId - 1 + b.count;
+      if (!train) train = f.create_dataset({ name: 'train', data: b.data, shape: [b.count, spec.dims], dtype: '<f4', maxshape: [null, spec.dims], chunks: [1000, spec.dims] });
+      else {
+        train.resize([end, spec.dims]);
+        train.write_slice([[b.firstId - 1, end], [0, spec.dims]], b.data);
+      }
+    }
+    const test = new Float32Array(queries.length * spec.dims);
+    queries.forEach((q, i) => test.set(q, i * spec.dims));
+    f.create_dataset({ name: 'test', data: test, shape: [queries.length, spec.dims], dtype: '<f4' });
+    f.create_attribute('distance', 'angular');
+  } finally {
+    f.close();
+  }
+}
+
+/** --from-file: generated vs read from an HDF5 file, both through the project's COPY path. */
+async function fromFile(config: ResolvedConfig, spec: DatasetSpec, session: Session, copySql: string, countSql: string, where: string): Promise<number> {
+  const path = join(PROJECT_ROOT, 'data', `bench-seed-${spec.size}x${spec.dims}.hdf5`);
+  process.stderr.write(`bench-seed: writing ${spec.size.toLocaleString('en-US')} × ${spec.dims} as an ann-benchmarks HDF5 file (streamed)…\n`);
+  let w = stopwatch();
+  await writeHdf5Streaming(path, spec, queryVectorPool({ ...spec, seed: spec.seed, dataset_size: spec.size, vector_dims: spec.dims, k: config.k, query_vector_pool: config.query_vector_pool }));
+  process.stderr.write(`bench-seed: written in ${w.seconds().toFixed(1)} s\n`);
+  const fileConfig = await resolveDatasetFile({ ...config, dataset: { format: 'hdf5', path, vector_column: 'embedding' } });
+  const timings: { generated: number[]; file: number[] } = { generated: [], file: [] };
+  const rssBefore = process.resourceUsage().maxRSS;
+  for (let round = 0; round < 2; round++) {
+    for (const kind of ['generated', 'file'] as const) {
+      await session.exec('TRUNCATE benchmark_vectors CASCADE');
+      w = stopwatch();
+      await session.loadVectors(copySql, kind === 'file' ? datasetBatches(fileConfig, 1000) : vectorBatches(spec, 1000));
+      timings[kind].push(w.seconds());
+      const n = Number((await session.query(countSql)).rows[0]?.[0]);
+      if (n !== spec.size) throw new Error(`${kind} load left ${n} rows, expected ${spec.size}`);
+    }
+  }
+  await rm(path, { force: true });
+  const rate = (s: number) => spec.size / s;
+  const g = Math.min(...timings.generated);
+  const f = Math.min(...timings.file);
+  const ratio = rate(f) / rate(g);
+  const mib = (kb: number) => `${Math.round(kb / 1024).toLocaleString('en-US')} MiB`;
+  console.log(`bench-seed --from-file: ${spec.size.toLocaleString('en-US')} × ${spec.dims} vectors into PostgreSQL (${where}), best of 2`);
+  console.log(`  generated (generate + encode + COPY binary via pg): ${g.toFixed(2)} s  (${Math.round(rate(g)).toLocaleString('en-US')} rows/s)  runs: ${timings.generated.map((t) => t.toFixed(2)).join(', ')}`);
+  console.log(`  HDF5 file (h5wasm read + encode + COPY binary):     ${f.toFixed(2)} s  (${Math.round(rate(f)).toLocaleString('en-US')} rows/s)  runs: ${timings.file.map((t) => t.toFixed(2)).join(', ')}`);
+  console.log(`  ratio file/generated rows/s: ${ratio.toFixed(2)} (goal ≥ 0.80: ${ratio >= 0.8 ? 'met' : 'NOT met'})`);
+  console.log(`  peak RSS of this process: ${mib(rssBefore)} before the loads, ${mib(process.resourceUsage().maxRSS)} after (file: ${mib((spec.size * spec.dims * 4) / 1024)})`);
+  return 0;
+}
 
 const BENCH_DB = 'pathbench_bench';
 
 async function main(): Promise<number> {
-  const flags = parseStageFlags(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const flags = parseStageFlags(argv.filter((a) => a !== '--from-file'));
   const config = await loadConfig(resolve(PROJECT_ROOT, process.argv.includes('--config') ? flags.config : 'config/local.yaml'), {
     dataset_size: 100_000,
     scale: 'production',
@@ -49,6 +119,14 @@ async function main(): Promise<number> {
   await session.exec(d.create_extension);
   await session.exec(d.drop_tables);
   await session.exec(fillTemplate(d.create_tables, { dims: spec.dims }));
+
+  if (argv.includes('--from-file')) {
+    try {
+      return await fromFile(config, spec, session, d.copy_vectors, d.count_vectors, `${options.host}:${options.port}/${BENCH_DB}`);
+    } finally {
+      await session.close();
+    }
+  }
 
   const file = join(PROJECT_ROOT, 'data', `bench-seed-${spec.size}x${spec.dims}.copy`);
   await mkdir(join(PROJECT_ROOT, 'data'), { recursive: true });

@@ -38,6 +38,7 @@ const options = {
   config: { type: 'string' },
   'vector-dims': { type: 'string' },
   'dataset-size': { type: 'string' },
+  'dataset-path': { type: 'string' },
   iterations: { type: 'string' },
   warmup: { type: 'string' },
   'warmup-max-s': { type: 'string' },
@@ -66,6 +67,7 @@ export const FLAG_HELP = `Flags (override the YAML profile):
   --overlay FILE        YAML laid over the profile (default: $PB_CONFIG_OVERLAY, if set)
   --vector-dims N       vector dimensions (default 1024)
   --dataset-size N      rows (100,000–1,000,000 unless --scale small)
+  --dataset-path FILE   the file of a file dataset (dataset.path; the profile gives dataset.format)
   --iterations N        measured executions per query and target (default 1000)
   --warmup N            minimum warmup executions per query and target (default 100)
   --warmup-max-s S      cap of warmup to steady state, in seconds (0 = exactly --warmup executions)
@@ -125,6 +127,10 @@ export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process
     const list = v.targets.split(',').map((s) => s.trim()).filter(Boolean);
     if (list.length === 0) problems.push(`--targets: expected a comma-separated list, got "${v.targets}"`);
     else overrides.targets = list;
+  }
+  if (v['dataset-path'] !== undefined) {
+    if (v['dataset-path'].trim() === '') problems.push('--dataset-path: expected a file, got ""');
+    else overrides['dataset.path'] = v['dataset-path'];
   }
   if (v.scale !== undefined) overrides.scale = v.scale;
   if (v.schedule !== undefined) overrides.schedule = v.schedule;

@@ -7,6 +7,7 @@ import { configSchema, crossFieldProblems, type Config } from './schema.js';
 import { MAX_PROBLEMS, MAX_QUOTED_CHARS, capProblems, quoteValue } from './quote.js';
 import { redact } from './redact.js';
 import { resolveInstances } from './target-instances.js';
+import { resolveDatasetFile, type DatasetFileFacts } from './dataset-file.js';
 import { firstInvalidUtf8 } from './utf8.js';
 
 /** A key as a message names it: bounded like a value (a key can be as long as the file). */
@@ -27,6 +28,8 @@ export interface ResolvedConfig extends Config {
   target_options: Record<string, Record<string, unknown>>;
   /** Path of the YAML profile it came from. */
   source: string;
+  /** A file dataset's shape and hashes (config key `dataset`), filled by loadConfig; absent for the generator. */
+  dataset_file?: DatasetFileFacts;
 }
 
 function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
@@ -228,10 +231,10 @@ export function overlayOnto(base: unknown, over: Record<string, unknown>): Recor
  */
 export async function loadConfig(file: string, overrides: Record<string, unknown> = {}, overlayFile?: string): Promise<ResolvedConfig> {
   let raw = await readYaml(file, 'profile', '--config');
-  if (overlayFile === undefined) return resolveConfig(raw, overrides, file);
+  if (overlayFile === undefined) return resolveDatasetFile(resolveConfig(raw, overrides, file));
   const over = await readYaml(overlayFile, 'overlay', '--overlay (or PB_CONFIG_OVERLAY)');
   if (!isMapping(over)) throw new ConfigError([`the overlay must be a YAML mapping, got ${quoteValue(over)}`], overlayFile);
   if (raw !== null && raw !== undefined && !isMapping(raw)) throw new ConfigError([`the profile must be a YAML mapping, got ${quoteValue(raw)}`], file);
   raw = overlayOnto(raw ?? {}, over);
-  return resolveConfig(raw, overrides, `${file} + overlay ${overlayFile}`);
+  return resolveDatasetFile(resolveConfig(raw, overrides, `${file} + overlay ${overlayFile}`));
 }

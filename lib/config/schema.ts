@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { QUERY_IDS } from '../workload/queries.js';
 import { targetEntrySchema } from './target-instances.js';
+import { DATASET_FORMATS } from '../workload/dataset-files/vector-file.js';
 
 /**
  * The resolved configuration of a benchmark run: one YAML profile (config/*.yaml) with CLI
@@ -26,6 +27,22 @@ export const hnswSchema = z
      * slightly out of order. IRIS targets echo it (no such setting).
      */
     iterative_scan: z.enum(['off', 'strict_order', 'relaxed_order']).default('off'),
+  })
+  .strict();
+
+/**
+ * A dataset read from a file instead of generated (docs/own-data.md). Every key carries a
+ * .describe() text: the configuration reference is generated from them.
+ */
+export const datasetFileSchema = z
+  .object({
+    format: z.enum(DATASET_FORMATS).describe('File format: hdf5 (ann-benchmarks layout: train, test, neighbors, distances), fvecs (TEXMEX .fvecs), npy (NumPy 2-D float32/float64), parquet (a list<float> column), csv (header line; a "[x,y,...]" column or one column per component).'),
+    path: z.string().min(1).describe('The file of the corpus (train set), relative to the working directory (the checkout for make) or absolute. `make … DATASET=file` sets it.'),
+    test_path: z.string().min(1).optional().describe('fvecs, npy, parquet, csv: a second file of the same format holding the query vectors (test set). HDF5 files carry theirs in `test`. Without a test set the last query_vector_pool rows of the file are held out as queries and not loaded.'),
+    neighbors_path: z.string().min(1).optional().describe('fvecs (.ivecs) or npy (int32): the file\'s own nearest-neighbour lists for the test set, 0-based rows, nearest first. HDF5 files carry theirs in `neighbors`.'),
+    neighbors_metric: z.enum(['angular', 'euclidean', 'dot']).optional().describe('Metric of the file\'s neighbour lists: angular → vector_cosine, euclidean → vector_l2, dot → vector_inner_product. Default: the HDF5 root attribute `distance`, else angular.'),
+    vector_column: z.string().min(1).default('embedding').describe('parquet, csv: the column holding each row\'s vector.'),
+    limit: posInt.max(PRODUCTION_MAX_ROWS).optional().describe('Load only the first `limit` rows of the corpus (default: all, at most 1,000,000). Replaces dataset_size, which a file dataset does not take.'),
   })
   .strict();
 
@@ -147,6 +164,7 @@ export const configSchema = z
     slo_p99_ms: z.number().positive().max(600_000).default(10),
     /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
     vector_param_format: z.enum(['binary', 'text']).default('binary'),
+    dataset: datasetFileSchema.optional().describe('Read the corpus, query vectors and (HDF5) neighbour lists from a file instead of the generator; dataset_size, vector_dims, distribution and clusters then come from, or do not apply to, the file. Absent: the seeded generator.'),
     hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40, iterative_scan: 'off' }),
     targets: z
       .array(targetEntrySchema)
@@ -174,7 +192,13 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const scale = raw.scale ?? 'production';
   const size = raw.dataset_size ?? PRODUCTION_MIN_ROWS;
-  if (scale === 'production' && typeof size === 'number' && size > 0 && size < PRODUCTION_MIN_ROWS) {
+  const fromFile = raw.dataset !== undefined && raw.dataset !== null;
+  if (fromFile) {
+    for (const key of ['dataset_size', 'vector_dims'] as const) {
+      if (raw[key] !== undefined) problems.push(`${key}: not taken with a file dataset (the file gives it); remove it${key === 'dataset_size' ? ', or set dataset.limit to load fewer rows' : ''}`);
+    }
+  }
+  if (!fromFile && scale === 'production' && typeof size === 'number' && size > 0 && size < PRODUCTION_MIN_ROWS) {
     problems.push(
       `dataset_size: ${size} is below production scale (${PRODUCTION_MIN_ROWS.toLocaleString('en-US')}–` +
         `${PRODUCTION_MAX_ROWS.toLocaleString('en-US')} rows); use a larger dataset or set \`scale: small\` (--scale small) for a demo run`,
@@ -182,7 +206,7 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   }
   // Duplicate target names: lib/config/target-instances.ts (it knows instance names).
   const k = raw.k ?? 5;
-  if (typeof k === 'number' && typeof size === 'number' && k > size) problems.push(`k: ${k} exceeds dataset_size ${size}`);
+  if (!fromFile && typeof k === 'number' && typeof size === 'number' && k > size) problems.push(`k: ${k} exceeds dataset_size ${size}`);
   if (raw.rate_duration_s !== undefined && raw.rate_requests !== undefined) {
     problems.push('rate_duration_s and rate_requests are both set: give one (a level lasts a duration, or issues a number of requests)');
   }

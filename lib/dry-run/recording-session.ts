@@ -26,8 +26,8 @@ export function recordingSession(): { session: Session; calls: SessionCall[] } {
     async exec(sql) {
       calls.push({ kind: 'exec', sql });
     },
-    async loadVectors(sql, batches: Iterable<VectorBatch>) {
-      for (const b of batches) {
+    async loadVectors(sql, batches: Iterable<VectorBatch> | AsyncIterable<VectorBatch>) {
+      for await (const b of batches) {
         calls.push({ kind: 'load_vectors', sql, first: { id: b.firstId, vector: b.data.slice(0, b.dims) }, batchRows: b.count });
         return;
       }

@@ -1,11 +1,11 @@
 import type { ResolvedConfig } from '../config/load.js';
-import { datasetIdOf, datasetSpecOf, indexSpecOf } from '../pipeline/dataset.js';
+import { datasetBatches, datasetIdOf, indexSpecOf } from '../pipeline/dataset.js';
 import { readMarker } from '../pipeline/marker.js';
 import { chooseLoaders } from '../pipeline/seed-loader.js';
 import type { LoadedTarget, OpenTarget } from '../pipeline/targets.js';
 import { fillTemplate } from '../targets/dialect.js';
 import { metadataChunkHashFromRows, vectorChunkHashFromRows } from '../targets/row-fingerprint.js';
-import { metadataFor, vectorBatches, type MetadataRow } from '../workload/generator.js';
+import { metadataFor, type MetadataRow } from '../workload/generator.js';
 import { FINGERPRINT_CHUNK, chunkRanges } from '../workload/fingerprint.js';
 import { listCalls } from './list-calls.js';
 import { recordingSession } from './recording-session.js';
@@ -50,7 +50,7 @@ export async function seedSections(c: ResolvedConfig, targets: readonly LoadedTa
     await s.exec(d.create_extension);
     await s.exec(d.drop_tables);
     await s.exec(fillTemplate(d.create_tables, { dims }));
-    await s.loadVectors(d.copy_vectors, vectorBatches(datasetSpecOf(c), FINGERPRINT_CHUNK));
+    await s.loadVectors(d.copy_vectors, datasetBatches(c, FINGERPRINT_CHUNK));
     await s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size));
     await s.exec(d.create_secondary_indexes);
     const parallelWorkers = Number(t.ctx.options.build_parallel_workers ?? 0);

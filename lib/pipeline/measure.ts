@@ -26,6 +26,8 @@ import { efSearchSweep } from './ef-search-sweep.js';
 import { openLoopSweep } from './open-loop.js';
 import { recordQueryPlans } from './query-plans.js';
 import { planWarnings } from '../verify/plan-warnings.js';
+import { datasetIdOf } from './dataset.js';
+import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
 
@@ -62,7 +64,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     const shape = workloadShape(c);
     const flush = (rows: SampleRow[]) => writeSamples(ctx.store, rows);
     // Untimed, before every timed loop: which queries each path cannot run (skipped from here on).
-    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log });
+    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)) });
 
     if (c.verify_queries > 0) {
       const truth = await groundTruthFor(ctx, c);

@@ -28,6 +28,8 @@ export async function probeQueries(o: {
   pools: ReadonlyMap<string, unknown[]>;
   shape: WorkloadShape;
   log: (message: string) => void;
+  /** False when the dataset's vectors are not all unit-length: queries a target declares in `unitVectorQueries` are then not run. */
+  unitNorm?: boolean;
 }): Promise<OpenTarget[]> {
   const rows: UnsupportedQueryRow[] = [];
   // Every query is probed, whatever an earlier probe found.
@@ -35,8 +37,18 @@ export async function probeQueries(o: {
   const out: OpenTarget[] = [];
   for (const { target: t, calls } of prepared) {
     const declared = t.module.capabilities.unsupportedQueries ?? {};
+    const unitOnly = o.unitNorm === false ? (t.module.capabilities.unitVectorQueries ?? {}) : {};
     const unsupported = new Map<QueryTemplate['id'], string>();
     for (const [qi, q] of QUERIES.entries()) {
+      const unitReason = unitOnly[q.id];
+      if (unitReason !== undefined) {
+        // Not run: its answer would be wrong on these vectors, and a wrong answer is not measured.
+        const error = 'not run: this dataset\'s vectors are not unit-length, and this path\'s SQL for it assumes they are';
+        unsupported.set(q.id, error);
+        rows.push({ run_id: o.runId, target: t.id, query_id: q.id, reason: unitReason, error });
+        o.log(`${t.id} ${q.id}: ${notSupportedText({ error })} — skipped on this path, compared nowhere (${unitReason})`);
+        continue;
+      }
       const call = calls[qi]![0]!;
       const reason = declared[q.id];
       let error: string | undefined;

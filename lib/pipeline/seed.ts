@@ -6,9 +6,10 @@ import { getDataset, fingerprintsFor, upsertDataset, writeFingerprint } from '..
 import { fillTemplate } from '../targets/dialect.js';
 import type { Session } from '../targets/interface.js';
 import { metadataChunkHashFromRows, vectorChunkHashFromRows } from '../targets/row-fingerprint.js';
-import { GENERATOR_VERSION, metadataFor, vectorBatches, type MetadataRow } from '../workload/generator.js';
-import { FINGERPRINT_CHUNK, chunkRanges, combineChunks, expectedFingerprint, type ExpectedFingerprint } from '../workload/fingerprint.js';
-import { datasetIdOf, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
+import { GENERATOR_VERSION, metadataFor, type MetadataRow } from '../workload/generator.js';
+import { FINGERPRINT_CHUNK, chunkRanges, combineChunks, expectedFingerprint, expectedFingerprintOf, type ExpectedFingerprint } from '../workload/fingerprint.js';
+import { datasetBatches, datasetIdOf, datasetOrigin, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
+import { NOT_UNIT_NORM } from './dataset-norms.js';
 import { indexBuildEstimate } from './index-estimate.js';
 import { readMarker } from './marker.js';
 import { chooseLoaders } from './seed-loader.js';
@@ -37,7 +38,7 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
   const bar = progressBar(`seed ${t.id}`, c.dataset_size, 'rows');
   const loadClock = stopwatch();
   let done = 0;
-  await s.loadVectors(d.copy_vectors, vectorBatches(datasetSpecOf(c), FINGERPRINT_CHUNK), (rows) => {
+  await s.loadVectors(d.copy_vectors, datasetBatches(c, FINGERPRINT_CHUNK), (rows) => {
     done += rows;
     bar.update(done);
     // Interrupted: stop loading; the database keeps no marker, so it counts as not seeded.
@@ -97,9 +98,12 @@ export async function seed(ctx: StageContext): Promise<void> {
   const known = await getDataset(ctx.store, dsId);
   if (known) expected = { vectorsHash: known.vectors_hash, metadataHash: known.metadata_hash };
   else {
-    expected = expectedFingerprint(spec);
+    // A file is read once here, start to end: its fingerprint, and whether its vectors are unit-length.
+    const fromFile = c.dataset_file ? await expectedFingerprintOf(datasetBatches(c, FINGERPRINT_CHUNK), spec.size) : undefined;
+    expected = fromFile ?? expectedFingerprint(spec);
+    const generator = spec.distribution?.kind === 'clustered' ? `${GENERATOR_VERSION} clustered(${JSON.stringify(spec.distribution)})` : GENERATOR_VERSION;
     await upsertDataset(ctx.store, {
-      dataset_id: dsId, generator: spec.distribution?.kind === 'clustered' ? `${GENERATOR_VERSION} clustered(${JSON.stringify(spec.distribution)})` : GENERATOR_VERSION, size: spec.size, dims: spec.dims, seed: spec.seed,
+      dataset_id: dsId, generator: `${datasetOrigin(c, generator)}${fromFile && !fromFile.unitNorm ? ` ${NOT_UNIT_NORM}` : ''}`, size: spec.size, dims: spec.dims, seed: spec.seed,
       vectors_hash: expected.vectorsHash, metadata_hash: expected.metadataHash,
     });
   }

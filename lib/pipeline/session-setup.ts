@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from '../config/load.js';
 import { encodePool } from '../measure/prepare.js';
-import { queryVectorPool, type WorkloadShape } from '../workload/params.js';
-import { distributionOf } from './dataset.js';
+import type { WorkloadShape } from '../workload/params.js';
+import { distributionOf, queryPoolOf } from './dataset.js';
 import { queryModeOf } from '../targets/query-mode.js';
 import { onTarget, type OpenTarget } from './targets.js';
 import type { Session } from '../targets/interface.js';
@@ -25,7 +25,7 @@ export async function applySessionSettings(c: ResolvedConfig, t: OpenTarget, ses
  * encoded once per target (as text for a target in the simple query mode). Called before any timed loop.
  */
 export async function prepareSessions(c: ResolvedConfig, targets: readonly OpenTarget[]): Promise<Map<string, unknown[]>> {
-  const pool = queryVectorPool(workloadShape(c));
+  const pool = await queryPoolOf(c);
   const encoded = new Map<string, unknown[]>();
   for (const t of targets) {
     await applySessionSettings(c, t, t.session, 'session setup');

@@ -6,6 +6,8 @@ import { requireSeeded } from './requirements.js';
 import { prepareSessions, workloadShape } from './session-setup.js';
 import { closeSessions } from './targets.js';
 import { startRunWithSessions } from './run-start.js';
+import { datasetIdOf } from './dataset.js';
+import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
 
@@ -26,7 +28,7 @@ export async function warmup(ctx: StageContext): Promise<void> {
     const pools = await prepareSessions(c, targets);
     const shape = workloadShape(c);
     // Untimed: a query a path declared it cannot run and then failed is not warmed up there either.
-    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log });
+    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)) });
     const { lines } = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal });
     await finishRun(ctx.store, runId, 'complete', null);
     for (const line of lines) ctx.log(line);

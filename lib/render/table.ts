@@ -1,4 +1,5 @@
 import { namedInstancesText } from '../store/run-targets.js';
+import { datasetOriginText, fingerprintSourceText, recallReferenceText } from './dataset-text.js';
 import type { AggregateRow } from '../store/aggregates.js';
 import { gcTableLines } from './gc-report.js';
 import { busyMachineWarning, driftLoadNote, machineLoadText } from '../measure/machine-load.js';
@@ -59,7 +60,7 @@ export function tableText(d: ReportData): string {
     `profile:    ${d.run.profile} — targets ${order.join(', ')}`,
     ...instancesLine(d),
     ...transportLines(d),
-    `dataset:    ${c.dataset_size.toLocaleString('en-US')} vectors × ${c.vector_dims} dims, seed ${c.seed} (${d.run.dataset_id})`,
+    `dataset:    ${c.dataset_size.toLocaleString('en-US')} vectors × ${c.vector_dims} dims, ${datasetOriginText(c)} (${d.run.dataset_id})`,
     `workload:   ${c.iterations} iterations × 8 queries per target, warmup ${c.warmup} per query, k=${c.k}, hnsw.ef_search=${c.hnsw.ef_search}, vector params ${c.vector_param_format}`,
     `duration:   ${d.run.wall_ns === null ? 'n/a' : (d.run.wall_ns / 1e9).toFixed(1) + ' s'} (measured phase, all targets interleaved)`,
     ...queryModeTableLines(d),
@@ -137,7 +138,7 @@ export function tableText(d: ReportData): string {
   out.push(...gcTableLines(d));
   out.push(...queryPlanTableLines(d));
   if (d.verification.length) {
-    out.push('', `Verification (untimed pass, same parameters on every target; recall@${c.k} against exact ground truth, hnsw.ef_search=${c.hnsw.ef_search})`);
+    out.push('', `Verification (untimed pass, same parameters on every target; recall@${c.k} against exact ground truth${recallReferenceText(c)}, hnsw.ef_search=${c.hnsw.ef_search})`);
     const fmt = (x: number | null) => (x === null ? '' : x.toFixed(3));
     const rows = d.verification.map((v) => [v.query_id, v.target, v.verdict, `${v.checked - v.errors}/${v.checked}`, fmt(v.mean_recall), fmt(v.min_recall)]);
     const header = ['Query', 'Target', 'Verdict', 'OK', 'Recall mean', 'Recall min'];
@@ -151,7 +152,7 @@ export function tableText(d: ReportData): string {
     const sec = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)} s`);
     for (const f of d.fingerprints) {
       out.push(
-        `  ${f.target}: ${f.row_count.toLocaleString('en-US')} rows, fingerprint ${f.matches ? 'matches the generator' : 'DIFFERS from the generator'}; ` +
+        `  ${f.target}: ${f.row_count.toLocaleString('en-US')} rows, fingerprint ${f.matches ? `matches ${fingerprintSourceText(c)}` : `DIFFERS from ${fingerprintSourceText(c)}`}; ` +
           `load ${sec(f.load_seconds)}${f.rows_per_second === null ? '' : ` (${Math.round(f.rows_per_second).toLocaleString('en-US')} rows/s)`}, ` +
           `index build ${sec(f.index_seconds)}; table ${mb(f.table_bytes)}, HNSW index ${mb(f.index_bytes)}`,
       );

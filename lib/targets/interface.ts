@@ -60,6 +60,13 @@ export interface Capabilities {
    */
   unsupportedQueries?: Partial<Record<QueryId, string>>;
   /**
+   * Measured queries whose SQL is correct only when every stored and query vector is unit-length
+   * (default: none), each with the reason. On a dataset whose vectors are not (a file's), the
+   * probe marks them "not supported on this path" without running them: a wrong answer is not
+   * measured (lib/pipeline/query-probe.ts).
+   */
+  unitVectorQueries?: Partial<Record<QueryId, string>>;
+  /**
    * Which path seed loads a shared database through (default `able`). When several targets of a
    * run share a databaseKey, seed drops, loads, indexes and marks the database through one of
    * them and only reads the fingerprint back through the others: the first `preferred` target in
@@ -109,9 +116,10 @@ export interface Session {
   /**
    * Bulk-load every batch, in order, with the dialect's copy statement. Batches are produced
    * lazily: a server target streams them into one COPY so the next batch is generated while the
-   * server ingests the last. `onBatch` is called after each batch is handed over.
+   * server ingests the last (a file dataset's batches are read from disk, hence also async).
+   * `onBatch` is called after each batch is handed over.
    */
-  loadVectors(sql: string, batches: Iterable<VectorBatch>, onBatch?: (rows: number) => void): Promise<void>;
+  loadVectors(sql: string, batches: Iterable<VectorBatch> | AsyncIterable<VectorBatch>, onBatch?: (rows: number) => void): Promise<void>;
   loadMetadata(sql: string, chunks: Iterable<readonly MetadataRow[]>): Promise<void>;
   /** Idempotent; never throws. */
   close(): Promise<void>;

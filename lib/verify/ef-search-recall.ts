@@ -3,20 +3,21 @@ import type { PreparedCall } from '../measure/prepare.js';
 import type { OpenTarget } from '../pipeline/targets.js';
 import type { EfSearchRecallRow } from '../store/ef-search.js';
 import { CATEGORY_COUNT } from '../workload/generator.js';
-import { recallAt, type GroundTruth } from '../workload/ground-truth.js';
+import { recallAt, truthList, type GroundTruth } from '../workload/ground-truth.js';
 import type { LogicalParam } from '../workload/params.js';
-import type { QueryTemplate } from '../workload/queries.js';
+import type { QueryId, QueryTemplate } from '../workload/queries.js';
 import { idsOf } from './result-hash.js';
 
 /**
  * The exact top-k a kNN request should return: of its pool vector, over all rows, or — when the
- * request binds a category (vector_filter) — over the rows of that category.
+ * request binds a category (vector_filter) — over the rows of that category; for a file dataset
+ * with its own neighbour lists, those lists for the query they were made for (truthList()).
  */
-export function truthOf(logical: readonly LogicalParam[], truth: GroundTruth): readonly number[] {
+export function truthOf(logical: readonly LogicalParam[], truth: GroundTruth, query: QueryId = 'vector_cosine'): readonly number[] {
   const vector = logical.find((p): p is { vector: number } => typeof p === 'object');
   if (!vector) throw new Error('truthOf: the request binds no query vector');
   const category = logical.find((p): p is string => typeof p === 'string' && p.startsWith('category_'));
-  return category ? truth.byCategory[vector.vector]![Number(category.slice('category_'.length)) % CATEGORY_COUNT]! : truth.all[vector.vector]!;
+  return truthList(truth, query, vector.vector, category ? Number(category.slice('category_'.length)) % CATEGORY_COUNT : undefined);
 }
 
 /**
@@ -40,7 +41,7 @@ export async function scoreEfSearchRecall(o: {
     const row = { run_id: o.runId, target: o.target.id, ef_search: o.efSearch, query_id: o.query.id, seq };
     try {
       const r = await o.target.session.query(call.sql, call.params);
-      out.push({ ...row, recall: recallAt(idsOf(r.rows), truthOf(o.logical[seq]!, o.truth)), error: null });
+      out.push({ ...row, recall: recallAt(idsOf(r.rows), truthOf(o.logical[seq]!, o.truth, o.query.id)), error: null });
     } catch (err) {
       if (o.target.module.isConnectionLoss(err)) {
         throw new TargetUnavailableError([{ target: o.target.id, reason: `lost during the ef_search recall pass (${o.query.id}): ${errorText(err)}` }], 'ef_search sweep');

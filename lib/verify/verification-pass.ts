@@ -4,7 +4,7 @@ import { callFor } from '../measure/prepare.js';
 import { bindFor, queryVars } from '../targets/bind.js';
 import type { VerificationRow } from '../store/verifications.js';
 import { CATEGORY_COUNT } from '../workload/generator.js';
-import { recallAt, type GroundTruth } from '../workload/ground-truth.js';
+import { recallAt, truthList, type GroundTruth } from '../workload/ground-truth.js';
 import { paramSequence, type WorkloadShape } from '../workload/params.js';
 import { QUERIES, type QueryTemplate } from '../workload/queries.js';
 import { idsHash, idsOf, resultHash } from './result-hash.js';
@@ -36,7 +36,7 @@ export async function runVerification(o: {
     for (const [i, logical] of seq.entries()) {
       const vectorIndex = i % o.shape.query_vector_pool;
       const category = logical.find((p): p is string => typeof p === 'string' && p.startsWith('category_'));
-      const truth = !isKnn(q) ? undefined : category ? o.truth.byCategory[vectorIndex]![Number(category.slice('category_'.length)) % CATEGORY_COUNT]! : o.truth.all[vectorIndex]!;
+      const truth = !isKnn(q) ? undefined : truthList(o.truth, q.id, vectorIndex, category ? Number(category.slice('category_'.length)) % CATEGORY_COUNT : undefined);
       for (const t of o.targets) {
         if (t.unsupported?.has(q.id)) continue; // not supported on this path (lib/pipeline/query-probe.ts)
         const pool = o.pools.get(t.id)!;

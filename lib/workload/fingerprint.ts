@@ -59,3 +59,34 @@ export function expectedFingerprint(spec: DatasetSpec): ExpectedFingerprint {
   const m = chunkRanges(spec.size).map(([a, b]) => md5Hex(metadataChunkText(a, b)));
   return { vectorsHash: combineChunks(v), metadataHash: combineChunks(m) };
 }
+
+/**
+ * A row counts as unit-length when | ‖v‖² − 1 | ≤ UNIT_NORM_TOLERANCE (float32 rounding of a
+ * normalised vector stays below 1e-6). The generator's rows always are; a file's may not be.
+ */
+export const UNIT_NORM_TOLERANCE = 1e-4;
+
+export function allUnitNorm(batch: VectorBatch): boolean {
+  for (let r = 0; r < batch.count; r++) {
+    let s = 0;
+    for (let d = 0, o = r * batch.dims; d < batch.dims; d++, o++) s += batch.data[o]! * batch.data[o]!;
+    if (Math.abs(s - 1) > UNIT_NORM_TOLERANCE) return false;
+  }
+  return true;
+}
+
+/**
+ * The same fingerprint as expectedFingerprint(), from any stream of FINGERPRINT_CHUNK-row batches
+ * in id order (a file dataset's), plus whether every row is unit-length. Metadata is the
+ * generator's (metadataFor), whatever the vectors' origin.
+ */
+export async function expectedFingerprintOf(batches: AsyncIterable<VectorBatch>, size: number): Promise<ExpectedFingerprint & { unitNorm: boolean }> {
+  const v: string[] = [];
+  let unitNorm = true;
+  for await (const batch of batches) {
+    v.push(md5Hex(canonicalVectorBytes(batch)));
+    if (unitNorm) unitNorm = allUnitNorm(batch);
+  }
+  const m = chunkRanges(size).map(([a, b]) => md5Hex(metadataChunkText(a, b)));
+  return { vectorsHash: combineChunks(v), metadataHash: combineChunks(m), unitNorm };
+}

@@ -2,6 +2,8 @@ import { availableParallelism } from 'node:os';
 import { CATEGORY_COUNT, vectorBatches, type DatasetSpec } from './generator.js';
 import { GroundTruthPool } from './ground-truth-pool.js';
 import { preferredKernel, runTopKSlice, type TopKKernel } from './top-k-select.js';
+import type { QueryId } from './queries.js';
+import type { VectorBatch } from './generator.js';
 
 /**
  * Exact top-k neighbours of every pool query vector, computed in Node from the generator's own
@@ -18,10 +20,41 @@ import { preferredKernel, runTopKSlice, type TopKKernel } from './top-k-select.j
  */
 export interface GroundTruth {
   k: number;
-  /** [queryIndex] → ids, nearest first. */
+  /** [queryIndex] → ids, nearest first (by cosine distance; for unit-length data, by every metric). */
   all: number[][];
   /** [queryIndex][category] → ids, nearest first. */
   byCategory: number[][][];
+  /**
+   * Datasets whose vectors are not all unit-length (a file's): exact top-k by L2 distance and by
+   * inner product, which then order rows differently from cosine. Absent: `all` serves all three.
+   */
+  l2?: number[][];
+  ip?: number[][];
+  /** A file dataset with its own neighbour lists: recall of `query` is scored against them. */
+  file?: FileTruth;
+}
+
+/** The file's neighbour lists as the recall reference of one query, and how they compare with the exact lists. */
+export interface FileTruth {
+  query: QueryId;
+  metric: string;
+  lists: number[][];
+  /** Lists whose ids (as sets) differ from the exact top-k computed here. */
+  disagreeing: number;
+  /** Lists compared (those whose ids all lie within the loaded rows). */
+  compared: number;
+}
+
+/**
+ * The reference list of one kNN request: the file's own lists for the query they were made for,
+ * else the exact list of the query's metric (within `category` for a filtered kNN).
+ */
+export function truthList(truth: GroundTruth, query: QueryId, vectorIndex: number, category?: number): number[] {
+  if (category !== undefined) return truth.byCategory[vectorIndex]![category % CATEGORY_COUNT]!;
+  if (truth.file?.query === query) return truth.file.lists[vectorIndex]!;
+  if (query === 'vector_l2' && truth.l2) return truth.l2[vectorIndex]!;
+  if (query === 'vector_inner_product' && truth.ip) return truth.ip[vectorIndex]!;
+  return truth.all[vectorIndex]!;
 }
 
 /**
@@ -89,4 +122,86 @@ export function recallAt(returned: readonly number[], truth: readonly number[]):
   let hit = 0;
   for (const id of returned) if (set.has(id)) hit++;
   return hit / truth.length;
+}
+
+/**
+ * Exact ground truth of a stream of batches in id order (a file dataset's; the generator's works
+ * too). Unit-length data: as computeGroundTruth. Otherwise three searches over the same rows,
+ * each one dot-product top-k, so every kernel serves them unchanged:
+ *  - inner product: the raw rows and queries;
+ *  - L2: argmin ‖x − q‖ = argmax (x·q − ‖x‖²/2), a dot product of the augmented row
+ *    [x, −‖x‖²/2] with [q, 1] (twice the memory for that pass);
+ *  - cosine (`all`, `byCategory`): rows and queries normalised in float64, stored as float32.
+ */
+export async function computeGroundTruthFrom(
+  batches: AsyncIterable<VectorBatch>,
+  size: number,
+  dims: number,
+  pool: readonly Float32Array[],
+  k: number,
+  unitNorm: boolean,
+  workers = availableParallelism(),
+  kernel: TopKKernel = preferredKernel(),
+): Promise<GroundTruth> {
+  const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
+  const data = shared(size * dims);
+  for await (const b of batches) data.set(b.data, (b.firstId - 1) * dims);
+  const queries = shared(pool.length * dims);
+  pool.forEach((v, i) => queries.set(v, i * dims));
+  const threads = workers > 1 && pool.length > 1 ? new GroundTruthPool(Math.min(workers, pool.length)) : undefined;
+  const search = (d: Float32Array, width: number, q: Float32Array) => groundTruthFromArrays(d, size, width, q, pool.length, k, threads ?? 0, kernel);
+  try {
+    if (unitNorm) return await search(data, dims, queries);
+    const ip = (await search(data, dims, queries)).all;
+    const w = dims + 1;
+    const aug = shared(size * w);
+    for (let r = 0; r < size; r++) {
+      let s = 0;
+      for (let d = 0; d < dims; d++) {
+        const x = data[r * dims + d]!;
+        aug[r * w + d] = x;
+        s += x * x;
+      }
+      aug[r * w + dims] = -s / 2;
+    }
+    const augQ = shared(pool.length * w);
+    pool.forEach((v, i) => {
+      augQ.set(v, i * w);
+      augQ[i * w + dims] = 1;
+    });
+    const l2 = (await search(aug, w, augQ)).all;
+    normaliseRows(data, size, dims);
+    normaliseRows(queries, pool.length, dims);
+    const cos = await search(data, dims, queries);
+    return { ...cos, l2, ip };
+  } finally {
+    await threads?.close();
+  }
+}
+
+/** In place; a zero row stays zero. */
+function normaliseRows(a: Float32Array, rows: number, dims: number): void {
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let d = r * dims; d < (r + 1) * dims; d++) s += a[d]! * a[d]!;
+    const n = Math.sqrt(s) || 1;
+    for (let d = r * dims; d < (r + 1) * dims; d++) a[d] = a[d]! / n;
+  }
+}
+
+/**
+ * Compare a file's neighbour lists with the exact ones of the same metric: a list disagrees when
+ * its first k ids, as a set, differ from the exact top-k. Lists naming a row beyond the loaded
+ * ones (dataset.limit) are not compared.
+ */
+export function compareNeighbourLists(fileLists: readonly number[][], exact: readonly number[][], size: number): { disagreeing: number; compared: number } {
+  let disagreeing = 0;
+  let compared = 0;
+  fileLists.forEach((list, i) => {
+    if (list.some((id) => id > size)) return;
+    compared++;
+    const want = new Set(exact[i]!.slice(0, list.length));
+    if (list.length !== want.size || list.some((id) => !want.has(id))) disagreeing++;
+  });
+  return { disagreeing, compared };
 }

@@ -1,3 +1,4 @@
+import { datasetOriginText, fingerprintSourceText } from '../dataset-text.js';
 import { stringify as toYaml } from 'yaml';
 import { busyMachineWarning } from '../../measure/machine-load.js';
 import { machineLoadOf } from '../machine-load-report.js';
@@ -39,7 +40,7 @@ export function runHeader(d: ReportData): string {
     ['timestamp', esc(d.run.created_at)],
     ['profile', esc(d.run.profile)],
     ['targets', order.map((t) => `<code>${esc(t)}</code>`).join(', ')],
-    ['dataset', `${esc(fmtInt(c.dataset_size))} vectors × ${esc(c.vector_dims)} dims, seed ${esc(c.seed)} <span class="muted">(${esc(d.run.dataset_id)})</span>`],
+    ['dataset', `${esc(fmtInt(c.dataset_size))} vectors × ${esc(c.vector_dims)} dims, ${esc(datasetOriginText(c))} <span class="muted">(${esc(d.run.dataset_id)})</span>`],
     [
       'workload',
       `${esc(c.iterations)} iterations × ${esc(queries)} queries per target, warmup ${esc(c.warmup)} per query, k=${esc(c.k)}, ` +
@@ -142,7 +143,7 @@ export function dataLoadSection(d: ReportData): string {
     .map(
       (f) =>
         `<tr><th scope="row"><code>${esc(f.target)}</code></th><td class="num">${esc(fmtInt(f.row_count))}</td>` +
-        `<td class="wrap">${f.matches ? '<span class="ok nowrap">matches the generator</span>' : '<span class="bad nowrap">DIFFERS from the generator</span>'}<br><code class="hash" title="vectors ${esc(f.vectors_hash)} · metadata ${esc(f.metadata_hash)}">${esc(f.vectors_hash.slice(0, 12))}</code></td>` +
+        `<td class="wrap">${f.matches ? `<span class="ok nowrap">matches ${esc(fingerprintSourceText(d.config))}</span>` : `<span class="bad nowrap">DIFFERS from ${esc(fingerprintSourceText(d.config))}</span>`}<br><code class="hash" title="vectors ${esc(f.vectors_hash)} · metadata ${esc(f.metadata_hash)}">${esc(f.vectors_hash.slice(0, 12))}</code></td>` +
         `<td class="wrap"><code>${esc(f.index_spec)}</code></td><td class="num">${fmtSec(f.load_seconds)}</td>` +
         `<td class="num">${f.rows_per_second === null ? NA : esc(fmtInt(Math.round(f.rows_per_second)))}</td>` +
         `<td class="num">${fmtSec(f.index_seconds)}</td><td class="num">${fmtMiB(f.table_bytes)}</td><td class="num">${fmtMiB(f.index_bytes)}</td></tr>`,

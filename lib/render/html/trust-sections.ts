@@ -1,3 +1,4 @@
+import { fingerprintSourceText, recallReferenceText } from '../dataset-text.js';
 import type { AggregateRow } from '../../store/aggregates.js';
 import { gcHtml } from '../gc-report.js';
 import { driftLoadNote, machineLoadText } from '../../measure/machine-load.js';
@@ -47,7 +48,7 @@ export function verificationSection(d: ReportData): string {
   const cls = (v: string) => (v === 'ok' ? 'ok' : 'bad');
   return `<section id="verification">
   <h2>Verification</h2>
-  <p class="footnote">Untimed pass: the same parameters on every target; deterministic queries must return the same rows, kNN results are scored by recall@${esc(d.config.k)} against exact ground truth computed from the generator (hnsw.ef_search = ${esc(d.config.hnsw.ef_search)}).</p>
+  <p class="footnote">Untimed pass: the same parameters on every target; deterministic queries must return the same rows, kNN results are scored by recall@${esc(d.config.k)} against exact ground truth computed from ${esc(fingerprintSourceText(d.config))}${esc(recallReferenceText(d.config))} (hnsw.ef_search = ${esc(d.config.hnsw.ef_search)}).</p>
   ${table(
     ['Query', 'Target', 'Verdict', 'OK', 'Recall mean', 'Recall min'],
     d.verification.map((v) => [`<code>${esc(v.query_id)}</code>`, `<code>${esc(v.target)}</code>`, `<span class="${cls(v.verdict)}">${esc(v.verdict)}</span>`, esc(`${v.checked - v.errors}/${v.checked}`), f3(v.mean_recall), f3(v.min_recall)]),

@@ -133,9 +133,11 @@ export async function openWorkerSession(start: WorkerStart, statementTimeoutMs: 
       if (r.type === 'error') throw fromWire(r.error);
     },
     async loadVectors(sql, batches, onBatch) {
-      for (const page of vectorPages(sql, batches)) {
-        await send(page);
-        if (page.completes) onBatch?.(page.completes);
+      for await (const batch of batches) {
+        for (const page of vectorPages(sql, [batch])) {
+          await send(page);
+          if (page.completes) onBatch?.(page.completes);
+        }
       }
     },
     async loadMetadata(sql, chunks) {

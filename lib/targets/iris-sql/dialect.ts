@@ -1,5 +1,6 @@
 import type { BindOrder } from '../bind.js';
 import type { Dialect } from '../dialect.js';
+import type { QueryId } from '../../workload/queries.js';
 
 /**
  * InterSystems IRIS SQL, shared by every target that sends IRIS SQL to IRIS: `iris-native` (the
@@ -181,3 +182,11 @@ export function isoUtcTimestamp(ms: number): string {
 
 /** The minimum IRIS release with vector search (VECTOR type, VECTOR_COSINE, HNSW): 2024.1. */
 export const MIN_IRIS_VERSION = [2024, 1] as const;
+
+/**
+ * The IRIS SQL statements that assume unit-length vectors (capability `unitVectorQueries` of the
+ * targets speaking IRIS SQL): the L2 rewrite above.
+ */
+export const IRIS_UNIT_VECTOR_QUERIES: Partial<Record<QueryId, string>> = {
+  vector_l2: 'IRIS SQL has no L2 distance function; vector_l2 orders by VECTOR_DOT_PRODUCT and reports SQRT(2 − 2·dot), which is the L2 order and distance only for unit-length vectors',
+};

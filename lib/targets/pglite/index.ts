@@ -22,7 +22,7 @@ export function pgliteSession(engine: EmbeddedEngine): Session {
     // One COPY per batch: PGlite runs in this thread, so there is nothing to overlap with, and a
     // blob per batch keeps memory bounded.
     async loadVectors(sql, batches, onBatch) {
-      for (const batch of batches) {
+      for await (const batch of batches) {
         await db.query(sql, [], { blob: new Blob([copyVectorsPayload(batch) as Uint8Array<ArrayBuffer>]) });
         onBatch?.(batch.count);
       }

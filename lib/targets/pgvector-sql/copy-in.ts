@@ -9,7 +9,7 @@ import { COPY_TRAILER, copyHeader } from './copy-binary.js';
  * respects back-pressure: while the socket drains, the server ingests and this process is free to
  * generate the next chunk (two processes, two cores).
  */
-export async function copyIn<T>(client: pg.Client, sql: string, chunks: Iterable<T>, encode: (chunk: T) => Buffer, onChunk?: (chunk: T) => void): Promise<void> {
+export async function copyIn<T>(client: pg.Client, sql: string, chunks: Iterable<T> | AsyncIterable<T>, encode: (chunk: T) => Buffer, onChunk?: (chunk: T) => void): Promise<void> {
   const stream = client.query(copyFrom(sql));
   const failed = new Promise<never>((_, reject) => stream.once('error', reject));
   failed.catch(() => {});
@@ -17,7 +17,7 @@ export async function copyIn<T>(client: pg.Client, sql: string, chunks: Iterable
     if (!stream.write(buf)) await Promise.race([once(stream, 'drain'), failed]);
   };
   await write(copyHeader());
-  for (const chunk of chunks) {
+  for await (const chunk of chunks) {
     await write(encode(chunk));
     onChunk?.(chunk);
   }
