@@ -61,6 +61,8 @@ describe('run_targets in a store from before named instances', () => {
     expect((await raw.all<{ c: string }>('SELECT config_json AS c FROM runs')).every((r) => !('target_types' in JSON.parse(r.c)))).toBe(true);
     // The same run as an older pathbench stored it: no run_targets table.
     await raw.exec('DROP TABLE run_targets');
+    // …nor the tables of later migrations (they are re-applied on open).
+    await raw.exec('DROP TABLE IF EXISTS gc_pauses');
     await raw.exec(`PRAGMA user_version = ${INSTANCES_MIGRATION}`);
     await raw.close();
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'old')], [render]);
