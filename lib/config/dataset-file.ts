@@ -53,7 +53,9 @@ export async function resolveDatasetFile(c: ResolvedConfig): Promise<ResolvedCon
     }
   } catch (err) {
     const why = err instanceof DatasetFileError ? err.message : `${spec.path}: ${(err as Error).message}`;
-    throw new ConfigError([`dataset: ${why}`], c.source);
+    // A missing file: say how to get one (the shipped profile names the demo file).
+    const hint = (err as NodeJS.ErrnoException).code === 'ENOENT' || /ENOENT/.test(why) ? ' — make the demo file with `make demo-hdf5`, or point DATASET=<file> (--dataset-path) at your own' : '';
+    throw new ConfigError([`dataset: ${why}${hint}`], c.source);
   }
   const problems: string[] = [];
   const available = facts.rows_in_file - facts.holdout;
