@@ -13,7 +13,7 @@ DEPS   := node_modules/.package-lock.json
 BUILD  := build/.stamp
 SOURCES := $(shell find lib stages scripts -type f -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers compare runs report export doctor dry-run $(STAGES)
+.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers compare runs report export doctor dry-run docs $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -73,6 +73,9 @@ export: $(BUILD) ## a run's raw samples and aggregates: make export RUN=<id> →
 test: $(BUILD) ## type-check and run every test (unit + integration)
 	npx tsc --noEmit
 	npx vitest run
+
+docs: $(BUILD) ## regenerate docs/configuration.md and config/schema.json from the zod schemas (a test fails when they are stale)
+	$(STAGE) build/scripts/docs.js
 
 typecheck: $(DEPS) ## type-check only
 	npx tsc --noEmit
