@@ -22,6 +22,8 @@ help: ## list the targets
 	@echo
 	@echo "Stage order: $(STAGES)"
 	@echo "Flags: node build/stages/<stage>.js --help (or node --import tsx stages/<stage>.ts --help)"
+	@echo "IRIS with Docker (docs/iris.md): docker compose run --rm bench make all CONFIG=config/three-way.yaml (any host),"
+	@echo "  or on a Linux host: docker compose up -d --wait iris && make iris-sdk && make all CONFIG=config/three-way.yaml"
 
 all: $(BUILD) ## install, then run every stage in order (the whole benchmark)
 	@set -e; for s in $(STAGES); do echo "== $$s"; $(STAGE) build/stages/$$s.js $(FLAGS); done
