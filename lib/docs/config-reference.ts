@@ -82,7 +82,7 @@ export function renderConfigReference(schema: JsonSchema): string {
     if (allowed) facts.push(`allowed ${allowed}`);
     if (flagOf.has(path)) facts.push(`flag ${code(flagOf.get(path)!)}`);
     if (node.type === 'array' && node.items?.properties) {
-      facts.push(`each item: ${Object.entries(node.items.properties).map(([k, s]) => `\`${k}\` (${typeText(s)}) — ${s.description ?? ''}`).join('; ')}`);
+      facts.push(`each item: ${Object.entries(node.items.properties).map(([k, s]) => `\`${k}\` (${typeText(s)}) — ${(s.description ?? '').replace(/\.$/, '')}`).join('; ')}`);
     }
     out.push(`${facts.join(' · ')}.`, '');
   }
@@ -113,7 +113,7 @@ export function renderConfigReference(schema: JsonSchema): string {
   );
   for (const f of FLAGS) {
     const { text, default: d } = flagText(f, schema);
-    out.push(`| \`${flagUsage(f)}\` | ${cell(f.key ? `[\`${f.key}\`](#${anchorOf(f.key)})` : '')} | ${cell(d ?? '')} | ${cell(f.commands?.join(', ') ?? 'all')} | ${cell(f.key ? text.replace(/ Key `[^`]+`\.$/, '') : text)} |`);
+    out.push(`| ${cell(code(flagUsage(f)))} | ${cell(f.key ? `[\`${f.key}\`](#${anchorOf(f.key)})` : '')} | ${cell(d ?? '')} | ${cell(f.commands?.join(', ') ?? 'all')} | ${cell(f.key ? text.replace(/ Key `[^`]+`\.$/, '') : text)} |`);
   }
   out.push('');
   return out.join('\n');
