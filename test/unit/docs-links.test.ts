@@ -14,6 +14,14 @@ import { PROJECT_ROOT } from '../../lib/env/package-version.js';
 const PAGES = ['README.md', ...readdirSync(join(PROJECT_ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
 
+describe('README.md stays a front page', () => {
+  it('is at most 12 KB and carries no dated session anecdotes (they belong in docs/, beside their command)', () => {
+    const readme = read('README.md');
+    expect(Buffer.byteLength(readme), 'README.md bytes').toBeLessThanOrEqual(12 * 1024);
+    expect(readme.match(/\b20\d\d-\d\d-\d\d\b/g) ?? []).toEqual([]);
+  });
+});
+
 describe('links in README.md and docs/ resolve (files and #anchors)', () => {
   for (const page of PAGES) {
     it(page, () => {
