@@ -15,7 +15,7 @@ DEPS   := node_modules/.package-lock.json
 BUILD  := build/.stamp
 SOURCES := $(shell find lib stages scripts -type f -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers compare runs report export doctor dry-run $(STAGES)
+.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers compare runs report export doctor dry-run docs $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -24,6 +24,8 @@ help: ## list the targets
 	@echo
 	@echo "Stage order: $(STAGES)"
 	@echo "Flags: node build/stages/<stage>.js --help (or node --import tsx stages/<stage>.ts --help)"
+	@echo "IRIS with Docker (docs/iris.md): docker compose run --rm bench make all CONFIG=config/three-way.yaml (any host),"
+	@echo "  or on a Linux host: docker compose up -d --wait iris && make iris-sdk && make all CONFIG=config/three-way.yaml"
 
 all: $(BUILD) ## install, then run every stage in order (the whole benchmark)
 	@set -e; for s in $(STAGES); do echo "== $$s"; $(STAGE) build/stages/$$s.js $(FLAGS); done
@@ -75,6 +77,9 @@ export: $(BUILD) ## a run's raw samples and aggregates: make export RUN=<id> →
 test: $(BUILD) ## type-check and run every test (unit + integration)
 	npx tsc --noEmit
 	npx vitest run
+
+docs: $(BUILD) ## regenerate docs/configuration.md and config/schema.json from the zod schemas (a test fails when they are stale)
+	$(STAGE) build/scripts/docs.js
 
 typecheck: $(DEPS) ## type-check only
 	npx tsc --noEmit

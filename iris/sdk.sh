@@ -6,7 +6,7 @@
 # https://docs.intersystems.com/components/csp/docbook/NodeJS-Native/api). It is not on npm under
 # those names. The iris-native target finds it in vendor/iris-nodejs/ (see its sdk_path option).
 # The copy is the container's Linux build: its native addon loads on a Linux host only. On macOS or
-# Windows run the pipeline in the bench container instead (docs/iris-setup.md).
+# Windows run the pipeline in the bench container instead (docs/iris.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 src=/usr/irissys/dev/nodejs

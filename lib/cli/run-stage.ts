@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { FLAG_HELP, parseStageFlags, type StageFlags } from '../config/cli-flags.js';
+import { parseStageFlags, type StageFlags } from '../config/cli-flags.js';
+import { commandHelp } from './stage-help.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { redact } from '../config/redact.js';
 import { PROJECT_ROOT } from '../env/package-version.js';
@@ -51,7 +52,7 @@ export async function runStage(
   try {
     flags = parseStageFlags(argv);
     if (flags.help) {
-      process.stdout.write(`usage: npx tsx stages/${stage}.ts [flags]\n\n${FLAG_HELP}\n`);
+      process.stdout.write(commandHelp(stage));
       return ExitCode.ok;
     }
     config = await loadConfig(resolve(PROJECT_ROOT, flags.config), flags.overrides, flags.overlay === undefined ? undefined : resolve(PROJECT_ROOT, flags.overlay));

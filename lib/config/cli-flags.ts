@@ -34,61 +34,65 @@ export interface StageFlags {
 
 export const DEFAULT_CONFIG_FILE = 'config/embedded.yaml';
 
-const options = {
-  config: { type: 'string' },
-  'vector-dims': { type: 'string' },
-  'dataset-size': { type: 'string' },
-  'dataset-path': { type: 'string' },
-  iterations: { type: 'string' },
-  warmup: { type: 'string' },
-  'warmup-max-s': { type: 'string' },
-  schedule: { type: 'string' },
-  seed: { type: 'string' },
-  targets: { type: 'string' },
-  scale: { type: 'string' },
-  'ef-search': { type: 'string' },
-  k: { type: 'string' },
-  store: { type: 'string' },
-  'reports-dir': { type: 'string' },
-  run: { type: 'string' },
-  base: { type: 'string' },
-  head: { type: 'string' },
-  threshold: { type: 'string' },
-  overlay: { type: 'string' },
-  'dry-run': { type: 'boolean', default: false },
-  force: { type: 'boolean', default: false },
-  partial: { type: 'boolean', default: false },
-  'keep-servers': { type: 'boolean', default: false },
-  help: { type: 'boolean', short: 'h', default: false },
-} as const;
+/**
+ * Every flag, once: parseArgs' option table, each stage's --help (lib/cli/stage-help.ts) and the
+ * flag table of docs/configuration.md (`make docs`) are all derived from this list. A flag that
+ * overrides a profile key names it in `key`: its default and description then come from the zod
+ * schema, never from a second copy here.
+ */
+export interface FlagSpec {
+  /** The long name, without `--`. */
+  flag: string;
+  /** Placeholder of the value in help (`N`, `FILE`); absent for a switch. */
+  value?: string;
+  /** The profile key this flag overrides (dotted path), if any. */
+  key?: string;
+  /** Help text: for flags without a key, or to say more than the key's first sentence. */
+  help?: string;
+  /** Default shown in help, for flags without a key. */
+  default?: string;
+  /** The commands that read the flag; absent = every command. */
+  commands?: readonly string[];
+  short?: string;
+}
 
-export const FLAG_HELP = `Flags (override the YAML profile):
-  --config FILE         YAML profile (default ${DEFAULT_CONFIG_FILE})
-  --overlay FILE        YAML laid over the profile (default: $PB_CONFIG_OVERLAY, if set)
-  --vector-dims N       vector dimensions (default 1024)
-  --dataset-size N      rows (100,000–1,000,000 unless --scale small)
-  --dataset-path FILE   the file of a file dataset (dataset.path; the profile gives dataset.format)
-  --iterations N        measured executions per query and target (default 1000)
-  --warmup N            minimum warmup executions per query and target (default 100)
-  --warmup-max-s S      cap of warmup to steady state, in seconds (0 = exactly --warmup executions)
-  --schedule interleaved|blocked
-                        order of the timed loop (docs/methodology.md)
-  --seed N              seed of every generated value (default 42)
-  --targets a,b         subset of the profile's targets
-  --scale small|production
-  --ef-search N         pgvector hnsw.ef_search while measuring
-  --k N                 k of the kNN queries
-  --store FILE          SQLite store (default data/bench.sqlite)
-  --reports-dir DIR     report output directory (default reports)
-  --run ID              aggregate/render/report/export: the measurement run (default: newest complete)
-  --base ID             compare: the baseline run (default: the complete run before --head)
-  --head ID             compare: the run compared with the baseline (default: newest complete)
-  --threshold PCT       compare: exit 1 when a significant p50 slowdown exceeds PCT % (default: never)
-  --dry-run             seed/measure: print every statement each target would send, with its bind
-                        order and sample parameters; connects to nothing, writes nothing
-  --force               seed: reload even if the target already holds the dataset
-  --partial             aggregate/render: report an interrupted or failed run (marked PARTIAL everywhere)
-  --keep-servers        on SIGINT/SIGTERM, leave running the servers pathbench started (default: stop them)`;
+const RUN_READERS = ['aggregate', 'render', 'report', 'export'] as const;
+
+export const FLAGS: readonly FlagSpec[] = [
+  { flag: 'config', value: 'FILE', help: 'YAML profile', default: DEFAULT_CONFIG_FILE },
+  { flag: 'overlay', value: 'FILE', help: 'YAML file laid over the profile before validation (mappings merged key by key; flags still win)', default: '$PB_CONFIG_OVERLAY, if set' },
+  { flag: 'vector-dims', value: 'N', key: 'vector_dims' },
+  { flag: 'dataset-size', value: 'N', key: 'dataset_size' },
+  { flag: 'dataset-path', value: 'FILE', help: 'The file of a file dataset (sets dataset.path; the profile gives dataset.format). See docs/own-data.md.' },
+  { flag: 'iterations', value: 'N', key: 'iterations' },
+  { flag: 'warmup', value: 'N', key: 'warmup' },
+  { flag: 'warmup-max-s', value: 'S', key: 'warmup_max_s' },
+  { flag: 'schedule', value: 'interleaved|blocked', key: 'schedule' },
+  { flag: 'seed', value: 'N', key: 'seed' },
+  { flag: 'targets', value: 'a,b', key: 'targets', help: "Comma-separated subset of the profile's targets, in order." },
+  { flag: 'scale', value: 'small|production', key: 'scale' },
+  { flag: 'ef-search', value: 'N', key: 'hnsw.ef_search' },
+  { flag: 'k', value: 'N', key: 'k' },
+  { flag: 'store', value: 'FILE', key: 'store' },
+  { flag: 'reports-dir', value: 'DIR', key: 'reports_dir' },
+  { flag: 'run', value: 'ID', help: 'The measurement run to read (`make runs` lists them).', default: 'the newest complete run', commands: RUN_READERS },
+  { flag: 'base', value: 'ID', help: 'The baseline run.', default: 'the complete run before --head', commands: ['compare'] },
+  { flag: 'head', value: 'ID', help: 'The run compared with the baseline.', default: 'the newest complete run', commands: ['compare'] },
+  { flag: 'threshold', value: 'PCT', help: 'Exit 1 when a significant p50 slowdown exceeds PCT %.', default: 'never fail', commands: ['compare'] },
+  {
+    flag: 'dry-run',
+    help: 'Print every statement each target would send, with its bind order and sample parameters; connects to nothing, writes nothing.',
+    commands: ['seed', 'measure'],
+  },
+  { flag: 'force', help: 'Reload even if the target already holds the dataset.', commands: ['seed'] },
+  { flag: 'partial', help: 'Accept an interrupted or failed run; every output then says PARTIAL RUN.', commands: RUN_READERS },
+  { flag: 'keep-servers', help: 'On SIGINT/SIGTERM, leave running the servers pathbench started (default: stop them).' },
+  { flag: 'help', short: 'h', help: 'Print this help and exit.' },
+];
+
+const options = Object.fromEntries(
+  FLAGS.map((f) => [f.flag, f.value === undefined ? { type: 'boolean', default: false, ...(f.short ? { short: f.short } : {}) } : { type: 'string' }]),
+) as Record<string, { type: 'string' } | { type: 'boolean'; default: false; short?: string }>;
 
 /** Integer flags: value must be a plain base-10 integer, quoted back in the error otherwise. */
 const intFlags: Record<string, string> = {
@@ -107,11 +111,15 @@ export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process
   } catch (err) {
     throw new ConfigError([`${(err as Error).message.replace(/\.$/, '')}. Run with --help for the list of flags.`], 'command line');
   }
-  const v = parsed.values;
+  const values = parsed.values as Record<string, string | boolean | undefined>;
+  // The valued flags' strings; the switches are read with on() (parseArgs' option table above).
+  const v: Record<string, string | undefined> = {};
+  for (const [f, x] of Object.entries(values)) if (typeof x === 'string') v[f] = x;
+  const on = (f: string) => values[f] === true;
   const problems: string[] = [];
   const overrides: Record<string, unknown> = {};
   for (const [flag, key] of Object.entries(intFlags)) {
-    const raw = v[flag as keyof typeof v];
+    const raw = v[flag];
     if (raw === undefined) continue;
     if (typeof raw !== 'string' || !/^-?\d+$/.test(raw.replaceAll('_', ''))) {
       problems.push(`--${flag}: expected an integer, got "${String(raw)}"`);
@@ -160,10 +168,10 @@ export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process
     head: v.head,
     threshold,
     overlay,
-    dryRun: v['dry-run'] ?? false,
-    force: v.force ?? false,
-    partial: v.partial ?? false,
-    keepServers: v['keep-servers'] ?? false,
-    help: v.help ?? false,
+    dryRun: on('dry-run'),
+    force: on('force'),
+    partial: on('partial'),
+    keepServers: on('keep-servers'),
+    help: on('help'),
   };
 }

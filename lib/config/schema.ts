@@ -13,20 +13,26 @@ export const PRODUCTION_MAX_ROWS = 1_000_000;
 
 const posInt = z.number().int().positive();
 
+// Every key carries a .describe(): docs/configuration.md and config/schema.json are generated from
+// these descriptions (`make docs`), and a test names any key without one. The first sentence is
+// what a stage's --help shows for the key's flag.
+
 export const hnswSchema = z
   .object({
-    m: posInt.max(100).default(16),
-    ef_construction: posInt.max(1000).default(64),
-    /** pgvector `hnsw.ef_search` in force while measuring (1..1000). */
-    ef_search: posInt.max(1000).default(40),
-    /**
-     * pgvector ≥ 0.8 `hnsw.iterative_scan` in force while measuring: `off` (pgvector's default)
-     * filters only the ef_search candidates, so a filtered kNN (vector_filter, one category in 10)
-     * finds about ef_search/10 matching rows and misses neighbours; `strict_order` keeps scanning
-     * until k rows pass the filter, in exact distance order; `relaxed_order` may return them
-     * slightly out of order. IRIS targets echo it (no such setting).
-     */
-    iterative_scan: z.enum(['off', 'strict_order', 'relaxed_order']).default('off'),
+    m: posInt.max(100).default(16).describe('HNSW index build: maximum connections per layer (pgvector `m`).'),
+    ef_construction: posInt.max(1000).default(64).describe('HNSW index build: size of the candidate list while building (pgvector `ef_construction`).'),
+    ef_search: posInt
+      .max(1000)
+      .default(40)
+      .describe('pgvector `hnsw.ef_search` in force while measuring. IRIS SQL has no session-level ef_search: IRIS targets echo it.'),
+    iterative_scan: z
+      .enum(['off', 'strict_order', 'relaxed_order'])
+      .default('off')
+      .describe(
+        'pgvector ≥ 0.8 `hnsw.iterative_scan` in force while measuring. `off` (pgvector\'s default) filters only the ef_search candidates, so a filtered kNN ' +
+          '(vector_filter, one category in 10) finds about ef_search/10 matching rows and misses neighbours; `strict_order` keeps scanning until k rows pass ' +
+          'the filter, in exact distance order; `relaxed_order` may return them slightly out of order. IRIS targets echo it (no such setting).',
+      ),
   })
   .strict();
 
@@ -48,124 +54,186 @@ export const datasetFileSchema = z
 
 export const configSchema = z
   .object({
-    /** Free-form profile name, shown in reports. */
-    profile: z.string().min(1).default('custom'),
-    /**
-     * `production` enforces 100,000..1,000,000 rows. `small` allows fewer for demos and tests;
-     * every report of such a run says it is below production scale.
-     */
-    scale: z.enum(['production', 'small']).default('production'),
-    vector_dims: posInt.max(16_000).default(1024),
-    dataset_size: posInt.max(PRODUCTION_MAX_ROWS).default(PRODUCTION_MIN_ROWS),
-    iterations: posInt.default(1000),
-    /** Warmup executions per query template, per target (never part of any metric). */
-    warmup: z.number().int().nonnegative().default(100),
-    /**
-     * Warmup to steady state (lib/measure/steady-warmup.ts): after at least `warmup` executions, a
-     * query × target is warm when the medians of its last two windows of `warmup_window`
-     * latencies differ by at most `warmup_tolerance` (a fraction: 0.03 = 3%); `warmup_max_s` caps
-     * the whole warmup (what is still warming then is reported "did not converge"). 0 = no check:
-     * exactly `warmup` executions, as before these fields existed.
-     */
-    warmup_tolerance: z.number({ error: 'expected a fraction, e.g. 0.03 for 3%' }).gt(0, { error: 'expected a fraction > 0, e.g. 0.03 for 3%' }).lt(1, { error: 'expected a fraction < 1, e.g. 0.03 for 3% (not 3)' }).default(0.03),
-    warmup_window: posInt.min(3, { error: 'expected at least 3 latencies per window (a median of fewer is noise)' }).max(10_000).default(20),
-    warmup_max_s: z.number({ error: 'expected seconds (0 = fixed count of `warmup`)' }).nonnegative({ error: 'expected seconds ≥ 0 (0 = fixed count of `warmup`)' }).max(3600).default(60),
-    /**
-     * Order of the timed loop (lib/measure/schedule.ts): `interleaved` — every iteration runs all
-     * queries, rotating the target order; `blocked` — each query's iterations back to back on one
-     * target, targets alternated in ABBA blocks so drift still cancels. Same parameters either way.
-     */
-    schedule: z.enum(['interleaved', 'blocked']).default('interleaved'),
-    seed: z.number().int().nonnegative().max(2 ** 31 - 1).default(42),
-    /** Shape of the generated vectors (see lib/workload/generator.ts). */
-    distribution: z.enum(['uniform', 'clustered']).default('uniform'),
-    /** clustered only: number of mixture centres and the noise norm around each (0 = all on the centre). */
-    clusters: posInt.max(100_000).default(100),
-    cluster_spread: z.number().nonnegative().max(10).default(0.6),
-    /**
-     * Recall@k below which an approximate kNN query on a target gets the verdict LOW RECALL
-     * instead of ok (0..1). Its speed then answers a different question than an exact search.
-     */
-    min_recall: z.number().min(0).max(1).default(0.9),
-    /**
-     * Two paths whose recall@k on one kNN query differs by more than this are "not comparable" on
-     * speed wherever that query counts: pairwise tests, gateway overhead and the answer.
-     */
-    max_recall_gap: z.number().min(0).max(1).default(0.05),
-    /** k of the kNN queries. */
-    k: posInt.max(1000).default(5),
-    /** Distinct query vectors, drawn from their own seeded stream; iteration i uses vector i mod pool. */
-    query_vector_pool: posInt.max(100_000).default(100),
-    /**
-     * Verification pass of measure (untimed): each query runs this many times on every target with
-     * the same parameters, kNN results are scored against exact ground truth. 0 disables it.
-     */
-    verify_queries: z.number().int().nonnegative().max(100_000).default(20),
-    /** Resamples of every bootstrap confidence interval (seeded with `seed`). */
-    bootstrap_resamples: z.number().int().min(100).max(100_000).default(1000),
-    /**
-     * Gateway-overhead pairs: the same engine through a gateway and natively. Pairs whose targets
-     * are not both in the run are ignored.
-     */
+    profile: z.string().min(1).default('custom').describe('Free-form profile name, shown in reports.'),
+    scale: z
+      .enum(['production', 'small'])
+      .default('production')
+      .describe('`production` enforces 100,000..1,000,000 rows. `small` allows fewer for demos and tests; every report of such a run says it is below production scale.'),
+    vector_dims: posInt.max(16_000).default(1024).describe('Dimensions of the generated vectors.'),
+    dataset_size: posInt
+      .max(PRODUCTION_MAX_ROWS)
+      .default(PRODUCTION_MIN_ROWS)
+      .describe('Rows of the generated dataset. 100,000..1,000,000 unless `scale: small`.'),
+    iterations: posInt.default(1000).describe('Measured executions per query and target in the main timed loop.'),
+    warmup: z
+      .number()
+      .int()
+      .nonnegative()
+      .default(100)
+      .describe('Minimum warmup executions per query and target (never part of any metric). See docs/methodology.md.'),
+    warmup_tolerance: z
+      .number({ error: 'expected a fraction, e.g. 0.03 for 3%' })
+      .gt(0, { error: 'expected a fraction > 0, e.g. 0.03 for 3%' })
+      .lt(1, { error: 'expected a fraction < 1, e.g. 0.03 for 3% (not 3)' })
+      .default(0.03)
+      .describe(
+        'Warmup to steady state: after at least `warmup` executions, a query × target is warm when the medians of its last two windows of ' +
+          '`warmup_window` latencies differ by at most this fraction (0.03 = 3%).',
+      ),
+    warmup_window: posInt
+      .min(3, { error: 'expected at least 3 latencies per window (a median of fewer is noise)' })
+      .max(10_000)
+      .default(20)
+      .describe('Latencies per window of the steady-state check (see `warmup_tolerance`).'),
+    warmup_max_s: z
+      .number({ error: 'expected seconds (0 = fixed count of `warmup`)' })
+      .nonnegative({ error: 'expected seconds ≥ 0 (0 = fixed count of `warmup`)' })
+      .max(3600)
+      .default(60)
+      .describe(
+        'Cap of the whole warmup, in seconds; what is still warming then is reported "did not converge". 0 = no steady-state check: exactly `warmup` executions.',
+      ),
+    schedule: z
+      .enum(['interleaved', 'blocked'])
+      .default('interleaved')
+      .describe(
+        'Order of the timed loop. `interleaved`: every iteration runs all queries, rotating the target order; `blocked`: each query\'s iterations back ' +
+          'to back on one target, targets alternated in ABBA blocks so drift still cancels. Same parameters either way.',
+      ),
+    seed: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(2 ** 31 - 1)
+      .default(42)
+      .describe('Seed of every generated value: data, query vectors, parameters, bootstrap resamples.'),
+    distribution: z
+      .enum(['uniform', 'clustered'])
+      .default('uniform')
+      .describe(
+        'Shape of the generated vectors: `uniform` (components uniform in [−1, 1], L2-normalised: the worst case for HNSW) or `clustered` (a seeded Gaussian mixture, shaped like real embeddings).',
+      ),
+    clusters: posInt.max(100_000).default(100).describe('`distribution: clustered` only: number of mixture centres.'),
+    cluster_spread: z
+      .number()
+      .nonnegative()
+      .max(10)
+      .default(0.6)
+      .describe('`distribution: clustered` only: norm of the noise around each centre (0 = every vector on its centre).'),
+    min_recall: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.9)
+      .describe('Recall@k below which an approximate kNN query on a target gets the verdict LOW RECALL instead of ok; its speed then answers a different question than an exact search.'),
+    max_recall_gap: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.05)
+      .describe(
+        'Two paths whose recall@k on one kNN query differs by more than this are "not comparable" on speed wherever that query counts: pairwise tests, gateway overhead and the answer.',
+      ),
+    k: posInt.max(1000).default(5).describe('k of the kNN queries.'),
+    query_vector_pool: posInt
+      .max(100_000)
+      .default(100)
+      .describe('Distinct query vectors, drawn from their own seeded stream; iteration i uses vector i mod pool.'),
+    verify_queries: z
+      .number()
+      .int()
+      .nonnegative()
+      .max(100_000)
+      .default(20)
+      .describe(
+        'Executions of each query per target in the untimed verification pass of measure (same parameters on every target; kNN results scored against exact ground truth). 0 disables it.',
+      ),
+    bootstrap_resamples: z
+      .number()
+      .int()
+      .min(100)
+      .max(100_000)
+      .default(1000)
+      .describe('Resamples of every bootstrap confidence interval (seeded with `seed`).'),
     gateway_pairs: z
-      .array(z.object({ gateway: z.string().min(1), native: z.string().min(1) }).strict())
-      .default([{ gateway: 'pglite-wire', native: 'pglite' }, { gateway: 'iris-pgwire', native: 'iris-native' }]),
-    /** Budget for the per-query gateway overhead (difference of medians), in ms. */
-    overhead_budget_ms: z.number().positive().default(5),
-    /**
-     * Closed-loop concurrency sweep after the main measurement: for each level C, C clients each on
-     * their own session run `sweep_requests` requests each (queries in turn), one target at a time.
-     * Empty = no sweep.
-     */
-    concurrency: z.array(posInt.max(256)).max(32).default([]),
-    sweep_requests: posInt.max(1_000_000).default(100),
-    /**
-     * ef_search sweep after the main measurement (empty = off): for each value, the queries an HNSW
-     * index serves (vector_cosine and vector_filter — both ORDER BY cosine distance, the index's
-     * opclass; vector_l2 and vector_inner_product are exact scans and are not swept) run
-     * `ef_search_requests` timed requests each per target, plus an untimed recall pass over the
-     * same parameters. Unlike `hnsw.ef_search` — the one value in force during the main
-     * measurement, restored after the sweep — these values are set one after another only for the
-     * sweep. Targets that cannot set ef_search at query time (IRIS SQL) get one point at their default.
-     */
-    ef_search: z.array(posInt.max(1000)).max(32).default([]),
-    ef_search_requests: posInt.max(1_000_000).default(100),
-    /**
-     * Open-loop fixed-rate mode after the main measurement (and the concurrency sweep): for each
-     * offered rate (requests per second; one number or a list; empty = off) every target gets the
-     * same seeded arrival schedule, each request is sent at its intended time onto a free session
-     * (or waits in a queue), and latency is counted from the intended time (coordinated-omission
-     * corrected). See lib/measure/open-loop.ts for the exact contract.
-     */
+      .array(
+        z
+          .object({
+            gateway: z.string().min(1).describe('Target reached through the gateway.'),
+            native: z.string().min(1).describe('The same engine reached natively.'),
+          })
+          .strict(),
+      )
+      .default([{ gateway: 'pglite-wire', native: 'pglite' }, { gateway: 'iris-pgwire', native: 'iris-native' }])
+      .describe('Gateway-overhead pairs: the same engine through a gateway and natively. Pairs whose targets are not both in the run are ignored.'),
+    overhead_budget_ms: z.number().positive().default(5).describe('Budget for the per-query gateway overhead (difference of medians), in ms.'),
+    concurrency: z
+      .array(posInt.max(256))
+      .max(32)
+      .default([])
+      .describe(
+        'Closed-loop concurrency sweep after the main measurement: for each level C, C clients each on their own session run `sweep_requests` requests each (queries in turn), one target at a time. Empty = no sweep.',
+      ),
+    sweep_requests: posInt.max(1_000_000).default(100).describe('Requests per client per level of the concurrency sweep.'),
+    ef_search: z
+      .array(posInt.max(1000))
+      .max(32)
+      .default([])
+      .describe(
+        'ef_search sweep after the main measurement (empty = off): for each value, the queries an HNSW index serves (vector_cosine, vector_filter) run ' +
+          '`ef_search_requests` timed requests per target, plus an untimed recall pass over the same parameters. Unlike `hnsw.ef_search`, these values ' +
+          'are set only for the sweep. Targets that cannot set ef_search at query time (IRIS SQL) get one point at their default.',
+      ),
+    ef_search_requests: posInt.max(1_000_000).default(100).describe('Timed requests per target × swept query × ef_search value.'),
     rate: z
       .union([z.number().positive().max(100_000), z.array(z.number().positive().max(100_000)).max(32)], {
         error: 'expected an offered rate in requests per second (> 0, ≤ 100000) or a list of them, e.g. [50, 100, 200]; [] = off',
       })
       .transform((r) => (Array.isArray(r) ? r : [r]))
-      .default([]),
-    /** Arrival process of the schedule: `uniform` (fixed gaps, as wrk2) or `poisson` (exponential gaps, as pgbench --rate). */
-    rate_arrival: z.enum(['uniform', 'poisson']).default('poisson'),
-    /** Length of each rate level in seconds (default 10); or give `rate_requests` instead (not both). */
-    rate_duration_s: z.number().positive().max(3600).optional(),
-    /** Requests per rate level, instead of a duration (the level then lasts about rate_requests ÷ rate). */
-    rate_requests: posInt.max(10_000_000).optional(),
-    /** Sessions of the open-loop driver per target (max in flight); 1 on targets without concurrent sessions (PGlite). */
-    rate_sessions: posInt.max(256).default(4),
-    /** Queries of the open-loop mix, sent round-robin (default: the whole catalogue). */
-    rate_queries: z.array(z.enum(QUERY_IDS)).min(1).optional(),
-    /** A request is `late` when it starts more than this many ms after its intended time. */
-    rate_late_ms: z.number().nonnegative().max(60_000).default(1),
-    /**
-     * A request still waiting for a session this many seconds after the level's schedule ends is
-     * `dropped` (never sent): it bounds an overloaded level to its duration plus this grace.
-     */
-    rate_grace_s: z.number().nonnegative().max(3600).default(2),
-    /** Latency objective of the open-loop verdict: corrected p99 at or below this many ms, no drops, no failures. */
-    slo_p99_ms: z.number().positive().max(600_000).default(10),
-    /** How vector parameters travel to the server: pgvector binary (vector_recv) or text '[...]'. */
-    vector_param_format: z.enum(['binary', 'text']).default('binary'),
+      // prefault, not default: the default is then an input value, which the JSON Schema export keeps.
+      .prefault([])
+      .describe(
+        'Open-loop fixed-rate mode after the main measurement (and the concurrency sweep): offered rates in requests per second, one number or a list; ' +
+          'empty = off. Every target gets the same seeded arrival schedule; latency counts from each request\'s intended start (coordinated-omission corrected).',
+      ),
+    rate_arrival: z
+      .enum(['uniform', 'poisson'])
+      .default('poisson')
+      .describe('Arrival process of the open-loop schedule: `uniform` (fixed gaps, as wrk2) or `poisson` (exponential gaps, as pgbench --rate).'),
+    rate_duration_s: z
+      .number()
+      .positive()
+      .max(3600)
+      .optional()
+      .describe('Length of each rate level in seconds (10 when neither this nor `rate_requests` is set); or give `rate_requests` instead (not both).'),
+    rate_requests: posInt
+      .max(10_000_000)
+      .optional()
+      .describe('Requests per rate level, instead of a duration (the level then lasts about rate_requests ÷ rate).'),
+    rate_sessions: posInt
+      .max(256)
+      .default(4)
+      .describe('Sessions of the open-loop driver per target (max in flight); 1 on targets without concurrent sessions (PGlite).'),
+    rate_queries: z.array(z.enum(QUERY_IDS)).min(1).optional().describe('Queries of the open-loop mix, sent round-robin (unset: the whole catalogue).'),
+    rate_late_ms: z.number().nonnegative().max(60_000).default(1).describe('An open-loop request is `late` when it starts more than this many ms after its intended time.'),
+    rate_grace_s: z
+      .number()
+      .nonnegative()
+      .max(3600)
+      .default(2)
+      .describe('An open-loop request still waiting for a session this many seconds after the level\'s schedule ends is `dropped` (never sent).'),
+    slo_p99_ms: z
+      .number()
+      .positive()
+      .max(600_000)
+      .default(10)
+      .describe('Latency objective of the open-loop verdict: corrected p99 at or below this many ms, no drops, no failures.'),
+    vector_param_format: z
+      .enum(['binary', 'text'])
+      .default('binary')
+      .describe('How vector parameters travel to the server: pgvector binary (vector_recv) or text \'[...]\'. IRIS takes text whatever this says.'),
     dataset: datasetFileSchema.optional().describe('Read the corpus, query vectors and (HDF5) neighbour lists from a file instead of the generator; dataset_size, vector_dims, distribution and clusters then come from, or do not apply to, the file. Absent: the seeded generator.'),
-    hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40, iterative_scan: 'off' }),
+    hnsw: hnswSchema.default({ m: 16, ef_construction: 64, ef_search: 40, iterative_scan: 'off' }).describe('The HNSW index: build parameters, and the search settings in force while measuring.'),
     targets: z
       .array(targetEntrySchema)
       .min(1)
@@ -173,13 +241,12 @@ export const configSchema = z
         'The paths to measure, in order: target types (`postgres`) and/or named instances (`{name: pg-bouncer, type: postgres, …options}`). ' +
           'Names are unique; several instances of one type compare like any other paths. --targets selects by name.',
       ),
-    /** Per-target settings, validated by each target's own schema (see lib/targets/registry.ts). */
     target_options: z
       .record(z.string(), z.unknown())
       .default({})
       .describe('Options per target type (for plain `targets` entries) or per instance name (for a named instance whose mapping gives no options inline).'),
-    store: z.string().min(1).default('data/bench.sqlite'),
-    reports_dir: z.string().min(1).default('reports'),
+    store: z.string().min(1).default('data/bench.sqlite').describe('The SQLite store (relative to the project root). See docs/store.md.'),
+    reports_dir: z.string().min(1).default('reports').describe('Directory the reports are written to (reports/<run>/ and reports/latest).'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { redact } from '../config/redact.js';
-import { FLAG_HELP, parseStageFlags } from '../config/cli-flags.js';
+import { parseStageFlags } from '../config/cli-flags.js';
+import { commandHelp } from '../cli/stage-help.js';
 import { loadConfig } from '../config/load.js';
 import { PROJECT_ROOT } from '../env/package-version.js';
 import { ExitCode, PathbenchError, errorText } from '../errors.js';
@@ -43,7 +44,7 @@ export async function doctor(argv: string[], probes: Probes = machineProbes(), r
   try {
     const flags = parseStageFlags(argv, probes.env);
     if (flags.help) {
-      out(`usage: make doctor CONFIG=config/x.yaml — checks every prerequisite of a profile; exit 0 when the run can start, 3 when not, 2 for a bad config\n\n${FLAG_HELP}`);
+      out(commandHelp('doctor').trimEnd());
       return ExitCode.ok;
     }
     const config = await loadConfig(resolve(root, flags.config), flags.overrides, flags.overlay === undefined ? undefined : resolve(root, flags.overlay));

@@ -12,7 +12,7 @@ const WRONG_PLATFORM = /invalid ELF header|wrong ELF class|not a valid Win32|mac
 function sdkFix(ctx: DoctorContext): string {
   return ctx.probes.platform === 'linux'
     ? 'docker compose up -d --wait iris && make iris-sdk'
-    : `docker compose run --rm bench make all CONFIG=${ctx.profile} (the SDK in the iris image is built for Linux; see docs/iris-setup.md)`;
+    : `docker compose run --rm bench make all CONFIG=${ctx.profile} (the SDK in the iris image is built for Linux; see docs/iris.md)`;
 }
 
 /**

@@ -73,7 +73,7 @@ export interface Capabilities {
    * `targets`, else the first one (lib/pipeline/seed-loader.ts). iris-native is `preferred`: its
    * statements reach IRIS verbatim and it loads a page of rows per round trip, in one transaction,
    * where the gateway upper-cases identifiers, makes BEGIN/COMMIT no-ops on its pooled
-   * connections and inserts one row per statement (docs/iris-native.md, *Loading*).
+   * connections and inserts one row per statement (docs/targets.md, iris-native, *Loading*).
    */
   loader?: 'preferred' | 'able';
   /**

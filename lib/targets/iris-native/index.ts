@@ -29,7 +29,7 @@ export const target: TargetModule = {
   // thread (worker-session.ts). plans 'none': IRIS SQL's EXPLAIN (an XML plan) is not read yet.
   // loader 'preferred': seed loads the IRIS database through this path when it is in the run —
   // one Batch round trip per page in one server-side transaction, statements reaching IRIS
-  // verbatim — instead of the gateway's (docs/iris-native.md, *Loading*).
+  // verbatim — instead of the gateway's (docs/targets.md, iris-native, *Loading*).
   capabilities: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed', plans: 'none', loader: 'preferred', unitVectorQueries: IRIS_UNIT_VECTOR_QUERIES },
   // Keyed like iris-pgwire in iris mode: the two paths read one IRIS database, loaded once.
   databaseKey: (ctx) => {

@@ -8,36 +8,43 @@ import { z } from 'zod';
  */
 export const irisNativeOptionsSchema = z
   .object({
-    /** existing: use a running IRIS; docker: `docker compose up -d --wait iris`. Both load PathBench.SQL. */
-    provision: z.enum(['existing', 'docker']).default('existing'),
-    host: z.string().min(1).default('127.0.0.1'),
-    /** The superserver port. */
-    port: z.number().int().min(1).max(65535).default(1972),
-    namespace: z.string().min(1).default('USER'),
-    user: z.string().min(1).default('_SYSTEM'),
-    password: z.string().optional(),
-    password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').default('PB_IRIS_PASSWORD'),
-    connect_timeout_s: z.number().int().positive().max(600).default(10),
-    /**
-     * Bound on any one call of a session (0 = none): each session runs in its own worker thread and
-     * a call still unanswered after this long terminates it, which aborts the run (exit 3) naming
-     * the target — see lib/targets/iris-native/worker-session.ts. Covers loading and index builds
-     * too, hence the same default as the postgres target's statement_timeout_s.
-     */
-    statement_timeout_s: z.number().nonnegative().max(86_400).default(1800),
-    /**
-     * The SDK can bypass TCP through shared memory when IRIS runs on the same host (its default).
-     * Off by default: a container's IRIS is reached over TCP, like the gateway path.
-     */
-    shared_memory: z.boolean().default(false),
-    /**
-     * Where the SDK package is (a directory with package.json), relative to the project root or
-     * absolute. Unset: vendor/iris-nodejs/intersystems-iris, vendor/iris-nodejs/intersystems-iris-native
-     * (what `make iris-sdk` copies out of the iris container), then node_modules.
-     */
-    sdk_path: z.string().min(1).optional(),
+    provision: z
+      .enum(['existing', 'docker'])
+      .default('existing')
+      .describe('`existing`: use a running IRIS; `docker`: `docker compose up -d --wait iris`. Both load the server class PathBench.SQL.'),
+    host: z.string().min(1).default('127.0.0.1').describe('IRIS host.'),
+    port: z.number().int().min(1).max(65535).default(1972).describe('The IRIS superserver port.'),
+    namespace: z.string().min(1).default('USER').describe('IRIS namespace.'),
+    user: z.string().min(1).default('_SYSTEM').describe('IRIS user.'),
+    password: z.string().optional().describe('Password in the profile (redacted everywhere); prefer `password_env`.'),
+    password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .default('PB_IRIS_PASSWORD')
+      .describe('Environment variable holding the password (never stored or reported). Unset: "SYS", the throwaway compose IRIS\'s password.'),
+    connect_timeout_s: z.number().int().positive().max(600).default(10).describe('Seconds to wait for a connection before declaring the target unavailable.'),
+    statement_timeout_s: z
+      .number()
+      .nonnegative()
+      .max(86_400)
+      .default(1800)
+      .describe(
+        'Bound on any one call of a session, in seconds (0 = none): each session runs in its own worker thread, and a call still unanswered after this long terminates it and aborts the run (exit 3) naming the target. Covers loading and index builds too.',
+      ),
+    shared_memory: z
+      .boolean()
+      .default(false)
+      .describe('Let the SDK bypass TCP through shared memory when IRIS runs on the same host. Off: a container\'s IRIS is reached over TCP, like the gateway path.'),
+    sdk_path: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Directory of the SDK package (with package.json), relative to the project root or absolute. Unset: vendor/iris-nodejs/intersystems-iris, vendor/iris-nodejs/intersystems-iris-native (where `make iris-sdk` copies it), then node_modules.',
+      ),
   })
-  .strict();
+  .strict()
+  .describe(
+    'InterSystems IRIS through the Native SDK for Node.js, one server-class call per query, each session in its own worker thread. Not verified against a live IRIS (docs/iris.md).',
+  );
 
 export type IrisNativeOptions = z.infer<typeof irisNativeOptionsSchema>;
 

@@ -23,7 +23,7 @@ import { fromWire, type Reply, type Request, type WorkerStart } from './worker-p
  *   Opening the session (SDK load, connect, version check) is watched the same way.
  *   worker.terminate() stops JavaScript at once (a busy loop, an Atomics.wait: tested against the
  *   SDK test double); a call blocked inside a native addon is only abandoned — the main thread
- *   goes on, the thread ends when the call returns (see docs/iris-native.md).
+ *   goes on, the thread ends when the call returns (see docs/targets.md, iris-native).
  */
 export interface WorkerSessionInfo {
   /** Where the SDK was loaded from and its version. */
@@ -117,7 +117,7 @@ export async function openWorkerSession(start: WorkerStart, statementTimeoutMs: 
     closed = true;
     await bounded(worker.terminate(), CLOSE_WAIT_MS);
     const e = first.type === 'failed' ? first.error : { message: 'unexpected first message from the worker' };
-    const inWorker = /cannot load/.test(e.message) ? ' (iris-native loads the SDK inside each session\'s worker thread: see docs/iris-native.md)' : '';
+    const inWorker = /cannot load/.test(e.message) ? ' (iris-native loads the SDK inside each session\'s worker thread: see docs/targets.md, iris-native)' : '';
     throw e.exitCode === undefined ? new Error(e.message + inWorker) : new PathbenchError(e.message + inWorker, e.exitCode as ExitCode);
   }
 

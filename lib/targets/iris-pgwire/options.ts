@@ -12,32 +12,27 @@ import { queryModeOption } from '../query-mode.js';
  */
 export const irisPgwireOptionsSchema = z
   .object({
-    /**
-     * The SQL of the measured queries. `iris` (default): InterSystems IRIS SQL (lib/targets/iris-sql),
-     * which the gateway passes to IRIS — what an application written for IRIS sends. `pgvector`:
-     * pgvector SQL (`<=>`, `<#>`, `<->`) as an unchanged PostgreSQL application sends it, in the
-     * form the gateway documents it translates (pgvector-gateway-dialect.ts); the queries the
-     * gateway cannot run are reported per query as "not supported on this path". Everything else
-     * (load, fingerprint, versions, settings) is IRIS SQL in both modes. Reports state the mode.
-     */
-    dialect: z.enum(['iris', 'pgvector']).default('iris'),
-    /** existing: use a running gateway; docker: `docker compose up -d --wait iris-pgwire` (starts iris first). */
-    provision: z.enum(['existing', 'docker']).default('existing'),
-    host: z.string().min(1).default('127.0.0.1'),
-    port: z.number().int().min(1).max(65535).default(5434),
-    /** The IRIS namespace (the gateway maps the PostgreSQL database name to it). */
-    database: z.string().min(1).default('USER'),
-    user: z.string().min(1).default('_SYSTEM'),
-    password: z.string().optional(),
-    password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').default('PB_IRIS_PASSWORD'),
-    connect_timeout_s: z.number().positive().max(600).default(10),
-    /**
-     * The IRIS instance behind the gateway, as seen from here (the compose service publishes
-     * 1972 on 127.0.0.1). Used only to recognise that iris-pgwire and iris-native read the same
-     * database (databaseKey), so seed loads it once.
-     */
-    iris_host: z.string().min(1).default('127.0.0.1'),
-    iris_port: z.number().int().min(1).max(65535).default(1972),
+    dialect: z
+      .enum(['iris', 'pgvector'])
+      .default('iris')
+      .describe(
+        'SQL of the measured queries: `iris` — IRIS SQL, passed through by the gateway (what an application written for IRIS sends); `pgvector` — pgvector SQL as an unchanged PostgreSQL application sends it, for the gateway to translate (queries it cannot run are reported "not supported on this path"). Load, fingerprint and versions are IRIS SQL in both. See docs/iris.md.',
+      ),
+    provision: z
+      .enum(['existing', 'docker'])
+      .default('existing')
+      .describe('`existing`: use a running gateway; `docker`: `docker compose up -d --wait iris-pgwire` (starts iris first).'),
+    host: z.string().min(1).default('127.0.0.1').describe('Gateway host.'),
+    port: z.number().int().min(1).max(65535).default(5434).describe('Gateway port (5434: where the compose service publishes the gateway\'s 5432).'),
+    database: z.string().min(1).default('USER').describe('The IRIS namespace (the gateway maps the PostgreSQL database name to it).'),
+    user: z.string().min(1).default('_SYSTEM').describe('IRIS user.'),
+    password: z.string().optional().describe('Password in the profile (redacted everywhere); prefer `password_env`.'),
+    password_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .default('PB_IRIS_PASSWORD')
+      .describe('Environment variable holding the password (never stored or reported). Unset: "SYS" for `provision: docker`, else PGPASSWORD / ~/.pgpass.'),
+    connect_timeout_s: z.number().positive().max(600).default(10).describe('Seconds to wait for a connection before declaring the target unavailable.'),
+    iris_host: z.string().min(1).default('127.0.0.1').describe('Host of the IRIS behind the gateway, as seen from here; only recognises that iris-pgwire and iris-native share one database (seeded once).'),
+    iris_port: z.number().int().min(1).max(65535).default(1972).describe('Superserver port of the IRIS behind the gateway (see `iris_host`).'),
     /**
      * The statement protocol (lib/targets/query-mode.ts). On this gateway `extended` and `prepared`
      * make it execute every SELECT twice: node-postgres sends Describe (portal) before Execute,
@@ -45,9 +40,14 @@ export const irisPgwireOptionsSchema = z
      * (src/iris_pgwire/protocol.py, handle_describe_message, describe_type "P"; commit 54d8128).
      * `simple` sends one Query message, executed once (handle_query_message).
      */
-    query_mode: queryModeOption,
+    query_mode: queryModeOption.describe(
+      `${queryModeOption.description} On this gateway \`extended\` and \`prepared\` execute every SELECT twice (it answers Describe by running the query); \`simple\` executes once.`,
+    ),
   })
-  .strict();
+  .strict()
+  .describe(
+    'InterSystems IRIS through the iris-pgwire gateway (PostgreSQL wire protocol), queried with `pg`. Not verified against a live IRIS (docs/iris.md).',
+  );
 
 export type IrisPgwireOptions = z.infer<typeof irisPgwireOptionsSchema>;
 
