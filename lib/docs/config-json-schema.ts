@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { configSchema } from '../config/schema.js';
 import { knownTargetIds, targetOptionsSchema } from '../targets/registry.js';
+import { instanceEntrySchema } from '../config/target-instances.js';
 
 /**
  * The JSON Schema of a profile (config/*.yaml), derived from the zod schemas — lib/config/schema.ts
@@ -47,15 +48,37 @@ export function configJsonSchema(): JsonSchema {
   const root = exported(configSchema);
   const props = root.properties!;
   const ids = knownTargetIds();
-  // Targets: the registry's ids, so editors complete them (resolveConfig refuses any other id).
-  props.targets = { ...props.targets, items: { type: 'string', enum: ids } };
+  // Targets: a registry id (editors complete them; resolveConfig refuses any other), or a named
+  // instance {name, type, …that type's options} — one alternative per type, so an editor checks
+  // the inline options against the type named (lib/config/target-instances.ts).
+  const name = exported(instanceEntrySchema.shape.name);
+  props.targets = {
+    ...props.targets,
+    items: {
+      anyOf: [
+        { type: 'string', enum: ids, description: 'A target type; the instance is named after it (its options: target_options.<type>).' },
+        ...ids.map((id) => {
+          const o = exported(targetOptionsSchema(id)!);
+          return {
+            type: 'object',
+            description: `A named instance of ${id}: name, type and ${id}'s options inline.`,
+            required: ['name', 'type'],
+            properties: { name, type: { const: id }, ...o.properties },
+            additionalProperties: false,
+          };
+        }),
+      ],
+    },
+  };
   // target_options is a free record in zod (each target validates its own part); here it is
-  // spelled out per target, so an editor checks and completes every target's options.
+  // spelled out per target type, so an editor checks and completes every target's options. Keys
+  // that are not types name instances (target_options.<name>): their type is known only from
+  // `targets`, so the schema takes any mapping there.
   props.target_options = {
     ...props.target_options,
     type: 'object',
     properties: Object.fromEntries(ids.map((id) => [id, exported(targetOptionsSchema(id)!)])),
-    additionalProperties: false,
+    additionalProperties: { type: 'object' },
   };
   return {
     $schema: SCHEMA_URL,

@@ -129,7 +129,9 @@ describe('every YAML snippet in README.md and docs/ validates against the profil
         const snippet = parse(block.body) as unknown;
         expect(typeof snippet === 'object' && snippet !== null && !Array.isArray(snippet), 'a snippet is a mapping of profile keys').toBe(true);
         // A snippet is a part of a profile: laid over the default profile, as --overlay would.
-        const profile = overlayOnto(base, snippet as Record<string, unknown>);
+        // A file dataset gives dataset_size and vector_dims itself (config/own-data.yaml has neither).
+        const { dataset_size: _n, vector_dims: _d, ...fileBase } = base;
+        const profile = overlayOnto('dataset' in (snippet as object) ? fileBase : base, snippet as Record<string, unknown>);
         validate(profile);
         expect(validate.errors ?? [], `${page}:${block.line} against config/schema.json`).toEqual([]);
         expect(() => resolveConfig(profile, {}, `${page}:${block.line}`)).not.toThrow();
