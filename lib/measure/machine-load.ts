@@ -24,6 +24,11 @@ export interface MachineLoad {
   /** Logical CPUs the kernel counts (the "cpu" lines of /proc/stat). */
   cpus: number;
   quarters: MachineLoadQuarter[];
+  /**
+   * Some target ran out of process (a server, a gateway): its CPU, if on this machine, is in
+   * other_cores too, so "other processes" is not only foreign work. Absent: every target in process.
+   */
+  servers?: boolean;
 }
 
 interface Snapshot {
@@ -109,7 +114,7 @@ export const OTHER_LOAD_CHANGE_CORES = 0.25;
 /** "other processes 0.02 | 0.03 | 0.85 | 0.90 cores by quarter (of 2 CPUs), steal 0.00 | …" */
 export function machineLoadText(m: MachineLoad): string {
   const q = (f: (x: MachineLoadQuarter) => number) => m.quarters.map((x) => f(x).toFixed(2)).join(' | ');
-  return `other processes ${q((x) => x.other_cores)} cores by quarter of the measured phase (of ${m.cpus} CPUs); steal ${q((x) => x.steal_cores)}`;
+  return `other processes${m.servers ? ' (including any database server or gateway measured on this machine)' : ''} ${q((x) => x.other_cores)} cores by quarter of the measured phase (of ${m.cpus} CPUs); steal ${q((x) => x.steal_cores)}`;
 }
 
 /** The drift note: null when other work did not change enough to matter. */
@@ -127,10 +132,11 @@ export const BUSY_MACHINE_CORES = 0.5;
 /** The busy-machine warning, or null: other processes' mean CPU over the phase's quarters, weighted by their wall time. */
 export function busyMachineWarning(m: MachineLoad): string | null {
   const wall = m.quarters.reduce((a, q) => a + q.wall_s, 0);
+  // With servers measured, their own CPU is in other_cores: only steal can be told apart.
   if (!(wall > 0)) return null;
   const other = m.quarters.reduce((a, q) => a + q.other_cores * q.wall_s, 0) / wall;
   const steal = m.quarters.reduce((a, q) => a + q.steal_cores * q.wall_s, 0) / wall;
-  if (other < BUSY_MACHINE_CORES && steal < BUSY_MACHINE_CORES) return null;
+  if ((m.servers || other < BUSY_MACHINE_CORES) && steal < BUSY_MACHINE_CORES) return null;
   return `BUSY MACHINE: other processes used ${other.toFixed(2)} of ${m.cpus} CPUs on average while measuring` +
     (steal >= 0.05 ? ` (and the hypervisor took ${steal.toFixed(2)})` : '') +
     ': latencies include contention for the CPU. Re-run on a quiet machine before trusting small differences.';

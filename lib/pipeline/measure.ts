@@ -103,7 +103,8 @@ export async function measure(ctx: StageContext): Promise<void> {
     });
     bar.stop();
     const clientLoad = load.stop();
-    const machineLoad = machine?.stop();
+    const stopped = machine?.stop();
+    const machineLoad = stopped && targets.some((t) => !t.module.capabilities.inProcess) ? { ...stopped, servers: true } : stopped;
     const pauses = await writeGcPauses(ctx.store, runId, 'measure', await gc.stop(), r.originNs, r.wallNs);
     if (machineLoad) ctx.log(`machine: ${machineLoadText(machineLoad)}`);
     ctx.log(`garbage collection: ${pauses} pause(s) of this process during the measured phase (untimed record)`);

@@ -59,4 +59,11 @@ describe('machine load by quarter', () => {
     const stolen: MachineLoad = { cpus: 2, quarters: [{ wall_s: 1, other_cores: 0, own_cores: 1, steal_cores: 0.6 }] };
     expect(busyMachineWarning(stolen)).toMatch(/used 0\.00 of 2 CPUs on average while measuring \(and the hypervisor took 0\.60\)/);
   });
+
+  it('with servers measured (their CPU counts as other processes) only steal can raise BUSY MACHINE, and the line says so', () => {
+    const m: MachineLoad = { ...load([0.6, 0.6, 0.6, 0.6]), servers: true };
+    expect(busyMachineWarning(m)).toBeNull();
+    expect(busyMachineWarning({ ...m, quarters: m.quarters.map((q) => ({ ...q, steal_cores: 0.7 })) })).toMatch(/^BUSY MACHINE/);
+    expect(machineLoadText(m)).toMatch(/^other processes \(including any database server or gateway measured on this machine\) 0\.60 \|/);
+  });
 });
