@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -18,6 +17,7 @@ import { main as warmup } from '../../stages/warmup.js';
 import { captureOutput } from '../helpers/capture.js';
 import { PG_TEST_DB, REQUIRE_POSTGRES, pgTestDataDir, preparePgTestDatabase } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * Issue 16, item 5: config/paths.yaml's own instances and gateway pairs, live, at a small size:
@@ -32,15 +32,6 @@ const socketDir = `${pgTestDataDir()}.sock`;
 const problem = pgProblem ?? (process.getuid?.() !== 0 ? 'not root' : !existsSync(join(socketDir, `.s.PGSQL.${serverPort}`)) ? `no test server socket in ${socketDir} (set PB_PG_DATA to its data directory)` : undefined);
 if (problem && REQUIRE_POSTGRES) throw new Error(`config/paths.yaml tests are required here (CI=true) but cannot run: ${problem}`);
 if (problem) process.stderr.write(`config/paths.yaml tests skipped: ${problem}. Set CI=true to require them.\n`);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 describe.skipIf(problem !== undefined)('config/paths.yaml, every path live at a small size', () => {
   let p: TmpProfile;

@@ -1,7 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, readFile, readlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -19,6 +18,7 @@ import { main as warmup } from '../../stages/warmup.js';
 import { captureOutput } from '../helpers/capture.js';
 import { REQUIRE_POSTGRES, pgTestDataDir, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * Issue 16, item 2: PgBouncer (Debian's package, scripts/pgbouncer-local.sh) as a real gateway in
@@ -32,14 +32,6 @@ const problem = pgProblem ?? (process.getuid?.() !== 0 ? 'not root' : !existsSyn
 if (problem && REQUIRE_POSTGRES) throw new Error(`PgBouncer tests are required here (CI=true) but cannot run: ${problem}`);
 if (problem) process.stderr.write(`PgBouncer tests skipped: ${problem}. Set CI=true to require them.\n`);
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.skipIf(problem !== undefined)('PgBouncer in front of the test server', () => {

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { chmod, readFile, readlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -16,6 +15,7 @@ import { main as warmup } from '../../stages/warmup.js';
 import { captureOutput } from '../helpers/capture.js';
 import { REQUIRE_POSTGRES } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * Issue 16, item 3: one throwaway server of scripts/postgres-local.sh (its own port and data
@@ -27,15 +27,6 @@ import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 const problem = process.getuid?.() !== 0 ? 'not root' : spawnSync('test', ['-x', '/usr/lib/postgresql/15/bin/postgres']).status !== 0 ? 'PostgreSQL 15 not installed (scripts/postgres-local.sh start installs it)' : undefined;
 if (problem && REQUIRE_POSTGRES) throw new Error(`TLS / Unix socket tests are required here (CI=true) but cannot run: ${problem}`);
 if (problem) process.stderr.write(`TLS / Unix socket tests skipped: ${problem}. Set CI=true to require them.\n`);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 describe.skipIf(problem !== undefined)('TLS and Unix socket paths to one local server', () => {
   let p: TmpProfile;

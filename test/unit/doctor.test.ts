@@ -12,6 +12,7 @@ import { registerTarget } from '../../lib/targets/registry.js';
 import { pgliteOptionsSchema } from '../../lib/targets/pglite/options.js';
 import { captureOutput } from '../helpers/capture.js';
 import { REQUIRE_POSTGRES } from '../helpers/postgres.js';
+import { freePort } from '../helpers/free-port.js';
 
 /**
  * `make doctor`: every line that can FAIL, each provoked here — live where this machine has the
@@ -32,13 +33,6 @@ async function heldPort(): Promise<number> {
 }
 
 /** A port nothing answers on (taken and released). */
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 /**
  * A `docker` stand-in: FAKE_ENGINE=1 answers `info`, FAKE_COMPOSE=1 answers `compose version`,
