@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { runOpenLoopLevel } from '../../lib/measure/open-loop.js';
 import { openLoopRows } from '../../lib/measure/open-loop-rows.js';
@@ -110,5 +111,47 @@ describe('open-loop driver', () => {
     const t = await runOpenLoopLevel({ sessions: [lossy], schedule, calls: Array.from(schedule, () => call), dropAfterNs: 1e9, isConnectionLoss: (e) => /terminated/.test(String(e)) });
     expect(String(t.lost)).toMatch(/terminated/);
     expect([...t.sessionOf].filter((s) => s >= 0).length).toBe(3);
+  });
+
+  it('sleeps when nothing is due: gaps below the timer resolution do not make it spin', async () => {
+    // 5,000/s Poisson for 1 s (mean gap 0.2 ms, below Node's 1 ms timers) on instant sessions: the
+    // dispatcher wakes about once per timer tick and releases everything due. The former design
+    // yielded with setImmediate whenever a request was due within 1.5 ms: its event loop was busy
+    // ~100% of the level. Event-loop utilisation is this thread's own, so other processes on a
+    // shared machine do not move it much.
+    const sessions = Array.from({ length: 4 }, () => stallingSession({ serviceMs: 0 }));
+    const schedule = arrivalSchedule({ seed: 3, rate: 5000, arrival: 'poisson', requests: 5000 });
+    const before = performance.eventLoopUtilization();
+    const t = await runOpenLoopLevel({ sessions, schedule, calls: Array.from(schedule, () => call), dropAfterNs: 10e9, isConnectionLoss: () => false });
+    const elu = performance.eventLoopUtilization(before).utilization;
+    expect(t.dropped.reduce((a, b) => a + b, 0)).toBe(0);
+    expect([...t.sessionOf].every((s) => s >= 0)).toBe(true);
+    expect(elu).toBeLessThan(0.5);
+  });
+
+  it('releases every request due in one turn: a burst due at one instant starts at once on idle sessions', async () => {
+    const sessions = Array.from({ length: 32 }, () => stallingSession({ serviceMs: 20 }));
+    // 32 requests due within 50 µs, 5 ms after the origin, and one more 100 ms later.
+    const schedule = Float64Array.from([...Array.from({ length: 32 }, (_, i) => 5e6 + i * 1.5e3), 105e6]);
+    const t = await runOpenLoopLevel({ sessions, schedule, calls: Array.from(schedule, () => call), dropAfterNs: 10e9, isConnectionLoss: () => false });
+    expect([...t.queued].every((q) => q === 0)).toBe(true);
+    expect(new Set(t.sessionOf.subarray(0, 32)).size).toBe(32);
+    const starts = Array.from(t.startNs.subarray(0, 32));
+    for (let i = 0; i < 32; i++) expect(starts[i]!).toBeGreaterThanOrEqual(schedule[i]!);
+    // released in schedule order, in one turn: the starts follow one another without a timer tick between them
+    for (let i = 1; i < 32; i++) expect(starts[i]!).toBeGreaterThan(starts[i - 1]!);
+    expect(starts[31]! - starts[0]!).toBeLessThan(1e6);
+    expect(t.startNs[32]!).toBeGreaterThanOrEqual(105e6);
+  });
+
+  it('an abort stops a level that sleeps between far-apart requests at once', async () => {
+    const ac = new AbortController();
+    const schedule = Float64Array.of(0, 10e9);
+    setTimeout(() => ac.abort(new Error('stop')), 50);
+    const t0 = performance.now();
+    const t = await runOpenLoopLevel({ sessions: [stallingSession({ serviceMs: 0 })], schedule, calls: [call, call], dropAfterNs: 20e9, isConnectionLoss: () => false, signal: ac.signal });
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(t.aborted).toBe(true);
+    expect([...t.sessionOf]).toEqual([0, -1]);
   });
 });
