@@ -2,6 +2,7 @@ import type { QueryOutcome, Session } from '../targets/interface.js';
 import type { PreparedCall } from './prepare.js';
 import { inThreadTiming } from './timed-call.js';
 import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
+import { DEFAULT_WAKE, openWake, type Wake, type WakeKind } from './wake.js';
 
 /**
  * The open-loop driver: one level at one offered rate on one set of sessions.
@@ -11,11 +12,12 @@ import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
  *   released at the first event-loop turn at or after that instant, never before. The dispatcher
  *   runs only when something wakes it: a completion of a request in flight (it then releases every
  *   request already due, in schedule order, reusing the completion's clock reading) or its one
- *   timer, armed for the next due request with setTimeout (Node timers are 1 ms coarse and never
- *   fire early, so the delay is rounded up). Nothing spins: when nothing is due, the thread sleeps.
- *   When gaps are shorter than the timer resolution, several requests fall due per wake-up and are
- *   all released in that one turn; the price is lateness of up to about one timer tick when no
- *   completion comes first — recorded per request (start − intended), so it stays visible.
+ *   wake-up, armed for the next due request (lib/measure/wake.ts: setTimeout, 1 ms coarse, by
+ *   default; or a helper thread asleep in a futex wait, ~0.1 ms precise but dearer in CPU), no
+ *   sooner than WAKE_GAP_NS after the previous wake-up. Nothing spins: when nothing is due, the
+ *   thread sleeps. When gaps are shorter than the wake-up's resolution, several requests fall due
+ *   per wake-up and are all released in that one turn; what they wait is recorded per request
+ *   (start − intended: lateness), so it stays visible.
  * - A released request starts at once on an idle session; when all `sessions` are busy it waits in
  *   a FIFO queue and the next session to finish takes it. That wait is the queueing delay the
  *   coordinated-omission correction adds back: latency is measured from the intended time, not
@@ -46,6 +48,8 @@ export interface OpenLoopLevelInput {
   dropAfterNs: number;
   isConnectionLoss(err: unknown): boolean;
   signal?: AbortSignal;
+  /** How the dispatcher sleeps (default `timer`; lib/measure/wake.ts). */
+  wake?: WakeKind;
 }
 
 /** What the dispatcher itself records; OpenLoopTimings adds the level's wall time and client load. */
@@ -72,14 +76,13 @@ export interface OpenLoopTimings extends OpenLoopDispatch {
   clientLoad: ClientLoad;
 }
 
-const NS_PER_MS = 1e6;
-
 /**
  * Run the schedule against `origin` (process.hrtime.bigint(); may lie in the future — the first
- * timer then waits for it). Resolves when every request is sent, dropped or (after a loss or an
- * abort) left unsent, and nothing is in flight.
+ * wake-up then waits for it), sleeping with `wake` (opened by the caller, stopped here, closed by
+ * the caller). Resolves when every request is sent, dropped or (after a loss or an abort) left
+ * unsent, and nothing is in flight.
  */
-export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint): Promise<OpenLoopDispatch> {
+export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint, wake: Wake): Promise<OpenLoopDispatch> {
   const n = o.schedule.length;
   const S = o.sessions.length;
   if (o.calls.length !== n) throw new RangeError(`open loop: ${o.calls.length} calls for ${n} scheduled requests`);
@@ -109,14 +112,13 @@ export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint): Promise
   let lost: unknown;
   let stopping = false;
   let aborted = false;
-  let timer: NodeJS.Timeout | undefined;
   let finished = false;
 
   return new Promise<OpenLoopDispatch>((resolve) => {
     const finishIfDone = (): void => {
       if (finished || inFlight > 0 || (!stopping && next < n)) return;
       finished = true;
-      if (timer !== undefined) clearTimeout(timer);
+      wake.stop();
       o.signal?.removeEventListener('abort', onAbort);
       resolve({ startNs, endNs, sessionOf, queued, dropped, errors, maxQueue, lost, aborted });
     };
@@ -136,7 +138,7 @@ export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint): Promise
       pending.then(onDone[s], onFail[s]);
     };
 
-    /** Releases every request due at `now` (ns from origin), in order; arms the timer for the next one. */
+    /** Releases every request due at `now` (ns from origin), in order; arms the wake-up for the next one. */
     const release = (now: number): void => {
       if (stopping) return;
       if (o.signal?.aborted) {
@@ -153,11 +155,10 @@ export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint): Promise
           if (tail - head > maxQueue) maxQueue = tail - head;
         }
       }
-      if (next < n && timer === undefined) timer = setTimeout(onTimer, Math.max(1, Math.ceil((schedule[next]! - now) / NS_PER_MS)));
+      wake.released(next, now);
     };
 
-    const onTimer = (): void => {
-      timer = undefined;
+    const onWake = (): void => {
       release(Number(process.hrtime.bigint() - origin));
       finishIfDone();
     };
@@ -203,30 +204,33 @@ export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint): Promise
     // An abort wakes the dispatcher at once (a slow level may sleep long between requests).
     const onAbort = (): void => {
       release(Number(process.hrtime.bigint() - origin));
-      if (timer !== undefined && stopping) {
-        clearTimeout(timer);
-        timer = undefined;
-      }
       finishIfDone();
     };
     o.signal?.addEventListener('abort', onAbort);
-    onTimer();
+    wake.start(origin, schedule, onWake);
+    onWake();
   });
 }
 
 /**
- * One level in this thread: the client load is watched from just before the origin to just after
+ * One level in this thread: the wake-up is opened first (its helper thread starts outside the
+ * level); the client load is watched from just before the origin to just after
  * the last completion (armed one 20 ms sampling interval before the origin: lib/measure/client-load.ts);
  * a libuv timer, no JavaScript of its own while requests run.
  */
 export async function runOpenLoopLevel(o: OpenLoopLevelInput): Promise<OpenLoopTimings> {
   if (o.calls.length !== o.schedule.length) throw new RangeError(`open loop: ${o.calls.length} calls for ${o.schedule.length} scheduled requests`);
   if (o.sessions.length === 0) throw new RangeError('open loop: no session');
-  const load = await watchClientLoadArmed();
-  const origin = process.hrtime.bigint();
-  const d = await dispatchOpenLoop(o, origin);
-  // Released requests no session took (only after a loss or an abort) stay "not sent".
-  const wallNs = Number(process.hrtime.bigint() - origin);
-  const clientLoad = await load.stop();
-  return { ...d, wallNs, clientLoad };
+  const wake = await openWake(o.wake ?? DEFAULT_WAKE);
+  try {
+    const load = await watchClientLoadArmed();
+    const origin = process.hrtime.bigint();
+    const d = await dispatchOpenLoop(o, origin, wake);
+    // Released requests no session took (only after a loss or an abort) stay "not sent".
+    const wallNs = Number(process.hrtime.bigint() - origin);
+    const clientLoad = await load.stop();
+    return { ...d, wallNs, clientLoad };
+  } finally {
+    await wake.close();
+  }
 }

@@ -147,9 +147,10 @@ describe('open-loop driver', () => {
   it('an abort stops a level that sleeps between far-apart requests at once', async () => {
     const ac = new AbortController();
     const schedule = Float64Array.of(0, 10e9);
-    setTimeout(() => ac.abort(new Error('stop')), 50);
-    const t0 = performance.now();
-    const t = await runOpenLoopLevel({ sessions: [stallingSession({ serviceMs: 0 })], schedule, calls: [call, call], dropAfterNs: 20e9, isConnectionLoss: () => false, signal: ac.signal });
+    let t0 = 0;
+    // The abort comes 50 ms after the first request was sent, while the dispatcher sleeps toward the second.
+    const session: Session = { ...stallingSession({ serviceMs: 0 }), query: async () => { t0 = performance.now(); setTimeout(() => ac.abort(new Error('stop')), 50); return { rowCount: 0, rows: [] }; } };
+    const t = await runOpenLoopLevel({ sessions: [session], schedule, calls: [call, call], dropAfterNs: 20e9, isConnectionLoss: () => false, signal: ac.signal });
     expect(performance.now() - t0).toBeLessThan(2000);
     expect(t.aborted).toBe(true);
     expect([...t.sessionOf]).toEqual([0, -1]);
