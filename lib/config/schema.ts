@@ -102,6 +102,15 @@ export const configSchema = z
      */
     concurrency: z.array(posInt.max(256)).max(32).default([]),
     sweep_requests: posInt.max(1_000_000).default(100),
+    client_threads: posInt
+      .max(64)
+      .default(1)
+      .describe(
+        'Worker threads that run the load of one target, like pgbench -j: the sessions of each concurrency-sweep level and of the open loop are split over ' +
+          'min(client_threads, sessions) threads, each with its own sessions, its share of the schedule and its own clock readings; the raw samples are merged, ' +
+          'never averaged. 1 (default) runs everything on the main thread. Applies to targets with concurrent sessions whose engine runs in another process; ' +
+          'PGlite and pglite-wire stay on the main thread (their engine is there).',
+      ),
     /**
      * ef_search sweep after the main measurement (empty = off): for each value, the queries an HNSW
      * index serves (vector_cosine and vector_filter — both ORDER BY cosine distance, the index's
