@@ -15,7 +15,7 @@ DEPS   := node_modules/.package-lock.json
 BUILD  := build/.stamp
 SOURCES := $(shell find lib stages scripts -type f -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers compare runs report export doctor dry-run docs $(STAGES)
+.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers bench-client compare runs report export doctor dry-run docs $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -92,6 +92,9 @@ bench-harness: $(BUILD) ## SELECT 1 through the measure loop vs a bare pg loop o
 
 bench-peers: $(BUILD) ## simple_select_id, vector_cosine, join: pathbench vs a bare pg loop vs pgbench, same -M mode each side, on the seeded local PostgreSQL (ARGS="--rounds N")
 	$(STAGE) build/scripts/bench-peers.js $(ARGS)
+
+bench-client: $(BUILD) ## is the load generator the bottleneck? open loop vs a bare pg closed loop vs pgbench on the same sessions and SQL, rounds alternating (ARGS="--sessions 8 --rounds 5")
+	$(STAGE) build/scripts/bench-client.js $(ARGS)
 
 bench-groundtruth: $(BUILD) ## exact top-10 of 1,000 queries over 100,000 × 1024: WebAssembly SIMD workers vs numpy, alternating rounds (ARGS="--iterations N")
 	$(STAGE) build/scripts/bench-groundtruth.js $(ARGS)

@@ -175,6 +175,15 @@ export const configSchema = z
         'Closed-loop concurrency sweep after the main measurement: for each level C, C clients each on their own session run `sweep_requests` requests each (queries in turn), one target at a time. Empty = no sweep.',
       ),
     sweep_requests: posInt.max(1_000_000).default(100).describe('Requests per client per level of the concurrency sweep.'),
+    client_threads: posInt
+      .max(64)
+      .default(1)
+      .describe(
+        'Worker threads that run the load of one target, like pgbench -j: the sessions of each concurrency-sweep level and of the open loop are split over ' +
+          'min(client_threads, sessions) threads, each with its own sessions, its share of the schedule and its own clock readings; the raw samples are merged, ' +
+          'never averaged. 1 (default) runs everything on the main thread. Applies to targets with concurrent sessions whose engine runs in another process; ' +
+          'PGlite and pglite-wire stay on the main thread (their engine is there).',
+      ),
     ef_search: z
       .array(posInt.max(1000))
       .max(32)

@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 
 /**
  * Client-bottleneck guard: how busy the measuring process itself was during a phase. Node's
@@ -69,17 +69,36 @@ export function watchClientLoad(expectedSeconds?: number): { stop(): ClientLoad 
  *   overdue timer records a stall lasting to the phase's end (an in-process engine that never
  *   yields during the whole level would otherwise show no delay at all), then reads the histogram.
  * Both waits are outside the phase. CPU and wall time cover the phase only.
+ * `cpu: 'thread'` (client threads): cpu_cores is this thread's event-loop utilisation (watchingThread).
  */
-export async function watchClientLoadArmed(): Promise<{ stop(): Promise<ClientLoad> }> {
+export async function watchClientLoadArmed(o: { cpu?: 'process' | 'thread' } = {}): Promise<{ stop(): Promise<ClientLoad> }> {
   const h = monitorEventLoopDelay({ resolution: EVENT_LOOP_RESOLUTION_MS });
   h.enable();
   await new Promise((resolve) => setTimeout(resolve, EVENT_LOOP_RESOLUTION_MS + 5));
-  const w = watching(h);
+  const w = o.cpu === 'thread' ? watchingThread(h) : watching(h);
   return {
     async stop() {
       const cpuWall = w.cpuWall();
       await new Promise((resolve) => setTimeout(resolve, 1));
       return w.stop(cpuWall);
+    },
+  };
+}
+
+/**
+ * As watching(), for a client thread (config client_threads): process.cpuUsage() counts every
+ * thread of the process and Node 20 has no per-thread CPU clock, so cpu_cores is this thread's
+ * event-loop utilisation instead — the share of the phase its loop was not idle waiting for I/O
+ * (1.0 = the thread never rested: it was the bottleneck).
+ */
+function watchingThread(h: IntervalHistogram) {
+  const base = watching(h);
+  const elu0 = performance.eventLoopUtilization();
+  const cpuWall = () => ({ ...base.cpuWall(), elu: performance.eventLoopUtilization(elu0).utilization });
+  return {
+    cpuWall,
+    stop(at: ReturnType<typeof cpuWall> = cpuWall()): ClientLoad {
+      return { ...base.stop(at), cpu_cores: Math.round(at.elu * 100) / 100 };
     },
   };
 }

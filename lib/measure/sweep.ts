@@ -9,6 +9,52 @@ import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
 import { levelClientLoadColumns } from '../store/level-client-load.js';
 
 /**
+ * The timed part of a sweep level, for the clients `clients` (global client numbers, one session
+ * each, in order): client k's request j is query (j + k) mod Q with call (k × requests + j) of that
+ * query's sequence, back to back. Slots are local: the c-th listed client's request j at
+ * c × requests + j. Start offsets are from `origin`. Used in this thread (runSweepLevel) and in
+ * each client thread for its block of clients (lib/measure/client-thread.ts).
+ */
+export async function runSweepClients(o: {
+  sessions: readonly Session[];
+  clients: readonly number[];
+  calls: readonly (readonly PreparedCall[])[];
+  requests: number;
+  origin: bigint;
+  isConnectionLoss(err: unknown): boolean;
+  signal?: AbortSignal;
+}): Promise<{ startNs: Float64Array; elapsedNs: Float64Array; queryOf: Uint16Array; errors: Map<number, unknown>; lost: unknown; wallNs: number }> {
+  const q = o.calls.length;
+  const n = o.clients.length * o.requests;
+  const startNs = new Float64Array(n);
+  const elapsedNs = new Float64Array(n);
+  const queryOf = new Uint16Array(n);
+  const errors = new Map<number, unknown>();
+  let lost: unknown;
+  const origin = o.origin;
+  const client = async (c: number) => {
+    const k = o.clients[c]!;
+    const session = o.sessions[c]!;
+    for (let j = 0; j < o.requests && lost === undefined && !o.signal?.aborted; j++) {
+      const qi = (j + k) % q;
+      const seq = o.calls[qi]!;
+      const call = seq[(k * o.requests + j) % seq.length]!;
+      const slot = c * o.requests + j;
+      const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params);
+      startNs[slot] = Number(t0 - origin);
+      elapsedNs[slot] = Number(took);
+      queryOf[slot] = qi + 1; // 0 = not run
+      if (error !== undefined) {
+        errors.set(slot, error);
+        if (o.isConnectionLoss(error)) lost = error;
+      }
+    }
+  };
+  await Promise.all(o.clients.map((_, c) => client(c)));
+  return { startNs, elapsedNs, queryOf, errors, lost, wallNs: Number(process.hrtime.bigint() - origin) };
+}
+
+/**
  * One level of the closed-loop concurrency sweep for one target: `sessions.length` clients run at
  * once, each on its own session, each issuing `requests` requests back to back; client k's request
  * j is query (j + k) mod Q with the j-th parameters of that query's sequence (offset by client).
@@ -28,55 +74,55 @@ export async function runSweepLevel(o: {
   signal?: AbortSignal;
 }): Promise<{ level: SweepLevelRow; samples: SweepSampleRow[]; clientLoad: ClientLoad }> {
   const c = o.sessions.length;
-  const q = o.queries.length;
-  const n = c * o.requests;
-  const startNs = new Float64Array(n);
-  const elapsedNs = new Float64Array(n);
-  const queryOf = new Uint16Array(n);
-  const errors = new Map<number, unknown>();
-  let lost: unknown;
-
   const load = await watchClientLoadArmed();
   const origin = process.hrtime.bigint();
-  const client = async (k: number) => {
-    const session = o.sessions[k]!;
-    for (let j = 0; j < o.requests && lost === undefined && !o.signal?.aborted; j++) {
-      const qi = (j + k) % q;
-      const seq = o.calls[qi]!;
-      const call = seq[(k * o.requests + j) % seq.length]!;
-      const slot = k * o.requests + j;
-      const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params);
-      startNs[slot] = Number(t0 - origin);
-      elapsedNs[slot] = Number(took);
-      queryOf[slot] = qi + 1; // 0 = not run
-      if (error !== undefined) {
-        errors.set(slot, error);
-        if (o.target.module.isConnectionLoss(error)) lost = error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: c }, (_, k) => client(k)));
-  const wallNs = Number(process.hrtime.bigint() - origin);
+  const r = await runSweepClients({
+    sessions: o.sessions, clients: Array.from({ length: c }, (_, k) => k), calls: o.calls, requests: o.requests, origin,
+    isConnectionLoss: (err) => o.target.module.isConnectionLoss(err), signal: o.signal,
+  });
   const clientLoad = await load.stop();
-  if (lost !== undefined) {
-    throw new TargetUnavailableError([{ target: o.target.id, reason: `lost during the concurrency sweep (${c} clients): ${errorText(lost)}` }], 'sweep');
+  return sweepLevelRows({ runId: o.runId, target: o.target, queries: o.queries, requests: o.requests, clients: c, clientLoad, signal: o.signal, ...r });
+}
+
+/**
+ * The stored rows of a sweep level from its slots (client k's request j at k × requests + j),
+ * whichever threads ran them; throws TargetUnavailableError on a loss and the abort reason on an abort.
+ */
+export function sweepLevelRows(o: {
+  runId: string;
+  target: OpenTarget;
+  queries: readonly QueryTemplate[];
+  requests: number;
+  clients: number;
+  startNs: Float64Array;
+  elapsedNs: Float64Array;
+  queryOf: Uint16Array;
+  errors: ReadonlyMap<number, unknown>;
+  lost: unknown;
+  wallNs: number;
+  clientLoad: ClientLoad;
+  signal?: AbortSignal;
+}): { level: SweepLevelRow; samples: SweepSampleRow[]; clientLoad: ClientLoad } {
+  const c = o.clients;
+  if (o.lost !== undefined) {
+    throw new TargetUnavailableError([{ target: o.target.id, reason: `lost during the concurrency sweep (${c} clients): ${errorText(o.lost)}` }], 'sweep');
   }
   if (o.signal?.aborted) throw o.signal.reason;
   const samples: SweepSampleRow[] = [];
-  for (let slot = 0; slot < n; slot++) {
-    if (queryOf[slot] === 0) continue;
-    const t = o.queries[queryOf[slot]! - 1]!;
-    const err = errors.get(slot);
+  for (let slot = 0; slot < c * o.requests; slot++) {
+    if (o.queryOf[slot] === 0) continue;
+    const t = o.queries[o.queryOf[slot]! - 1]!;
+    const err = o.errors.get(slot);
     samples.push({
       run_id: o.runId, target: o.target.id, concurrency: c, client: Math.floor(slot / o.requests), query_id: t.id, category: t.category,
-      start_ns: startNs[slot]!, elapsed_ns: elapsedNs[slot]!, ok: err === undefined ? 1 : 0, error: err === undefined ? null : errorText(err),
+      start_ns: o.startNs[slot]!, elapsed_ns: o.elapsedNs[slot]!, ok: err === undefined ? 1 : 0, error: err === undefined ? null : errorText(err),
     });
   }
   return {
-    level: { run_id: o.runId, target: o.target.id, concurrency: c, wall_ns: wallNs, concurrent_sessions: o.target.module.capabilities.concurrentSessions ? 1 : 0,
-      ...levelClientLoadColumns(clientLoad, o.target.module.capabilities.inProcess === true),
+    level: { run_id: o.runId, target: o.target.id, concurrency: c, wall_ns: o.wallNs, concurrent_sessions: o.target.module.capabilities.concurrentSessions ? 1 : 0,
+      ...levelClientLoadColumns(o.clientLoad, o.target.module.capabilities.inProcess === true),
     },
     samples,
-    clientLoad,
+    clientLoad: o.clientLoad,
   };
 }

@@ -15,6 +15,8 @@ import { levelClientLoad, levelClientLoadColumns } from '../store/level-client-l
 import { loopDelayText } from '../measure/client-load.js';
 import { levelClientWarnings } from '../verify/level-client-warnings.js';
 import { commonQueries } from './query-probe.js';
+import type { ClientThreads } from '../measure/client-threads.js';
+import { clientThreadsFor, startClientThreads, threadsText } from './client-threads.js';
 
 /** Seconds per level when neither rate_duration_s nor rate_requests is given. */
 export const DEFAULT_RATE_DURATION_S = 10;
@@ -45,6 +47,9 @@ export function openLoopQueries(c: ResolvedConfig): QueryTemplate[] {
  * alone: their requests queue in the driver's FIFO behind that one session (not inside the engine,
  * where the wait would be counted as service time and no request could be dropped), and the level
  * row says so (concurrent_sessions 0, sessions 1).
+ * With client_threads > 1 (and a target it applies to: lib/pipeline/client-threads.ts), the
+ * rate_sessions sessions are opened in client threads instead, each running its share of every
+ * level's schedule (lib/measure/client-threads.ts); the stored rows are the same, sample for sample.
  */
 export async function openLoopSweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape): Promise<void> {
   const c = ctx.config;
@@ -63,20 +68,30 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
     const concurrent = t.module.capabilities.concurrentSessions;
     const sessions = concurrent ? c.rate_sessions : 1;
     const extra: Session[] = [];
+    // client_threads > 1: every session of the level is opened in the client threads, none here.
+    const threads = Math.min(clientThreadsFor(c, t), sessions);
+    let pool: ClientThreads | undefined;
     try {
-      for (let k = 1; k < sessions; k++) {
-        const s = await onTarget(t, `opening open-loop session ${k + 1}/${sessions}`, () => t.module.open(t.ctx));
-        extra.push(s);
-        await applySessionSettings(c, t, s, 'open-loop session setup');
+      if (threads > 1) {
+        pool = await startClientThreads(c, t, threads, 'open loop');
+        await pool.openSessions(sessions);
+      } else {
+        for (let k = 1; k < sessions; k++) {
+          const s = await onTarget(t, `opening open-loop session ${k + 1}/${sessions}`, () => t.module.open(t.ctx));
+          extra.push(s);
+          await applySessionSettings(c, t, s, 'open-loop session setup');
+        }
       }
       for (const level of levels) {
         const n = level.schedule.length;
         const spanNs = scheduleSpanNs(level.spec);
         const dropAfterNs = spanNs + Math.round(c.rate_grace_s * 1e9);
-        const timings = await runOpenLoopLevel({
-          sessions: [t.session, ...extra], schedule: level.schedule, calls: callOf.slice(0, n), dropAfterNs,
-          isConnectionLoss: (err) => t.module.isConnectionLoss(err), signal: ctx.signal,
-        });
+        const timings = pool
+          ? await pool.openLoopLevel({ schedule: level.schedule, calls: callOf.slice(0, n), dropAfterNs, signal: ctx.signal })
+          : await runOpenLoopLevel({
+              sessions: [t.session, ...extra], schedule: level.schedule, calls: callOf.slice(0, n), dropAfterNs,
+              isConnectionLoss: (err) => t.module.isConnectionLoss(err), signal: ctx.signal,
+            });
         if (timings.lost !== undefined) {
           throw new TargetUnavailableError([{ target: t.id, reason: `lost during the open-loop level at ${level.rate}/s: ${errorText(timings.lost)}` }], 'open loop');
         }
@@ -92,14 +107,15 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
         const late = samples.filter((s) => s.late === 1).length;
         const dropped = samples.filter((s) => s.dropped === 1).length;
         ctx.log(
-          `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${sessions} session${sessions === 1 ? '' : 's'}): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
+          `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${sessions} session${sessions === 1 ? '' : 's'}${threadsText(threads)}): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
             `${(ok / (Math.max(timings.wallNs, spanNs) / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)') +
-            `; client ${Math.round(timings.clientLoad.cpu_cores * 100)}% of a core, event-loop delay ${loopDelayText(timings.clientLoad)}`,
+            `; client ${Math.round(timings.clientLoad.cpu_cores * 100)}% of a core${threads > 1 ? ' (busiest thread)' : ''}, event-loop delay ${loopDelayText(timings.clientLoad)}`,
         );
         for (const w of levelClientWarnings('open-loop', levelClientLoad({ ...levelRow, level: level.rate }))) ctx.log(`warning: ${w}`);
       }
     } finally {
       for (const s of extra) await s.close();
+      await pool?.close();
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/load.js';
-import { encodePool } from '../measure/prepare.js';
+import { encodePool, type PreparedCall } from '../measure/prepare.js';
 import type { WorkloadShape } from '../workload/params.js';
 import { distributionOf, queryPoolOf } from './dataset.js';
 import { queryModeOf } from '../targets/query-mode.js';
@@ -16,8 +16,15 @@ export function workloadShape(c: ResolvedConfig): WorkloadShape {
  * cannot change what a run measures without the run's config saying so.
  */
 export async function applySessionSettings(c: ResolvedConfig, t: OpenTarget, session: Session, what: string): Promise<void> {
-  await onTarget(t, what, () => session.query(t.module.dialect.set_ef_search, [String(c.hnsw.ef_search)]));
-  await onTarget(t, what, () => session.query(t.module.dialect.set_iterative_scan, [c.hnsw.iterative_scan ?? 'off']));
+  for (const call of sessionSettingCalls(c, t)) await onTarget(t, what, () => session.query(call.sql, call.params));
+}
+
+/** The statements applySessionSettings runs, in order: client threads run them on the sessions they open. */
+export function sessionSettingCalls(c: ResolvedConfig, t: Pick<OpenTarget, 'module'>): PreparedCall[] {
+  return [
+    { sql: t.module.dialect.set_ef_search, params: [String(c.hnsw.ef_search)] },
+    { sql: t.module.dialect.set_iterative_scan, params: [c.hnsw.iterative_scan ?? 'off'] },
+  ];
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { prepareCalls } from '../measure/prepare.js';
-import { runSweepLevel } from '../measure/sweep.js';
+import { runSweepLevel, sweepLevelRows } from '../measure/sweep.js';
+import type { ClientThreads } from '../measure/client-threads.js';
+import { clientThreadsFor, startClientThreads, threadsText } from './client-threads.js';
 import { writeSweepLevel } from '../store/sweep.js';
 import type { Session } from '../targets/interface.js';
 import type { WorkloadShape } from '../workload/params.js';
@@ -19,6 +21,8 @@ import { commonQueries } from './query-probe.js';
  * every sample plus the level's wall time is stored. Targets without concurrent sessions (PGlite)
  * are measured all the same — their clients queue behind one session — and marked so. The mix
  * is the queries every target runs (a query some path cannot run is left out for all).
+ * With client_threads > 1 (lib/pipeline/client-threads.ts), a level's C clients run in
+ * min(client_threads, C) client threads, each on a session opened there; same rows, merged.
  */
 export async function concurrencySweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape): Promise<void> {
   const c = ctx.config;
@@ -30,28 +34,49 @@ export async function concurrencySweep(ctx: StageContext, runId: string, targets
   const perQuery = Math.max(1, Math.ceil((Math.max(...levels) * c.sweep_requests) / queries.length));
   for (const t of targets) {
     const [prepared] = prepareCalls([t], pools, queries, shape, 'sweep', perQuery);
-    for (const level of levels) {
-      const extra: Session[] = [];
-      try {
-        for (let k = 1; k < level; k++) {
-          const s = await onTarget(t, `opening sweep session ${k + 1}/${level}`, () => t.module.open(t.ctx));
-          extra.push(s);
-          await applySessionSettings(c, t, s, 'sweep session setup');
+    const maxThreads = clientThreadsFor(c, t);
+    let pool: ClientThreads | undefined;
+    try {
+      for (const level of levels) {
+        // client_threads > 1: every client of the level runs in a client thread, on a session of its own opened there.
+        const threads = Math.min(maxThreads, level);
+        if (threads > 1 && pool === undefined) {
+          pool = await startClientThreads(c, t, maxThreads, 'sweep');
+          await pool.setSweepCalls(prepared!.calls);
         }
-        const { level: row, samples, clientLoad } = await runSweepLevel({
-          runId, target: t, sessions: [t.session, ...extra], queries, calls: prepared!.calls, requests: c.sweep_requests, signal: ctx.signal,
-        });
-        await writeSweepLevel(ctx.store, row, samples);
-        const ok = samples.filter((s) => s.ok === 1).length;
-        ctx.log(
-          `sweep ${t.id} × ${level} client(s): ${samples.length} requests, ${(ok / (row.wall_ns / 1e9)).toFixed(0)} QPS` +
-            (t.module.capabilities.concurrentSessions ? '' : ' (clients queue behind one session)') +
-            `; client ${Math.round(clientLoad.cpu_cores * 100)}% of a core, event-loop delay ${loopDelayText(clientLoad)}`,
-        );
-        for (const w of levelClientWarnings('sweep', levelClientLoad({ ...row, level }))) ctx.log(`warning: ${w}`);
-      } finally {
-        for (const s of extra) await s.close();
+        const extra: Session[] = [];
+        try {
+          let result: ReturnType<typeof sweepLevelRows>;
+          if (threads > 1) {
+            await pool!.openSessions(level);
+            const r = await pool!.sweepLevel({ requests: c.sweep_requests, signal: ctx.signal });
+            result = sweepLevelRows({ runId, target: t, queries, requests: c.sweep_requests, signal: ctx.signal, ...r });
+          } else {
+            for (let k = 1; k < level; k++) {
+              const s = await onTarget(t, `opening sweep session ${k + 1}/${level}`, () => t.module.open(t.ctx));
+              extra.push(s);
+              await applySessionSettings(c, t, s, 'sweep session setup');
+            }
+            result = await runSweepLevel({
+              runId, target: t, sessions: [t.session, ...extra], queries, calls: prepared!.calls, requests: c.sweep_requests, signal: ctx.signal,
+            });
+          }
+          const { level: row, samples, clientLoad } = result;
+          await writeSweepLevel(ctx.store, row, samples);
+          const ok = samples.filter((s) => s.ok === 1).length;
+          ctx.log(
+            `sweep ${t.id} × ${level} client(s)${threadsText(threads)}: ${samples.length} requests, ${(ok / (row.wall_ns / 1e9)).toFixed(0)} QPS` +
+              (t.module.capabilities.concurrentSessions ? '' : ' (clients queue behind one session)') +
+              `; client ${Math.round(clientLoad.cpu_cores * 100)}% of a core${threads > 1 ? ' (busiest thread)' : ''}, event-loop delay ${loopDelayText(clientLoad)}`,
+          );
+          for (const w of levelClientWarnings('sweep', levelClientLoad({ ...row, level }))) ctx.log(`warning: ${w}`);
+        } finally {
+          for (const s of extra) await s.close();
+          if (threads > 1) await pool!.closeSessions();
+        }
       }
+    } finally {
+      await pool?.close();
     }
   }
 }

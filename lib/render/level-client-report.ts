@@ -19,6 +19,17 @@ export const CLIENT_COLUMNS_NOTE =
   'Client CPU = the measuring process\'s CPU ÷ the level\'s wall time (100% = one core); Loop p99 = its event-loop delay p99 (ms) during the level, sampled every 20 ms (n/a: the level was too short to sample). ' +
   'A warning is raised at ≥ 80% of a core or ≥ 5 ms, only for targets whose server runs in another process (an in-process engine\'s work is client time by design).';
 
+/**
+ * CLIENT_COLUMNS_NOTE, plus what the columns mean for a run with client_threads > 1 (runs without
+ * the key, all runs before it existed, get the note unchanged).
+ */
+export function clientColumnsNote(d: Pick<ReportData, 'config'>): string {
+  const threads = (d.config as { client_threads?: number }).client_threads ?? 1;
+  return threads > 1
+    ? `${CLIENT_COLUMNS_NOTE} This run used client_threads ${threads}: on targets with concurrent sessions whose server runs in another process, each level's sessions were split over up to ${threads} worker threads, and Client CPU is the busiest thread's event-loop utilisation (the share of the level its loop was not idle; 100% = that thread was saturated), Loop p99 the worst thread's.`
+    : CLIENT_COLUMNS_NOTE;
+}
+
 export const QUEUE_WAIT_NOTE =
   'Queued = requests that found every session busy and waited for one; Wait = actual start − intended start of the sent requests (mean/p99/max, ms): the time queued for a free session plus the dispatcher\'s own lag.';
 

@@ -1,7 +1,7 @@
 import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 import { fmtRate } from '../stats/open-loop-summary.js';
 import type { ReportData } from './report-data.js';
-import { CLIENT_COLUMNS_NOTE, QUEUE_WAIT_NOTE, clientCells, clientLoadJson, openLoopClientWarnings, queueCells, queueWaitJson } from './level-client-report.js';
+import { clientColumnsNote, QUEUE_WAIT_NOTE, clientCells, clientLoadJson, openLoopClientWarnings, queueCells, queueWaitJson } from './level-client-report.js';
 
 /**
  * The open-loop part of table.txt and results.json, from the stored aggregates and verdicts.
@@ -57,7 +57,7 @@ export function openLoopTableLines(d: ReportData): string[] {
     }
   }
   if (rows.some((r) => !r.concurrent_sessions)) out.push(`  ${QUEUED_NOTE}`);
-  out.push(`  ${QUEUE_WAIT_NOTE}`, `  ${CLIENT_COLUMNS_NOTE}`, ...openLoopClientWarnings(d).map((w) => `!!! ${w}`));
+  out.push(`  ${QUEUE_WAIT_NOTE}`, `  ${clientColumnsNote(d)}`, ...openLoopClientWarnings(d).map((w) => `!!! ${w}`));
   return out;
 }
 

@@ -14,7 +14,7 @@ import { notComparableText } from './comparability.js';
 /** `not_comparable` appears only on a flagged comparison, so older runs' results.json is unchanged. */
 const notComparableJson = (text: string | null) => (text ? { not_comparable: text } : {});
 import { queryPlansJson } from './query-plans-report.js';
-import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientLoadJson, sweepClientWarnings } from './level-client-report.js';
+import { clientColumnsNote, SWEEP_CONNECTION_WAIT_NOTE, clientLoadJson, sweepClientWarnings } from './level-client-report.js';
 
 /** Round for presentation only; the store keeps full precision. */
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -125,7 +125,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       sessions: r.concurrent_sessions ? 'concurrent' : 'queued behind one session',
       client_load: clientLoadJson(d, 'sweep', r.target, r.concurrency),
     })),
-    ...(d.sweep.length ? { concurrency_sweep_client: { warnings: sweepClientWarnings(d), connection_wait: SWEEP_CONNECTION_WAIT_NOTE, client_load: CLIENT_COLUMNS_NOTE } } : {}),
+    ...(d.sweep.length ? { concurrency_sweep_client: { warnings: sweepClientWarnings(d), connection_wait: SWEEP_CONNECTION_WAIT_NOTE, client_load: clientColumnsNote(d) } } : {}),
     ef_search_sweep: efSearchJson(d),
     ...(queryPlansJson(d) ? { query_plans: queryPlansJson(d) } : {}),
     ...(openLoopJson(d) ? { open_loop: openLoopJson(d) } : {}),

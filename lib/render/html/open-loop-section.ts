@@ -2,7 +2,7 @@ import { fmtRate } from '../../stats/open-loop-summary.js';
 import { QUEUED_NOTE, openLoopSetup, sessionsLabel } from '../open-loop-report.js';
 import type { ReportData } from '../report-data.js';
 import { esc } from './escape.js';
-import { CLIENT_COLUMNS_NOTE, QUEUE_WAIT_NOTE, clientCells, openLoopClientWarnings, queueCells } from '../level-client-report.js';
+import { clientColumnsNote, QUEUE_WAIT_NOTE, clientCells, openLoopClientWarnings, queueCells } from '../level-client-report.js';
 import { clientCellHtml, clientWarningsHtml } from './level-client-html.js';
 
 /** The open-loop table and SLO verdicts: the same rows as table.txt; empty when the run had none. */
@@ -34,7 +34,7 @@ export function openLoopSection(d: ReportData): string {
   <h3>Highest offered rate meeting the SLO (corrected p99 ≤ ${esc(slo)} ms, nothing dropped or failed)</h3>
   <ul class="slo">${verdicts.map((v) => `<li><code>${esc(v.target)}</code> / ${esc(v.scope === 'all' ? 'all queries' : v.scope)}: <span class="${v.sustained_rate === null ? 'bad' : 'ok'}">${esc(v.sustained_rate === null ? 'none' : fmtRate(v.sustained_rate))}</span>${v.detail ? ` <span class="muted">(missed: ${esc(v.detail)})</span>` : ''}</li>`).join('')}</ul>
   ${rows.some((r) => !r.concurrent_sessions) ? `<p class="footnote">* ${esc(QUEUED_NOTE)}</p>` : ''}
-  <p class="footnote">${esc(QUEUE_WAIT_NOTE)} ${esc(CLIENT_COLUMNS_NOTE)}</p>
+  <p class="footnote">${esc(QUEUE_WAIT_NOTE)} ${esc(clientColumnsNote(d))}</p>
   ${clientWarningsHtml(openLoopClientWarnings(d))}
 </section>`;
 }

@@ -1,4 +1,4 @@
-import { CLIENT_COLUMNS_NOTE, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from '../level-client-report.js';
+import { clientColumnsNote, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from '../level-client-report.js';
 import type { ReportData } from '../report-data.js';
 import { esc } from './escape.js';
 import { clientCellHtml, clientWarningsHtml } from './level-client-html.js';
@@ -28,6 +28,6 @@ export function sweepSection(d: ReportData): string {
   <p class="footnote">${esc(d.config.sweep_requests ?? '?')} requests per client per level, one target at a time; all queries. ${esc(SWEEP_CONNECTION_WAIT_NOTE)}</p>
   ${clientWarningsHtml(sweepClientWarnings(d))}
   <div class="card wide"><table class="results"><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table></div>
-  <p class="footnote">${esc(CLIENT_COLUMNS_NOTE)}</p>
+  <p class="footnote">${esc(clientColumnsNote(d))}</p>
 </section>`;
 }
