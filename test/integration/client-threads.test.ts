@@ -70,4 +70,21 @@ describe.skipIf(pgProblem !== undefined)('client_threads on PostgreSQL', () => {
     expect(new Set(b.open.map((r) => r.session))).toEqual(new Set([0, 1, 2]));
     expect(b.open.every((r) => r.ok === 1)).toBe(true);
   });
+
+  it('runs a named instance in client threads: the thread loads the instance type, not its name', async () => {
+    const { config, store } = await tmpProfile({
+      iterations: 2, warmup: 1, verify_queries: 0, concurrency: [2], sweep_requests: 4, client_threads: 2,
+      targets: [{ name: 'pg-named', type: 'postgres', ...pgTestTargetOptions() }],
+    });
+    await expectStagesOk(['--config', config], [provision, validate, seed, warmup]);
+    const { result, stderr, stdout } = await captureOutput(() => measure(['--config', config]));
+    expect(result, stderr).toBe(0);
+    expect(stdout + stderr).toMatch(/sweep pg-named × 2 client\(s\) on 2 client threads: 8 requests/);
+    const db = await openStore(store);
+    try {
+      expect(await db.all('SELECT target, count(*) AS n, sum(ok = 0) AS bad FROM sweep_samples GROUP BY target')).toEqual([{ target: 'pg-named', n: 8, bad: 0 }]);
+    } finally {
+      await db.close();
+    }
+  });
 });
