@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../../lib/env/package-version.js';
@@ -55,4 +56,25 @@ export const REQUIRE_POSTGRES = process.env.CI === 'true' || process.env.PATHBEN
  */
 export function pgTestDataDir(): string {
   return process.env.PB_PG_DATA ?? join(PROJECT_ROOT, 'data/postgres');
+}
+
+/**
+ * Why the paths that start something beside the test server (PgBouncer over its Unix socket, the
+ * socket path itself) cannot run here, or undefined: they need root and the cluster's socket.
+ */
+export function rootAndSocketProblem(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root';
+  const socketDir = `${pgTestDataDir()}.sock`;
+  const socket = join(socketDir, `.s.PGSQL.${pgTestServer().port}`);
+  return existsSync(socket) ? undefined : `no test server socket at ${socket} (set PB_PG_DATA to its data directory)`;
+}
+
+/**
+ * The one gate of a live test file. Under CI (REQUIRE_POSTGRES) a problem fails the file, never a
+ * silent skip; elsewhere it prints one line and the caller skips. Returns whether to skip.
+ */
+export function skipLiveTests(what: string, problem: string | undefined): boolean {
+  if (problem && REQUIRE_POSTGRES) throw new Error(`${what} tests are required here (CI=true) but cannot run: ${problem}`);
+  if (problem) process.stderr.write(`${what} tests skipped: ${problem}. Set CI=true to require them.\n`);
+  return problem !== undefined;
 }

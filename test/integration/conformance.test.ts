@@ -13,7 +13,7 @@ import { paramSequence } from '../../lib/workload/params.js';
 import { QUERIES } from '../../lib/workload/queries.js';
 import { captureOutput } from '../helpers/capture.js';
 import { expectStagesOk } from '../helpers/stages.js';
-import { REQUIRE_POSTGRES, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
+import { pgTestTargetOptions, preparePgTestDatabase, skipLiveTests } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 
 /**
@@ -23,8 +23,7 @@ import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
  */
 const requested = (process.env.PATHBENCH_TEST_TARGETS ?? 'pglite,pglite-wire,postgres').split(',').map((s) => s.trim()).filter(Boolean);
 const pgProblem = requested.includes('postgres') ? await preparePgTestDatabase() : undefined;
-if (pgProblem && REQUIRE_POSTGRES) throw new Error(`postgres conformance tests are required here (CI=true) but cannot run: ${pgProblem}`);
-if (pgProblem) process.stderr.write(`postgres conformance tests skipped: ${pgProblem}. Set CI=true to require them.\n`);
+skipLiveTests('postgres conformance', pgProblem);
 const targets = requested.filter((t) => t !== 'postgres' || !pgProblem);
 
 /**

@@ -17,7 +17,7 @@ import { QUERIES } from '../../lib/workload/queries.js';
 import { callFor } from '../../lib/measure/prepare.js';
 import { QUERY_MODES } from '../../lib/targets/query-mode.js';
 import { expectStagesOk } from '../helpers/stages.js';
-import { PG_TEST_DB, REQUIRE_POSTGRES, pgTestServer, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
+import { PG_TEST_DB, pgTestServer, pgTestTargetOptions, preparePgTestDatabase, skipLiveTests } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 
 /**
@@ -34,8 +34,7 @@ import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
  * Required under CI=true, like the postgres conformance tests.
  */
 const pgProblem = await preparePgTestDatabase();
-if (pgProblem && REQUIRE_POSTGRES) throw new Error(`iris-pgwire live tests are required here (CI=true) but cannot run: ${pgProblem}`);
-if (pgProblem) process.stderr.write(`iris-pgwire live tests skipped: ${pgProblem}. Set CI=true to require them.\n`);
+const skipLive = skipLiveTests('iris-pgwire live', pgProblem);
 
 /** iris-pgwire options pointing at the test PostgreSQL instead of a gateway. */
 function optionsAtTestServer(dialect: 'iris' | 'pgvector'): Record<string, unknown> {
@@ -58,7 +57,7 @@ function sameRows(a: unknown[][], b: unknown[][]): boolean {
   }));
 }
 
-describe.skipIf(!!pgProblem)('iris-pgwire dialect pgvector: the measured queries, live on PostgreSQL + pgvector', () => {
+describe.skipIf(skipLive)('iris-pgwire dialect pgvector: the measured queries, live on PostgreSQL + pgvector', () => {
   let p: TmpProfile;
   const gateway = irisPgwireModule('pgvector');
   let postgres: OpenTarget[];
@@ -153,7 +152,7 @@ function generateDataset(size: number, dims: number, seedValue: number) {
   };
 }
 
-describe.skipIf(!!pgProblem)('iris-pgwire, dialect iris: the wire plumbing, live against a PostgreSQL-wire server', () => {
+describe.skipIf(skipLive)('iris-pgwire, dialect iris: the wire plumbing, live against a PostgreSQL-wire server', () => {
   // PostgreSQL cannot run IRIS SQL; these statements are PostgreSQL's, written the IRIS way (`?`, scripts of `;`-lines).
   const module = irisPgwireModule('iris');
   const options = optionsAtTestServer('iris');

@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import { main as seed } from '../../stages/seed.js';
 import { main as validate } from '../../stages/validate.js';
 import { main as warmup } from '../../stages/warmup.js';
 import { captureOutput } from '../helpers/capture.js';
-import { PG_TEST_DB, REQUIRE_POSTGRES, pgTestDataDir, preparePgTestDatabase } from '../helpers/postgres.js';
+import { PG_TEST_DB, pgTestDataDir, preparePgTestDatabase, rootAndSocketProblem, skipLiveTests } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 import { freePort } from '../helpers/free-port.js';
 
@@ -29,11 +28,9 @@ import { freePort } from '../helpers/free-port.js';
 const pgProblem = await preparePgTestDatabase();
 const serverPort = Number(process.env.PB_PG_PORT ?? 5433);
 const socketDir = `${pgTestDataDir()}.sock`;
-const problem = pgProblem ?? (process.getuid?.() !== 0 ? 'not root' : !existsSync(join(socketDir, `.s.PGSQL.${serverPort}`)) ? `no test server socket in ${socketDir} (set PB_PG_DATA to its data directory)` : undefined);
-if (problem && REQUIRE_POSTGRES) throw new Error(`config/paths.yaml tests are required here (CI=true) but cannot run: ${problem}`);
-if (problem) process.stderr.write(`config/paths.yaml tests skipped: ${problem}. Set CI=true to require them.\n`);
+const skip = skipLiveTests('config/paths.yaml', pgProblem ?? rootAndSocketProblem());
 
-describe.skipIf(problem !== undefined)('config/paths.yaml, every path live at a small size', () => {
+describe.skipIf(skip)('config/paths.yaml, every path live at a small size', () => {
   let p: TmpProfile;
   let bouncerPort: number;
   let bouncerDir: string;
@@ -68,7 +65,7 @@ describe.skipIf(problem !== undefined)('config/paths.yaml, every path live at a 
   }, 600_000);
 
   afterAll(() => {
-    if (!problem && bouncerPort) spawnSync(join(PROJECT_ROOT, 'scripts/pgbouncer-local.sh'), ['stop'], { env: { ...process.env, PB_BOUNCER_PORT: String(bouncerPort), PB_BOUNCER_DIR: bouncerDir } });
+    if (!skip && bouncerPort) spawnSync(join(PROJECT_ROOT, 'scripts/pgbouncer-local.sh'), ['stop'], { env: { ...process.env, PB_BOUNCER_PORT: String(bouncerPort), PB_BOUNCER_DIR: bouncerDir } });
   });
 
   it('every instance returns the same rows and is measured; each gateway pair has an overhead row with a CI', async () => {

@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { chmod, readFile, readlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ import { main as seed } from '../../stages/seed.js';
 import { main as validate } from '../../stages/validate.js';
 import { main as warmup } from '../../stages/warmup.js';
 import { captureOutput } from '../helpers/capture.js';
-import { REQUIRE_POSTGRES, pgTestDataDir, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
+import { pgTestDataDir, pgTestTargetOptions, preparePgTestDatabase, rootAndSocketProblem, skipLiveTests } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 import { freePort } from '../helpers/free-port.js';
 
@@ -27,14 +26,11 @@ import { freePort } from '../helpers/free-port.js';
  * server's cluster on this host (its Unix socket): in CI both hold; elsewhere it is skipped.
  */
 const pgProblem = await preparePgTestDatabase();
-const socket = join(`${pgTestDataDir()}.sock`, `.s.PGSQL.${Number(process.env.PB_PG_PORT ?? 5433)}`);
-const problem = pgProblem ?? (process.getuid?.() !== 0 ? 'not root' : !existsSync(socket) ? `no test server socket at ${socket} (set PB_PG_DATA to its data directory)` : undefined);
-if (problem && REQUIRE_POSTGRES) throw new Error(`PgBouncer tests are required here (CI=true) but cannot run: ${problem}`);
-if (problem) process.stderr.write(`PgBouncer tests skipped: ${problem}. Set CI=true to require them.\n`);
+const skip = skipLiveTests('PgBouncer', pgProblem ?? rootAndSocketProblem());
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.skipIf(problem !== undefined)('PgBouncer in front of the test server', () => {
+describe.skipIf(skip)('PgBouncer in front of the test server', () => {
   let p: TmpProfile;
   let port: number;
   let bouncerDir: string;
@@ -74,7 +70,7 @@ describe.skipIf(problem !== undefined)('PgBouncer in front of the test server', 
   }, 300_000);
 
   afterAll(() => {
-    if (!problem && port) spawnSync(script, ['stop'], { env: bouncerEnv(), encoding: 'utf8' });
+    if (!skip && port) spawnSync(script, ['stop'], { env: bouncerEnv(), encoding: 'utf8' });
   });
 
   it('provision started PgBouncer (Debian package) and recorded it, so an interrupt stops it; the server it found running is not recorded', async () => {

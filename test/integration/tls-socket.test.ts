@@ -13,7 +13,7 @@ import { main as seed } from '../../stages/seed.js';
 import { main as validate } from '../../stages/validate.js';
 import { main as warmup } from '../../stages/warmup.js';
 import { captureOutput } from '../helpers/capture.js';
-import { REQUIRE_POSTGRES } from '../helpers/postgres.js';
+import { skipLiveTests } from '../helpers/postgres.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 import { freePort } from '../helpers/free-port.js';
 
@@ -25,10 +25,9 @@ import { freePort } from '../helpers/free-port.js';
  * the script (CI has both); elsewhere skipped.
  */
 const problem = process.getuid?.() !== 0 ? 'not root' : spawnSync('test', ['-x', '/usr/lib/postgresql/15/bin/postgres']).status !== 0 ? 'PostgreSQL 15 not installed (scripts/postgres-local.sh start installs it)' : undefined;
-if (problem && REQUIRE_POSTGRES) throw new Error(`TLS / Unix socket tests are required here (CI=true) but cannot run: ${problem}`);
-if (problem) process.stderr.write(`TLS / Unix socket tests skipped: ${problem}. Set CI=true to require them.\n`);
+const skip = skipLiveTests('TLS / Unix socket', problem);
 
-describe.skipIf(problem !== undefined)('TLS and Unix socket paths to one local server', () => {
+describe.skipIf(skip)('TLS and Unix socket paths to one local server', () => {
   let p: TmpProfile;
   let port: number;
   let dataDir: string;
