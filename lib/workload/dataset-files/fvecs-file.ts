@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
-import { rawMatrix, type ElementType, type RawMatrix } from './raw-matrix.js';
-import { DatasetFileError, asFloat32, type VectorFile } from './vector-file.js';
+import { matrixVectorFile, rawMatrix, type ElementType, type RawMatrix } from './raw-matrix.js';
+import { DatasetFileError, type VectorFile } from './vector-file.js';
 
 /**
  * The TEXMEX layout (corpus-texmex.irisa.fr: SIFT1M, GIST1M): each vector is an int32 dimension d
@@ -28,17 +28,7 @@ async function vecs(path: string, element: ElementType): Promise<RawMatrix> {
 
 export async function openFvecs(path: string, testPath?: string, neighborsPath?: string): Promise<VectorFile> {
   const train = await vecs(path, 'f4');
-  const test = testPath ? await vecs(testPath, 'f4') : undefined;
-  const neighbors = neighborsPath ? await vecs(neighborsPath, 'i4') : undefined;
-  if (test && test.cols !== train.cols) throw new DatasetFileError(`${testPath}: ${test.cols} dimensions, the train file ${train.cols}; they must match`);
-  if (neighbors && test && neighbors.rows < test.rows) throw new DatasetFileError(`${neighborsPath}: ${neighbors.rows} neighbour lists for ${test.rows} test vectors`);
-  return {
-    format: 'fvecs', rows: train.rows, dims: train.cols, testRows: test?.rows ?? 0, neighborsK: test && neighbors ? neighbors.cols : 0, metric: null,
-    readTrain: async (a, b) => asFloat32(await train.read(a, b)),
-    readTest: async (a, b) => asFloat32(await test!.read(a, b)),
-    readNeighbors: async (a, b) => (await neighbors!.read(a, b)) as Int32Array,
-    async close() {
-      await Promise.all([train.close(), test?.close(), neighbors?.close()]);
-    },
-  };
+  const test = testPath ? { m: await vecs(testPath, 'f4'), path: testPath } : undefined;
+  const neighbors = neighborsPath ? { m: await vecs(neighborsPath, 'i4'), path: neighborsPath } : undefined;
+  return matrixVectorFile('fvecs', train, test, neighbors);
 }

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
-import { rawMatrix, type ElementType, type RawMatrix } from './raw-matrix.js';
-import { DatasetFileError, asFloat32, type VectorFile } from './vector-file.js';
+import { matrixVectorFile, rawMatrix, type ElementType, type RawMatrix } from './raw-matrix.js';
+import { DatasetFileError, type VectorFile } from './vector-file.js';
 
 /**
  * NumPy's .npy format (numpy.org/doc/stable/reference/generated/numpy.lib.format.html): the magic
@@ -50,16 +50,7 @@ async function npyMatrix(path: string, element: 'float' | 'int'): Promise<RawMat
 
 export async function openNpy(path: string, testPath?: string, neighborsPath?: string): Promise<VectorFile> {
   const train = await npyMatrix(path, 'float');
-  const test = testPath ? await npyMatrix(testPath, 'float') : undefined;
-  const neighbors = neighborsPath ? await npyMatrix(neighborsPath, 'int') : undefined;
-  if (test && test.cols !== train.cols) throw new DatasetFileError(`${testPath}: ${test.cols} dimensions, the train file ${train.cols}; they must match`);
-  return {
-    format: 'npy', rows: train.rows, dims: train.cols, testRows: test?.rows ?? 0, neighborsK: test && neighbors ? neighbors.cols : 0, metric: null,
-    readTrain: async (a, b) => asFloat32(await train.read(a, b)),
-    readTest: async (a, b) => asFloat32(await test!.read(a, b)),
-    readNeighbors: async (a, b) => (await neighbors!.read(a, b)) as Int32Array,
-    async close() {
-      await Promise.all([train.close(), test?.close(), neighbors?.close()]);
-    },
-  };
+  const test = testPath ? { m: await npyMatrix(testPath, 'float'), path: testPath } : undefined;
+  const neighbors = neighborsPath ? { m: await npyMatrix(neighborsPath, 'int'), path: neighborsPath } : undefined;
+  return matrixVectorFile('npy', train, test, neighbors);
 }

@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { DatasetFileError } from './vector-file.js';
+import { DatasetFileError, asFloat32, type VectorFile } from './vector-file.js';
 
 /**
  * A row-major matrix of fixed-size rows at a byte offset of a file, read by row range with
@@ -44,6 +44,30 @@ export async function rawMatrix(path: string, o: { offset: number; cols: number;
       if (closed) return;
       closed = true;
       if (!o.handle) await fh.close();
+    },
+  };
+}
+
+/**
+ * A VectorFile of separate matrices (fvecs, npy): the train set, and optionally the test set and
+ * its neighbour lists. Checks that the test set has the train set's dimensions and that there is
+ * a neighbour list per test vector.
+ */
+export function matrixVectorFile(
+  format: VectorFile['format'],
+  train: RawMatrix,
+  test?: { m: RawMatrix; path: string },
+  neighbors?: { m: RawMatrix; path: string },
+): VectorFile {
+  if (test && test.m.cols !== train.cols) throw new DatasetFileError(`${test.path}: ${test.m.cols} dimensions, the train file ${train.cols}; they must match`);
+  if (neighbors && test && neighbors.m.rows < test.m.rows) throw new DatasetFileError(`${neighbors.path}: ${neighbors.m.rows} neighbour lists for ${test.m.rows} test vectors`);
+  return {
+    format, rows: train.rows, dims: train.cols, testRows: test?.m.rows ?? 0, neighborsK: test && neighbors ? neighbors.m.cols : 0, metric: null,
+    readTrain: async (a, b) => asFloat32(await train.read(a, b)),
+    readTest: async (a, b) => asFloat32(await test!.m.read(a, b)),
+    readNeighbors: async (a, b) => (await neighbors!.m.read(a, b)) as Int32Array,
+    async close() {
+      await Promise.all([train.close(), test?.m.close(), neighbors?.m.close()]);
     },
   };
 }
