@@ -15,7 +15,9 @@ import { tableText } from '../render/table.js';
 import { readAggregates, readComparisons, readNoiseFlags, readOverhead, readSpectrum } from '../store/aggregates.js';
 import { fingerprintsFor } from '../store/datasets.js';
 import { attachRun } from '../store/stage-log.js';
-import { readVerificationSummary } from '../store/verifications.js';
+import { loadGroundTruth, readVerificationSummary } from '../store/verifications.js';
+import type { RunRow } from '../store/runs.js';
+import { fileTruthProblem } from './ground-truth.js';
 import { readSweepAggregates } from '../store/sweep.js';
 import { concurrencySweepChart } from '../render/charts/concurrency-sweep.js';
 import { readEfSearchAggregates } from '../store/ef-search.js';
@@ -38,10 +40,11 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
   if (aggregates.length === 0) throw new MissingInputError('render', `run ${run.run_id} has no aggregates`, 'aggregate');
   const warm = await ctx.store.get<{ n: number }>("SELECT count(*) AS n FROM samples WHERE run_id = ? AND phase = 'warmup'", [run.run_id]);
   const runTargets = new Set(JSON.parse(run.targets_json) as string[]);
+  const config = JSON.parse(run.config_json) as ResolvedConfig;
   return {
     run,
     // The run's own (redacted) configuration, not today's profile: a report describes what ran.
-    config: JSON.parse(run.config_json) as ResolvedConfig,
+    config,
     aggregates,
     spectrum: await readSpectrum(ctx.store, run.run_id),
     fingerprints: (await fingerprintsFor(ctx.store, run.dataset_id)).filter((f) => runTargets.has(f.target)),
@@ -60,7 +63,19 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     warmup: await readWarmupConvergence(ctx.store, run.run_id),
     gc: await readGcSummary(ctx.store, run.run_id),
     instances: await readRunTargets(ctx.store, run.run_id),
+    datasetProblem: await storedDatasetProblem(ctx, run, config),
   };
+}
+
+/**
+ * The dataset problem of a file dataset whose own neighbour lists disagree with the exact top-k
+ * (lib/pipeline/ground-truth.ts), read from the ground truth stored for the run's dataset.
+ * Generated datasets have none.
+ */
+async function storedDatasetProblem(ctx: StageContext, run: RunRow, c: ResolvedConfig): Promise<string | undefined> {
+  if (!c.dataset_file) return undefined;
+  const gt = await loadGroundTruth(ctx.store, run.dataset_id, c.query_vector_pool, c.k);
+  return gt ? fileTruthProblem(gt) : undefined;
 }
 
 /**

@@ -49,6 +49,8 @@ export interface ReportData {
   gc?: GcSummary | null;
   /** The run's target instances with their types (absent: not read; old runs: every name is its type). */
   instances?: RunTargetRow[];
+  /** A file dataset's own neighbour lists disagree with the exact top-k on more than 1% of lists (lib/pipeline/ground-truth.ts); absent otherwise. */
+  datasetProblem?: string;
 }
 
 export const BELOW_SCALE_NOTICE =
@@ -78,7 +80,8 @@ export function verificationWarnings(d: ReportData): string[] {
         default:
           return `${v.target} / ${v.query_id}: ${v.errors} of ${v.checked} verification executions FAILED.`;
       }
-    });
+    })
+    .concat(d.datasetProblem ? [`DATASET PROBLEM — ${d.datasetProblem.replace(/^dataset problem: /, '')}.`] : []);
 }
 
 /** Non-empty when the run is not complete (rendered with --partial): shown on every output. */

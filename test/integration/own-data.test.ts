@@ -1,8 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, readlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { main as aggregate } from '../../stages/aggregate.js';
 import { main as measure } from '../../stages/measure.js';
+import { main as render } from '../../stages/render.js';
 import { main as provision } from '../../stages/provision.js';
 import { main as seed } from '../../stages/seed.js';
 import { main as validate } from '../../stages/validate.js';
@@ -125,5 +127,27 @@ describe('an ann-benchmarks HDF5 file with vectors that are not unit-length', ()
     expect(recall.get('postgres')!.get('vector_l2')).toBe(1);
     expect(recall.get('postgres')!.get('vector_inner_product')).toBe(1);
     expect(recall.get('postgres')!.get('vector_cosine')).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a file whose neighbour lists are wrong: the report opens with a DATASET PROBLEM', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pb-own-data-bad-'));
+    const bad = join(dir, 'bad.hdf5');
+    const a = await makeAnnDataset({ rows: 400, dims: 16, queries: 12, k: 5, metric: 'euclidean', rawNorms: true, seed: 5 });
+    // 2 of the 12 lists name rows that are not their neighbours (train rows 395..391).
+    for (const q of [0, 1]) for (let j = 0; j < a.k; j++) a.neighbors[q * a.k + j] = 395 - j;
+    await writeAnnHdf5(bad, a);
+    const q = await tmpProfile({ ...fileProfile({ targets: ['pglite'], target_options: { pglite: { data_dir: join(dir, 'pglite') } } }), dataset: { format: 'hdf5', path: bad } });
+    const log = await runStages(q.config);
+    expect(log).toMatch(/warning: dataset problem: the file's own neighbour lists \(euclidean\) differ from the exact top-5 on 2 of 12 lists \(16\.7%, above 1%\)/);
+    for (const stage of [aggregate, render]) {
+      const { result, stderr } = await captureOutput(() => stage(['--config', q.config]));
+      expect(result, stderr).toBe(0);
+    }
+    const reportDir = join(q.reports, await readlink(join(q.reports, 'latest')));
+    const table = await readFile(join(reportDir, 'table.txt'), 'utf8');
+    expect(table).toMatch(/!!! DATASET PROBLEM — the file's own neighbour lists \(euclidean\) differ from the exact top-5 on 2 of 12 lists/);
+    const json = JSON.parse(await readFile(join(reportDir, 'results.json'), 'utf8')) as unknown;
+    expect(JSON.stringify(json)).toContain('DATASET PROBLEM');
+    expect(await readFile(join(reportDir, 'index.html'), 'utf8')).toContain('DATASET PROBLEM');
   });
 });
