@@ -82,6 +82,18 @@ export interface OpenLoopTimings extends OpenLoopDispatch {
  * the caller). Resolves when every request is sent, dropped or (after a loss or an abort) left
  * unsent, and nothing is in flight.
  */
+/** Per-request state of a level of n requests before any is sent: NaN times, no session, nothing queued or dropped. */
+export function emptyDispatch(n: number): Pick<OpenLoopDispatch, 'startNs' | 'endNs' | 'sessionOf' | 'queued' | 'dropped' | 'errors'> {
+  return {
+    startNs: new Float64Array(n).fill(Number.NaN),
+    endNs: new Float64Array(n).fill(Number.NaN),
+    sessionOf: new Int16Array(n).fill(-1),
+    queued: new Uint8Array(n),
+    dropped: new Uint8Array(n),
+    errors: new Map<number, unknown>(),
+  };
+}
+
 export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint, wake: Wake): Promise<OpenLoopDispatch> {
   const n = o.schedule.length;
   const S = o.sessions.length;
@@ -89,12 +101,7 @@ export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint, wake: Wa
   if (S === 0) throw new RangeError('open loop: no session');
   if (S > 0x7fff) throw new RangeError(`open loop: ${S} sessions, at most 32767`);
   const { schedule, calls, sessions, dropAfterNs } = o;
-  const startNs = new Float64Array(n).fill(Number.NaN);
-  const endNs = new Float64Array(n).fill(Number.NaN);
-  const sessionOf = new Int16Array(n).fill(-1);
-  const queued = new Uint8Array(n);
-  const dropped = new Uint8Array(n);
-  const errors = new Map<number, unknown>();
+  const { startNs, endNs, sessionOf, queued, dropped, errors } = emptyDispatch(n);
   // FIFO of released requests waiting for a session: each request enters at most once.
   const queue = new Int32Array(n);
   let head = 0;

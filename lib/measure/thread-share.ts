@@ -1,4 +1,4 @@
-import type { OpenLoopDispatch } from './open-loop.js';
+import { emptyDispatch, type OpenLoopDispatch } from './open-loop.js';
 import type { ClientLoad } from './client-load.js';
 
 /**
@@ -79,12 +79,7 @@ export interface ThreadDispatch extends Omit<OpenLoopDispatch, 'errors' | 'lost'
  * requests); wallNs the latest thread's; the first loss in thread order is reported.
  */
 export function mergeDispatches(n: number, shares: readonly Int32Array[], blocks: readonly ThreadBlock[], parts: readonly ThreadDispatch[]): Omit<OpenLoopDispatch, 'aborted'> & { wallNs: number } {
-  const startNs = new Float64Array(n).fill(Number.NaN);
-  const endNs = new Float64Array(n).fill(Number.NaN);
-  const sessionOf = new Int16Array(n).fill(-1);
-  const queued = new Uint8Array(n);
-  const dropped = new Uint8Array(n);
-  const errors = new Map<number, unknown>();
+  const { startNs, endNs, sessionOf, queued, dropped, errors } = emptyDispatch(n);
   let maxQueue = 0;
   let wallNs = 0;
   let lost: string | undefined;
