@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_LOOP_PERIODS, clientBottleneckWarning, loopDelayText, loopResolutionFor, watchClientLoad, watchClientLoadArmed } from '../../lib/measure/client-load.js';
+import { CLIENT_LOOP_P99_LIMIT_MS, MIN_LOOP_PERIODS, clientBottleneckWarning, loopDelayText, loopResolutionFor, watchClientLoad, watchClientLoadArmed } from '../../lib/measure/client-load.js';
 
 describe('client-bottleneck guard', () => {
   it('sees a busy-looping client as about one core with a stalled event loop', async () => {
     const w = await watchClientLoadArmed();
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
     const until = Date.now() + 300;
     while (Date.now() < until); // block the event loop for 300 ms
+    const cpu = process.cpuUsage(cpu0);
+    const ownShare = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
     const load = await w.stop(); // settles: the overdue timer run records the stall before the histogram is read
-    expect(load.cpu_cores).toBeGreaterThan(0.5);
+    // A busy loop is one core, less whatever other processes on a shared machine took from it
+    // (0.46 under a full test suite beside it): the guard must agree with process.cpuUsage.
+    expect(ownShare).toBeGreaterThan(0.2);
+    expect(load.cpu_cores).toBeGreaterThan(ownShare * 0.8);
+    expect(load.cpu_cores).toBeLessThan(Math.min(1.05, ownShare * 1.25 + 0.05));
     expect(load.wall_s).toBeGreaterThan(0.25);
     // the 300 ms stall is one delayed timer run: the delay, not the 20 ms sampling interval on top
     expect(load.event_loop_samples).toBeGreaterThan(0);
@@ -21,7 +29,9 @@ describe('client-bottleneck guard', () => {
     expect(load.event_loop_samples).toBeGreaterThanOrEqual(5);
     // unsubtracted, every recorded value is ≥ ~19 ms (measured: idle p50 20.37 ms at resolution 20)
     expect(load.event_loop_delay_p50_ms).toBeLessThan(15);
-    expect(clientBottleneckWarning({ ...load, cpu_cores: 0 }, true)).toBeUndefined();
+    // The 20 ms interval alone never warns; a loaded machine can still delay an idle loop for real.
+    if (load.event_loop_delay_p99_ms < CLIENT_LOOP_P99_LIMIT_MS) expect(clientBottleneckWarning({ ...load, cpu_cores: 0 }, true)).toBeUndefined();
+    else expect(clientBottleneckWarning({ ...load, cpu_cores: 0 }, true)).toMatch(/delayed/);
   });
 
   it('a phase shorter than the sampling interval has no delay sample: not observed, and no delay warning', () => {

@@ -74,7 +74,8 @@ describe('steadyWarmup', () => {
       expect(x.converged).toBe(0);
       expect(x.stopped_by).toBe('cap');
       expect(x.wall_s).toBeGreaterThanOrEqual(0.2);
-      expect(x.last_change).toBeGreaterThan(0.03);
+      // signed: the sequence wraps every 200 executions, so the last change may be a fall
+      expect(Math.abs(x.last_change!)).toBeGreaterThan(0.03);
     }
   });
 
