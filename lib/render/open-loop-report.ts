@@ -1,6 +1,7 @@
 import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
 import { QUERY_SCOPE, fmtRate } from '../stats/open-loop-summary.js';
 import { mixText } from '../workload/rate-mix.js';
+import { capacityJson, capacityTextLines, capacityWarnings } from './client-capacity-report.js';
 import type { ReportData } from './report-data.js';
 import { clientColumnsNote, QUEUE_WAIT_NOTE, clientCells, clientLoadJson, openLoopClientWarnings, queueCells, queueWaitJson } from './level-client-report.js';
 
@@ -61,6 +62,7 @@ export function openLoopTableLines(d: ReportData): string[] {
   out.push(...mixTableLines(d, order));
   if (rows.some((r) => !r.concurrent_sessions)) out.push(`  ${QUEUED_NOTE}`);
   out.push(`  ${QUEUE_WAIT_NOTE}`, `  ${clientColumnsNote(d)}`, ...openLoopClientWarnings(d).map((w) => `!!! ${w}`));
+  out.push(...capacityTextLines(d, 'open-loop'));
   return out;
 }
 
@@ -125,8 +127,9 @@ export function openLoopJson(d: ReportData): Record<string, unknown> | undefined
       sessions: sessionsLabel(r),
       ...queueWaitJson(r),
       client_load: clientLoadJson(d, 'open-loop', r.target, r.offered_rate),
+      ...(r.scope === 'all' ? capacityJson(d, r.target, r.offered_rate, r.sessions, r.concurrent_sessions === 1) : {}),
     })),
-    client_warnings: openLoopClientWarnings(d),
+    client_warnings: [...openLoopClientWarnings(d), ...capacityWarnings(d, 'open-loop')],
     slo: ol.verdicts.map((v) => ({ target: v.target, scope: v.scope, slo_p99_ms: v.slo_p99_ms, sustained_rate: v.sustained_rate ?? 'none', missed: v.detail || null })),
     definitions: {
       latency: 'end − intended start: the schedule decides when a request should start; waiting for a free session counts (coordinated-omission corrected, as wrk2 and pgbench --rate)',

@@ -2,6 +2,7 @@ import { fmtRate } from '../../stats/open-loop-summary.js';
 import { MIX_HEADER, QUEUED_NOTE, mixCells, mixRows, openLoopSetup, scopeName, sessionsLabel } from '../open-loop-report.js';
 import type { ReportData } from '../report-data.js';
 import { esc } from './escape.js';
+import { capacityHtml } from './client-capacity-html.js';
 import { clientColumnsNote, QUEUE_WAIT_NOTE, clientCells, openLoopClientWarnings, queueCells } from '../level-client-report.js';
 import { clientCellHtml, clientWarningsHtml } from './level-client-html.js';
 
@@ -37,6 +38,7 @@ export function openLoopSection(d: ReportData): string {
   ${rows.some((r) => !r.concurrent_sessions) ? `<p class="footnote">* ${esc(QUEUED_NOTE)}</p>` : ''}
   <p class="footnote">${esc(QUEUE_WAIT_NOTE)} ${esc(clientColumnsNote(d))}</p>
   ${clientWarningsHtml(openLoopClientWarnings(d))}
+  ${capacityHtml(d, 'open-loop')}
 </section>`;
 }
 
