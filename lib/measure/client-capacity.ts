@@ -10,8 +10,9 @@ import type { Session } from '../targets/interface.js';
  * rate is bounded by the round trip (the server, the loopback), not by the client; what limits a
  * client thread is its own CPU per request — driver encode/decode, promises, the event loop — so a
  * thread kept busy issues at most 1 ÷ (CPU per request) requests per second. The wall rate is kept
- * beside it. Process CPU counts every thread of this process (GC, libuv): the estimate errs low,
- * which flags more levels, never fewer.
+ * beside it. Process CPU counts every thread of this process (GC, libuv), which lowers the
+ * estimate; a query returning more than SELECT's one tiny row costs the client more per request,
+ * so for it the capacity is an upper bound (docs/load-models.md has measured figures).
  *
  * Budget: CAPACITY_BUDGET_NS (1 s) after CAPACITY_WARM_CALLS untimed calls. A fixed budget, not a
  * count: at 0.2–1 ms per round trip on loopback it gives 1,000–5,000 requests, enough for CPU
