@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { QUERY_IDS } from '../workload/queries.js';
 import { targetEntrySchema } from './target-instances.js';
 import { DATASET_FORMATS } from '../workload/dataset-files/vector-file.js';
+import { MAX_QUOTED_CHARS } from './quote.js';
 
 /**
  * The resolved configuration of a benchmark run: one YAML profile (config/*.yaml) with CLI
@@ -224,6 +225,14 @@ export const configSchema = z
       .default(4)
       .describe('Sessions of the open-loop driver per target (max in flight); 1 on targets without concurrent sessions (PGlite).'),
     rate_queries: z.array(z.enum(QUERY_IDS)).min(1).optional().describe('Queries of the open-loop mix, sent round-robin (unset: the whole catalogue).'),
+    rate_mix: z
+      .record(z.string(), z.number().positive().max(1_000_000))
+      .optional()
+      .describe(
+        'Weighted open-loop mix instead of round-robin: query id → relative weight, e.g. {vector_cosine: 0.8, simple_select_id: 0.2}. Each request\'s query is ' +
+          'drawn from a stream seeded by `seed`, precomputed before the level: the same sequence of query ids on every target, level and run. Keys must be ' +
+          'queries the run measures (those of `rate_queries` when set, else the catalogue). The report shows each query\'s latency within the mix.',
+      ),
     rate_late_ms: z.number().nonnegative().max(60_000).default(1).describe('An open-loop request is `late` when it starts more than this many ms after its intended time.'),
     rate_grace_s: z
       .number()
@@ -286,7 +295,30 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   if (raw.rate_duration_s !== undefined && raw.rate_requests !== undefined) {
     problems.push('rate_duration_s and rate_requests are both set: give one (a level lasts a duration, or issues a number of requests)');
   }
+  problems.push(...rateMixProblems(raw));
   return problems;
+}
+
+/**
+ * rate_mix keys must be queries this run measures in the open loop: those of rate_queries when
+ * set, else the catalogue. Types are checked by the schema; this checks only well-typed input.
+ */
+const quoteKey = (k: string) => (k.length <= MAX_QUOTED_CHARS ? `"${k}"` : `"${k.slice(0, MAX_QUOTED_CHARS)}…" (${k.length.toLocaleString('en-US')} characters)`);
+
+function rateMixProblems(raw: Record<string, unknown>): string[] {
+  const mix = raw.rate_mix;
+  if (mix === null || typeof mix !== 'object' || Array.isArray(mix)) return [];
+  const keys = Object.keys(mix);
+  if (keys.length === 0) return ['rate_mix: empty; give at least one query id with a weight, e.g. {vector_cosine: 0.8, simple_select_id: 0.2}, or remove the key'];
+  const fromRateQueries = Array.isArray(raw.rate_queries);
+  const known: readonly string[] = fromRateQueries ? (raw.rate_queries as unknown[]).map(String) : QUERY_IDS;
+  return keys
+    .filter((k) => !known.includes(k))
+    .map(
+      (k) =>
+        `rate_mix: ${quoteKey(k)} is not a query this run measures${fromRateQueries ? ' (rate_queries lists the open loop\'s queries)' : ''}; ` +
+        `use one of ${known.join(', ')}`,
+    );
 }
 
 export type Config = z.infer<typeof configSchema>;

@@ -82,7 +82,7 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   const ef = await readEfSearchSweep(ctx.store, run.run_id);
   const efSummary = summarizeEfSearch(run.run_id, ef.samples, ef.blocks, ef.recalls, await readQueryPlans(ctx.store, run.run_id));
   await replaceEfSearchAggregates(ctx.store, run.run_id, efSummary.points, efSummary.matched);
-  await aggregateOpenLoop(ctx.store, run.run_id, rc.slo_p99_ms ?? 10);
+  await aggregateOpenLoop(ctx.store, run.run_id, rc.slo_p99_ms ?? 10, rc.rate_mix !== undefined);
   const verification = summarizeVerifications(run.run_id, await readVerifications(ctx.store, run.run_id), JSON.parse(run.targets_json) as string[], rc.min_recall);
   await replaceVerificationSummary(ctx.store, run.run_id, verification);
   const flagged = verification.filter((v) => v.verdict !== 'ok');

@@ -24,6 +24,7 @@ import { startRunWithSessions } from './run-start.js';
 import { concurrencySweep } from './sweep.js';
 import { efSearchSweep } from './ef-search-sweep.js';
 import { openLoopSweep } from './open-loop.js';
+import { recordClientCapacity } from './client-capacity.js';
 import { recordQueryPlans } from './query-plans.js';
 import { planWarnings } from '../verify/plan-warnings.js';
 import { datasetIdOf } from './dataset.js';
@@ -60,6 +61,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     const harness = { clock_resolution_ns: clock.resolution_ns, clock_reading_cost_ns: Math.round(clock.reading_cost_ns * 10) / 10, select1_p50_ms: select1 };
     ctx.log(`harness floor: clock resolution ${clock.resolution_ns} ns, one reading ${clock.reading_cost_ns.toFixed(0)} ns; SELECT 1 p50 ${Object.entries(select1).map(([t, v]) => `${t} ${v.toFixed(3)} ms`).join(', ')}`);
     await setRunEnvironment(ctx.store, runId, { client: clientEnvironment(), targets: targetEnv, hnsw_ef_search: c.hnsw.ef_search, vector_param_format: c.vector_param_format, harness });
+    await recordClientCapacity(ctx, runId, targets);
 
     const shape = workloadShape(c);
     const flush = (rows: SampleRow[]) => writeSamples(ctx.store, rows);

@@ -9,6 +9,7 @@ import type { Session } from '../targets/interface.js';
 import { arrivalSchedule, scheduleSpanNs, type ScheduleSpec } from '../workload/arrival-schedule.js';
 import type { WorkloadShape } from '../workload/params.js';
 import { QUERIES, type QueryTemplate } from '../workload/queries.js';
+import { mixSequence, mixText } from '../workload/rate-mix.js';
 import { onTarget, type OpenTarget } from './targets.js';
 import { applySessionSettings } from './session-setup.js';
 import { levelClientLoad, levelClientLoadColumns } from '../store/level-client-load.js';
@@ -33,16 +34,34 @@ export function openLoopLevels(c: ResolvedConfig): { rate: number; spec: Schedul
   });
 }
 
+/** The open loop's queries, catalogue order: rate_mix's keys when set, else rate_queries, else every query. */
 export function openLoopQueries(c: ResolvedConfig): QueryTemplate[] {
+  if (c.rate_mix) return QUERIES.filter((q) => c.rate_mix![q.id] !== undefined);
   return c.rate_queries ? QUERIES.filter((q) => c.rate_queries!.includes(q.id)) : [...QUERIES];
+}
+
+/**
+ * Which query each of the first n requests runs (index into `queries`), and which of that query's
+ * parameter sets (its occurrence so far: the k-th request of a query takes its k-th parameters).
+ * Round-robin without rate_mix; with it, seeded weighted draws (lib/workload/rate-mix.ts). The same
+ * for every target and level; computed before any level runs, so nothing is chosen in the timed region.
+ */
+export function requestQueries(c: ResolvedConfig, queries: readonly QueryTemplate[], n: number): { pick: Uint16Array; occurrence: Uint32Array; perQuery: number } {
+  const pick = c.rate_mix
+    ? mixSequence(c.seed, queries.map((q) => ({ query: q, weight: c.rate_mix![q.id]! })), n)
+    : Uint16Array.from({ length: n }, (_, j) => j % queries.length);
+  const seen = new Uint32Array(queries.length);
+  const occurrence = Uint32Array.from(pick, (i) => seen[i]!++);
+  return { pick, occurrence, perQuery: Math.max(1, ...seen) };
 }
 
 /**
  * The open-loop fixed-rate mode (config `rate`), after the main measurement and the concurrency
  * sweep, one target at a time so targets do not compete for the cores. Per target,
  * rate_sessions − 1 extra sessions are opened beside the measuring one (same session settings)
- * and kept for all its levels. Request j of a level runs query j mod Q of the mix with that
- * query's ⌊j/Q⌋-th parameters of the 'open_loop' sequence — the same on every target and level.
+ * and kept for all its levels. Request j of a level runs query j mod Q of the mix (or, with
+ * rate_mix, the j-th seeded weighted draw: requestQueries) with that query's next parameters of
+ * the 'open_loop' sequence — the same on every target and level.
  * Targets without concurrent sessions (PGlite) are measured all the same, on the measuring session
  * alone: their requests queue in the driver's FIFO behind that one session (not inside the engine,
  * where the wait would be counted as service time and no request could be dropped), and the level
@@ -59,12 +78,13 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
   if (leftOut.length) ctx.log(`open loop: mix without ${leftOut.join(', ')}`);
   if (queries.length === 0) return;
   const longest = Math.max(...levels.map((l) => l.schedule.length));
-  const perQuery = Math.max(1, Math.ceil(longest / queries.length));
-  const queryOf = Array.from({ length: longest }, (_, j) => queries[j % queries.length]!);
+  const { pick, occurrence, perQuery } = requestQueries(c, queries, longest);
+  if (c.rate_mix) ctx.log(`open loop: weighted mix ${mixText(Object.fromEntries(queries.map((q) => [q.id, c.rate_mix![q.id]!])))} (seed ${c.seed})`);
+  const queryOf = Array.from(pick, (i) => queries[i]!);
   const lateNs = Math.round(c.rate_late_ms * 1e6);
   for (const t of targets) {
     const [prepared] = prepareCalls([t], pools, queries, shape, 'open_loop', perQuery);
-    const callOf: PreparedCall[] = queryOf.map((_, j) => prepared!.calls[j % queries.length]![Math.floor(j / queries.length)]!);
+    const callOf: PreparedCall[] = Array.from(pick, (i, j) => prepared!.calls[i]![occurrence[j]!]!);
     const concurrent = t.module.capabilities.concurrentSessions;
     const sessions = concurrent ? c.rate_sessions : 1;
     const extra: Session[] = [];

@@ -1,3 +1,4 @@
+import { readClientCapacity } from '../store/client-capacity.js';
 import { readRunTargets } from '../store/run-targets.js';
 import { existsSync } from 'node:fs';
 import { redact } from '../config/redact.js';
@@ -58,6 +59,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     openLoop: await readOpenLoopAggregates(ctx.store, run.run_id),
     plans: await readQueryPlans(ctx.store, run.run_id),
     levelClientLoad: await readLevelClientLoads(ctx.store, run.run_id),
+    clientCapacity: await readClientCapacity(ctx.store, run.run_id),
     warmupRequests: warm?.n ?? 0,
     unsupported: await readUnsupportedQueries(ctx.store, run.run_id),
     warmup: await readWarmupConvergence(ctx.store, run.run_id),

@@ -1,5 +1,7 @@
 import type { OpenLoopAggregateRow, OpenLoopVerdictRow } from '../store/open-loop.js';
-import { fmtRate } from '../stats/open-loop-summary.js';
+import { QUERY_SCOPE, fmtRate } from '../stats/open-loop-summary.js';
+import { mixText } from '../workload/rate-mix.js';
+import { capacityJson, capacityTextLines, capacityWarnings } from './client-capacity-report.js';
 import type { ReportData } from './report-data.js';
 import { clientColumnsNote, QUEUE_WAIT_NOTE, clientCells, clientLoadJson, openLoopClientWarnings, queueCells, queueWaitJson } from './level-client-report.js';
 
@@ -13,15 +15,16 @@ export const QUEUED_NOTE =
 export function openLoopSetup(d: ReportData): string {
   const c = d.config;
   const length = c.rate_requests !== undefined ? `${c.rate_requests} requests per level` : `${c.rate_duration_s ?? 10} s per level`;
+  const mix = c.rate_mix ? `weighted mix ${mixText(c.rate_mix)} (seeded: the same query sequence on every target), ` : '';
   return (
-    `${c.rate_arrival ?? 'poisson'} arrivals, ${length}, ${c.rate_sessions ?? '?'} sessions per target (1 where sessions cannot run concurrently), one target at a time; ` +
+    `${mix}${c.rate_arrival ?? 'poisson'} arrivals, ${length}, ${c.rate_sessions ?? '?'} sessions per target (1 where sessions cannot run concurrently), one target at a time; ` +
     `latency from each request's intended start (coordinated-omission corrected); late = started > ${c.rate_late_ms ?? 1} ms after its intended time; ` +
     `dropped = still unsent ${c.rate_grace_s ?? 2} s after the level's schedule ended`
   );
 }
 
 const ms = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
-const scopeName = (s: string) => (s === 'all' ? 'all queries' : s);
+export const scopeName = (s: string) => (s === 'all' ? 'all queries' : s.startsWith(QUERY_SCOPE) ? `${s.slice(QUERY_SCOPE.length)} in the mix` : s);
 
 export function verdictText(v: OpenLoopVerdictRow): string {
   const head = v.sustained_rate === null ? 'none — even the lowest offered rate missed' : `${fmtRate(v.sustained_rate)}`;
@@ -56,9 +59,49 @@ export function openLoopTableLines(d: ReportData): string[] {
       out.push(`    ${t} / ${scopeName(v.scope)}: ${verdictText(v)}`);
     }
   }
+  out.push(...mixTableLines(d, order));
   if (rows.some((r) => !r.concurrent_sessions)) out.push(`  ${QUEUED_NOTE}`);
   out.push(`  ${QUEUE_WAIT_NOTE}`, `  ${clientColumnsNote(d)}`, ...openLoopClientWarnings(d).map((w) => `!!! ${w}`));
+  out.push(...capacityTextLines(d, 'open-loop'));
   return out;
+}
+
+/** The per-query rows of a rate_mix run (scope query:<id>), by target, rate, then the mix's order. */
+export function mixRows(d: ReportData, order: readonly string[]): OpenLoopAggregateRow[] {
+  const ol = d.openLoop;
+  if (!ol || !d.config.rate_mix) return [];
+  const mixOrder = Object.keys(d.config.rate_mix);
+  const rank = (r: OpenLoopAggregateRow) => mixOrder.indexOf(r.scope.slice(QUERY_SCOPE.length));
+  return order.flatMap((t) =>
+    ol.rows.filter((r) => r.target === t && r.scope.startsWith(QUERY_SCOPE)).sort((a, b) => a.offered_rate - b.offered_rate || rank(a) - rank(b)),
+  );
+}
+
+export const MIX_HEADER = ['Method', 'Offered/s', 'Query', 'Share', 'Achieved/s', 'P50 (ms)', 'P99 (ms)', 'Service P50', 'Service P99', 'Late', 'Dropped', 'Failed'];
+
+/** One row's cells under MIX_HEADER; share = the query's requests ÷ the level's. */
+export function mixCells(d: ReportData, r: OpenLoopAggregateRow): string[] {
+  const all = d.openLoop!.rows.find((x) => x.target === r.target && x.offered_rate === r.offered_rate && x.scope === 'all');
+  const share = all && all.scheduled > 0 ? `${((100 * r.scheduled) / all.scheduled).toFixed(1)}%` : 'n/a';
+  return [
+    r.target, String(r.offered_rate), r.scope.slice(QUERY_SCOPE.length), share, r.achieved_rate === null ? 'n/a' : r.achieved_rate.toFixed(1),
+    ms(r.p50_ms), ms(r.p99_ms), ms(r.service_p50_ms), ms(r.service_p99_ms), `${r.late}/${r.scheduled}`, String(r.dropped), String(r.failed),
+  ];
+}
+
+function mixTableLines(d: ReportData, order: readonly string[]): string[] {
+  const rows = mixRows(d, order);
+  if (rows.length === 0) return [];
+  const body = rows.map((r) => mixCells(d, r));
+  const widths = MIX_HEADER.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const left = [0, 2];
+  const line = (cells: string[]) => '  ' + cells.map((x, i) => (left.includes(i) ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ');
+  return [
+    `  Per query within the mix (${mixText(d.config.rate_mix!)}; Share = the query's part of the level's requests; latency as above):`,
+    line(MIX_HEADER),
+    '  ' + widths.map((w) => '-'.repeat(w)).join('-|-'),
+    ...body.map(line),
+  ];
 }
 
 export function sessionsLabel(r: OpenLoopAggregateRow): string {
@@ -75,7 +118,7 @@ export function openLoopJson(d: ReportData): Record<string, unknown> | undefined
   return {
     setup: {
       rates: c.rate, arrival: c.rate_arrival, duration_s: c.rate_requests === undefined ? (c.rate_duration_s ?? 10) : null, requests_per_level: c.rate_requests ?? null,
-      sessions: c.rate_sessions, queries: c.rate_queries ?? 'all', late_threshold_ms: c.rate_late_ms, drop_grace_s: c.rate_grace_s, slo_p99_ms: c.slo_p99_ms,
+      sessions: c.rate_sessions, queries: c.rate_queries ?? 'all', ...(c.rate_mix ? { mix: c.rate_mix, mix_seed: c.seed } : {}), late_threshold_ms: c.rate_late_ms, drop_grace_s: c.rate_grace_s, slo_p99_ms: c.slo_p99_ms,
     },
     levels: ol.rows.map((r) => ({
       target: r.target, offered_rate: r.offered_rate, scope: r.scope, scheduled: r.scheduled, completed: r.completed, failed: r.failed, late: r.late, dropped: r.dropped,
@@ -84,8 +127,9 @@ export function openLoopJson(d: ReportData): Record<string, unknown> | undefined
       sessions: sessionsLabel(r),
       ...queueWaitJson(r),
       client_load: clientLoadJson(d, 'open-loop', r.target, r.offered_rate),
+      ...(r.scope === 'all' ? capacityJson(d, r.target, r.offered_rate, r.sessions, r.concurrent_sessions === 1) : {}),
     })),
-    client_warnings: openLoopClientWarnings(d),
+    client_warnings: [...openLoopClientWarnings(d), ...capacityWarnings(d, 'open-loop')],
     slo: ol.verdicts.map((v) => ({ target: v.target, scope: v.scope, slo_p99_ms: v.slo_p99_ms, sustained_rate: v.sustained_rate ?? 'none', missed: v.detail || null })),
     definitions: {
       latency: 'end − intended start: the schedule decides when a request should start; waiting for a free session counts (coordinated-omission corrected, as wrk2 and pgbench --rate)',

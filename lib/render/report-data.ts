@@ -1,3 +1,4 @@
+import type { ClientCapacityRow } from '../store/client-capacity.js';
 import type { ResolvedConfig } from '../config/load.js';
 import type { GcSummary } from '../stats/gc-tail.js';
 import type { AggregateRow, ComparisonRow, NoiseFlagRow, OverheadRow, SpectrumRow } from '../store/aggregates.js';
@@ -39,6 +40,8 @@ export interface ReportData {
   plans?: QueryPlanRow[];
   /** Client load per concurrency-sweep level and open-loop rate level (absent: read none; a level's load null: not recorded). */
   levelClientLoad?: { sweep: LevelClientLoad[]; openLoop: LevelClientLoad[] };
+  /** The client's measured capacity per target (absent: not read; empty: a run from before it was recorded). */
+  clientCapacity?: ClientCapacityRow[];
   /** Session warmup requests of this run (excluded from every metric). */
   warmupRequests: number;
   /** Queries a path could not run (lib/pipeline/query-probe.ts); absent or empty when every path ran every query. */

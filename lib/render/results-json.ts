@@ -15,6 +15,7 @@ import { notComparableText } from './comparability.js';
 const notComparableJson = (text: string | null) => (text ? { not_comparable: text } : {});
 import { queryPlansJson } from './query-plans-report.js';
 import { clientColumnsNote, SWEEP_CONNECTION_WAIT_NOTE, clientLoadJson, sweepClientWarnings } from './level-client-report.js';
+import { capacityJson, capacityWarnings, clientCapacityJson } from './client-capacity-report.js';
 
 /** Round for presentation only; the store keeps full precision. */
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000);
@@ -124,8 +125,10 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       latency_p50_ms: r3(r.p50_ms), latency_p99_ms: r3(r.p99_ms), qps_wall: r1(r.qps_wall),
       sessions: r.concurrent_sessions ? 'concurrent' : 'queued behind one session',
       client_load: clientLoadJson(d, 'sweep', r.target, r.concurrency),
+      ...(r.scope === 'all' ? capacityJson(d, r.target, r.qps_wall, r.concurrency, r.concurrent_sessions === 1) : {}),
     })),
-    ...(d.sweep.length ? { concurrency_sweep_client: { warnings: sweepClientWarnings(d), connection_wait: SWEEP_CONNECTION_WAIT_NOTE, client_load: clientColumnsNote(d) } } : {}),
+    ...(d.sweep.length || d.openLoop?.rows.length ? { client_capacity: clientCapacityJson(d) } : {}),
+    ...(d.sweep.length ? { concurrency_sweep_client: { warnings: [...sweepClientWarnings(d), ...capacityWarnings(d, 'sweep')], connection_wait: SWEEP_CONNECTION_WAIT_NOTE, client_load: clientColumnsNote(d) } } : {}),
     ef_search_sweep: efSearchJson(d),
     ...(queryPlansJson(d) ? { query_plans: queryPlansJson(d) } : {}),
     ...(openLoopJson(d) ? { open_loop: openLoopJson(d) } : {}),

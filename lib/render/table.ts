@@ -16,6 +16,7 @@ import { notComparableText } from './comparability.js';
 import { theAnswerTableLines } from './the-answer.js';
 import { mainPlanWarnings, queryPlanTableLines } from './query-plans-report.js';
 import { clientColumnsNote, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from './level-client-report.js';
+import { capacityTextLines } from './client-capacity-report.js';
 
 const fmtQps = (x: number | null) => (x === null ? 'n/a' : x.toFixed(1));
 const r3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
@@ -126,6 +127,7 @@ export function tableText(d: ReportData): string {
     out.push(line(header), '  ' + widths.map((w) => '-'.repeat(w)).join('-|-'), ...body.map(line));
     if (rows.some((r) => !r.concurrent_sessions)) out.push('  "queued behind one session": the engine runs one query at a time (PGlite), so more clients measure queueing, not parallelism.');
     out.push(`  ${SWEEP_CONNECTION_WAIT_NOTE}`, `  ${clientColumnsNote(d)}`, ...sweepClientWarnings(d).map((w) => `!!! ${w}`));
+    out.push(...capacityTextLines(d, 'sweep'));
   }
   out.push(...efSearchTableLines(d));
   out.push(...openLoopTableLines(d));

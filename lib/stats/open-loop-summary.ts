@@ -2,8 +2,12 @@ import type { OpenLoopAggregateRow, OpenLoopLevelRow, OpenLoopSampleRow, OpenLoo
 import { quantileSorted } from './quantile.js';
 import { queueWait } from './queue-wait.js';
 
+/** Scope prefix of a per-query row (runs with rate_mix): `query:vector_cosine`. */
+export const QUERY_SCOPE = 'query:';
+
 /**
- * Per target × offered rate × (category | 'all'), from the stored samples only:
+ * Per target × offered rate × (category | 'all' | with perQuery — runs with rate_mix — each query
+ * as `query:<id>`), from the stored samples only:
  * - scheduled, completed (sent and finished), failed, late, dropped — counts of the stored flags;
  * - achieved rate = successful requests ÷ max(the schedule's span, the level's wall time from its
  *   origin to the last completion): an overloaded level that overruns its span is charged for it;
@@ -11,7 +15,7 @@ import { queueWait } from './queue-wait.js';
  *   the successful requests, with the project's quantile (lib/stats/quantile.ts);
  * - queued and the wait before start of the sent requests (lib/stats/queue-wait.ts).
  */
-export function summarizeOpenLoop(runId: string, samples: readonly OpenLoopSampleRow[], levels: readonly OpenLoopLevelRow[]): OpenLoopAggregateRow[] {
+export function summarizeOpenLoop(runId: string, samples: readonly OpenLoopSampleRow[], levels: readonly OpenLoopLevelRow[], perQuery = false): OpenLoopAggregateRow[] {
   const byLevel = new Map<string, OpenLoopSampleRow[]>();
   for (const s of samples) {
     const key = `${s.target}\u0000${s.offered_rate}`;
@@ -23,8 +27,10 @@ export function summarizeOpenLoop(runId: string, samples: readonly OpenLoopSampl
   for (const l of levels) {
     const mine = byLevel.get(`${l.target}\u0000${l.offered_rate}`) ?? [];
     const scopes = ['all', ...[...new Set(mine.map((s) => s.category))].sort()];
+    if (perQuery) scopes.push(...[...new Set(mine.map((s) => s.query_id))].sort().map((id) => `${QUERY_SCOPE}${id}`));
     for (const scope of scopes) {
-      const rows = scope === 'all' ? mine : mine.filter((s) => s.category === scope);
+      const rows =
+        scope === 'all' ? mine : scope.startsWith(QUERY_SCOPE) ? mine.filter((s) => s.query_id === scope.slice(QUERY_SCOPE.length)) : mine.filter((s) => s.category === scope);
       const ok = rows.filter((s) => s.ok === 1);
       const corrected = ok.map((s) => (s.end_ns! - s.intended_ns) / 1e6).sort((a, b) => a - b);
       const service = ok.map((s) => (s.end_ns! - s.start_ns!) / 1e6).sort((a, b) => a - b);

@@ -585,4 +585,24 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX gc_pauses_run ON gc_pauses (run_id, phase, start_ns);
   `,
+  `
+  -- The client's measured capacity per target (issue 15): a bare loop of the dialect's trivial
+  -- statement at the start of measure, for runs with a concurrency sweep or an open loop
+  -- (lib/measure/client-capacity.ts). per_thread_rps = requests ÷ CPU seconds of the loop; threads =
+  -- the client threads the target's levels could use. Runs from before this table have no rows:
+  -- reports say "not recorded".
+  CREATE TABLE client_capacity (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    statement TEXT NOT NULL,
+    threads INTEGER NOT NULL,
+    in_process INTEGER NOT NULL,
+    requests INTEGER NOT NULL,
+    wall_ns INTEGER NOT NULL,
+    cpu_ns INTEGER NOT NULL,
+    per_thread_rps REAL NOT NULL,
+    wall_rps REAL NOT NULL,
+    PRIMARY KEY (run_id, target)
+  );
+  `,
 ];

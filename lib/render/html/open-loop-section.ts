@@ -1,7 +1,8 @@
 import { fmtRate } from '../../stats/open-loop-summary.js';
-import { QUEUED_NOTE, openLoopSetup, sessionsLabel } from '../open-loop-report.js';
+import { MIX_HEADER, QUEUED_NOTE, mixCells, mixRows, openLoopSetup, scopeName, sessionsLabel } from '../open-loop-report.js';
 import type { ReportData } from '../report-data.js';
 import { esc } from './escape.js';
+import { capacityHtml } from './client-capacity-html.js';
 import { clientColumnsNote, QUEUE_WAIT_NOTE, clientCells, openLoopClientWarnings, queueCells } from '../level-client-report.js';
 import { clientCellHtml, clientWarningsHtml } from './level-client-html.js';
 
@@ -31,10 +32,25 @@ export function openLoopSection(d: ReportData): string {
   <h2>Open loop: latency vs offered rate</h2>
   <p class="footnote">${esc(openLoopSetup(d))}. P50/P99: corrected latency (end − intended start); Service: end − actual start, as a closed-loop tool would report it.</p>
   <div class="card wide"><table class="results"><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table></div>
+  ${mixSection(d, order)}
   <h3>Highest offered rate meeting the SLO (corrected p99 ≤ ${esc(slo)} ms, nothing dropped or failed)</h3>
-  <ul class="slo">${verdicts.map((v) => `<li><code>${esc(v.target)}</code> / ${esc(v.scope === 'all' ? 'all queries' : v.scope)}: <span class="${v.sustained_rate === null ? 'bad' : 'ok'}">${esc(v.sustained_rate === null ? 'none' : fmtRate(v.sustained_rate))}</span>${v.detail ? ` <span class="muted">(missed: ${esc(v.detail)})</span>` : ''}</li>`).join('')}</ul>
+  <ul class="slo">${verdicts.map((v) => `<li><code>${esc(v.target)}</code> / ${esc(scopeName(v.scope))}: <span class="${v.sustained_rate === null ? 'bad' : 'ok'}">${esc(v.sustained_rate === null ? 'none' : fmtRate(v.sustained_rate))}</span>${v.detail ? ` <span class="muted">(missed: ${esc(v.detail)})</span>` : ''}</li>`).join('')}</ul>
   ${rows.some((r) => !r.concurrent_sessions) ? `<p class="footnote">* ${esc(QUEUED_NOTE)}</p>` : ''}
   <p class="footnote">${esc(QUEUE_WAIT_NOTE)} ${esc(clientColumnsNote(d))}</p>
   ${clientWarningsHtml(openLoopClientWarnings(d))}
+  ${capacityHtml(d, 'open-loop')}
 </section>`;
+}
+
+/** Per-query latency within a rate_mix run's levels; empty without a mix. */
+function mixSection(d: ReportData, order: readonly string[]): string {
+  const rows = mixRows(d, order);
+  if (rows.length === 0) return '';
+  const body = rows.map((r) =>
+    mixCells(d, r)
+      .map((c, i) => (i === 0 ? `<th scope="row"><code>${esc(c)}</code></th>` : i === 2 ? `<td><code>${esc(c)}</code></td>` : `<td class="num">${c === 'n/a' ? NA : esc(c)}</td>`))
+      .join(''),
+  );
+  return `<h3>Per query within the mix</h3>
+  <div class="card wide"><table class="results"><thead><tr>${MIX_HEADER.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table></div>`;
 }

@@ -1,6 +1,7 @@
 import { clientColumnsNote, SWEEP_CONNECTION_WAIT_NOTE, clientCells, sweepClientWarnings } from '../level-client-report.js';
 import type { ReportData } from '../report-data.js';
 import { esc } from './escape.js';
+import { capacityHtml } from './client-capacity-html.js';
 import { clientCellHtml, clientWarningsHtml } from './level-client-html.js';
 
 const NA = '<span class="muted">n/a</span>';
@@ -29,5 +30,6 @@ export function sweepSection(d: ReportData): string {
   ${clientWarningsHtml(sweepClientWarnings(d))}
   <div class="card wide"><table class="results"><thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r}</tr>`).join('')}</tbody></table></div>
   <p class="footnote">${esc(clientColumnsNote(d))}</p>
+  ${capacityHtml(d, 'sweep')}
 </section>`;
 }
