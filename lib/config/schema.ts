@@ -148,6 +148,13 @@ export const configSchema = z
       .describe(
         'Executions of each query per target in the untimed verification pass of measure (same parameters on every target; kNN results scored against exact ground truth). 0 disables it.',
       ),
+    writes: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Also measure the `write` category (off by default): insert_one, update_metadata and delete_insert run in the measured loop like the reads. ' +
+          'Each stage undoes them afterwards and checks the dataset fingerprint again (docs/writes.md).',
+      ),
     bootstrap_resamples: z
       .number()
       .int()
