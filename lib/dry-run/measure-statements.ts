@@ -7,7 +7,7 @@ import type { LoadedTarget, OpenTarget } from '../pipeline/targets.js';
 import { bindFor, queryVars } from '../targets/bind.js';
 import { queryModeOf, queryModeText } from '../targets/query-mode.js';
 import { planFormatOf } from '../targets/plan-formats.js';
-import { QUERIES } from '../workload/queries.js';
+import { QUERIES, measuredQueries } from '../workload/queries.js';
 import { bindLines } from './format.js';
 import { listCalls } from './list-calls.js';
 import { recordingSession, type SessionCall } from './recording-session.js';
@@ -37,7 +37,10 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
   for (const t of opened) await emptyStatementRtt(t.session, t.module.dialect.ping);
 
   const shape = workloadShape(c);
-  const prepared = prepareCalls(opened, pools, QUERIES, shape, 'measure', 1);
+  // The reads, and the write queries with `writes: true`; a query a dialect has no statement for is listed as such.
+  const queries = measuredQueries(c);
+  const withoutStatement = (t: OpenTarget) => new Map(queries.filter((q) => t.module.dialect[q.id] === undefined).map((q) => [q.id, 'no statement'] as const));
+  const prepared = prepareCalls(opened.map((t) => ({ ...t, unsupported: withoutStatement(t) })), pools, queries, shape, 'measure', 1);
   const sections: DrySection[] = [];
   for (const { target: t, calls } of prepared) {
     const plan = planFormatOf(t.module.capabilities);
@@ -69,8 +72,9 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     sections.push({
       target: t,
       heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)${modeNote(t)}`,
-      statements: QUERIES.map((q, qi) => {
-        const call = calls[qi]![0]!;
+      statements: queries.map((q, qi) => {
+        const call = calls[qi]![0];
+        if (!call) return { label: q.id, sql: '-- not on this path: its dialect has no statement for it', binds: [], note: t.module.capabilities.queriesWithoutStatement?.[q.id] ?? 'no statement' };
         const names = bindFor(t.module, q.id, q.params, queryVars(shape)).params.map(String);
         const note = call.params.length ? undefined : queryModeOf(t) === 'simple' && names.length ? 'parameters rendered as SQL literals (query_mode simple)' : 'no parameters';
         return { label: `${q.id}`, sql: call.sql, binds: bindLines(call.sql, call.params, dims, names), note };
