@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { QUERY_IDS } from '../workload/queries.js';
+import { QUERY_IDS, WRITE_QUERIES } from '../workload/queries.js';
 import { targetEntrySchema } from './target-instances.js';
 import { DATASET_FORMATS } from '../workload/dataset-files/vector-file.js';
 
@@ -290,6 +290,11 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   // Duplicate target names: lib/config/target-instances.ts (it knows instance names).
   const k = raw.k ?? 5;
   if (!fromFile && typeof k === 'number' && typeof size === 'number' && k > size) problems.push(`k: ${k} exceeds dataset_size ${size}`);
+  // A write in the open loop needs the write vectors in the pool and the undo after the run: both come with `writes`.
+  const writesInMix = Array.isArray(raw.rate_queries) ? raw.rate_queries.filter((q) => WRITE_QUERIES.some((w) => w.id === q)) : [];
+  if (writesInMix.length && raw.writes !== true) {
+    problems.push(`rate_queries: ${writesInMix.join(', ')} ${writesInMix.length === 1 ? 'is a write query' : 'are write queries'}; set writes: true to measure writes (docs/writes.md), or remove ${writesInMix.length === 1 ? 'it' : 'them'}`);
+  }
   if (raw.rate_duration_s !== undefined && raw.rate_requests !== undefined) {
     problems.push('rate_duration_s and rate_requests are both set: give one (a level lasts a duration, or issues a number of requests)');
   }

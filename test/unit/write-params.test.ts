@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../lib/config/load.js';
 import { bindLogical, prepareCalls } from '../../lib/measure/prepare.js';
 import type { OpenTarget } from '../../lib/pipeline/targets.js';
 import { dialect as pglite } from '../../lib/targets/pglite/dialect.js';
@@ -66,5 +67,17 @@ describe('write parameters', () => {
     expect(inserts(b).map((p) => p[0])).toEqual([1006, 1007, 1008, 1009, 1010]);
     expect(a!.calls[1]).toEqual(b!.calls[1]);
     expect(a!.calls[2]).toEqual(b!.calls[2]);
+  });
+});
+
+describe('the writes key', () => {
+  const base = { targets: ['pglite'], scale: 'small', dataset_size: 100 };
+  it('is off by default; a write query in the open-loop mix needs it', () => {
+    expect(resolveConfig(base, {}, 'test').writes).toBe(false);
+    expect(() => resolveConfig({ ...base, rate: 50, rate_queries: ['vector_cosine', 'insert_one'] }, {}, 'test')).toThrow(
+      /rate_queries: insert_one is a write query; set writes: true to measure writes \(docs\/writes\.md\), or remove it/,
+    );
+    expect(resolveConfig({ ...base, writes: true, rate: 50, rate_queries: ['vector_cosine', 'insert_one'] }, {}, 'test').rate_queries).toEqual(['vector_cosine', 'insert_one']);
+    expect(() => resolveConfig({ ...base, writes: 'yes' }, {}, 'test')).toThrow(/writes: /);
   });
 });
