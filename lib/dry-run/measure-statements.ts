@@ -8,6 +8,7 @@ import { bindFor, queryVars } from '../targets/bind.js';
 import { queryModeOf, queryModeText } from '../targets/query-mode.js';
 import { planFormatOf } from '../targets/plan-formats.js';
 import { QUERIES, measuredQueries } from '../workload/queries.js';
+import { undoWrites } from '../pipeline/write-undo.js';
 import { bindLines } from './format.js';
 import { listCalls } from './list-calls.js';
 import { recordingSession, type SessionCall } from './recording-session.js';
@@ -32,6 +33,8 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     return { ...t, session: rec.session };
   });
   for (const t of opened) await readMarker(t);
+  // As measure: leftovers of an earlier run's writes, looked for once per database (lib/pipeline/write-undo.ts).
+  await undoWrites(opened, c.dataset_size);
   const pools = await prepareSessions(c, opened);
   for (const t of opened) await t.module.environment(t.session, t.ctx.options);
   for (const t of opened) await emptyStatementRtt(t.session, t.module.dialect.ping);
@@ -61,8 +64,8 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     };
     sections.push({
       target: t,
-      heading: `session setup, once per session before any timed request: dataset check, session settings, environment, calibration${plan ? ', plan capture' : ''}`,
-      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'set_ef_search', 'set_iterative_scan', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
+      heading: `session setup, once per session before any timed request: dataset check, leftover writes (once per database), session settings, environment, calibration${plan ? ', plan capture' : ''}`,
+      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'delete_written_rows', 'written_label_ids', 'set_ef_search', 'set_iterative_scan', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
     });
     // The session warmup is a count only with warmup_max_s 0; otherwise it runs to steady state (lib/measure/steady-warmup.ts).
     const warm = c.warmup_max_s === 0
@@ -95,6 +98,12 @@ export function sweepNotes(c: ResolvedConfig): string[] {
   const notes: string[] = [];
   if (c.concurrency.length) notes.push(`concurrency sweep at ${c.concurrency.join(', ')} sessions: the measured queries above, ${c.sweep_requests} requests per client and level`);
   if (c.ef_search.length) notes.push(`ef_search sweep: set_ef_search with ${c.ef_search.join(', ')}, then vector_cosine and vector_filter (${c.ef_search_requests} requests each), then set_ef_search ${c.hnsw.ef_search} again`);
+  if (c.writes) {
+    notes.push(
+      'after each phase that ran the write queries (probe, verification, session warmup, the measured loop and any sweep): delete_written_rows and written_label_ids once per database, ' +
+        'restore_label per written label, and after the last the dataset read back as seed reads it (count_vectors, count_metadata, fingerprint_vectors, fingerprint_metadata per chunk)',
+    );
+  }
   if (c.rate.length) notes.push(`open-loop levels at ${c.rate.join(', ')} requests/s: ${(c.rate_queries ?? QUERIES.map((q) => q.id)).join(', ')} on ${c.rate_sessions} sessions per target`);
   return notes;
 }
