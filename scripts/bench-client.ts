@@ -171,7 +171,7 @@ async function main(argv: string[]): Promise<number> {
       const call = calls[(k * 7919 + j) % POOL]!;
       return client.query({ text: call.sql, values: call.params as unknown[], rowMode: 'array', ...(name ? { name } : {}), ...(a.mode === 'extended' ? { queryMode: 'extended' } : {}) });
     };
-    const scripts = pgbenchScripts(a.query, module.dialect[a.query.id], a.mode, { datasetSize: c.dataset_size, k: c.k, pool: pools.get('postgres')!.slice(0, 10).map(String) });
+    const scripts = pgbenchScripts(a.query, module.dialect[a.query.id]!, a.mode, { datasetSize: c.dataset_size, k: c.k, pool: pools.get('postgres')!.slice(0, 10).map(String) });
     const files: string[] = [];
     for (const [i, s] of scripts.scripts.entries()) {
       const f = join(dir, `script-${i}.sql`);

@@ -172,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
         const [prepared] = prepareCalls([side.target], side.pools, [q], shape, 'measure', a.requests);
         const calls = prepared!.calls[0]!;
         const poolText = side.pools.get('postgres')!.slice(0, a.pool).map(String);
-        const scripts = pgbenchScripts(q, side.target.module.dialect[q.id], side.mode, { datasetSize: c.dataset_size, k: c.k, pool: poolText });
+        const scripts = pgbenchScripts(q, side.target.module.dialect[q.id]!, side.mode, { datasetSize: c.dataset_size, k: c.k, pool: poolText });
         const files: string[] = [];
         for (const [i, s] of scripts.scripts.entries()) {
           const f = join(dir, `${side.mode}-${q.id}-${i}.sql`);

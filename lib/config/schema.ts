@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { QUERY_IDS } from '../workload/queries.js';
+import { QUERY_IDS, WRITE_QUERIES } from '../workload/queries.js';
 import { targetEntrySchema } from './target-instances.js';
 import { DATASET_FORMATS } from '../workload/dataset-files/vector-file.js';
 import { MAX_QUOTED_CHARS } from './quote.js';
@@ -149,6 +149,13 @@ export const configSchema = z
       .describe(
         'Executions of each query per target in the untimed verification pass of measure (same parameters on every target; kNN results scored against exact ground truth). 0 disables it.',
       ),
+    writes: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Also measure the `write` category (off by default): insert_one, update_metadata and delete_insert run in the measured loop like the reads. ' +
+          'Each stage undoes them afterwards and checks the dataset fingerprint again (docs/writes.md).',
+      ),
     bootstrap_resamples: z
       .number()
       .int()
@@ -292,6 +299,11 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   // Duplicate target names: lib/config/target-instances.ts (it knows instance names).
   const k = raw.k ?? 5;
   if (!fromFile && typeof k === 'number' && typeof size === 'number' && k > size) problems.push(`k: ${k} exceeds dataset_size ${size}`);
+  // A write in the open loop needs the write vectors in the pool and the undo after the run: both come with `writes`.
+  const writesInMix = Array.isArray(raw.rate_queries) ? raw.rate_queries.filter((q) => WRITE_QUERIES.some((w) => w.id === q)) : [];
+  if (writesInMix.length && raw.writes !== true) {
+    problems.push(`rate_queries: ${writesInMix.join(', ')} ${writesInMix.length === 1 ? 'is a write query' : 'are write queries'}; set writes: true to measure writes (docs/writes.md), or remove ${writesInMix.length === 1 ? 'it' : 'them'}`);
+  }
   if (raw.rate_duration_s !== undefined && raw.rate_requests !== undefined) {
     problems.push('rate_duration_s and rate_requests are both set: give one (a level lasts a duration, or issues a number of requests)');
   }
@@ -301,7 +313,7 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
 
 /**
  * rate_mix keys must be queries this run measures in the open loop: those of rate_queries when
- * set, else the catalogue. Types are checked by the schema; this checks only well-typed input.
+ * set, else the catalogue (its write queries only with `writes: true`). Types are checked by the schema; this checks only well-typed input.
  */
 const quoteKey = (k: string) => (k.length <= MAX_QUOTED_CHARS ? `"${k}"` : `"${k.slice(0, MAX_QUOTED_CHARS)}…" (${k.length.toLocaleString('en-US')} characters)`);
 
@@ -311,14 +323,17 @@ function rateMixProblems(raw: Record<string, unknown>): string[] {
   const keys = Object.keys(mix);
   if (keys.length === 0) return ['rate_mix: empty; give at least one query id with a weight, e.g. {vector_cosine: 0.8, simple_select_id: 0.2}, or remove the key'];
   const fromRateQueries = Array.isArray(raw.rate_queries);
-  const known: readonly string[] = fromRateQueries ? (raw.rate_queries as unknown[]).map(String) : QUERY_IDS;
+  const writeIds: readonly string[] = WRITE_QUERIES.map((w) => w.id);
+  const known: readonly string[] = fromRateQueries ? (raw.rate_queries as unknown[]).map(String) : raw.writes === true ? [...QUERY_IDS, ...writeIds] : QUERY_IDS;
+  const writesOff = raw.writes !== true ? keys.filter((k) => writeIds.includes(k)) : [];
   return keys
-    .filter((k) => !known.includes(k))
-    .map(
+    .filter((k) => writesOff.includes(k))
+    .map((k) => `rate_mix: ${quoteKey(k)} is a write query; set writes: true to measure writes (docs/writes.md), or remove it`)
+    .concat(keys.filter((k) => !writesOff.includes(k) && !known.includes(k)).map(
       (k) =>
         `rate_mix: ${quoteKey(k)} is not a query this run measures${fromRateQueries ? ' (rate_queries lists the open loop\'s queries)' : ''}; ` +
         `use one of ${known.join(', ')}`,
-    );
+    ));
 }
 
 export type Config = z.infer<typeof configSchema>;

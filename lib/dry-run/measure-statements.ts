@@ -7,7 +7,8 @@ import type { LoadedTarget, OpenTarget } from '../pipeline/targets.js';
 import { bindFor, queryVars } from '../targets/bind.js';
 import { queryModeOf, queryModeText } from '../targets/query-mode.js';
 import { planFormatOf } from '../targets/plan-formats.js';
-import { QUERIES } from '../workload/queries.js';
+import { QUERIES, measuredQueries } from '../workload/queries.js';
+import { undoWrites } from '../pipeline/write-undo.js';
 import { bindLines } from './format.js';
 import { listCalls } from './list-calls.js';
 import { recordingSession, type SessionCall } from './recording-session.js';
@@ -32,12 +33,17 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     return { ...t, session: rec.session };
   });
   for (const t of opened) await readMarker(t);
+  // As measure: leftovers of an earlier run's writes, looked for once per database (lib/pipeline/write-undo.ts).
+  await undoWrites(opened, c.dataset_size);
   const pools = await prepareSessions(c, opened);
   for (const t of opened) await t.module.environment(t.session, t.ctx.options);
   for (const t of opened) await emptyStatementRtt(t.session, t.module.dialect.ping);
 
   const shape = workloadShape(c);
-  const prepared = prepareCalls(opened, pools, QUERIES, shape, 'measure', 1);
+  // The reads, and the write queries with `writes: true`; a query a dialect has no statement for is listed as such.
+  const queries = measuredQueries(c);
+  const withoutStatement = (t: OpenTarget) => new Map(queries.filter((q) => t.module.dialect[q.id] === undefined).map((q) => [q.id, 'no statement'] as const));
+  const prepared = prepareCalls(opened.map((t) => ({ ...t, unsupported: withoutStatement(t) })), pools, queries, shape, 'measure', 1);
   const sections: DrySection[] = [];
   for (const { target: t, calls } of prepared) {
     const plan = planFormatOf(t.module.capabilities);
@@ -58,8 +64,8 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     };
     sections.push({
       target: t,
-      heading: `session setup, once per session before any timed request: dataset check, session settings, environment, calibration${plan ? ', plan capture' : ''}`,
-      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'set_ef_search', 'set_iterative_scan', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
+      heading: `session setup, once per session before any timed request: dataset check, leftover writes (once per database), session settings, environment, calibration${plan ? ', plan capture' : ''}`,
+      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'delete_written_rows', 'written_label_ids', 'set_ef_search', 'set_iterative_scan', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
     });
     // The session warmup is a count only with warmup_max_s 0; otherwise it runs to steady state (lib/measure/steady-warmup.ts).
     const warm = c.warmup_max_s === 0
@@ -69,8 +75,9 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     sections.push({
       target: t,
       heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)${modeNote(t)}`,
-      statements: QUERIES.map((q, qi) => {
-        const call = calls[qi]![0]!;
+      statements: queries.map((q, qi) => {
+        const call = calls[qi]![0];
+        if (!call) return { label: q.id, sql: '-- not on this path: its dialect has no statement for it', binds: [], note: t.module.capabilities.queriesWithoutStatement?.[q.id] ?? 'no statement' };
         const names = bindFor(t.module, q.id, q.params, queryVars(shape)).params.map(String);
         const note = call.params.length ? undefined : queryModeOf(t) === 'simple' && names.length ? 'parameters rendered as SQL literals (query_mode simple)' : 'no parameters';
         return { label: `${q.id}`, sql: call.sql, binds: bindLines(call.sql, call.params, dims, names), note };
@@ -91,6 +98,12 @@ export function sweepNotes(c: ResolvedConfig): string[] {
   const notes: string[] = [];
   if (c.concurrency.length) notes.push(`concurrency sweep at ${c.concurrency.join(', ')} sessions: the measured queries above, ${c.sweep_requests} requests per client and level`);
   if (c.ef_search.length) notes.push(`ef_search sweep: set_ef_search with ${c.ef_search.join(', ')}, then vector_cosine and vector_filter (${c.ef_search_requests} requests each), then set_ef_search ${c.hnsw.ef_search} again`);
+  if (c.writes) {
+    notes.push(
+      'after each phase that ran the write queries (probe, verification, session warmup, the measured loop and any sweep): delete_written_rows and written_label_ids once per database, ' +
+        'restore_label per written label, and after the last the dataset read back as seed reads it (count_vectors, count_metadata, fingerprint_vectors, fingerprint_metadata per chunk)',
+    );
+  }
   if (c.rate.length) notes.push(`open-loop levels at ${c.rate.join(', ')} requests/s: ${(c.rate_queries ?? QUERIES.map((q) => q.id)).join(', ')} on ${c.rate_sessions} sessions per target`);
   return notes;
 }

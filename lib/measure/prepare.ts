@@ -4,7 +4,7 @@ import { queryModeOf } from '../targets/query-mode.js';
 import { inlineParams } from '../targets/sql-literals.js';
 import type { LoadedTarget } from '../pipeline/targets.js';
 import type { LogicalParam, WorkloadShape, Phase } from '../workload/params.js';
-import { paramSequence } from '../workload/params.js';
+import { newRowId, paramSequence } from '../workload/params.js';
 import type { QueryTemplate } from '../workload/queries.js';
 
 /**
@@ -26,8 +26,23 @@ export function encodePool(target: OpenTarget, pool: readonly Float32Array[], fo
   return pool.map((v) => target.module.encodeVector(v, format));
 }
 
-function bind(logical: readonly LogicalParam[], pool: readonly unknown[]): unknown[] {
-  return logical.map((p) => (typeof p === 'object' ? pool[p.vector] : p));
+/** Where a target's new rows (insert_one) go: see newRowId. */
+export interface NewRowSlot {
+  datasetSize: number;
+  targetIndex: number;
+  span: number;
+}
+
+/**
+ * Logical parameters → the values one target binds: pool references become that target's encoded
+ * vectors, `{ newRow: i }` the target's own id above the dataset (newRowId).
+ */
+export function bindLogical(logical: readonly LogicalParam[], pool: readonly unknown[], slot: NewRowSlot): unknown[] {
+  return logical.map((p) => {
+    if (typeof p !== 'object') return p;
+    if ('vector' in p) return pool[p.vector];
+    return newRowId(slot.datasetSize, slot.targetIndex, slot.span, p.newRow);
+  });
 }
 
 /**
@@ -52,11 +67,12 @@ export function prepareCalls(
   iterations: number,
 ): PreparedTarget[] {
   const logical = queries.map((q) => paramSequence(shape, phase, q.id, iterations));
-  return targets.map((t) => {
+  return targets.map((t, targetIndex) => {
     const pool = encodedPools.get(t.id)!;
+    const slot = { datasetSize: shape.dataset_size, targetIndex, span: iterations };
     return {
       target: t,
-      calls: queries.map((q, qi) => (t.unsupported?.has(q.id) ? [] : logical[qi]!.map((params) => callFor(t, bindFor(t.module, q.id, bind(params, pool), queryVars(shape)))))),
+      calls: queries.map((q, qi) => (t.unsupported?.has(q.id) ? [] : logical[qi]!.map((params) => callFor(t, bindFor(t.module, q.id, bindLogical(params, pool, slot), queryVars(shape)))))),
     };
   });
 }

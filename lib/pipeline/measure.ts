@@ -12,7 +12,8 @@ import { prepareCalls } from '../measure/prepare.js';
 import { runPhase } from '../measure/run-phase.js';
 import { finishRun, mergeRunEnvironment, setRunEnvironment } from '../store/runs.js';
 import { writeSamples, type SampleRow } from '../store/samples.js';
-import { QUERIES } from '../workload/queries.js';
+import { QUERIES, measuredQueries } from '../workload/queries.js';
+import { recoverFromEarlierWrites, undoWrites, undoWritesAndCheck } from './write-undo.js';
 import { writeVerifications } from '../store/verifications.js';
 import { runVerification } from '../verify/verification-pass.js';
 import { groundTruthFor } from './ground-truth.js';
@@ -45,9 +46,14 @@ export async function measure(ctx: StageContext): Promise<void> {
   await requireWarmedUp(ctx);
   const c = ctx.config;
   const { runId, targets } = await startRunWithSessions(ctx, 'measure');
-  ctx.log(`run ${runId}: ${c.iterations} iterations × ${QUERIES.length} queries × ${c.targets.length} targets`);
+  // The reads, plus the write category with `writes: true` (docs/writes.md): every phase below that
+  // runs them is followed by their undo, and the last by a check of the dataset's fingerprint.
+  const queries = measuredQueries(c);
+  const writes = queries.length > QUERIES.length;
+  ctx.log(`run ${runId}: ${c.iterations} iterations × ${queries.length} queries × ${c.targets.length} targets${writes ? ' (write category on)' : ''}`);
   try {
     await requireDatabasesHoldDataset(ctx, targets);
+    await recoverFromEarlierWrites(ctx, targets);
     // Session settings first, so the fingerprint shows what is in force while measuring.
     const pools = await prepareSessions(c, targets);
     const targetEnv: Record<string, Record<string, string>> = {};
@@ -66,17 +72,20 @@ export async function measure(ctx: StageContext): Promise<void> {
     const shape = workloadShape(c);
     const flush = (rows: SampleRow[]) => writeSamples(ctx.store, rows);
     // Untimed, before every timed loop: which queries each path cannot run (skipped from here on).
-    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)) });
+    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)), queries });
+    if (writes) await undoWrites(targets, c.dataset_size);
 
     if (c.verify_queries > 0) {
       const truth = await groundTruthFor(ctx, c);
       ctx.log(`verification pass: ${c.verify_queries} executions of each query on each target (untimed)`);
-      const rows = await runVerification({ runId, targets: probed, pools, shape, count: c.verify_queries, truth });
+      const rows = await runVerification({ runId, targets: probed, pools, shape, count: c.verify_queries, truth, queries });
       await writeVerifications(ctx.store, rows);
+      if (writes) await undoWrites(targets, c.dataset_size);
     }
 
-    const prepared = prepareCalls(probed, pools, QUERIES, shape, 'measure', c.iterations);
-    // Untimed, before the timed loop: the plan of each query with its first request's parameters.
+    const prepared = prepareCalls(probed, pools, queries, shape, 'measure', c.iterations);
+    // Untimed, before the timed loop: the plan of each read query with its first request's
+    // parameters (the reads come first in `queries`, so their call lists line up).
     const plans = await recordQueryPlans(ctx.store, { runId, scope: 'measure', efSearch: null, targets: prepared, queries: QUERIES });
     ctx.log(`query plans: ${plans.rows.length} recorded in ${plans.seconds.toFixed(2)} s (untimed)${planWarnings(plans.rows, QUERIES).map((n) => `\n  warning: ${n}`).join('')}`);
     // Session warmup to steady state (lib/measure/steady-warmup.ts), last before the timed loop:
@@ -85,8 +94,9 @@ export async function measure(ctx: StageContext): Promise<void> {
     // iterations of the kNN queries ran 2.1–3.4× slower (median) than the warmup's (docs/methodology.md).
     let expectedSeconds: number | undefined;
     if (c.warmup > 0 || c.warmup_max_s > 0) {
-      const w = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal });
+      const w = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal, queries });
       for (const line of w.lines) ctx.log(`session ${line}`);
+      if (writes) await undoWrites(targets, c.dataset_size);
       if (w.iterationSeconds > 0) expectedSeconds = w.iterationSeconds * c.iterations;
     }
     // The guard's histogram interval fits the phase length the warmup predicts (lib/measure/client-load.ts).
@@ -97,7 +107,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     const gc = watchGc();
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({
-      runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal,
+      runId, phase: 'measure', queries, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal,
       onIteration: (d) => {
         bar.update(d);
         machine?.at(d);
@@ -117,10 +127,14 @@ export async function measure(ctx: StageContext): Promise<void> {
     if (c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
     if (c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);
     if (c.rate.length) await openLoopSweep(ctx, runId, probed, pools, shape);
+    // After every phase that may write (the open loop too, if its mix holds a write query).
+    if (writes) await undoWritesAndCheck(ctx, targets);
     await finishRun(ctx.store, runId, 'complete', r.wallNs);
     ctx.log(`run ${runId}: ${r.samples.toLocaleString('en-US')} requests (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s. Next: make aggregate render`);
   } catch (err) {
     await finishRun(ctx.store, runId, err instanceof InterruptedError ? 'interrupted' : 'failed', null, errorText(err));
+    // Best effort: a session that is gone cannot undo; the next run recovers (recoverFromEarlierWrites).
+    if (writes) await undoWrites(targets, c.dataset_size).catch(() => {});
     throw err;
   } finally {
     await closeSessions(targets);

@@ -8,7 +8,8 @@ import { writeOpenLoopLevel } from '../store/open-loop.js';
 import type { Session } from '../targets/interface.js';
 import { arrivalSchedule, scheduleSpanNs, type ScheduleSpec } from '../workload/arrival-schedule.js';
 import type { WorkloadShape } from '../workload/params.js';
-import { QUERIES, type QueryTemplate } from '../workload/queries.js';
+import { QUERIES, measuredQueries, type QueryTemplate } from '../workload/queries.js';
+import { undoWrites } from './write-undo.js';
 import { mixSequence, mixText } from '../workload/rate-mix.js';
 import { onTarget, type OpenTarget } from './targets.js';
 import { applySessionSettings } from './session-setup.js';
@@ -34,10 +35,14 @@ export function openLoopLevels(c: ResolvedConfig): { rate: number; spec: Schedul
   });
 }
 
-/** The open loop's queries, catalogue order: rate_mix's keys when set, else rate_queries, else every query. */
+/**
+ * The open loop's queries, catalogue order: rate_mix's keys when set, else rate_queries, else every
+ * read. Write queries only when named (and `writes: true`, which config validation requires).
+ */
 export function openLoopQueries(c: ResolvedConfig): QueryTemplate[] {
-  if (c.rate_mix) return QUERIES.filter((q) => c.rate_mix![q.id] !== undefined);
-  return c.rate_queries ? QUERIES.filter((q) => c.rate_queries!.includes(q.id)) : [...QUERIES];
+  const measured = measuredQueries(c);
+  if (c.rate_mix) return measured.filter((q) => c.rate_mix![q.id] !== undefined);
+  return c.rate_queries ? measured.filter((q) => c.rate_queries!.includes(q.id)) : [...QUERIES];
 }
 
 /**
@@ -82,6 +87,9 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
   if (c.rate_mix) ctx.log(`open loop: weighted mix ${mixText(Object.fromEntries(queries.map((q) => [q.id, c.rate_mix![q.id]!])))} (seed ${c.seed})`);
   const queryOf = Array.from(pick, (i) => queries[i]!);
   const lateNs = Math.round(c.rate_late_ms * 1e6);
+  const writes = queries.some((q) => q.category === 'write');
+  // The main measurement's rows are still in place: the open loop's insert_one ids start at the same place.
+  if (writes) await undoWrites(targets, c.dataset_size);
   for (const t of targets) {
     const [prepared] = prepareCalls([t], pools, queries, shape, 'open_loop', perQuery);
     const callOf: PreparedCall[] = Array.from(pick, (i, j) => prepared!.calls[i]![occurrence[j]!]!);
@@ -132,6 +140,8 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
             `; client ${Math.round(timings.clientLoad.cpu_cores * 100)}% of a core${threads > 1 ? ' (busiest thread)' : ''}, event-loop delay ${loopDelayText(timings.clientLoad)}`,
         );
         for (const w of levelClientWarnings('open-loop', levelClientLoad({ ...levelRow, level: level.rate }))) ctx.log(`warning: ${w}`);
+        // Untimed, between levels: every level (and target) inserts the same new ids, as it draws the same sequence.
+        if (writes) await undoWrites(targets, c.dataset_size);
       }
     } finally {
       for (const s of extra) await s.close();

@@ -3,7 +3,7 @@ import { prepareCalls } from '../measure/prepare.js';
 import type { SqliteDb } from '../store/sqlite.js';
 import { writeUnsupportedQueries, notSupportedText, type UnsupportedQueryRow } from '../store/unsupported-queries.js';
 import type { WorkloadShape } from '../workload/params.js';
-import { QUERIES, type QueryTemplate } from '../workload/queries.js';
+import { CATALOGUE, QUERIES, type QueryTemplate } from '../workload/queries.js';
 import { onTarget, type OpenTarget } from './targets.js';
 
 /**
@@ -30,16 +30,28 @@ export async function probeQueries(o: {
   log: (message: string) => void;
   /** False when the dataset's vectors are not all unit-length: queries a target declares in `unitVectorQueries` are then not run. */
   unitNorm?: boolean;
+  /** The queries the stage measures (measuredQueries(config)); default the read catalogue. A write probed here is undone by the caller. */
+  queries?: readonly QueryTemplate[];
 }): Promise<OpenTarget[]> {
   const rows: UnsupportedQueryRow[] = [];
-  // Every query is probed, whatever an earlier probe found.
-  const prepared = prepareCalls(o.targets.map((t) => ({ ...t, unsupported: undefined })), o.pools, QUERIES, o.shape, 'warmup', 1);
+  const queries = o.queries ?? QUERIES;
+  // Every query is probed, whatever an earlier probe found — but one the dialect has no statement for.
+  const prepared = prepareCalls(o.targets.map((t) => ({ ...t, unsupported: withoutStatement(t) })), o.pools, queries, o.shape, 'warmup', 1);
   const out: OpenTarget[] = [];
   for (const { target: t, calls } of prepared) {
     const declared = t.module.capabilities.unsupportedQueries ?? {};
     const unitOnly = o.unitNorm === false ? (t.module.capabilities.unitVectorQueries ?? {}) : {};
     const unsupported = new Map<QueryTemplate['id'], string>();
-    for (const [qi, q] of QUERIES.entries()) {
+    for (const [qi, q] of queries.entries()) {
+      if (t.module.dialect[q.id] === undefined) {
+        // No statement on this path (capability queriesWithoutStatement): nothing to run.
+        const reason = t.module.capabilities.queriesWithoutStatement?.[q.id] ?? "this path's dialect has no statement for it";
+        const error = "not run: this path's dialect has no statement for it";
+        unsupported.set(q.id, error);
+        rows.push({ run_id: o.runId, target: t.id, query_id: q.id, reason, error });
+        o.log(`${t.id} ${q.id}: ${notSupportedText({ error })} — skipped on this path, compared nowhere (${reason})`);
+        continue;
+      }
       const unitReason = unitOnly[q.id];
       if (unitReason !== undefined) {
         // Not run: its answer would be wrong on these vectors, and a wrong answer is not measured.
@@ -72,6 +84,11 @@ export async function probeQueries(o: {
   }
   await writeUnsupportedQueries(o.store, rows);
   return out;
+}
+
+/** The queries `t`'s dialect has no statement for: never bound, never probed. */
+function withoutStatement(t: OpenTarget): ReadonlyMap<QueryTemplate['id'], string> {
+  return new Map(CATALOGUE.filter((q) => t.module.dialect[q.id] === undefined).map((q) => [q.id, 'no statement']));
 }
 
 /** The queries `t` runs, in catalogue order (all of them before the probe ran). */

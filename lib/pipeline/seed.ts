@@ -5,9 +5,9 @@ import { stopwatch } from '../measure/stopwatch.js';
 import { getDataset, fingerprintsFor, upsertDataset, writeFingerprint } from '../store/datasets.js';
 import { fillTemplate } from '../targets/dialect.js';
 import type { Session } from '../targets/interface.js';
-import { metadataChunkHashFromRows, vectorChunkHashFromRows } from '../targets/row-fingerprint.js';
+import { readBack } from './dataset-readback.js';
 import { GENERATOR_VERSION, metadataFor, type MetadataRow } from '../workload/generator.js';
-import { FINGERPRINT_CHUNK, chunkRanges, combineChunks, expectedFingerprint, expectedFingerprintOf, type ExpectedFingerprint } from '../workload/fingerprint.js';
+import { FINGERPRINT_CHUNK, chunkRanges, expectedFingerprint, expectedFingerprintOf, type ExpectedFingerprint } from '../workload/fingerprint.js';
 import { datasetBatches, datasetIdOf, datasetOrigin, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
 import { NOT_UNIT_NORM } from './dataset-norms.js';
 import { indexBuildEstimate } from './index-estimate.js';
@@ -60,24 +60,6 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
   await s.exec(d.analyze);
   await s.query(d.write_marker, [dsId, indexSpecOf(c)]);
   return { load_seconds: loadSeconds, index_seconds: indexSeconds, rows_per_second: done / loadSeconds };
-}
-
-/** Read counts and chunk hashes back through the target's own access path. */
-async function readBack(t: OpenTarget, size: number, dims: number): Promise<{ rows: number; meta: number; vectorsHash: string; metadataHash: string; tableBytes: number | null; indexBytes: number | null }> {
-  const d = t.module.dialect;
-  const q = async (sql: string, params?: unknown[]) => (await t.session.query(sql, params)).rows[0]?.[0];
-  const rows = Number(await q(d.count_vectors));
-  const meta = Number(await q(d.count_metadata));
-  const v: string[] = [];
-  const m: string[] = [];
-  const asRows = t.module.capabilities.fingerprintReadBack === 'rows'; // engines without vector_send(): hashed here, same layout
-  for (const [a, b] of chunkRanges(size)) {
-    v.push(asRows ? await vectorChunkHashFromRows(t.session, d.fingerprint_vectors, a, b, dims) : String(await q(d.fingerprint_vectors, [a, b])));
-    m.push(asRows ? await metadataChunkHashFromRows(t.session, d.fingerprint_metadata, a, b) : String(await q(d.fingerprint_metadata, [a, b])));
-  }
-  const sizes = (await t.session.query(d.relation_sizes)).rows[0];
-  const bytes = (x: unknown) => (x === null || x === undefined ? null : Number(x));
-  return { rows, meta, vectorsHash: combineChunks(v), metadataHash: combineChunks(m), tableBytes: bytes(sizes?.[0]), indexBytes: bytes(sizes?.[1]) };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/load.js';
 import { encodePool, type PreparedCall } from '../measure/prepare.js';
-import type { WorkloadShape } from '../workload/params.js';
+import { writeVectorPool, type WorkloadShape } from '../workload/params.js';
 import { distributionOf, queryPoolOf } from './dataset.js';
 import { queryModeOf } from '../targets/query-mode.js';
 import { onTarget, type OpenTarget } from './targets.js';
@@ -29,10 +29,14 @@ export function sessionSettingCalls(c: ResolvedConfig, t: Pick<OpenTarget, 'modu
 
 /**
  * Per-session settings in force while measuring (hnsw.ef_search), and the query-vector pool
- * encoded once per target (as text for a target in the simple query mode). Called before any timed loop.
+ * encoded once per target — followed, with `writes: true`, by the vectors insert_one writes
+ * (paramSequence refers to them as query_vector_pool + j): the generator's own 'write-vectors'
+ * stream, or for a file dataset the query pool once more (the file's own vectors; a query vector
+ * then finds its copy while the copy exists) (as text for a target in the simple query mode). Called before any timed loop.
  */
 export async function prepareSessions(c: ResolvedConfig, targets: readonly OpenTarget[]): Promise<Map<string, unknown[]>> {
-  const pool = await queryPoolOf(c);
+  const queries = await queryPoolOf(c);
+  const pool = c.writes ? [...queries, ...(c.dataset_file ? queries : writeVectorPool(workloadShape(c)))] : queries;
   const encoded = new Map<string, unknown[]>();
   for (const t of targets) {
     await applySessionSettings(c, t, t.session, 'session setup');

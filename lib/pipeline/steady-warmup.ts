@@ -5,7 +5,7 @@ import type { SqliteDb } from '../store/sqlite.js';
 import { writeSamples } from '../store/samples.js';
 import { writeWarmupConvergence } from '../store/warmup-convergence.js';
 import type { WorkloadShape } from '../workload/params.js';
-import { QUERIES } from '../workload/queries.js';
+import { QUERIES, type QueryTemplate } from '../workload/queries.js';
 import type { OpenTarget } from './targets.js';
 
 /**
@@ -13,6 +13,12 @@ import type { OpenTarget } from './targets.js';
  * executions (its first `warmup` are the stream's first, as with the fixed count before).
  */
 const WARMUP_STREAM = 1000;
+/**
+ * With write queries the stream is longer: insert_one's ids repeat when the stream cycles (a
+ * duplicate key then fails the pair, "stopped by a failure"). 10,000 per target is more than a
+ * 60 s warmup reaches while the kNN scans share each iteration.
+ */
+const WRITE_WARMUP_STREAM = 10_000;
 
 /**
  * Warm every query on every target to steady state (config warmup, warmup_window,
@@ -22,11 +28,15 @@ const WARMUP_STREAM = 1000;
  */
 export async function warmToSteadyState(o: {
   store: SqliteDb; runId: string; config: ResolvedConfig; targets: readonly OpenTarget[]; pools: ReadonlyMap<string, unknown[]>; shape: WorkloadShape; signal?: AbortSignal;
+  /** Default: the read catalogue (measuredQueries(config) in the stages). */
+  queries?: readonly QueryTemplate[];
 }): Promise<{ lines: string[]; iterationSeconds: number }> {
   const c = o.config;
-  const prepared = prepareCalls(o.targets, o.pools, QUERIES, o.shape, 'warmup', Math.max(c.warmup, WARMUP_STREAM));
+  const queries = o.queries ?? QUERIES;
+  const stream = Math.max(c.warmup, queries.some((q) => q.category === 'write') ? WRITE_WARMUP_STREAM : WARMUP_STREAM);
+  const prepared = prepareCalls(o.targets, o.pools, queries, o.shape, 'warmup', stream);
   const r = await steadyWarmup({
-    runId: o.runId, queries: QUERIES, targets: prepared, minIterations: c.warmup, window: c.warmup_window, tolerance: c.warmup_tolerance, maxSeconds: c.warmup_max_s,
+    runId: o.runId, queries, targets: prepared, minIterations: c.warmup, window: c.warmup_window, tolerance: c.warmup_tolerance, maxSeconds: c.warmup_max_s,
     flush: (rows) => writeSamples(o.store, rows), ...(o.signal ? { signal: o.signal } : {}),
   });
   await writeWarmupConvergence(o.store, o.runId, r.outcomes);

@@ -10,6 +10,8 @@ import { datasetIdOf } from './dataset.js';
 import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
+import { QUERIES, measuredQueries } from '../workload/queries.js';
+import { recoverFromEarlierWrites, undoWrites, undoWritesAndCheck } from './write-undo.js';
 
 /**
  * warmup: every query on every target warmed to steady state (at least `warmup` executions; see
@@ -23,17 +25,24 @@ export async function warmup(ctx: StageContext): Promise<void> {
   await requireSeeded(ctx);
   const c = ctx.config;
   const { runId, targets } = await startRunWithSessions(ctx, 'warmup');
+  const queries = measuredQueries(c);
+  const writes = queries.length > QUERIES.length;
   try {
     await requireDatabasesHoldDataset(ctx, targets);
+    await recoverFromEarlierWrites(ctx, targets);
     const pools = await prepareSessions(c, targets);
     const shape = workloadShape(c);
     // Untimed: a query a path declared it cannot run and then failed is not warmed up there either.
-    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)) });
-    const { lines } = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal });
-    await finishRun(ctx.store, runId, 'complete', null);
+    const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)), queries });
+    if (writes) await undoWrites(targets, c.dataset_size);
+    const { lines } = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal, queries });
     for (const line of lines) ctx.log(line);
+    // The write queries warm too (the warmup stage's writes are undone and checked like measure's).
+    if (writes) await undoWritesAndCheck(ctx, targets);
+    await finishRun(ctx.store, runId, 'complete', null);
   } catch (err) {
     await finishRun(ctx.store, runId, err instanceof InterruptedError ? 'interrupted' : 'failed', null, errorText(err));
+    if (writes) await undoWrites(targets, c.dataset_size).catch(() => {});
     throw err;
   } finally {
     await closeSessions(targets);

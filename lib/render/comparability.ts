@@ -1,5 +1,5 @@
 import type { AggregateLevel } from '../store/aggregates.js';
-import { QUERIES } from '../workload/queries.js';
+import { CATALOGUE } from '../workload/queries.js';
 import { isKnn } from '../verify/verification-pass.js';
 import type { ReportData } from './report-data.js';
 
@@ -21,8 +21,8 @@ export interface RecallGap {
 
 function queriesInScope(level: AggregateLevel, key: string): string[] {
   if (level === 'query') return [key];
-  if (level === 'category') return QUERIES.filter((q) => q.category === key).map((q) => q.id);
-  return QUERIES.map((q) => q.id);
+  if (level === 'category') return CATALOGUE.filter((q) => q.category === key).map((q) => q.id);
+  return CATALOGUE.map((q) => q.id);
 }
 
 /** The largest recall gap above the limit between `a` and `b` in the scope, or null when they are comparable. */
@@ -31,7 +31,7 @@ export function recallGap(d: ReportData, a: string, b: string, level: AggregateL
   if (limit === undefined) return null;
   let worst: RecallGap | null = null;
   for (const q of queriesInScope(level, key)) {
-    const template = QUERIES.find((t) => t.id === q);
+    const template = CATALOGUE.find((t) => t.id === q);
     if (!template || !isKnn(template)) continue;
     const ra = d.verification.find((v) => v.target === a && v.query_id === q)?.mean_recall;
     const rb = d.verification.find((v) => v.target === b && v.query_id === q)?.mean_recall;

@@ -4,7 +4,7 @@ import type { AggregateRow } from '../store/aggregates.js';
 import { gcTableLines } from './gc-report.js';
 import { busyMachineWarning, driftLoadNote, machineLoadText } from '../measure/machine-load.js';
 import { machineLoadOf } from './machine-load-report.js';
-import { CATEGORIES } from '../workload/queries.js';
+import { CATEGORIES, measuredQueries } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, notSupportedLines, partialNotice, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
@@ -62,7 +62,7 @@ export function tableText(d: ReportData): string {
     ...instancesLine(d),
     ...transportLines(d),
     `dataset:    ${c.dataset_size.toLocaleString('en-US')} vectors × ${c.vector_dims} dims, ${datasetOriginText(c)} (${d.run.dataset_id})`,
-    `workload:   ${c.iterations} iterations × 8 queries per target, warmup ${c.warmup} per query, k=${c.k}, hnsw.ef_search=${c.hnsw.ef_search}, vector params ${c.vector_param_format}`,
+    `workload:   ${c.iterations} iterations × ${measuredQueries(c).length} queries per target, warmup ${c.warmup} per query, k=${c.k}, hnsw.ef_search=${c.hnsw.ef_search}, vector params ${c.vector_param_format}`,
     `duration:   ${d.run.wall_ns === null ? 'n/a' : (d.run.wall_ns / 1e9).toFixed(1) + ' s'} (measured phase, all targets interleaved)`,
     ...queryModeTableLines(d),
   ];

@@ -46,6 +46,7 @@ export function bindFor(
   vars: TemplateVars = {},
 ): BoundStatement {
   const template = module.dialect[statementId];
+  if (template === undefined) throw new Error(`this dialect has no statement ${statementId} (the target declares it in queriesWithoutStatement)`);
   const sql = TEMPLATE_VAR.test(template) ? fillTemplate(template, vars) : template;
   const order = module.bindOrder?.[statementId];
   if (!order) return { sql, params: [...params] };

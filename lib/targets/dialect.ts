@@ -32,10 +32,24 @@ export type SetupStatementId =
   | 'vector_available'
   | 'server_settings'
   | 'relation_sizes'
-  | 'ping';
+  | 'ping'
+  // Undoing the write queries (lib/pipeline/write-undo.ts): rows above the dataset's range, labels update_metadata wrote.
+  | 'delete_written_rows'
+  | 'written_label_ids'
+  | 'restore_label';
 
 export type StatementId = QueryId | SetupStatementId;
-export type Dialect = Readonly<Record<StatementId, string>>;
+
+/**
+ * Statements a dialect may leave out, because its engine has no single statement for them. A
+ * target whose dialect leaves one out declares it, with the reason, in its capability
+ * `queriesWithoutStatement`: the query probe then marks it "not supported on this path" without
+ * running anything (lib/pipeline/query-probe.ts). Every other statement is required.
+ */
+export type OptionalStatementId = 'delete_insert';
+export type Dialect = Readonly<Record<Exclude<StatementId, OptionalStatementId>, string>> & Readonly<Partial<Record<OptionalStatementId, string>>>;
+/** A dialect with every statement (the pgvector ones): `satisfies CompleteDialect`. */
+export type CompleteDialect = Readonly<Record<StatementId, string>>;
 
 export function fillTemplate(sql: string, vars: Record<string, number>): string {
   return sql.replace(/\{(\w+)\}/g, (_, name: string) => {

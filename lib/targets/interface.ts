@@ -67,6 +67,12 @@ export interface Capabilities {
    */
   unitVectorQueries?: Partial<Record<QueryId, string>>;
   /**
+   * Measured queries this path's dialect has no statement for (OptionalStatementId in
+   * lib/targets/dialect.ts), each with the reason (default: none). The probe marks them "not
+   * supported on this path" without running anything; they are skipped like any unsupported query.
+   */
+  queriesWithoutStatement?: Partial<Record<QueryId, string>>;
+  /**
    * Which path seed loads a shared database through (default `able`). When several targets of a
    * run share a databaseKey, seed drops, loads, indexes and marks the database through one of
    * them and only reads the fingerprint back through the others: the first `preferred` target in
@@ -88,7 +94,10 @@ export interface Capabilities {
 }
 
 export interface QueryOutcome {
-  /** Rows returned (all fetched before the promise resolves). */
+  /**
+   * Rows returned (all fetched before the promise resolves); for a statement that returns no
+   * columns (INSERT, UPDATE, DELETE without RETURNING) the rows it affected, as the server reports them.
+   */
   rowCount: number;
   /** Rows in array mode (column order of the statement). */
   rows: unknown[][];

@@ -98,7 +98,9 @@ export function pgQuery(client: pg.Client, sql: string, params: readonly unknown
   return new Promise((resolve, reject) => {
     client.query(config, (err: Error | null, r: pg.QueryResult) => {
       if (err) reject(stalledError(client, err));
-      else resolve({ rowCount: r.rows.length, rows: r.rows as unknown[][] });
+      // A statement that returns no columns (INSERT/UPDATE/DELETE without RETURNING) counts the
+      // rows it affected, from the server's command tag; every other one the rows it returned.
+      else resolve({ rowCount: r.fields.length === 0 ? (r.rowCount ?? 0) : r.rows.length, rows: r.rows as unknown[][] });
     });
   });
 }

@@ -1,5 +1,5 @@
 import type { VerificationRow, VerificationSummaryRow } from '../store/verifications.js';
-import { QUERIES } from '../workload/queries.js';
+import { CATALOGUE } from '../workload/queries.js';
 import { isKnn } from './verification-pass.js';
 
 /**
@@ -19,7 +19,7 @@ export const COLLAPSE_GAP = 0.3;
 
 export function summarizeVerifications(runId: string, rows: readonly VerificationRow[], targetOrder: readonly string[], minRecall?: number): VerificationSummaryRow[] {
   const out: VerificationSummaryRow[] = [];
-  for (const q of QUERIES) {
+  for (const q of CATALOGUE) {
     const qRows = rows.filter((r) => r.query_id === q.id);
     if (qRows.length === 0) continue;
     const byIter = new Map<number, VerificationRow[]>();

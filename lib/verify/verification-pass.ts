@@ -1,12 +1,12 @@
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { OpenTarget } from '../pipeline/targets.js';
-import { callFor } from '../measure/prepare.js';
+import { bindLogical, callFor } from '../measure/prepare.js';
 import { bindFor, queryVars } from '../targets/bind.js';
 import type { VerificationRow } from '../store/verifications.js';
 import { CATEGORY_COUNT } from '../workload/generator.js';
 import { recallAt, truthList, type GroundTruth } from '../workload/ground-truth.js';
 import { paramSequence, type WorkloadShape } from '../workload/params.js';
-import { QUERIES, type QueryTemplate } from '../workload/queries.js';
+import { QUERIES, isWrite, type QueryTemplate } from '../workload/queries.js';
 import { idsHash, idsOf, resultHash } from './result-hash.js';
 
 /** kNN templates: compared by returned ids and scored by recall@k. */
@@ -18,7 +18,10 @@ export function isKnn(q: QueryTemplate): boolean {
  * The verification pass: untimed (it reads no clock), outside every timed loop. Each query runs
  * `count` times on every target with the same parameters; iteration i uses pool vector i mod pool
  * (so the first `count` pool vectors are all covered). Records what came back: row count, a
- * canonical hash, and recall@k against the exact ground truth for kNN queries.
+ * canonical hash, and recall@k against the exact ground truth for kNN queries. A write query
+ * (`queries` holds them when `writes` is on) returns no rows: its hash is over the rows it
+ * affected, so paths that change a different number of rows disagree; the caller undoes the
+ * writes afterwards (lib/pipeline/write-undo.ts).
  */
 export async function runVerification(o: {
   runId: string;
@@ -27,27 +30,29 @@ export async function runVerification(o: {
   shape: WorkloadShape;
   count: number;
   truth: GroundTruth;
+  /** Default: the read catalogue. */
+  queries?: readonly QueryTemplate[];
 }): Promise<VerificationRow[]> {
   const out: VerificationRow[] = [];
-  for (const q of QUERIES) {
+  for (const q of o.queries ?? QUERIES) {
     const seq = paramSequence(o.shape, 'verify', q.id, o.count).map((params, i) =>
-      params.map((p) => (typeof p === 'object' ? { vector: i % o.shape.query_vector_pool } : p)),
+      params.map((p, pi) => (q.params[pi] === 'query_vector' ? { vector: i % o.shape.query_vector_pool } : p)),
     );
     for (const [i, logical] of seq.entries()) {
       const vectorIndex = i % o.shape.query_vector_pool;
       const category = logical.find((p): p is string => typeof p === 'string' && p.startsWith('category_'));
       const truth = !isKnn(q) ? undefined : truthList(o.truth, q.id, vectorIndex, category ? Number(category.slice('category_'.length)) % CATEGORY_COUNT : undefined);
-      for (const t of o.targets) {
+      for (const [targetIndex, t] of o.targets.entries()) {
         if (t.unsupported?.has(q.id)) continue; // not supported on this path (lib/pipeline/query-probe.ts)
         const pool = o.pools.get(t.id)!;
-        const bound = logical.map((p) => (typeof p === 'object' ? pool[p.vector] : p));
+        const bound = bindLogical(logical, pool, { datasetSize: o.shape.dataset_size, targetIndex, span: o.count });
         try {
           const call = callFor(t, bindFor(t.module, q.id, bound, queryVars(o.shape)));
           const r = await t.session.query(call.sql, call.params);
           const ids = isKnn(q) ? idsOf(r.rows) : undefined;
           out.push({
             run_id: o.runId, target: t.id, query_id: q.id, iteration: i, row_count: r.rowCount,
-            result_hash: ids ? idsHash(ids) : resultHash(r.rows),
+            result_hash: ids ? idsHash(ids) : resultHash(isWrite(q) ? [[r.rowCount]] : r.rows),
             recall: ids && truth ? recallAt(ids, truth) : null,
             error: null,
           });

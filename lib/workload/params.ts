@@ -1,6 +1,6 @@
 import { CATEGORY_COUNT, VectorSource, type Distribution } from './generator.js';
 import { SeededStream } from './prng.js';
-import { QUERIES, type QueryId } from './queries.js';
+import { CATALOGUE, WRITTEN_LABEL_PREFIX, type QueryId } from './queries.js';
 
 /**
  * Parameter streams. Every target receives the identical sequence: values depend only on
@@ -9,7 +9,7 @@ import { QUERIES, type QueryId } from './queries.js';
  * A logical value is a number, a string, or a reference into the query-vector pool; targets
  * encode pool vectors once, before any timed loop, so no vector formatting happens while timing.
  */
-export type LogicalParam = number | string | { vector: number };
+export type LogicalParam = number | string | { vector: number } | { newRow: number };
 export type Phase = 'warmup' | 'measure' | 'verify' | 'sweep' | 'open_loop';
 
 export interface WorkloadShape {
@@ -31,9 +31,35 @@ export function queryVectorPool(w: WorkloadShape): Float32Array[] {
   });
 }
 
+/**
+ * The vectors insert_one writes: `query_vector_pool` of them from their own stream, drawn like the
+ * dataset (same distribution), never a dataset row nor a query vector. They follow the query
+ * vectors in the encoded pool (index query_vector_pool + j), so targets encode them once, before
+ * any timed loop, like the query vectors.
+ */
+export function writeVectorPool(w: WorkloadShape): Float32Array[] {
+  const source = new VectorSource(w.seed, 'write-vectors', w.vector_dims, w.distribution);
+  return Array.from({ length: w.query_vector_pool }, () => {
+    const v = new Float32Array(w.vector_dims);
+    source.next(v, 0);
+    return v;
+  });
+}
+
+/**
+ * The id a `{ newRow: i }` parameter stands for on the target at `targetIndex` of a phase of
+ * `span` iterations: above the dataset's range, and distinct per target, so paths that share a
+ * database (pglite and pglite-wire) never insert the same id. Row ids are int4 on every dialect.
+ */
+export function newRowId(datasetSize: number, targetIndex: number, span: number, i: number): number {
+  const id = datasetSize + 1 + targetIndex * span + i;
+  if (!Number.isSafeInteger(id) || id > 2 ** 31 - 1) throw new Error(`insert_one: row id ${id} exceeds the 32-bit id column (dataset_size ${datasetSize}, ${span} iterations, target ${targetIndex}); use fewer iterations`);
+  return id;
+}
+
 /** `count` parameter lists for one query in one phase. */
 export function paramSequence(w: WorkloadShape, phase: Phase, queryId: QueryId, count: number): LogicalParam[][] {
-  const template = QUERIES.find((q) => q.id === queryId)!;
+  const template = CATALOGUE.find((q) => q.id === queryId)!;
   const rng = new SeededStream(w.seed, `params:${phase}:${queryId}`);
   const out: LogicalParam[][] = [];
   for (let i = 0; i < count; i++) {
@@ -50,6 +76,13 @@ export function paramSequence(w: WorkloadShape, phase: Phase, queryId: QueryId, 
             return { vector: rng.int(0, w.query_vector_pool - 1) };
           case 'k':
             return w.k;
+          // The new row's id depends on the target (see newRowId): resolved when the call is bound.
+          case 'new_row_id':
+            return { newRow: i };
+          case 'new_vector':
+            return { vector: w.query_vector_pool + rng.int(0, w.query_vector_pool - 1) };
+          case 'new_label':
+            return `${WRITTEN_LABEL_PREFIX}${rng.int(1, 1_000_000_000)}`;
         }
       }),
     );

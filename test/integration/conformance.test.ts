@@ -96,8 +96,8 @@ describe(`conformance over ${targets.join(', ')}`, () => {
         for (const [i, logical] of params.entries()) {
           const results = new Map<string, unknown[][]>();
           for (const t of open) {
-            const bound = logical.map((v) => (typeof v === 'object' ? pools.get(t.id)![v.vector] : v));
-            const r = await t.session.query(t.module.dialect[q.id], bound);
+            const bound = logical.map((v) => (typeof v === 'object' && 'vector' in v ? pools.get(t.id)![v.vector] : v));
+            const r = await t.session.query(t.module.dialect[q.id]!, bound);
             if (q.category === 'vector_similarity' || q.id === 'vector_filter') expect(r.rowCount, `${t.id} ${q.id}`).toBe(config.k);
             results.set(t.id, r.rows);
           }

@@ -85,8 +85,8 @@ describe.skipIf(skipLive)('iris-pgwire dialect pgvector: the measured queries, l
     for (const q of QUERIES) {
       for (const [i, logical] of paramSequence(shape, 'verify', q.id, 4).entries()) {
         // postgres binds what it binds in a run (vector_param_format), the gateway dialect pgvector text
-        const ours = bindFor(gateway, q.id, logical.map((v) => (typeof v === 'object' ? gateway.encodeVector(pool[v.vector]!, 'binary') : v)), queryVars(shape));
-        const theirs = bindFor(pg.module, q.id, logical.map((v) => (typeof v === 'object' ? pg.module.encodeVector(pool[v.vector]!, config.vector_param_format) : v)), queryVars(shape));
+        const ours = bindFor(gateway, q.id, logical.map((v) => (typeof v === 'object' && 'vector' in v ? gateway.encodeVector(pool[v.vector]!, 'binary') : v)), queryVars(shape));
+        const theirs = bindFor(pg.module, q.id, logical.map((v) => (typeof v === 'object' && 'vector' in v ? pg.module.encodeVector(pool[v.vector]!, config.vector_param_format) : v)), queryVars(shape));
         if (q.params.includes('k')) expect(ours.sql, q.id).not.toBe(theirs.sql); // the gateway's form, not the shared text
         const [a, b] = [await session.query(ours.sql, ours.params), await pg.session.query(theirs.sql, theirs.params)];
         expect(a.rowCount, `${q.id} #${i}`).toBeGreaterThan(0);
@@ -109,7 +109,7 @@ describe.skipIf(skipLive)('iris-pgwire dialect pgvector: the measured queries, l
         await s.exec('SET hnsw.ef_search = 100');
         for (const q of QUERIES) {
           for (const [i, logical] of paramSequence(shape, 'verify', q.id, 3).entries()) {
-            const bound = bindFor(gateway, q.id, logical.map((v) => (typeof v === 'object' ? gateway.encodeVector(pool[v.vector]!, 'text') : v)), queryVars(shape));
+            const bound = bindFor(gateway, q.id, logical.map((v) => (typeof v === 'object' && 'vector' in v ? gateway.encodeVector(pool[v.vector]!, 'text') : v)), queryVars(shape));
             const call = callFor({ module: gateway, ctx: { options, root: '/' } }, bound);
             if (mode === 'simple' && bound.params.length) expect(call.params, `${q.id}: rendered`).toEqual([]);
             const key = `${q.id} #${i}`;

@@ -28,6 +28,8 @@ const VARIANTS: Record<string, Record<string, unknown>> = {
   'three-way-pgwire-pgvector': { 'target_options.iris-pgwire.dialect': 'pgvector' },
   // query_mode simple: the measured statements as sent, with IRIS / pgvector literals in place of the parameters.
   'three-way-simple': { 'target_options.iris-pgwire.query_mode': 'simple', 'target_options.postgres.query_mode': 'simple' },
+  // writes: true — the write queries after the reads; IRIS SQL lists delete_insert as having no statement.
+  'three-way-writes': { writes: true },
 };
 
 describe('--dry-run golden statement lists', () => {

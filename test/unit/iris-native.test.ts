@@ -321,3 +321,44 @@ describe('iris-native: the module', () => {
     expect(target.describe(options)).toMatch(/Native SDK for Node\.js → IRIS superserver at 127\.0\.0\.1:1972\/USER .*PathBench\.SQL/);
   });
 });
+
+describe('iris-native: the write queries (docs/writes.md) against the double', () => {
+  const vars = { dims: 2, k: 5 };
+
+  it('insert_one and update_metadata are one Query call each, parameters in catalogue order; rows affected come from the reply\'s rowCount', async () => {
+    const iris = new FakeIris();
+    iris.replies.push(JSON.stringify({ rows: [], rowCount: 1 }), JSON.stringify({ rows: [], rowCount: 1 }));
+    const insert = bindFor(target, 'insert_one', [10_001, '0.6,0.8'], vars);
+    const update = bindFor(target, 'update_metadata', ['written-5', 42], vars);
+    expect(insert.sql).toBe('INSERT INTO benchmark_vectors (id, embedding) VALUES (?, TO_VECTOR(?, FLOAT, 2))');
+    expect(update.sql).toBe('UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?');
+    const s = session(iris);
+    expect(await s.query(insert.sql, insert.params)).toEqual({ rowCount: 1, rows: [] });
+    expect(await s.query(update.sql, update.params)).toEqual({ rowCount: 1, rows: [] });
+    expect(iris.calls).toEqual([
+      { className: SERVER_CLASS, method: 'Query', args: [insert.sql, 10_001, '0.6,0.8'] },
+      { className: SERVER_CLASS, method: 'Query', args: [update.sql, 'written-5', 42] },
+    ]);
+  });
+
+  it('delete_insert has no IRIS SQL statement: declared with its reason, and binding it says so', () => {
+    expect(irisDialect).not.toHaveProperty('delete_insert');
+    expect(target.capabilities.queriesWithoutStatement?.delete_insert).toMatch(/no data-modifying WITH nor RETURNING/);
+    expect(() => bindFor(target, 'delete_insert', [7], vars)).toThrow(/no statement delete_insert/);
+  });
+
+  it('the undo deletes the rows above the dataset, finds the written labels and restores each to the generator\'s', async () => {
+    const { undoWrites } = await import('../../lib/pipeline/write-undo.js');
+    const iris = new FakeIris();
+    iris.replies.push(JSON.stringify({ rows: [], rowCount: 4 }), JSON.stringify({ rows: [[5], [9]], types: [4] }), JSON.stringify({ rows: [], rowCount: 1 }), JSON.stringify({ rows: [], rowCount: 1 }));
+    const t = { id: 'iris-native', type: 'iris-native', module: target, ctx: { options, root: PROJECT_ROOT }, session: session(iris) } as unknown as OpenTarget;
+    expect(await undoWrites([t, { ...t, id: 'iris-pgwire' }], 1000)).toEqual({ rows: 4, labels: 2 });
+    // once per database: the second target has the same databaseKey
+    expect(iris.calls.map((c) => c.args)).toEqual([
+      ['DELETE FROM benchmark_vectors WHERE id > ?', 1000],
+      ['SELECT vector_id FROM benchmark_metadata WHERE label LIKE ? ORDER BY vector_id', 'written-%'],
+      ['UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?', metadataFor(5).label, 5],
+      ['UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?', metadataFor(9).label, 9],
+    ]);
+  });
+});

@@ -54,10 +54,11 @@ describe('iris-pgwire modes', () => {
     expect(pgv.dialect).toBe(pgvectorGatewayDialect);
     expect(pgv.bindOrder).toBe(pgvectorGatewayBindOrder);
     for (const id of Object.keys(irisDialect) as StatementId[]) {
-      if (!(QUERY_IDS as readonly string[]).includes(id)) expect(pgv.dialect[id], id).toBe(irisDialect[id]);
+      if (!(QUERY_IDS as readonly string[]).includes(id)) expect(pgv.dialect[id], id).toBe(irisDialect[id as keyof typeof irisDialect]);
     }
     expect(pgv.capabilities).toMatchObject({ vectorSupport: 'builtin', fingerprintReadBack: 'rows', copy: false, efSearch: 'fixed' });
-    expect(Object.keys(pgv.capabilities.unsupportedQueries ?? {}).sort()).toEqual(['vector_cosine', 'vector_filter', 'vector_inner_product', 'vector_l2']);
+    expect(Object.keys(pgv.capabilities.unsupportedQueries ?? {}).sort()).toEqual(['delete_insert', 'vector_cosine', 'vector_filter', 'vector_inner_product', 'vector_l2']);
+    expect(Object.keys(iris.capabilities.queriesWithoutStatement ?? {})).toEqual(['delete_insert']);
     expect(iris.capabilities.unsupportedQueries).toBeUndefined();
     // never vector_send bytes, whatever vector_param_format says
     expect(pgv.encodeVector(Float32Array.of(1, 0.5), 'binary')).toBe('[1,0.5]');

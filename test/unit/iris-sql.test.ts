@@ -9,7 +9,7 @@ import { canonicalRowBytes, metadataChunkHashFromRows, parseVectorText, rowsPerQ
 import { metadataFor, vectorBatches } from '../../lib/workload/generator.js';
 import { canonicalVectorBytes, chunkRanges, expectedFingerprint, md5Hex, metadataChunkText, combineChunks } from '../../lib/workload/fingerprint.js';
 import { queryVectorPool } from '../../lib/workload/params.js';
-import { QUERIES, QUERY_IDS, type ParamKind } from '../../lib/workload/queries.js';
+import { CATALOGUE, QUERIES, QUERY_IDS, type ParamKind } from '../../lib/workload/queries.js';
 
 /**
  * Golden tests of the InterSystems IRIS dialect: exact text of every statement, nearest-first
@@ -21,10 +21,13 @@ const SETUP_IDS = [
   'create_extension', 'drop_tables', 'create_tables', 'copy_vectors', 'copy_metadata', 'create_secondary_indexes',
   'create_hnsw_index', 'analyze', 'write_marker', 'read_marker', 'set_ef_search', 'set_iterative_scan', 'count_vectors', 'count_metadata',
   'fingerprint_vectors', 'fingerprint_metadata', 'server_version', 'vector_version', 'vector_available',
-  'server_settings', 'relation_sizes', 'ping',
+  'server_settings', 'relation_sizes', 'ping', 'delete_written_rows', 'written_label_ids', 'restore_label',
 ] as const satisfies readonly StatementId[];
 
-const GOLDEN: Record<StatementId, string> = {
+/** Every statement the IRIS dialect has: all but delete_insert, which it leaves out (IRIS_QUERIES_WITHOUT_STATEMENT). */
+type IrisStatementId = Exclude<StatementId, 'delete_insert'>;
+
+const GOLDEN: Record<IrisStatementId, string> = {
   ping: 'SELECT 1',
   create_extension: 'SELECT 1',
   drop_tables: 'DROP TABLE IF EXISTS benchmark_metadata;\nDROP TABLE IF EXISTS benchmark_vectors;\nDROP TABLE IF EXISTS pathbench_dataset',
@@ -72,9 +75,15 @@ const GOLDEN: Record<StatementId, string> = {
     'SELECT TOP {k} v.id, 1 - VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) AS distance\n' +
     'FROM benchmark_vectors v JOIN benchmark_metadata m ON m.vector_id = v.id\nWHERE m.category = ?\n' +
     'ORDER BY VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) DESC',
+  // The write queries and their undo (docs/writes.md): the INSERT is seed's copy_vectors statement.
+  insert_one: 'INSERT INTO benchmark_vectors (id, embedding) VALUES (?, TO_VECTOR(?, FLOAT, {dims}))',
+  update_metadata: 'UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?',
+  delete_written_rows: 'DELETE FROM benchmark_vectors WHERE id > ?',
+  written_label_ids: 'SELECT vector_id FROM benchmark_metadata WHERE label LIKE ? ORDER BY vector_id',
+  restore_label: 'UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?',
 };
 
-const ALL_IDS: StatementId[] = [...QUERY_IDS, ...SETUP_IDS];
+const ALL_IDS: IrisStatementId[] = [...QUERY_IDS.filter((id): id is Exclude<typeof id, 'delete_insert'> => id !== 'delete_insert'), ...SETUP_IDS];
 
 /** Parameters of the setup statements that bind any, in the order their callers pass them. */
 const SETUP_PARAMS: Partial<Record<StatementId, string[]>> = {
@@ -85,10 +94,13 @@ const SETUP_PARAMS: Partial<Record<StatementId, string[]>> = {
   fingerprint_metadata: ['first_id', 'last_id'],
   copy_vectors: ['id', 'vector_text'],
   copy_metadata: ['vector_id', 'label', 'category', 'created_at'],
+  delete_written_rows: ['dataset_size'],
+  written_label_ids: ['label_pattern'],
+  restore_label: ['label', 'vector_id'],
 };
 
 function catalogueParams(id: StatementId): readonly string[] {
-  const q = QUERIES.find((x) => x.id === id);
+  const q = CATALOGUE.find((x) => x.id === id);
   return q ? q.params : SETUP_PARAMS[id] ?? [];
 }
 
@@ -155,7 +167,7 @@ describe('IRIS SQL dialect: nearest first', () => {
   const knn = QUERIES.filter((q) => q.params.includes('query_vector'));
 
   it.each(knn.map((q) => q.id))('%s orders by a similarity DESC under a literal TOP {k}', (id) => {
-    const sql = irisDialect[id];
+    const sql = irisDialect[id as IrisStatementId];
     expect(sql).toMatch(/^SELECT TOP \{k\} /);
     const orderBy = sql.slice(sql.lastIndexOf('ORDER BY'));
     expect(orderBy).toMatch(/^ORDER BY VECTOR_(COSINE|DOT_PRODUCT)\([^]*\) DESC$/);
@@ -211,7 +223,7 @@ describe('IRIS SQL dialect: parameter binding order', () => {
   });
 
   it.each(QUERIES.filter((q) => q.params.length > 0).map((q) => q.id))('%s: each `?` receives the catalogue parameter its SQL expects', (id) => {
-    const sql = irisDialect[id];
+    const sql = irisDialect[id as IrisStatementId];
     const params = QUERIES.find((q) => q.id === id)!.params;
     const order = (irisBindOrder as Partial<Record<StatementId, readonly number[]>>)[id] ?? params.map((_, i) => i);
     const kinds = questionMarks(sql).map((pos) => kindAt(sql, pos));

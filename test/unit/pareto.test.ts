@@ -140,7 +140,7 @@ describe('what is swept and who can tune it', () => {
     expect(irisDialect.create_hnsw_index).toMatch(/Distance='Cosine'/);
     for (const q of ANN_QUERIES) {
       expect(pgvectorDialect[q.id]).toMatch(/ORDER BY v?\.?embedding <=> \$1/);
-      expect(irisDialect[q.id]).toMatch(/ORDER BY VECTOR_COSINE\(/);
+      expect(irisDialect[q.id as keyof typeof irisDialect]).toMatch(/ORDER BY VECTOR_COSINE\(/);
     }
     // The other kNN templates order by another metric: exact scans.
     expect(pgvectorDialect.vector_l2).toMatch(/ORDER BY embedding <->/);

@@ -54,7 +54,8 @@ export function toOutcome(reply: Reply): QueryOutcome {
       });
     }
   }
-  return { rowCount: rows.length, rows };
+  // PathBench.SQL sends rowCount (%ROWCOUNT: rows affected) for a statement that is not a query.
+  return { rowCount: reply.rowCount ?? rows.length, rows };
 }
 
 /** A bound value as the SDK passes it to ObjectScript (strings and numbers; no nulls in this workload). */

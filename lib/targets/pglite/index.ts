@@ -14,7 +14,8 @@ export function pgliteSession(engine: EmbeddedEngine): Session {
   return {
     async query(sql, params = []) {
       const r = await db.query<unknown[]>(sql, params as unknown[], { rowMode: 'array' });
-      return { rowCount: r.rows.length, rows: r.rows };
+      // No columns (INSERT/UPDATE/DELETE without RETURNING): the rows affected, as pg-session.ts counts them.
+      return { rowCount: r.fields.length === 0 ? (r.affectedRows ?? 0) : r.rows.length, rows: r.rows };
     },
     async exec(sql) {
       await db.exec(sql);

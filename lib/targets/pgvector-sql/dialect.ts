@@ -1,4 +1,4 @@
-import type { Dialect } from '../dialect.js';
+import type { CompleteDialect } from '../dialect.js';
 
 /**
  * PostgreSQL + pgvector SQL, shared by every target that speaks it (pglite, pglite-wire, and the
@@ -88,7 +88,27 @@ export const pgvectorDialect = {
                   FROM benchmark_vectors v JOIN benchmark_metadata m ON m.vector_id = v.id
                   WHERE m.category = $2
                   ORDER BY v.embedding <=> $1 LIMIT $3`,
-} as const satisfies Dialect;
+
+  // ---- the write queries (category `write`, with `writes: true`; docs/writes.md) ----
+  // Each is one statement in autocommit, so its time includes the commit and, for a new vector,
+  // the HNSW insert, as an application pays them. Rows affected come from the command tag.
+  insert_one: 'INSERT INTO benchmark_vectors (id, embedding) VALUES ($1, $2)',
+  update_metadata: 'UPDATE benchmark_metadata SET label = $1 WHERE vector_id = $2',
+  // One statement, hence atomic, one round trip: the metadata row is deleted first (the FK), the
+  // vector next (it depends on m, so it runs after it), then both are inserted again from what
+  // the DELETEs returned — the same content, read on the server, never sent by the client. The FK
+  // checks run at the end of the statement, when both rows are back. Rows affected: 1 (the last INSERT).
+  delete_insert: `WITH m AS (DELETE FROM benchmark_metadata WHERE vector_id = $1 RETURNING vector_id, label, category, created_at),
+                       v AS (DELETE FROM benchmark_vectors WHERE id = (SELECT vector_id FROM m) RETURNING id, embedding),
+                       iv AS (INSERT INTO benchmark_vectors (id, embedding) SELECT id, embedding FROM v RETURNING id)
+                  INSERT INTO benchmark_metadata (vector_id, label, category, created_at)
+                  SELECT m.vector_id, m.label, m.category, m.created_at FROM m JOIN iv ON iv.id = m.vector_id`,
+  // Undo (untimed): insert_one's rows are the ones above the dataset ($1 = dataset_size)…
+  delete_written_rows: 'DELETE FROM benchmark_vectors WHERE id > $1',
+  // …and update_metadata's labels start with a prefix the dataset never uses ($1 = 'written-%').
+  written_label_ids: 'SELECT vector_id FROM benchmark_metadata WHERE label LIKE $1 ORDER BY vector_id',
+  restore_label: 'UPDATE benchmark_metadata SET label = $1 WHERE vector_id = $2',
+} as const satisfies CompleteDialect;
 
 /**
  * Plan capture (capability `plans: 'postgres-json'`, lib/pipeline/query-plans.ts): prefixed to a

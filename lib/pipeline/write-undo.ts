@@ -1,0 +1,90 @@
+import type { StageContext } from '../cli/run-stage.js';
+import { PathbenchError } from '../errors.js';
+import { getDataset } from '../store/datasets.js';
+import { metadataFor } from '../workload/generator.js';
+import { WRITTEN_LABEL_PREFIX } from '../workload/queries.js';
+import { datasetIdOf } from './dataset.js';
+import { readBack } from './dataset-readback.js';
+import { onTarget, type OpenTarget } from './targets.js';
+
+/**
+ * Undoing the write queries (docs/writes.md), so the dataset's fingerprint holds for the next run.
+ * What the writes leave is recognisable without any record of the run that made it — which is what
+ * lets a run recover after one that crashed mid-way:
+ *  - insert_one's rows are the rows above the dataset's range (ids dataset_size + 1 …);
+ *  - update_metadata's labels start with WRITTEN_LABEL_PREFIX; the dataset's own label of row id
+ *    is the generator's (metadataFor(id): metadata is generated for file datasets too);
+ *  - delete_insert puts back what it deleted, in the same statement: nothing to undo.
+ * Untimed, between phases and after the last one; one target per database does it.
+ */
+export interface UndoCount {
+  rows: number;
+  labels: number;
+}
+
+export async function undoWrites(targets: readonly OpenTarget[], datasetSize: number): Promise<UndoCount> {
+  const seen = new Set<string>();
+  const out: UndoCount = { rows: 0, labels: 0 };
+  for (const t of targets) {
+    const key = t.module.databaseKey(t.ctx);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const d = t.module.dialect;
+    await onTarget(t, 'undoing the write queries', async () => {
+      out.rows += (await t.session.query(d.delete_written_rows, [datasetSize])).rowCount;
+      const ids = (await t.session.query(d.written_label_ids, [`${WRITTEN_LABEL_PREFIX}%`])).rows.map((r) => Number(r[0]));
+      for (const id of ids) await t.session.query(d.restore_label, [metadataFor(id).label, id]);
+      out.labels += ids.length;
+    });
+  }
+  return out;
+}
+
+/**
+ * The dataset check after the writes were undone: every target reads the dataset back through
+ * its own path (row counts and chunk hashes, as seed does) and must match the fingerprint seed
+ * recorded. Throws naming each target that does not, and what to do.
+ */
+export async function requireDatasetIntact(ctx: StageContext, targets: readonly OpenTarget[], when: string): Promise<void> {
+  const c = ctx.config;
+  const dsId = datasetIdOf(c);
+  const expected = await getDataset(ctx.store, dsId);
+  if (!expected) throw new PathbenchError(`${ctx.stage}: dataset ${dsId} is not in the store; run make seed`);
+  const problems: string[] = [];
+  for (const t of targets) {
+    const got = await onTarget(t, 'the dataset check', () => readBack(t, c.dataset_size, c.vector_dims));
+    const ok = got.rows === c.dataset_size && got.meta === c.dataset_size && got.vectorsHash === expected.vectors_hash && got.metadataHash === expected.metadata_hash;
+    if (!ok) {
+      problems.push(
+        `${t.id}: ${got.rows} rows / ${got.meta} metadata rows, vectors ${got.vectorsHash.slice(0, 12)}…, metadata ${got.metadataHash.slice(0, 12)}…; ` +
+          `expected ${c.dataset_size} rows, vectors ${expected.vectors_hash.slice(0, 12)}…, metadata ${expected.metadata_hash.slice(0, 12)}…`,
+      );
+    }
+  }
+  if (problems.length) {
+    throw new PathbenchError(
+      `${ctx.stage}: ${when}, the dataset no longer matches its fingerprint:\n  - ${problems.join('\n  - ')}\n` +
+        'The next run would measure other data. Re-seed it: make seed ARGS=--force (docs/writes.md).',
+    );
+  }
+}
+
+/**
+ * Before a stage measures: remove what an earlier run's writes left (it crashed or was killed
+ * before undoing them), then check the dataset if anything was found. Runs whether or not this
+ * run measures writes: a read-only run must not measure leftovers either.
+ */
+export async function recoverFromEarlierWrites(ctx: StageContext, targets: readonly OpenTarget[]): Promise<void> {
+  const found = await undoWrites(targets, ctx.config.dataset_size);
+  if (found.rows === 0 && found.labels === 0) return;
+  ctx.log(`leftovers of an earlier run's write queries removed: ${found.rows} row(s) above the dataset, ${found.labels} label(s) restored`);
+  await requireDatasetIntact(ctx, targets, 'after removing an earlier run\'s leftover writes');
+  ctx.log('dataset fingerprint holds again');
+}
+
+/** After a stage's last write: undo, then check; logs what was undone. */
+export async function undoWritesAndCheck(ctx: StageContext, targets: readonly OpenTarget[]): Promise<void> {
+  const undone = await undoWrites(targets, ctx.config.dataset_size);
+  await requireDatasetIntact(ctx, targets, 'after undoing the write queries');
+  ctx.log(`write queries undone (${undone.rows} row(s) deleted, ${undone.labels} label(s) restored); dataset fingerprint holds on ${targets.map((t) => t.id).join(', ')}`);
+}
