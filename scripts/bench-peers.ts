@@ -4,13 +4,16 @@
  *   pathbench — runPhase (lib/measure/run-phase.ts), the measure stage's loop, over the postgres
  *               target's own Session in --modes' query_mode, parameters from prepareCalls;
  *   bare      — lib/measure/bare-loop.ts: clock, `await client.query(...)`, clock on the same
- *               pg.Client as pathbench's Session (see openSide), sending the very statements and parameters pathbench sends (named
- *               in prepared mode, rendered literals in simple mode);
+ *               pg.Client as pathbench's Session (lib/bench/peer-side.ts), sending the very
+ *               statements and parameters pathbench sends (named in prepared mode, rendered
+ *               literals in simple mode);
  *   pgbench   — `pgbench -n -c 1 -j 1 -M <mode> -t N -l`, scripts from lib/bench/pgbench-script.ts,
  *               latencies from its per-transaction log.
- * For each mode × query, after one untimed block of each Node client, and per round, the three run back to back (order balanced over rounds: each client leads, and follows each other one, equally often every 6 rounds; lib/bench/peer-ratios.ts clientOrder); per round
- * pathbench/bare and pathbench/pgbench ratios of p50 and p99 (first --discard requests of each
- * block dropped); printed: medians over rounds with seeded bootstrap CIs (lib/bench/peer-ratios.ts).
+ * For each mode × query, after one untimed block of each Node client, the three run back to back
+ * per round, in an order balanced over every 6 rounds (each client leads, and follows each other
+ * one, equally often: clientOrder in lib/bench/peer-ratios.ts); per round pathbench/bare and
+ * pathbench/pgbench ratios of p50 and p99 (first --discard requests of each block dropped);
+ * printed: medians over rounds with seeded bootstrap CIs, and the per-round p50s in run order.
  * Query vectors are bound as text on all sides (pgbench has no binary parameters).
  * The database must be seeded by pathbench (make seed CONFIG=…): this reads, never writes.
  */
@@ -180,6 +183,9 @@ async function main(argv: string[]): Promise<number> {
         console.log(`    p50 per round, in run order: ${order.join(' | ')}`);
         console.log(`    pathbench / bare pg:  p50 ${ratioText(vsBare.p50)}   p99 ${ratioText(vsBare.p99)}`);
         console.log(`    pathbench / pgbench:  p50 ${ratioText(vsPgbench.p50)}   p99 ${ratioText(vsPgbench.p99)}`);
+        if (vsBare.p50.ci.estimate > 1.05 || vsPgbench.p50.ci.estimate > 1.5) {
+          console.log(`    above a goal: where the Node clients' time goes, by category: make profile-peers ARGS="--config ${a.config} --mode ${side.mode} --query ${q.id}"`);
+        }
       }
     }
     console.log(`\n  ratios: median over ${a.rounds} rounds of the per-round ratio, [95% seeded percentile-bootstrap CI]; > 1 = pathbench slower. Goals (issue 14): pathbench/bare ≤ 1.05, pathbench/pgbench ≤ 1.5 at p50.`);

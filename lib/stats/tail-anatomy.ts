@@ -6,8 +6,9 @@
  *
  * Each tail request gets the first cause that fits, in this order:
  *   gc        — a GC pause of the measuring process overlapped it (lib/stats/gc-tail.ts's rule);
- *   parameter — its parameter value is a slow one: that value's median over the phase is ≥ 1.5×
- *               the query's median (only for parameters with few values: query vector, category);
+ *   parameter — its parameter value is a slow one: that value's median over the phase (5 samples
+ *               or more) is ≥ 1.5× the query's median (only for parameters with few values: query
+ *               vector, category);
  *   shared    — another target × query had one of its own tail requests within ±`nearMs` of it:
  *               a stall of the whole client or machine, not of this request;
  *   rows      — it returned more rows than the query's median row count;
@@ -78,7 +79,8 @@ export function tailAnatomy(samples: readonly TailSample[], pauses: readonly { s
       if (ys) ys.push(s.elapsed_ns);
       else byValue.set(v, [s.elapsed_ns]);
     }
-    const valueRatio = new Map([...byValue].map(([v, ys]) => [v, median(ys) / qMedian]));
+    // A value seen fewer than 5 times has no median worth comparing (a pool of 100 vectors over 200 iterations).
+    const valueRatio = new Map([...byValue].filter(([, ys]) => ys.length >= 5).map(([v, ys]) => [v, median(ys) / qMedian]));
     const slowest = [...valueRatio].sort((a, b) => b[1] - a[1])[0];
     const rowMedian = median(xs.map((s) => s.row_count ?? 0));
     const causes = Object.fromEntries(TAIL_CAUSES.map((c) => [c, 0])) as Record<TailCause, number>;
