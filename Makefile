@@ -15,7 +15,7 @@ DEPS   := node_modules/.package-lock.json
 BUILD  := build/.stamp
 SOURCES := $(shell find lib stages scripts -type f -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers bench-client compare runs report export doctor dry-run docs $(STAGES)
+.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers profile-peers tail-anatomy bench-client compare runs report export doctor dry-run docs $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -92,6 +92,12 @@ bench-harness: $(BUILD) ## SELECT 1 through the measure loop vs a bare pg loop o
 
 bench-peers: $(BUILD) ## simple_select_id, vector_cosine, join: pathbench vs a bare pg loop vs pgbench, same -M mode each side, on the seeded local PostgreSQL (ARGS="--rounds N")
 	$(STAGE) build/scripts/bench-peers.js $(ARGS)
+
+profile-peers: $(BUILD) ## where pathbench's measure loop and a bare pg loop spend their time: CPU profile per loop, µs per request by category (ARGS="--mode extended --query simple_select_id")
+	$(STAGE) build/scripts/profile-peers.js $(ARGS)
+
+tail-anatomy: $(BUILD) ## what the slowest 1% of each query's requests share (GC, a parameter value, a shared stall, rows) and whether the positions recur in the previous run (ARGS="--store FILE")
+	$(STAGE) build/scripts/tail-anatomy.js $(ARGS)
 
 bench-client: $(BUILD) ## is the load generator the bottleneck? open loop vs a bare pg closed loop vs pgbench on the same sessions and SQL, rounds alternating (ARGS="--sessions 8 --rounds 5")
 	$(STAGE) build/scripts/bench-client.js $(ARGS)

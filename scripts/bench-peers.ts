@@ -4,13 +4,16 @@
  *   pathbench — runPhase (lib/measure/run-phase.ts), the measure stage's loop, over the postgres
  *               target's own Session in --modes' query_mode, parameters from prepareCalls;
  *   bare      — lib/measure/bare-loop.ts: clock, `await client.query(...)`, clock on the same
- *               pg.Client as pathbench's Session (see openSide), sending the very statements and parameters pathbench sends (named
- *               in prepared mode, rendered literals in simple mode);
+ *               pg.Client as pathbench's Session (lib/bench/peer-side.ts), sending the very
+ *               statements and parameters pathbench sends (named in prepared mode, rendered
+ *               literals in simple mode);
  *   pgbench   — `pgbench -n -c 1 -j 1 -M <mode> -t N -l`, scripts from lib/bench/pgbench-script.ts,
  *               latencies from its per-transaction log.
- * For each mode × query × round the three run back to back (order rotated per round); per round
- * pathbench/bare and pathbench/pgbench ratios of p50 and p99 (first --discard requests of each
- * block dropped); printed: medians over rounds with seeded bootstrap CIs (lib/bench/peer-ratios.ts).
+ * For each mode × query, after one untimed block of each Node client, the three run back to back
+ * per round, in an order balanced over every 6 rounds (each client leads, and follows each other
+ * one, equally often: clientOrder in lib/bench/peer-ratios.ts); per round pathbench/bare and
+ * pathbench/pgbench ratios of p50 and p99 (first --discard requests of each block dropped);
+ * printed: medians over rounds with seeded bootstrap CIs, and the per-round p50s in run order.
  * Query vectors are bound as text on all sides (pgbench has no binary parameters).
  * The database must be seeded by pathbench (make seed CONFIG=…): this reads, never writes.
  */
@@ -19,23 +22,16 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type pg from 'pg';
+import { bareClientLoop, openSide, pathbenchLoop, type Side } from '../lib/bench/peer-side.js';
 import { blockFigures, clientOrder, medianOf, peerRatio, ratioText, type BlockFigures } from '../lib/bench/peer-ratios.js';
 import { pgbenchLatenciesMs, pgbenchScripts } from '../lib/bench/pgbench-script.js';
-import { loadConfig, type ResolvedConfig } from '../lib/config/load.js';
+import { loadConfig } from '../lib/config/load.js';
 import { PROJECT_ROOT, packageVersion } from '../lib/env/package-version.js';
 import { ConfigError, ExitCode, PathbenchError, errorText } from '../lib/errors.js';
-import { bareLoop } from '../lib/measure/bare-loop.js';
 import { prepareCalls } from '../lib/measure/prepare.js';
-import { runPhase } from '../lib/measure/run-phase.js';
-import { prepareSessions, workloadShape } from '../lib/pipeline/session-setup.js';
-import type { OpenTarget } from '../lib/pipeline/targets.js';
-import { connectPg } from '../lib/targets/pg-session.js';
-import { pgvectorServerSession } from '../lib/targets/pgvector-sql/server-session.js';
-import { connectionConfig, statementWatch } from '../lib/targets/postgres/index.js';
+import { workloadShape } from '../lib/pipeline/session-setup.js';
 import { resolvePassword, type PostgresOptions } from '../lib/targets/postgres/options.js';
-import { QUERY_MODES, statementName, type QueryMode } from '../lib/targets/query-mode.js';
-import { loadTarget } from '../lib/targets/registry.js';
+import { QUERY_MODES, type QueryMode } from '../lib/targets/query-mode.js';
 import { QUERIES, type QueryTemplate } from '../lib/workload/queries.js';
 
 const SEED = 42;
@@ -45,7 +41,7 @@ const USAGE = `usage: make bench-peers ARGS="[--config FILE] [--modes simple,ext
   --config    profile whose postgres target is used, already seeded (default config/local.yaml)
   --modes     statement modes, each compared on all three clients (default all three)
   --queries   default simple_select_id,vector_cosine,join
-  --rounds    rounds per mode and query, clients rotated each round (default 5, at least 3)
+  --rounds    rounds per mode and query, client order balanced over every 6 (default 6, at least 3)
   --requests  requests per client per block (default 2000)
   --discard   first requests of each block left out (default 100)
   --pool      query vectors drawn from (default 10; each is a pgbench -D variable)
@@ -94,7 +90,7 @@ function parse(argv: string[]): Args | 'help' {
   });
   const a: Args = {
     config: v.config ?? 'config/local.yaml', modes: modes as QueryMode[], queries: queries.filter((q): q is QueryTemplate => q !== undefined),
-    rounds: int('rounds', 5, 3), requests: int('requests', 2000, 10), discard: int('discard', 100, 0), pool: int('pool', 10, 1), pgbench: v.pgbench ?? 'pgbench',
+    rounds: int('rounds', 6, 3), requests: int('requests', 2000, 10), discard: int('discard', 100, 0), pool: int('pool', 10, 1), pgbench: v.pgbench ?? 'pgbench',
   };
   if (a.discard >= a.requests) problems.push(`--discard (${a.discard}) must be below --requests (${a.requests})`);
   if (problems.length) throw new ConfigError(problems, 'bench-peers');
@@ -110,31 +106,6 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): 
     p.on('error', (err) => rej(new PathbenchError(`bench-peers: cannot run ${cmd} (${err.message}); install PostgreSQL's client tools (Debian: postgresql-client) or pass --pgbench`, ExitCode.targetUnavailable)));
     p.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`${cmd} exited with ${code}: ${out.trim().split('\n').slice(-3).join(' | ')}`))));
   });
-}
-
-interface Side {
-  mode: QueryMode;
-  target: OpenTarget;
-  bare: pg.Client;
-  pools: Map<string, unknown[]>;
-}
-
-/**
- * One connection per mode, shared by pathbench and the bare loop (as make bench-harness does): a
- * second connection has a server backend of its own, and on a shared machine two backends differ
- * by as much as the gap being measured (seen here: 0.06 vs 0.10 ms p50 on the join, same loop).
- * The Session is the one the postgres target's open() returns (pgvectorServerSession over
- * connectPg with the statement watchdog), minus its SET maintenance_work_mem, which only seed uses.
- */
-async function openSide(c: ResolvedConfig, mode: QueryMode): Promise<Side> {
-  const module = await loadTarget('postgres');
-  const options = { ...(c.target_options.postgres as Record<string, unknown>), query_mode: mode } as PostgresOptions;
-  const bare = await connectPg(connectionConfig(options), statementWatch(options)).catch((err: unknown) => {
-    throw new PathbenchError(`bench-peers: cannot connect to PostgreSQL at ${options.host}:${options.port}: ${errorText(err)}`, ExitCode.targetUnavailable);
-  });
-  const target: OpenTarget = { id: 'postgres', type: 'postgres', module, ctx: { options, root: PROJECT_ROOT }, session: pgvectorServerSession(bare, mode) };
-  const pools = await prepareSessions(c, [target]);
-  return { mode, target, bare, pools };
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -164,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
 
     console.log(`bench-peers: ${a.queries.map((q) => q.id).join(', ')} on PostgreSQL ${o.host}:${o.port}/${o.database} (${server}, ${rows} × ${c.vector_dims} dims, hnsw.ef_search=${c.hnsw.ef_search}, k=${c.k})`);
     console.log(`  clients: pathbench (measure loop, postgres target, pg ${packageVersion('pg')}), bare pg loop (same statements), ${pgbenchVersion} (-c 1 -j 1)`);
-    console.log(`  ${a.rounds} rounds × ${a.requests} requests per client per block, first ${a.discard} left out; clients rotated per round; query vectors as text from a pool of ${a.pool}`);
+    console.log(`  ${a.rounds} rounds × ${a.requests} requests per client per block, first ${a.discard} left out; client order balanced over every 6 rounds; query vectors as text from a pool of ${a.pool}`);
     console.log(`  machine: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at start, ${new Date().toISOString()}`);
 
     for (const side of sides) {
@@ -179,29 +150,10 @@ async function main(argv: string[]): Promise<number> {
           await writeFile(f, s);
           files.push(f);
         }
-        const latencies = new Float64Array(a.requests);
         const blocks: Record<Client, BlockFigures[]> = { pathbench: [], bare: [], pgbench: [] };
         const runners: Record<Client, () => Promise<number[]>> = {
-          pathbench: async () => {
-            let n = 0;
-            const r = await runPhase({
-              runId: 'bench-peers', phase: 'measure', queries: [q], targets: [{ target: side.target, calls: [calls] }], iterations: a.requests,
-              flush: async (rows) => {
-                for (const s of rows) latencies[n++] = s.elapsed_ns / 1e6;
-              },
-            });
-            if (r.failed > 0) throw new Error(`${q.id} failed in the measure loop (${side.mode}): ${[...r.firstErrors.values()][0]}`);
-            return Array.from(latencies);
-          },
-          bare: async () => {
-            let i = 0;
-            const name = side.mode === 'prepared' ? statementName(calls[0]!.sql) : undefined;
-            const x = await bareLoop(() => {
-              const call = calls[i++]!;
-              return side.bare.query({ text: call.sql, values: call.params as unknown[], rowMode: 'array', ...(name ? { name } : {}), ...(side.mode === 'extended' ? { queryMode: 'extended' } : {}) });
-            }, a.requests);
-            return Array.from(x.latenciesMs);
-          },
+          pathbench: async () => Array.from(await pathbenchLoop(side, q, calls, a.requests)),
+          bare: async () => Array.from(await bareClientLoop(side, calls, a.requests)),
           pgbench: async () => {
             const prefix = join(dir, `log-${side.mode}-${q.id}`);
             const defines = Object.entries(scripts.defines).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
@@ -214,6 +166,11 @@ async function main(argv: string[]): Promise<number> {
             return ms;
           },
         };
+        // One untimed block of each Node client first: the very first block of a process ran at
+        // up to 2× the p50 of the later ones (JIT of the loop and of pg's paths; seen here at 0.33
+        // vs 0.13–0.24 ms), and whichever client leads round 0 would carry it.
+        await pathbenchLoop(side, q, calls, a.requests);
+        await bareClientLoop(side, calls, a.requests);
         for (let r = 0; r < a.rounds; r++) {
           for (const client of clientOrder(CLIENTS, r)) blocks[client].push(blockFigures(await runners[client](), a.discard));
         }
@@ -222,8 +179,13 @@ async function main(argv: string[]): Promise<number> {
         const vsPgbench = peerRatio(blocks.pathbench, blocks.pgbench, SEED, `${stream}:pgbench`);
         const fig = (cl: Client) => `${cl} p50 ${medianOf(blocks[cl], 'p50').toFixed(3)} / p99 ${medianOf(blocks[cl], 'p99').toFixed(3)} ms`;
         console.log(`\n  ${side.mode.padEnd(8)} ${q.id}: ${CLIENTS.map(fig).join(';  ')}  (medians over rounds)`);
+        const order = Array.from({ length: a.rounds }, (_, r) => clientOrder(CLIENTS, r).map((cl) => `${cl} ${blocks[cl][r]!.p50.toFixed(3)}`).join(', '));
+        console.log(`    p50 per round, in run order: ${order.join(' | ')}`);
         console.log(`    pathbench / bare pg:  p50 ${ratioText(vsBare.p50)}   p99 ${ratioText(vsBare.p99)}`);
         console.log(`    pathbench / pgbench:  p50 ${ratioText(vsPgbench.p50)}   p99 ${ratioText(vsPgbench.p99)}`);
+        if (vsBare.p50.ci.estimate > 1.05 || vsPgbench.p50.ci.estimate > 1.5) {
+          console.log(`    above a goal: where the Node clients' time goes, by category: make profile-peers ARGS="--config ${a.config} --mode ${side.mode} --query ${q.id}"`);
+        }
       }
     }
     console.log(`\n  ratios: median over ${a.rounds} rounds of the per-round ratio, [95% seeded percentile-bootstrap CI]; > 1 = pathbench slower. Goals (issue 14): pathbench/bare ≤ 1.05, pathbench/pgbench ≤ 1.5 at p50.`);

@@ -1,3 +1,4 @@
+import { JS_WARMUP_ITERATIONS } from '../pipeline/in-process-js-warmup.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { emptyStatementRtt } from '../measure/calibration.js';
 import { prepareCalls } from '../measure/prepare.js';
@@ -71,7 +72,9 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     const warm = c.warmup_max_s === 0
       ? (c.warmup ? `${c.warmup} session warmup` : '')
       : `at least ${c.warmup} session warmup (more until the medians of two successive windows of ${c.warmup_window} agree within ${(c.warmup_tolerance * 100).toFixed(1)}%, at most ${c.warmup_max_s} s in all)`;
-    const runs = [warm, c.verify_queries ? `${c.verify_queries} verification (untimed)` : '', `${c.iterations} measured`].filter(Boolean).join(' + ');
+    // In-process engines first get an untimed JavaScript warmup (lib/pipeline/in-process-js-warmup.ts).
+    const jsWarm = (c.warmup > 0 || c.warmup_max_s > 0) && t.module.capabilities.inProcess === true ? `${JS_WARMUP_ITERATIONS} JavaScript warmup (untimed, not stored; only the queries without a query vector)` : '';
+    const runs = [jsWarm, warm, c.verify_queries ? `${c.verify_queries} verification (untimed)` : '', `${c.iterations} measured`].filter(Boolean).join(' + ');
     sections.push({
       target: t,
       heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)${modeNote(t)}`,

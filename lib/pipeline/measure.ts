@@ -32,6 +32,7 @@ import { datasetIdOf } from './dataset.js';
 import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
+import { warmInProcessJavaScript } from './in-process-js-warmup.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
@@ -94,6 +95,9 @@ export async function measure(ctx: StageContext): Promise<void> {
     // iterations of the kNN queries ran 2.1–3.4× slower (median) than the warmup's (docs/methodology.md).
     let expectedSeconds: number | undefined;
     if (c.warmup > 0 || c.warmup_max_s > 0) {
+      // In-process engines: their JavaScript first (lib/pipeline/in-process-js-warmup.ts).
+      const js = await warmInProcessJavaScript(probed, pools, shape);
+      if (js) ctx.log(`session JavaScript warmup (in-process engines): ${js.requests.toLocaleString('en-US')} requests of the queries without a query vector in ${js.seconds.toFixed(1)} s (untimed, not stored)`);
       const w = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal, queries });
       for (const line of w.lines) ctx.log(`session ${line}`);
       if (writes) await undoWrites(targets, c.dataset_size);

@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { main as provision } from '../../stages/provision.js';
+import { main as measure } from '../../stages/measure.js';
+import { main as warmup } from '../../stages/warmup.js';
 import { main as seed } from '../../stages/seed.js';
 import { main as validate } from '../../stages/validate.js';
 import { REQUIRE_POSTGRES, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
@@ -41,6 +43,22 @@ describe.skipIf(pgProblem !== undefined)('bench-peers script', () => {
     expect(stdout.match(/pathbench \/ bare pg: +p50 \d+\.\d\d× \[\d+\.\d\d, \d+\.\d\d\] +p99/g)).toHaveLength(9);
     expect(stdout.match(/pathbench \/ pgbench: +p50 \d+\.\d\d× \[\d+\.\d\d, \d+\.\d\d\] +p99/g)).toHaveLength(9);
   }, 250_000);
+
+  it('profile-peers profiles both Node loops and prints µs per request by category, side by side', async () => {
+    const { stdout } = await run('node', ['--import', 'tsx', 'scripts/profile-peers.ts', '--config', p.config, '--mode', 'prepared', '--query', 'join', '--rounds', '2', '--requests', '50'], { timeout: 120_000 });
+    expect(stdout).toMatch(/profile-peers: join, prepared mode, 2 rounds × 50 requests per loop/);
+    expect(stdout).toMatch(/p50 under the profiler \(median over rounds\): pathbench \d+\.\d{3} ms, bare \d+\.\d{3} ms/);
+    expect(stdout).toMatch(/^  total \(wall time of the loop\) +\d+\.\d +\d+\.\d +-?\d+\.\d$/m);
+    expect(stdout).toMatch(/^  waiting \(idle in the event loop/m);
+  }, 130_000);
+
+  it('tail-anatomy reads the two latest measure runs and compares their tail positions', async () => {
+    await expectStagesOk(['--config', p.config], [warmup, measure, measure]);
+    const { stdout } = await run('node', ['--import', 'tsx', 'scripts/tail-anatomy.ts', '--store', p.store], { timeout: 60_000 });
+    expect(stdout).toMatch(/positions compared with run /);
+    expect(stdout).toMatch(/^  postgres +vector_cosine +1 +\d+ +\d+ +\d+ +\d+ +\d+ +\d+%  /m);
+    expect(stdout).toMatch(/^  all +8  /m);
+  }, 200_000);
 
   it('rejects a bad flag with exit 2, naming the flag', async () => {
     const err = await run('node', [...script, '--modes', 'named'], { timeout: 60_000 }).then(() => undefined, (e: { code: number; stderr: string }) => e);

@@ -26,9 +26,16 @@ describe('bench-peers arithmetic', () => {
     expect(medianOf(path, 'p99')).toBe(12);
     expect(() => peerRatio(path, peer.slice(1), 1, 't')).toThrow(/3 values of A but 2 of B/);
   });
-  it('rotates the clients so each leads once every three rounds', () => {
+  it('orders the clients so that over six rounds each leads twice and follows each other client equally often', () => {
     const c = ['a', 'b', 'c'];
-    expect([0, 1, 2, 3].map((r) => clientOrder(c, r).join(''))).toEqual(['abc', 'bca', 'cab', 'abc']);
+    const orders = [0, 1, 2, 3, 4, 5, 6].map((r) => clientOrder(c, r).join(''));
+    expect(orders).toEqual(['abc', 'bca', 'cab', 'acb', 'cba', 'bac', 'abc']);
+    const follows = new Map<string, number>();
+    const seq = orders.slice(0, 6).join('');
+    for (let i = 1; i < seq.length; i++) follows.set(seq.slice(i - 1, i + 1), (follows.get(seq.slice(i - 1, i + 1)) ?? 0) + 1);
+    // Within rounds every ordered pair occurs twice; across round boundaries too, so each pair 3 or 4 times in 17 transitions.
+    for (const x of c) for (const y of c) if (x !== y) expect(follows.get(x + y)).toBeGreaterThanOrEqual(2);
+    for (const x of c) expect(orders.slice(0, 6).filter((o) => o.startsWith(x))).toHaveLength(2);
   });
 });
 

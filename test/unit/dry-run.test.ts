@@ -61,6 +61,12 @@ describe('--dry-run through the stage scripts', () => {
     expect(existsSync(store)).toBe(false);
   });
 
+  it('states the JavaScript warmup of in-process engines, and only for them', async () => {
+    const embedded = await dryRunListing('measure', await loadConfig(`${PROJECT_ROOT}/config/embedded.yaml`), PROJECT_ROOT);
+    expect(embedded.match(/== pglite(-wire)?: measured queries: each sent 500 JavaScript warmup \(untimed, not stored; only the queries without a query vector\) \+ at least/g)).toHaveLength(2);
+    expect(await dryRunListing('measure', await loadConfig(THREE_WAY), PROJECT_ROOT)).not.toContain('JavaScript warmup');
+  });
+
   it('is a usage error (exit 2) on a stage without a dry run', async () => {
     const { result, stderr } = await captureOutput(() => warmupMain(['--config', THREE_WAY, '--dry-run']));
     expect(result).toBe(2);
