@@ -18,14 +18,14 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { ScriptFlags } from '../lib/cli/script-flags.js';
 import type pg from 'pg';
 import { ciText, goalVerdict, latenessNs, medianCI, pgbenchTps, quantileOf } from '../lib/bench/client-figures.js';
 import { clientOrder } from '../lib/bench/peer-ratios.js';
 import { pgbenchScripts } from '../lib/bench/pgbench-script.js';
 import { loadConfig } from '../lib/config/load.js';
 import { PROJECT_ROOT, packageVersion } from '../lib/env/package-version.js';
-import { ConfigError, ExitCode, PathbenchError, errorText } from '../lib/errors.js';
+import { ExitCode, PathbenchError, errorText } from '../lib/errors.js';
 import { bareClosedLoop } from '../lib/measure/bare-loop.js';
 import { processCpuSeconds } from '../lib/measure/cpu-time.js';
 import { runOpenLoopLevel } from '../lib/measure/open-loop.js';
@@ -68,40 +68,17 @@ interface Args {
 }
 
 function parse(argv: string[]): Args | 'help' {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        config: { type: 'string' }, sessions: { type: 'string' }, mode: { type: 'string' }, query: { type: 'string' }, rounds: { type: 'string' },
-        seconds: { type: 'string' }, wake: { type: 'string' }, pgbench: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new ConfigError([`${(err as Error).message.replace(/\.$/, '')}.\n${USAGE}`], 'bench-client');
-  }
-  if (v.help) return 'help';
-  const problems: string[] = [];
-  const int = (flag: 'sessions' | 'rounds' | 'seconds', dflt: number, min: number): number => {
-    const raw = v[flag];
-    if (raw === undefined) return dflt;
-    if (!/^\d+$/.test(raw) || Number(raw) < min) problems.push(`--${flag}: expected an integer ≥ ${min}, got "${raw}"`);
-    return Number(raw);
-  };
-  const mode = v.mode ?? 'prepared';
-  if (!(QUERY_MODES as readonly string[]).includes(mode)) problems.push(`--mode: "${mode}" is not one of ${QUERY_MODES.join(', ')}`);
-  const id = v.query ?? 'simple_select_id';
+  const f = ScriptFlags.parse(argv, ['config', 'sessions', 'mode', 'query', 'rounds', 'seconds', 'wake', 'pgbench'], USAGE, 'bench-client');
+  if (f === 'help') return 'help';
+  const id = f.values.query ?? 'simple_select_id';
   const query = QUERIES.find((q) => q.id === id);
-  if (!query) problems.push(`--query: unknown query "${id}"; known: ${QUERIES.map((q) => q.id).join(', ')}`);
-  else if (query.params.includes('category')) problems.push(`--query: ${id} binds a category, which the pgbench scripts do not cover`);
-  const wake = v.wake ?? DEFAULT_WAKE;
-  if (!(WAKE_KINDS as readonly string[]).includes(wake)) problems.push(`--wake: "${wake}" is not one of ${WAKE_KINDS.join(', ')}`);
+  if (!query) f.problems.push(`--query: unknown query "${id}"; known: ${QUERIES.map((q) => q.id).join(', ')}`);
+  else if (query.params.includes('category')) f.problems.push(`--query: ${id} binds a category, which the pgbench scripts do not cover`);
   const a = {
-    config: v.config ?? 'config/local.yaml', sessions: int('sessions', 8, 1), mode: mode as QueryMode, query: query!, rounds: int('rounds', 5, 3),
-    seconds: int('seconds', 3, 1), wake: wake as WakeKind, pgbench: v.pgbench ?? 'pgbench',
+    config: f.values.config ?? 'config/local.yaml', sessions: f.int('sessions', 8, 1), mode: f.oneOf('mode', QUERY_MODES, 'prepared'), query: query!, rounds: f.int('rounds', 5, 3),
+    seconds: f.int('seconds', 3, 1), wake: f.oneOf('wake', WAKE_KINDS, DEFAULT_WAKE), pgbench: f.values.pgbench ?? 'pgbench',
   };
-  if (problems.length) throw new ConfigError(problems, 'bench-client');
+  f.done();
   return a;
 }
 

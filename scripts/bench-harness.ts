@@ -21,11 +21,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { ScriptFlags } from '../lib/cli/script-flags.js';
 import type pg from 'pg';
 import { loadConfig } from '../lib/config/load.js';
 import { PROJECT_ROOT } from '../lib/env/package-version.js';
-import { ConfigError, ExitCode, PathbenchError, errorText } from '../lib/errors.js';
+import { ExitCode, PathbenchError, errorText } from '../lib/errors.js';
 import { abbaBlocks } from '../lib/measure/abba-blocks.js';
 import { bareLoop } from '../lib/measure/bare-loop.js';
 import { runPhase } from '../lib/measure/run-phase.js';
@@ -60,31 +60,12 @@ interface Args {
 }
 
 function parse(argv: string[]): Args | 'help' {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        targets: { type: 'string' }, config: { type: 'string' }, pairs: { type: 'string' }, 'block-size': { type: 'string' },
-        'warmup-pairs': { type: 'string' }, verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new ConfigError([`${(err as Error).message.replace(/\.$/, '')}.\n${USAGE}`], 'bench-harness');
-  }
-  if (v.help) return 'help';
-  const problems: string[] = [];
-  const int = (flag: 'pairs' | 'block-size' | 'warmup-pairs', dflt: number, min: number): number => {
-    const raw = v[flag];
-    if (raw === undefined) return dflt;
-    if (!/^\d+$/.test(raw) || Number(raw) < min) problems.push(`--${flag}: expected an integer ≥ ${min}, got "${raw}"`);
-    return Number(raw);
-  };
-  const target = v.targets ?? 'pglite-wire';
-  if (target !== 'pglite-wire' && target !== 'postgres') problems.push(`--targets: expected pglite-wire or postgres (one server), got "${target}"`);
-  const a = { target: target as Args['target'], config: v.config ?? 'config/local.yaml', pairs: int('pairs', 40, 2), blockSize: int('block-size', 1000, 11), warmupPairs: int('warmup-pairs', 3, 0), verbose: v.verbose ?? false };
-  if (problems.length) throw new ConfigError(problems, 'bench-harness');
+  const f = ScriptFlags.parse(argv, ['targets', 'config', 'pairs', 'block-size', 'warmup-pairs'], USAGE, 'bench-harness', ['verbose']);
+  if (f === 'help') return 'help';
+  const target = f.values.targets ?? 'pglite-wire';
+  if (target !== 'pglite-wire' && target !== 'postgres') f.problems.push(`--targets: expected pglite-wire or postgres (one server), got "${target}"`);
+  const a = { target: target as Args['target'], config: f.values.config ?? 'config/local.yaml', pairs: f.int('pairs', 40, 2), blockSize: f.int('block-size', 1000, 11), warmupPairs: f.int('warmup-pairs', 3, 0), verbose: f.on('verbose') };
+  f.done();
   return a;
 }
 

@@ -21,13 +21,13 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { ScriptFlags } from '../lib/cli/script-flags.js';
 import { bareClientLoop, openSide, pathbenchLoop, type Side } from '../lib/bench/peer-side.js';
 import { blockFigures, clientOrder, medianOf, peerRatio, ratioText, type BlockFigures } from '../lib/bench/peer-ratios.js';
 import { pgbenchLatenciesMs, pgbenchScripts } from '../lib/bench/pgbench-script.js';
 import { loadConfig } from '../lib/config/load.js';
 import { PROJECT_ROOT, packageVersion } from '../lib/env/package-version.js';
-import { ConfigError, ExitCode, PathbenchError, errorText } from '../lib/errors.js';
+import { ExitCode, PathbenchError, errorText } from '../lib/errors.js';
 import { prepareCalls } from '../lib/measure/prepare.js';
 import { workloadShape } from '../lib/pipeline/session-setup.js';
 import { resolvePassword, type PostgresOptions } from '../lib/targets/postgres/options.js';
@@ -59,41 +59,22 @@ interface Args {
 }
 
 function parse(argv: string[]): Args | 'help' {
-  let v;
-  try {
-    v = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        config: { type: 'string' }, modes: { type: 'string' }, queries: { type: 'string' }, rounds: { type: 'string' }, requests: { type: 'string' },
-        discard: { type: 'string' }, pool: { type: 'string' }, pgbench: { type: 'string' }, help: { type: 'boolean', short: 'h' },
-      },
-    }).values;
-  } catch (err) {
-    throw new ConfigError([`${(err as Error).message.replace(/\.$/, '')}.\n${USAGE}`], 'bench-peers');
-  }
-  if (v.help) return 'help';
-  const problems: string[] = [];
-  const int = (flag: 'rounds' | 'requests' | 'discard' | 'pool', dflt: number, min: number): number => {
-    const raw = v[flag];
-    if (raw === undefined) return dflt;
-    if (!/^\d+$/.test(raw) || Number(raw) < min) problems.push(`--${flag}: expected an integer ≥ ${min}, got "${raw}"`);
-    return Number(raw);
-  };
-  const modes = (v.modes ?? QUERY_MODES.join(',')).split(',').map((s) => s.trim());
-  for (const m of modes) if (!(QUERY_MODES as readonly string[]).includes(m)) problems.push(`--modes: "${m}" is not one of ${QUERY_MODES.join(', ')}`);
-  const ids = (v.queries ?? 'simple_select_id,vector_cosine,join').split(',').map((s) => s.trim());
+  const f = ScriptFlags.parse(argv, ['config', 'modes', 'queries', 'rounds', 'requests', 'discard', 'pool', 'pgbench'], USAGE, 'bench-peers');
+  if (f === 'help') return 'help';
+  const modes = (f.values.modes ?? QUERY_MODES.join(',')).split(',').map((s) => s.trim());
+  for (const m of modes) if (!(QUERY_MODES as readonly string[]).includes(m)) f.problems.push(`--modes: "${m}" is not one of ${QUERY_MODES.join(', ')}`);
+  const ids = (f.values.queries ?? 'simple_select_id,vector_cosine,join').split(',').map((s) => s.trim());
   const queries = ids.map((id) => QUERIES.find((q) => q.id === id));
   ids.forEach((id, i) => {
-    if (!queries[i]) problems.push(`--queries: unknown query "${id}"; known: ${QUERIES.map((q) => q.id).join(', ')}`);
-    else if (queries[i]!.params.includes('category')) problems.push(`--queries: ${id} binds a category, which the pgbench scripts do not cover`);
+    if (!queries[i]) f.problems.push(`--queries: unknown query "${id}"; known: ${QUERIES.map((q) => q.id).join(', ')}`);
+    else if (queries[i]!.params.includes('category')) f.problems.push(`--queries: ${id} binds a category, which the pgbench scripts do not cover`);
   });
   const a: Args = {
-    config: v.config ?? 'config/local.yaml', modes: modes as QueryMode[], queries: queries.filter((q): q is QueryTemplate => q !== undefined),
-    rounds: int('rounds', 6, 3), requests: int('requests', 2000, 10), discard: int('discard', 100, 0), pool: int('pool', 10, 1), pgbench: v.pgbench ?? 'pgbench',
+    config: f.values.config ?? 'config/local.yaml', modes: modes as QueryMode[], queries: queries.filter((q): q is QueryTemplate => q !== undefined),
+    rounds: f.int('rounds', 6, 3), requests: f.int('requests', 2000, 10), discard: f.int('discard', 100, 0), pool: f.int('pool', 10, 1), pgbench: f.values.pgbench ?? 'pgbench',
   };
-  if (a.discard >= a.requests) problems.push(`--discard (${a.discard}) must be below --requests (${a.requests})`);
-  if (problems.length) throw new ConfigError(problems, 'bench-peers');
+  if (a.discard >= a.requests) f.problems.push(`--discard (${a.discard}) must be below --requests (${a.requests})`);
+  f.done();
   return a;
 }
 

@@ -12,15 +12,15 @@ import { Session as InspectorSession } from 'node:inspector/promises';
 import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { ScriptFlags } from '../lib/cli/script-flags.js';
 import { CATEGORIES, addSummaries, summarizeProfile, type CpuProfile, type ProfileSummary } from '../lib/bench/cpu-profile-summary.js';
 import { bareClientLoop, openSide, pathbenchLoop } from '../lib/bench/peer-side.js';
 import { loadConfig } from '../lib/config/load.js';
 import { PROJECT_ROOT } from '../lib/env/package-version.js';
-import { ConfigError, PathbenchError } from '../lib/errors.js';
+import { PathbenchError } from '../lib/errors.js';
 import { prepareCalls } from '../lib/measure/prepare.js';
 import { workloadShape } from '../lib/pipeline/session-setup.js';
-import { QUERY_MODES, type QueryMode } from '../lib/targets/query-mode.js';
+import { QUERY_MODES } from '../lib/targets/query-mode.js';
 import { quantileSorted } from '../lib/stats/quantile.js';
 import { QUERIES } from '../lib/workload/queries.js';
 
@@ -35,32 +35,21 @@ const USAGE = `usage: make profile-peers ARGS="[--config FILE] [--mode extended]
   --save         write each loop's .cpuprofile there (for Chrome DevTools)`;
 
 async function main(argv: string[]): Promise<number> {
-  let v;
-  try {
-    v = parseArgs({ args: argv, strict: true, options: { config: { type: 'string' }, mode: { type: 'string' }, query: { type: 'string' }, requests: { type: 'string' }, rounds: { type: 'string' }, 'interval-us': { type: 'string' }, top: { type: 'string' }, save: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
-  } catch (err) {
-    throw new ConfigError([`${(err as Error).message.replace(/\.$/, '')}.\n${USAGE}`], 'profile-peers');
-  }
-  if (v.help) {
+  const f = ScriptFlags.parse(argv, ['config', 'mode', 'query', 'requests', 'rounds', 'interval-us', 'top', 'save'], USAGE, 'profile-peers');
+  if (f === 'help') {
     console.log(USAGE);
     return 0;
   }
-  const problems: string[] = [];
-  const int = (flag: 'requests' | 'rounds' | 'interval-us' | 'top', dflt: number): number => {
-    const raw = v[flag];
-    if (raw === undefined) return dflt;
-    if (!/^\d+$/.test(raw) || Number(raw) < 1) problems.push(`--${flag}: expected an integer ≥ 1, got "${raw}"`);
-    return Number(raw);
-  };
-  const mode = (v.mode ?? 'extended') as QueryMode;
-  if (!QUERY_MODES.includes(mode)) problems.push(`--mode: "${mode}" is not one of ${QUERY_MODES.join(', ')}`);
-  const q = QUERIES.find((x) => x.id === (v.query ?? 'simple_select_id'));
-  if (!q) problems.push(`--query: unknown query "${v.query}"; known: ${QUERIES.map((x) => x.id).join(', ')}`);
-  const requests = int('requests', 5000);
-  const rounds = int('rounds', 4);
-  const intervalUs = int('interval-us', 100);
-  const top = int('top', 15);
-  if (problems.length || !q) throw new ConfigError(problems, 'profile-peers');
+  const v = f.values;
+  const mode = f.oneOf('mode', QUERY_MODES, 'extended');
+  const found = QUERIES.find((x) => x.id === (v.query ?? 'simple_select_id'));
+  if (!found) f.problems.push(`--query: unknown query "${v.query}"; known: ${QUERIES.map((x) => x.id).join(', ')}`);
+  const requests = f.int('requests', 5000, 1);
+  const rounds = f.int('rounds', 4, 1);
+  const intervalUs = f.int('interval-us', 100, 1);
+  const top = f.int('top', 15, 1);
+  f.done();
+  const q = found!; // done() threw when it was not found
 
   const c = await loadConfig(resolve(PROJECT_ROOT, v.config ?? 'config/local.yaml'), { targets: ['postgres'], query_vector_pool: 10, vector_param_format: 'text' });
   const side = await openSide(c, mode);
