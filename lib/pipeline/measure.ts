@@ -30,6 +30,7 @@ import { datasetIdOf } from './dataset.js';
 import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
+import { finishShard, prepareShard, shardIdentity, startShardClock } from './shard-run.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
@@ -43,10 +44,13 @@ export async function measure(ctx: StageContext): Promise<void> {
   await requireSeeded(ctx);
   await requireWarmedUp(ctx);
   const c = ctx.config;
-  const { runId, targets } = await startRunWithSessions(ctx, 'measure');
-  ctx.log(`run ${runId}: ${c.iterations} iterations × ${QUERIES.length} queries × ${c.targets.length} targets`);
+  // --shard i/N: checked (start-at not past, run id not yet in this store) before anything is written.
+  const shard = await prepareShard(ctx);
+  const { runId, targets } = await startRunWithSessions(ctx, 'measure', shard?.runId);
+  ctx.log(`run ${runId}: ${c.iterations} iterations × ${QUERIES.length} queries × ${c.targets.length} targets${shard ? ` (shard ${shard.index}/${shard.count}: the iterations i with i mod ${shard.count} = ${shard.index - 1})` : ''}`);
   try {
     await requireDatabasesHoldDataset(ctx, targets);
+    if (shard) await shardIdentity(ctx, shard, targets);
     // Session settings first, so the fingerprint shows what is in force while measuring.
     const pools = await prepareSessions(c, targets);
     const targetEnv: Record<string, Record<string, string>> = {};
@@ -87,6 +91,8 @@ export async function measure(ctx: StageContext): Promise<void> {
       for (const line of w.lines) ctx.log(`session ${line}`);
       if (w.iterationSeconds > 0) expectedSeconds = w.iterationSeconds * c.iterations;
     }
+    // A shard's timed loop starts at --start-at, after all its untimed preparation.
+    if (shard) await startShardClock(ctx, shard);
     // The guard's histogram interval fits the phase length the warmup predicts (lib/measure/client-load.ts).
     const load = watchClientLoad(expectedSeconds ?? 0);
     // Other processes' CPU by quarter of the phase, read between groups of requests (lib/measure/machine-load.ts).
@@ -96,6 +102,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({
       runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal,
+      ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
       onIteration: (d) => {
         bar.update(d);
         machine?.at(d);
@@ -112,9 +119,13 @@ export async function measure(ctx: StageContext): Promise<void> {
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
     await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}), gc_recorded: true });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
-    if (c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
-    if (c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);
-    if (c.rate.length) await openLoopSweep(ctx, runId, probed, pools, shape);
+    // A shard measures the main timed loop only (docs/shards.md, "What is sharded").
+    const skipped = shard ? [c.concurrency.length ? 'concurrency sweep' : '', c.ef_search.length ? 'ef_search sweep' : '', c.rate.length ? 'open loop' : ''].filter(Boolean) : [];
+    if (skipped.length) ctx.log(`shard ${shard!.index}/${shard!.count}: ${skipped.join(', ')} not run (not sharded: run them in an unsharded measure; docs/shards.md)`);
+    if (!shard && c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
+    if (!shard && c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);
+    if (!shard && c.rate.length) await openLoopSweep(ctx, runId, probed, pools, shape);
+    if (shard) await finishShard(ctx, shard, targets, r.originEpochMs);
     await finishRun(ctx.store, runId, 'complete', r.wallNs);
     ctx.log(`run ${runId}: ${r.samples.toLocaleString('en-US')} requests (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s. Next: make aggregate render`);
   } catch (err) {

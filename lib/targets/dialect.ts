@@ -32,7 +32,9 @@ export type SetupStatementId =
   | 'vector_available'
   | 'server_settings'
   | 'relation_sizes'
-  | 'ping';
+  | 'ping'
+  /** The server's clock as epoch milliseconds (a number): shards' clock offsets (lib/measure/shard-clock.ts). */
+  | 'server_clock';
 
 export type StatementId = QueryId | SetupStatementId;
 export type Dialect = Readonly<Record<StatementId, string>>;
