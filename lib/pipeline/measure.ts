@@ -41,11 +41,11 @@ import { finishShard, prepareShard, shardIdentity, startShardClock } from './sha
  * The run is 'complete' only if every target finished; a lost target marks it 'failed' (exit 3).
  */
 export async function measure(ctx: StageContext): Promise<void> {
+  // --shard i/N: checked first (start-at not past, run id not yet in this store), before anything is written.
+  const shard = await prepareShard(ctx);
   await requireSeeded(ctx);
   await requireWarmedUp(ctx);
   const c = ctx.config;
-  // --shard i/N: checked (start-at not past, run id not yet in this store) before anything is written.
-  const shard = await prepareShard(ctx);
   const { runId, targets } = await startRunWithSessions(ctx, 'measure', shard?.runId);
   ctx.log(`run ${runId}: ${c.iterations} iterations × ${QUERIES.length} queries × ${c.targets.length} targets${shard ? ` (shard ${shard.index}/${shard.count}: the iterations i with i mod ${shard.count} = ${shard.index - 1})` : ''}`);
   try {
