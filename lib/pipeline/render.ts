@@ -1,4 +1,5 @@
 import { readRunTargets } from '../store/run-targets.js';
+import { readRunShards } from '../store/run-shards.js';
 import { existsSync } from 'node:fs';
 import { redact } from '../config/redact.js';
 import { lstat, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
@@ -60,6 +61,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     warmup: await readWarmupConvergence(ctx.store, run.run_id),
     gc: await readGcSummary(ctx.store, run.run_id),
     instances: await readRunTargets(ctx.store, run.run_id),
+    shards: await readRunShards(ctx.store, run.run_id),
   };
 }
 

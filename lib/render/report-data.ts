@@ -4,6 +4,7 @@ import type { AggregateRow, ComparisonRow, NoiseFlagRow, OverheadRow, SpectrumRo
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
 import type { RunTargetRow } from '../store/run-targets.js';
+import type { RunShardRow } from '../store/run-shards.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
 import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
@@ -49,6 +50,8 @@ export interface ReportData {
   gc?: GcSummary | null;
   /** The run's target instances with their types (absent: not read; old runs: every name is its type). */
   instances?: RunTargetRow[];
+  /** The shards of a run merged from `measure --shard i/N` stores (absent or empty: not sharded, or from before shards). */
+  shards?: RunShardRow[];
 }
 
 export const BELOW_SCALE_NOTICE =
