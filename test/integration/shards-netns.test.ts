@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main as aggregate } from '../../stages/aggregate.js';
 import { main as measure } from '../../stages/measure.js';
 import { main as merge } from '../../stages/merge.js';
 import { main as provision } from '../../stages/provision.js';
+import { main as render } from '../../stages/render.js';
 import { main as seed } from '../../stages/seed.js';
 import { main as validate } from '../../stages/validate.js';
 import { main as warmup } from '../../stages/warmup.js';
@@ -159,6 +160,11 @@ describe.skipIf(pgProblem !== undefined || netnsProblem !== undefined)('shards a
     const [merged, one] = [await aggregatesOf(out, runId), await aggregatesOf(single, runId)];
     expect(merged.length).toBeGreaterThan(QUERIES.length);
     expect(merged).toEqual(one);
+    // The report of the merged run states each shard's host and clock.
+    await expectStagesOk(['--config', p.config, '--store', out, '--run', runId], [render]);
+    const table = await readFile(join(p.reports, runId, 'table.txt'), 'utf8');
+    expect(table).toMatch(/shards: {5}3 of 3 merged, on 3 host\(s\)/);
+    for (let k = 2; k <= N; k++) expect(table).toMatch(new RegExp(`shard ${k}/3 on shard-${k}: host clock vs shard 1 [+-]\\d+\\.\\d{3} ms \\(± \\d+\\.\\d{3} ms\\)`));
 
     // And from the raw samples themselves: the union of the shards' stores, quantiles as aggregate defines them.
     const raw = (await Promise.all(shards.map((s) => samplesOf(s.store)))).flat();
