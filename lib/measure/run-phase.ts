@@ -5,6 +5,7 @@ import type { PreparedTarget } from './prepare.js';
 import type { QueryOutcome } from '../targets/interface.js';
 import { clockNow, inThreadTiming } from './timed-call.js';
 import { shardOrder, timedOrder, type Schedule } from './schedule.js';
+import { sleepUntil } from './shard-clock.js';
 
 export interface PhaseOptions {
   runId: string;
@@ -21,6 +22,11 @@ export interface PhaseOptions {
   flushEvery?: number;
   /** `measure --shard i/N`: run only iterations i − 1, i − 1 + N, … of the schedule (lib/measure/schedule.ts, shardOrder). */
   shard?: { index: number; count: number };
+  /**
+   * `measure --shard`: the instant (epoch ms, host clock) the loop's first request starts; the wait
+   * ends just before the clock origin is read, after every buffer is allocated (lib/measure/shard-clock.ts).
+   */
+  startAtEpochMs?: number;
   /** Checked after every request: when aborted, the samples so far are flushed and its reason thrown. */
   signal?: AbortSignal;
 }
@@ -93,6 +99,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
   // A shard's groups of perIteration requests hold N iterations' worth of its own (progress scale).
   const groupIterations = o.shard?.count ?? 1;
   const groupsTotal = Math.ceil(steps / perIteration);
+  if (o.startAtEpochMs !== undefined) await sleepUntil(o.startAtEpochMs, o.signal);
   const origin = clockNow();
   const originEpochMs = performance.timeOrigin + performance.now();
   for (let step = 0; step < steps; step++) {

@@ -10,6 +10,11 @@ import type { Session } from '../targets/interface.js';
 /** How far in the past --start-at may be when measure starts (ms): a shard started by hand a moment late still runs. */
 export const START_AT_TOLERANCE_MS = 5_000;
 
+const SPIN_MS = 3;
+
+/** How long before --start-at measure finishes its own set-up (client-load watchers, buffers) and hands over to runPhase's exact wait. */
+export const HANDOVER_MS = 100;
+
 /** The host clock now, epoch ms (wall clock, not the monotonic clock the timed loops use). */
 export const epochNowMs = (): number => Date.now();
 
@@ -25,14 +30,17 @@ export function startAtLagMs(startAtMs: number): number {
  * Returns the host clock at wake-up (epoch ms), how late that is (ms, ≥ 0: the timer's own lateness,
  * or, when `slept` is false, how far the untimed preparation ran past the instant; it then starts at once).
  */
-export async function sleepUntil(startAtMs: number, signal?: AbortSignal): Promise<{ wokeMs: number; lateMs: number; slept: boolean }> {
+export async function sleepUntil(startAtMs: number, signal?: AbortSignal, spinMs = SPIN_MS): Promise<{ wokeMs: number; lateMs: number; slept: boolean }> {
   const slept = epochNowMs() < startAtMs;
+  // Timers fire late by a few ms on a busy host: sleep until spinMs before the instant, then
+  // spin on the clock for the rest (at most spinMs of one core, before any timed region).
   for (;;) {
     if (signal?.aborted) throw signal.reason;
     const left = startAtMs - epochNowMs();
-    if (left <= 0) break;
-    await sleep(Math.min(left, 1000));
+    if (left <= spinMs) break;
+    await sleep(Math.min(left - spinMs, 1000));
   }
+  while (epochNowMs() < startAtMs);
   const wokeMs = epochNowMs();
   return { wokeMs, lateMs: wokeMs - startAtMs, slept };
 }

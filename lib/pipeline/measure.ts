@@ -102,7 +102,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({
       runId, phase: 'measure', queries: QUERIES, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal,
-      ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}),
+      ...(shard ? { shard: { index: shard.index, count: shard.count }, startAtEpochMs: shard.startAtMs } : {}),
       onIteration: (d) => {
         bar.update(d);
         machine?.at(d);

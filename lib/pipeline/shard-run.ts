@@ -1,6 +1,6 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { ConfigError } from '../errors.js';
-import { START_AT_TOLERANCE_MS, databaseClockOffset, hostName, sleepUntil, startAtLagMs, type ClockOffset } from '../measure/shard-clock.js';
+import { HANDOVER_MS, START_AT_TOLERANCE_MS, databaseClockOffset, hostName, sleepUntil, startAtLagMs, type ClockOffset } from '../measure/shard-clock.js';
 import { updateRunShard, writeRunShard } from '../store/run-shards.js';
 import { getRun } from '../store/runs.js';
 import { configFingerprint, datasetFingerprint, shardRunId } from './shard-identity.js';
@@ -53,10 +53,14 @@ export async function shardIdentity(ctx: StageContext, s: ShardPlan, targets: re
   ctx.log(`shard ${s.index}/${s.count} on ${hostName()}: ${t.id} clock − host clock ${offsetText(clock)}`);
 }
 
-/** Sleep until --start-at, after the untimed preparation; a late start is logged (the merge reports each shard's origin). */
+/**
+ * Sleep until HANDOVER_MS before --start-at, after the untimed preparation; runPhase waits out the
+ * rest (its startAtEpochMs) once its own set-up is done. A preparation that ran past the instant
+ * is logged (the merge reports each shard's origin).
+ */
 export async function startShardClock(ctx: StageContext, s: ShardPlan): Promise<void> {
-  const { lateMs, slept } = await sleepUntil(s.startAtMs, ctx.signal);
-  ctx.log(`shard ${s.index}/${s.count}: timed loop starts ${lateMs} ms after --start-at${slept ? '' : ' (the untimed preparation ran past it: give a later --start-at)'}`);
+  const { lateMs, slept } = await sleepUntil(s.startAtMs - HANDOVER_MS, ctx.signal);
+  if (!slept && lateMs > HANDOVER_MS) ctx.log(`warning: shard ${s.index}/${s.count}: the untimed preparation ran ${lateMs - HANDOVER_MS} ms past --start-at; its timed loop starts late (give a later --start-at)`);
 }
 
 /** After the timed loop: its origin on the host clock, and the clock offset again. */
@@ -64,5 +68,6 @@ export async function finishShard(ctx: StageContext, s: ShardPlan, targets: read
   const t = targets[0]!;
   const clock = await onTarget(t, 'clock offset', () => databaseClockOffset(t.session, t.module.dialect.server_clock));
   await updateRunShard(ctx.store, s.runId, s.index, { origin_epoch_ms: Math.round(originEpochMs * 1000) / 1000, clock_offset_end_ms: clock.offset_ms, clock_rtt_end_ms: clock.rtt_ms });
+  ctx.log(`shard ${s.index}/${s.count}: timed loop started ${(originEpochMs - s.startAtMs).toFixed(3)} ms after --start-at (host clock)`);
   ctx.log(`shard ${s.index}/${s.count}: ${t.id} clock − host clock at the end ${offsetText(clock)}`);
 }
