@@ -191,6 +191,12 @@ describe.skipIf(pgProblem !== undefined || netnsProblem !== undefined)('shards a
     await expectRefused(argv([s1, s2, other], 'm3.sqlite'), new RegExp(`store "${other}" \\(shard 3/3\\): config_fingerprint other differs from [0-9a-f]{64} of store "${s1}"`));
   });
 
+  it('refuses a merge without --out before touching any store (exit 2)', async () => {
+    const { result, stderr } = await captureOutput(() => merge(['--config', p.config, '--stores', shards.map((s) => s.store).join(' ')]));
+    expect(result).toBe(2);
+    expect(stderr).toMatch(/--out: give the store to write the merged run to/);
+  });
+
   it('refuses a --start-at in the past (exit 2), before writing anything', async () => {
     const { result, stderr } = await captureOutput(() => measure(['--config', p.config, '--store', join(p.dir, 'late.sqlite'), '--shard', '1/2', '--start-at', String(Date.now() - 60_000)]));
     expect(result, stderr).toBe(2);
