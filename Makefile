@@ -15,7 +15,7 @@ DEPS   := node_modules/.package-lock.json
 BUILD  := build/.stamp
 SOURCES := $(shell find lib stages scripts -type f -not -name '*.test.ts' 2>/dev/null)
 
-.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers profile-peers tail-anatomy bench-client compare runs report export doctor dry-run docs $(STAGES)
+.PHONY: help all build install test typecheck clean clean-reports postgres-local iris-sdk stop bench-seed bench-harness bench-peers profile-peers tail-anatomy bench-client compare merge runs report export doctor dry-run docs $(STAGES)
 
 help: ## list the targets
 	@echo "pathbench: make <target> [CONFIG=config/x.yaml] [ARGS=\"--flag value ...\"]"
@@ -67,6 +67,11 @@ dry-run: $(BUILD) ## print every statement seed and measure would send for CONFI
 # Run management and comparison: read only the SQLite store (every database may be stopped).
 compare: $(BUILD) ## compare two runs: make compare BASE=<run> HEAD=<run> [THRESHOLD=<pct>] (offline; exit 1 on a regression)
 	$(STAGE) build/stages/compare.js $(FLAGS) $(if $(BASE),--base $(BASE)) $(if $(HEAD),--head $(HEAD)) $(if $(THRESHOLD),--threshold $(THRESHOLD))
+# make merge STORES="data/shard-1.sqlite data/shard-2.sqlite" OUT=data/merged.sqlite (docs/shards.md)
+STORES ?=
+OUT    ?=
+merge: $(BUILD) ## merge the stores of `measure --shard i/N` into one: make merge STORES="a.sqlite b.sqlite" OUT=merged.sqlite (offline; exit 2 if a shard is missing, twice, or of another run)
+	$(STAGE) build/stages/merge.js $(FLAGS) --stores "$(STORES)" $(if $(OUT),--out $(OUT))
 runs: $(BUILD) ## list the runs in the store: id, date, kind, status, profile, targets, scale, samples (offline)
 	$(STAGE) build/stages/runs.js $(FLAGS)
 report: $(BUILD) ## re-render a past run: make report RUN=<id> (aggregates first if needed; offline)

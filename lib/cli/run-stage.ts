@@ -16,7 +16,7 @@ import { LOCKING_STAGES, acquireRunLocks, lockPaths } from '../pipeline/run-lock
 
 export const STAGES = ['provision', 'validate', 'seed', 'warmup', 'measure', 'aggregate', 'render'] as const;
 /** Commands over the store that run through the same wrapper but are not pipeline stages (not in `make all`). */
-export const TOOLS = ['compare', 'runs', 'report', 'export'] as const;
+export const TOOLS = ['compare', 'runs', 'report', 'export', 'merge'] as const;
 export type StageName = (typeof STAGES)[number] | (typeof TOOLS)[number];
 
 export interface StageContext {
@@ -71,7 +71,7 @@ export async function runStage(
   let releaseLocks = async () => {};
   let store: SqliteDb;
   try {
-    if (LOCKING_STAGES.has(stage)) releaseLocks = await acquireRunLocks(await lockPaths(config, PROJECT_ROOT), stage, (m) => log(`warning: ${m}`));
+    if (LOCKING_STAGES.has(stage)) releaseLocks = await acquireRunLocks(await lockPaths(config, PROJECT_ROOT, stage === 'measure' && flags.shard && flags.startAtMs !== undefined ? { ...flags.shard, startAtMs: flags.startAtMs } : undefined), stage, (m) => log(`warning: ${m}`));
     store = await openStore(resolve(PROJECT_ROOT, config.store));
     for (const line of await markAbandoned(store)) log(`note: ${line}`);
   } catch (err) {

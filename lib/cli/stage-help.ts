@@ -19,6 +19,10 @@ export const COMMAND_HELP = {
   runs: { summary: 'List the runs in the store: id, date, kind, status, profile, targets, scale, samples (offline).', example: 'make runs ARGS="--store data/bench.sqlite"' },
   report: { summary: 'Re-render a past run, aggregating it first if needed (offline).', example: 'make report RUN=<run-id>   (`make runs` lists the ids)' },
   export: { summary: "A run's raw samples and aggregates as CSV/JSON in reports/<run>/export/ (offline).", example: 'make export RUN=<run-id>' },
+  merge: {
+    summary: 'Merge the shard stores of one run (`measure --shard i/N`) into one store, after checking run id, fingerprints and that shards 1..N are each there once (offline).',
+    example: 'make merge STORES="data/shard-1.sqlite data/shard-2.sqlite" OUT=data/merged.sqlite',
+  },
   doctor: { summary: 'Check every prerequisite of a profile, one line per check with its fix; exit 0 when the run can start, 3 when not.', example: 'make doctor CONFIG=config/three-way.yaml' },
 } as const satisfies Record<string, { summary: string; example: string }>;
 

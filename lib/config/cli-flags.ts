@@ -27,6 +27,12 @@ export interface StageFlags {
    * compose `bench` service sets it to config/overlays/compose-network.yaml).
    */
   overlay?: string;
+  /** measure: run shard `index` (1-based) of `count` of the seeded schedule (docs/shards.md); absent = the whole schedule. */
+  shard?: { index: number; count: number };
+  /** measure --shard: the instant (epoch ms, host clock) the shard's timed loop starts. */
+  startAtMs?: number;
+  /** merge: the shard stores to merge, in any order. */
+  stores?: string[];
   /** seed/measure: print every statement each target would send, then exit; nothing is connected, started or written. */
   dryRun: boolean;
   help: boolean;
@@ -84,6 +90,21 @@ export const FLAGS: readonly FlagSpec[] = [
     help: 'Print every statement each target would send, with its bind order and sample parameters; connects to nothing, writes nothing.',
     commands: ['seed', 'measure'],
   },
+  {
+    flag: 'shard',
+    value: 'i/N',
+    help: 'Run shard i of N of the seeded schedule (every N-th iteration of the timed loop), in this store; needs --start-at. Merge the N stores with `make merge`. See docs/shards.md.',
+    default: 'the whole schedule',
+    commands: ['measure'],
+  },
+  {
+    flag: 'start-at',
+    value: 'MS',
+    help: 'With --shard: the instant (Unix epoch, ms, this host\'s clock) the timed loop starts; every shard gets the same value. Refused when more than 5 s in the past.',
+    commands: ['measure'],
+  },
+  { flag: 'stores', value: 'FILES', help: 'The shard stores to merge, separated by spaces or commas (each written by `measure --shard i/N`).', commands: ['merge'] },
+  { flag: 'out', value: 'FILE', help: 'The store the merged run is written to (the same as --store; aggregate and render then read it).', commands: ['merge'] },
   { flag: 'force', help: 'Reload even if the target already holds the dataset.', commands: ['seed'] },
   { flag: 'partial', help: 'Accept an interrupted or failed run; every output then says PARTIAL RUN.', commands: RUN_READERS },
   { flag: 'keep-servers', help: 'On SIGINT/SIGTERM, leave running the servers pathbench started (default: stop them).' },
@@ -147,6 +168,30 @@ export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process
     else overrides.warmup_max_s = Number(v['warmup-max-s']);
   }
   if (v.store !== undefined) overrides.store = v.store;
+  if (v.out !== undefined) {
+    if (v.out.trim() === '') problems.push('--out: expected a store file, got ""');
+    else if (v.store !== undefined && v.store !== v.out) problems.push(`--out "${v.out}" and --store "${v.store}" differ: give one of them`);
+    else overrides.store = v.out;
+  }
+  let shard: StageFlags['shard'];
+  if (v.shard !== undefined) {
+    const m = /^(\d+)\/(\d+)$/.exec(v.shard.trim());
+    const index = m ? Number(m[1]) : NaN;
+    const count = m ? Number(m[2]) : NaN;
+    if (!m || !(count >= 1) || !(index >= 1) || index > count) problems.push(`--shard: expected i/N with 1 ≤ i ≤ N (e.g. 1/3), got "${v.shard}"`);
+    else shard = { index, count };
+  }
+  let startAtMs: number | undefined;
+  if (v['start-at'] !== undefined) {
+    if (!/^\d{10,16}$/.test(v['start-at'].trim())) problems.push(`--start-at: expected a Unix epoch time in milliseconds (e.g. $(( $(date +%s) + 60 ))000), got "${v['start-at']}"`);
+    else startAtMs = Number(v['start-at'].trim());
+  }
+  if ((v.shard === undefined) !== (v['start-at'] === undefined)) problems.push(v.shard === undefined ? '--start-at: only with --shard i/N' : '--shard: needs --start-at <epoch ms>, the same instant for every shard');
+  let stores: string[] | undefined;
+  if (v.stores !== undefined) {
+    stores = v.stores.split(/[\s,]+/).filter(Boolean);
+    if (stores.length === 0) problems.push(`--stores: expected one or more store files, got "${v.stores}"`);
+  }
   if (v['reports-dir'] !== undefined) overrides.reports_dir = v['reports-dir'];
   let threshold: number | undefined;
   if (v.threshold !== undefined) {
@@ -168,6 +213,9 @@ export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process
     head: v.head,
     threshold,
     overlay,
+    ...(shard ? { shard } : {}),
+    ...(startAtMs !== undefined ? { startAtMs } : {}),
+    ...(stores ? { stores } : {}),
     dryRun: on('dry-run'),
     force: on('force'),
     partial: on('partial'),

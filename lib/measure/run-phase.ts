@@ -4,7 +4,8 @@ import type { QueryTemplate } from '../workload/queries.js';
 import type { PreparedTarget } from './prepare.js';
 import type { QueryOutcome } from '../targets/interface.js';
 import { clockNow, inThreadTiming } from './timed-call.js';
-import { timedOrder, type Schedule } from './schedule.js';
+import { shardOrder, timedOrder, type Schedule } from './schedule.js';
+import { sleepUntil } from './shard-clock.js';
 
 export interface PhaseOptions {
   runId: string;
@@ -19,6 +20,13 @@ export interface PhaseOptions {
   /** Called after each iteration's worth of requests (all queries × all targets when interleaved). */
   onIteration?(done: number): void;
   flushEvery?: number;
+  /** `measure --shard i/N`: run only iterations i − 1, i − 1 + N, … of the schedule (lib/measure/schedule.ts, shardOrder). */
+  shard?: { index: number; count: number };
+  /**
+   * `measure --shard`: the instant (epoch ms, host clock) the loop's first request starts; the wait
+   * ends just before the clock origin is read, after every buffer is allocated (lib/measure/shard-clock.ts).
+   */
+  startAtEpochMs?: number;
   /** Checked after every request: when aborted, the samples so far are flushed and its reason thrown. */
   signal?: AbortSignal;
 }
@@ -29,6 +37,8 @@ export interface PhaseResult {
   wallNs: number;
   /** The clock reading samples' start_ns count from (process.hrtime.bigint()). */
   originNs: bigint;
+  /** The host's wall clock (epoch ms) read just after originNs: a shard's samples are placed on a common time line with it. */
+  originEpochMs: number;
   /** First error per target × query, for the log. */
   firstErrors: Map<string, string>;
   /** The longest request of the phase (ns; 0 when none): the client guard's attribution rule. */
@@ -83,9 +93,15 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     errors.clear();
   };
 
-  const order = timedOrder(o.schedule ?? 'interleaved', o.queries.length, n, o.iterations);
+  const full = timedOrder(o.schedule ?? 'interleaved', o.queries.length, n, o.iterations);
+  const order = o.shard ? shardOrder(full, o.shard.index, o.shard.count) : full;
   const steps = order.length / 3;
+  // A shard's groups of perIteration requests hold N iterations' worth of its own (progress scale).
+  const groupIterations = o.shard?.count ?? 1;
+  const groupsTotal = Math.ceil(steps / perIteration);
+  if (o.startAtEpochMs !== undefined) await sleepUntil(o.startAtEpochMs, o.signal);
   const origin = clockNow();
+  const originEpochMs = performance.timeOrigin + performance.now();
   for (let step = 0; step < steps; step++) {
     const i = order[3 * step]!;
     const qi = order[3 * step + 1]!;
@@ -133,6 +149,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     // room for the next group, progress.
     if ((step + 1) % perIteration !== 0) continue;
     const groups = (step + 1) / perIteration;
+    const done = Math.min(o.iterations, groups * groupIterations);
     if (o.signal?.aborted) {
       await flush();
       throw o.signal.reason;
@@ -140,10 +157,10 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
     // Make room for the next group; after the last one nothing is flushed here, so the final
     // store write stays outside wallNs (it used to land inside it whenever the whole phase fit in
     // one buffer, the usual case: the run's duration then included writing every sample).
-    if (groups < o.iterations && used + perIteration > capacity) await flush();
-    o.onIteration?.(groups);
+    if (groups < groupsTotal && used + perIteration > capacity) await flush();
+    o.onIteration?.(done);
   }
   const wallNs = Number(clockNow() - origin);
   await flush();
-  return { samples, failed, wallNs, originNs: origin, firstErrors, slowestNs };
+  return { samples, failed, wallNs, originNs: origin, originEpochMs, firstErrors, slowestNs };
 }

@@ -35,3 +35,25 @@ export function timedOrder(schedule: Schedule, queries: number, targets: number,
   }
   return out;
 }
+
+/**
+ * Shard `index` (1-based) of `count` of a timed order (`measure --shard i/N`, docs/shards.md): the
+ * triples of every iteration i with i mod N = index − 1, in their single-host order. The N shards'
+ * orders partition the single-host order exactly. By iteration, not by request: each shard then
+ * runs every query on every target, so a host's own speed adds alike to every path instead of
+ * to the queries that happen to fall on it. Computed before the timed loop starts.
+ */
+export function shardOrder(order: Int32Array, index: number, count: number): Int32Array {
+  if (count === 1) return order;
+  let kept = 0;
+  for (let s = 0; s < order.length; s += 3) if (order[s]! % count === index - 1) kept++;
+  const out = new Int32Array(3 * kept);
+  let j = 0;
+  for (let s = 0; s < order.length; s += 3) {
+    if (order[s]! % count !== index - 1) continue;
+    out[j++] = order[s]!;
+    out[j++] = order[s + 1]!;
+    out[j++] = order[s + 2]!;
+  }
+  return out;
+}

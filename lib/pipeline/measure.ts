@@ -33,6 +33,7 @@ import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
 import { warmInProcessJavaScript } from './in-process-js-warmup.js';
+import { finishShard, prepareShard, shardIdentity, startShardClock } from './shard-run.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
@@ -43,18 +44,24 @@ import { warmInProcessJavaScript } from './in-process-js-warmup.js';
  * The run is 'complete' only if every target finished; a lost target marks it 'failed' (exit 3).
  */
 export async function measure(ctx: StageContext): Promise<void> {
+  // --shard i/N: checked first (start-at not past, run id not yet in this store), before anything is written.
+  const shard = await prepareShard(ctx);
   await requireSeeded(ctx);
   await requireWarmedUp(ctx);
   const c = ctx.config;
-  const { runId, targets } = await startRunWithSessions(ctx, 'measure');
+  const { runId, targets } = await startRunWithSessions(ctx, 'measure', shard?.runId);
   // The reads, plus the write category with `writes: true` (docs/writes.md): every phase below that
   // runs them is followed by their undo, and the last by a check of the dataset's fingerprint.
   const queries = measuredQueries(c);
   const writes = queries.length > QUERIES.length;
-  ctx.log(`run ${runId}: ${c.iterations} iterations × ${queries.length} queries × ${c.targets.length} targets${writes ? ' (write category on)' : ''}`);
+  ctx.log(
+    `run ${runId}: ${c.iterations} iterations × ${queries.length} queries × ${c.targets.length} targets${writes ? ' (write category on)' : ''}` +
+      (shard ? ` (shard ${shard.index}/${shard.count}: the iterations i with i mod ${shard.count} = ${shard.index - 1})` : ''),
+  );
   try {
     await requireDatabasesHoldDataset(ctx, targets);
     await recoverFromEarlierWrites(ctx, targets);
+    if (shard) await shardIdentity(ctx, shard, targets);
     // Session settings first, so the fingerprint shows what is in force while measuring.
     const pools = await prepareSessions(c, targets);
     const targetEnv: Record<string, Record<string, string>> = {};
@@ -103,6 +110,8 @@ export async function measure(ctx: StageContext): Promise<void> {
       if (writes) await undoWrites(targets, c.dataset_size);
       if (w.iterationSeconds > 0) expectedSeconds = w.iterationSeconds * c.iterations;
     }
+    // A shard's timed loop starts at --start-at, after all its untimed preparation.
+    if (shard) await startShardClock(ctx, shard);
     // The guard's histogram interval fits the phase length the warmup predicts (lib/measure/client-load.ts).
     const load = watchClientLoad(expectedSeconds ?? 0);
     // Other processes' CPU by quarter of the phase, read between groups of requests (lib/measure/machine-load.ts).
@@ -112,6 +121,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({
       runId, phase: 'measure', queries, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal,
+      ...(shard ? { shard: { index: shard.index, count: shard.count }, startAtEpochMs: shard.startAtMs } : {}),
       onIteration: (d) => {
         bar.update(d);
         machine?.at(d);
@@ -128,11 +138,15 @@ export async function measure(ctx: StageContext): Promise<void> {
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
     await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}), gc_recorded: true });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
-    if (c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
-    if (c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);
-    if (c.rate.length) await openLoopSweep(ctx, runId, probed, pools, shape);
+    // A shard measures the main timed loop only (docs/shards.md, "What is sharded").
+    const skipped = shard ? [c.concurrency.length ? 'concurrency sweep' : '', c.ef_search.length ? 'ef_search sweep' : '', c.rate.length ? 'open loop' : ''].filter(Boolean) : [];
+    if (skipped.length) ctx.log(`shard ${shard!.index}/${shard!.count}: ${skipped.join(', ')} not run (not sharded: run them in an unsharded measure; docs/shards.md)`);
+    if (!shard && c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
+    if (!shard && c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);
+    if (!shard && c.rate.length) await openLoopSweep(ctx, runId, probed, pools, shape);
     // After every phase that may write (the open loop too, if its mix holds a write query).
     if (writes) await undoWritesAndCheck(ctx, targets);
+    if (shard) await finishShard(ctx, shard, targets, r.originEpochMs);
     await finishRun(ctx.store, runId, 'complete', r.wallNs);
     ctx.log(`run ${runId}: ${r.samples.toLocaleString('en-US')} requests (${r.failed} failed) in ${(r.wallNs / 1e9).toFixed(1)} s. Next: make aggregate render`);
   } catch (err) {

@@ -1,5 +1,6 @@
 import { readClientCapacity } from '../store/client-capacity.js';
 import { readRunTargets } from '../store/run-targets.js';
+import { readRunShards } from '../store/run-shards.js';
 import { existsSync } from 'node:fs';
 import { redact } from '../config/redact.js';
 import { lstat, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
@@ -66,6 +67,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     gc: await readGcSummary(ctx.store, run.run_id),
     instances: await readRunTargets(ctx.store, run.run_id),
     datasetProblem: await storedDatasetProblem(ctx, run, config),
+    shards: await readRunShards(ctx.store, run.run_id),
   };
 }
 

@@ -42,8 +42,13 @@ export function databaseLockDir(): string {
   return join(tmpdir(), 'pathbench-locks');
 }
 
-/** The lock files a stage of `config` takes: the store's, then one per distinct database. */
-export async function lockPaths(config: ResolvedConfig, root: string): Promise<{ path: string; what: string }[]> {
+/**
+ * The lock files a stage of `config` takes: the store's, then one per distinct database. A shard
+ * (`measure --shard i/N --start-at MS`) shares its databases with the other shards of its run by
+ * design, so its database locks are that shard's own (`<key> shard i/N at MS`): shards of one run
+ * on one host do not refuse each other, and the same shard started twice is still refused.
+ */
+export async function lockPaths(config: ResolvedConfig, root: string, shard?: { index: number; count: number; startAtMs: number }): Promise<{ path: string; what: string }[]> {
   const store = resolve(root, config.store);
   const out = [{ path: `${store}.lock`, what: `store ${config.store}` }];
   const keys = new Set<string>();
@@ -54,7 +59,8 @@ export async function lockPaths(config: ResolvedConfig, root: string): Promise<{
       // a target whose key cannot be computed fails in the stage itself, with its own message
     }
   }
-  for (const key of [...keys].sort()) {
+  for (const plain of [...keys].sort()) {
+    const key = shard ? `${plain} shard ${shard.index}/${shard.count} at ${shard.startAtMs}` : plain;
     out.push({ path: join(databaseLockDir(), `${createHash('sha1').update(key).digest('hex').slice(0, 20)}.lock`), what: `database ${key}` });
   }
   return out;

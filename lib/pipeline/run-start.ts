@@ -12,9 +12,10 @@ import { loadTargets, openSessions, type OpenTarget } from './targets.js';
  * Start a run of `kind` (status 'running', config redacted) and open one session per target. If
  * a session cannot be opened the run is marked failed and TargetUnavailableError propagates.
  */
-export async function startRunWithSessions(ctx: StageContext, kind: RunKind): Promise<{ runId: string; targets: OpenTarget[] }> {
+export async function startRunWithSessions(ctx: StageContext, kind: RunKind, fixedRunId?: string): Promise<{ runId: string; targets: OpenTarget[] }> {
   const c = ctx.config;
-  const runId = newRunId(kind);
+  // fixedRunId: a shard's run id, the same on every shard (lib/pipeline/shard-identity.ts).
+  const runId = fixedRunId ?? newRunId(kind);
   await createRun(ctx.store, {
     run_id: runId, kind, profile: redact(c.profile), dataset_id: datasetIdOf(c), seed: c.seed,
     targets_json: JSON.stringify(c.targets), target_types: c.target_types, config_json: JSON.stringify(redact(withoutTrivialTypes(c))), below_production_scale: belowProductionScale(c) ? 1 : 0,

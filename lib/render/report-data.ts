@@ -5,6 +5,7 @@ import type { AggregateRow, ComparisonRow, NoiseFlagRow, OverheadRow, SpectrumRo
 import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
 import type { RunTargetRow } from '../store/run-targets.js';
+import type { RunShardRow } from '../store/run-shards.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
 import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
@@ -54,6 +55,8 @@ export interface ReportData {
   instances?: RunTargetRow[];
   /** A file dataset's own neighbour lists disagree with the exact top-k on more than 1% of lists (lib/pipeline/ground-truth.ts); absent otherwise. */
   datasetProblem?: string;
+  /** The shards of a run merged from `measure --shard i/N` stores (absent or empty: not sharded, or from before shards). */
+  shards?: RunShardRow[];
 }
 
 export const BELOW_SCALE_NOTICE =

@@ -78,6 +78,8 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       targets: order,
       // Only when some instance is not named after its type: older runs' results.json stays byte-identical.
       ...(namedInstancesText(d.instances ?? []) ? { target_types: Object.fromEntries((d.instances ?? []).map((r) => [r.target, r.type])) } : {}),
+      // Only for a run merged from shards: other runs' results.json stays byte-identical.
+      ...(d.shards?.length ? { shards: d.shards.map(({ run_id: _, ...r }) => r) } : {}),
       dataset_id: d.run.dataset_id,
       seed: d.run.seed,
       warmup_per_query: d.config.warmup,

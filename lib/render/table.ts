@@ -1,3 +1,4 @@
+import { shardLines } from './shard-report.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { datasetOriginText, fingerprintSourceText, recallReferenceText } from './dataset-text.js';
 import type { AggregateRow } from '../store/aggregates.js';
@@ -77,9 +78,12 @@ export function tableText(d: ReportData): string {
   if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay ${cl.event_loop_resolution_ms === undefined ? `p99 ${cl.event_loop_delay_p99_ms} ms` : loopDelayText(cl)} while measuring`);
   const ml = machineLoadOf(d);
   if (ml) out.push(`machine:    ${machineLoadText(ml)}`);
+  const shards = shardTableLines(d);
+  out.push(...shards.lines);
   // The answer: first section after the header block (its lines start with a blank line).
   out.push(...theAnswerTableLines(d));
   if (cl?.warning) out.push('', `!!! ${cl.warning}`);
+  for (const w of shards.warnings) out.push('', `!!! ${w}`);
   const busy = ml ? busyMachineWarning(ml) : null;
   if (busy) out.push('', `!!! ${busy}`);
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
@@ -167,6 +171,19 @@ export function tableText(d: ReportData): string {
   }
   out.push('', 'QPS = successful requests / sum of their latencies; percentiles: linear interpolation (numpy default).');
   return out.join('\n') + '\n';
+}
+
+/**
+ * A run merged from shards (lib/pipeline/merge.ts): how many, each one's host and clock against
+ * shard 1's, and the warnings of shardLines. The floor, client and machine lines above are shard 1's.
+ * Nothing for an unsharded run, so older reports are unchanged.
+ */
+function shardTableLines(d: ReportData): { lines: string[]; warnings: string[] } {
+  const rows = d.shards ?? [];
+  if (rows.length === 0) return { lines: [], warnings: [] };
+  const { lines, warnings } = shardLines(rows, d.config.rate_late_ms ?? 1);
+  const head = `shards:     ${rows.length} of ${rows[0]!.shards} merged, on ${[...new Set(rows.map((r) => r.host))].length} host(s); the floor, client and machine lines are shard 1's`;
+  return { lines: [head, ...lines.map((l) => `            ${l}`)], warnings };
 }
 
 /** `instances:` with the type of each named instance; nothing when every name is its type (every run from before instances). */

@@ -605,4 +605,32 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, target)
   );
   `,
+  `
+  -- Shards across hosts (issue 15, docs/shards.md): a run measured by N processes, each with
+  -- \`measure --shard i/N --start-at <epoch ms>\` in its own store, merged by \`make merge\`
+  -- (lib/pipeline/merge.ts). One row per shard (a shard's own store holds its row; the merged
+  -- store holds all N). Raw facts, written by measure: config_fingerprint and dataset_fingerprint
+  -- are what merge checks; origin_epoch_ms is the host clock when the shard's timed loop started
+  -- (its samples' start_ns count from there); clock_offset_*_ms = database clock − host clock at
+  -- the midpoint of a \`server_clock\` round trip on clock_target (rtt = its uncertainty), at the
+  -- start and at the end of the shard. source_store: the shard's store file, set by merge.
+  -- Runs without rows were not sharded.
+  CREATE TABLE run_shards (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    shard INTEGER NOT NULL,
+    shards INTEGER NOT NULL,
+    start_at_ms INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    config_fingerprint TEXT NOT NULL,
+    dataset_fingerprint TEXT NOT NULL,
+    origin_epoch_ms REAL,
+    clock_target TEXT,
+    clock_offset_start_ms REAL,
+    clock_rtt_start_ms REAL,
+    clock_offset_end_ms REAL,
+    clock_rtt_end_ms REAL,
+    source_store TEXT,
+    PRIMARY KEY (run_id, shard)
+  );
+  `,
 ];

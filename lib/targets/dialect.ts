@@ -36,7 +36,9 @@ export type SetupStatementId =
   // Undoing the write queries (lib/pipeline/write-undo.ts): rows above the dataset's range, labels update_metadata wrote.
   | 'delete_written_rows'
   | 'written_label_ids'
-  | 'restore_label';
+  | 'restore_label'
+  /** The server's clock as epoch milliseconds (a number): shards' clock offsets (lib/measure/shard-clock.ts). */
+  | 'server_clock';
 
 export type StatementId = QueryId | SetupStatementId;
 

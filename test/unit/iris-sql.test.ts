@@ -21,7 +21,7 @@ const SETUP_IDS = [
   'create_extension', 'drop_tables', 'create_tables', 'copy_vectors', 'copy_metadata', 'create_secondary_indexes',
   'create_hnsw_index', 'analyze', 'write_marker', 'read_marker', 'set_ef_search', 'set_iterative_scan', 'count_vectors', 'count_metadata',
   'fingerprint_vectors', 'fingerprint_metadata', 'server_version', 'vector_version', 'vector_available',
-  'server_settings', 'relation_sizes', 'ping', 'delete_written_rows', 'written_label_ids', 'restore_label',
+  'server_settings', 'relation_sizes', 'ping', 'delete_written_rows', 'written_label_ids', 'restore_label', 'server_clock',
 ] as const satisfies readonly StatementId[];
 
 /** Every statement the IRIS dialect has: all but delete_insert, which it leaves out (IRIS_QUERIES_WITHOUT_STATEMENT). */
@@ -29,6 +29,7 @@ type IrisStatementId = Exclude<StatementId, 'delete_insert'>;
 
 const GOLDEN: Record<IrisStatementId, string> = {
   ping: 'SELECT 1',
+  server_clock: "SELECT DATEDIFF('ms', '1970-01-01 00:00:00', GETUTCDATE(3))",
   create_extension: 'SELECT 1',
   drop_tables: 'DROP TABLE IF EXISTS benchmark_metadata;\nDROP TABLE IF EXISTS benchmark_vectors;\nDROP TABLE IF EXISTS pathbench_dataset',
   create_tables:

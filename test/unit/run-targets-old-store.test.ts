@@ -64,6 +64,7 @@ describe('run_targets in a store from before named instances', () => {
     // …nor the tables of later migrations (they are re-applied on open).
     await raw.exec('DROP TABLE IF EXISTS gc_pauses');
     await raw.exec('DROP TABLE IF EXISTS client_capacity');
+    await raw.exec('DROP TABLE IF EXISTS run_shards');
     await raw.exec(`PRAGMA user_version = ${INSTANCES_MIGRATION}`);
     await raw.close();
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'old')], [render]);

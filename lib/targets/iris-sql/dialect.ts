@@ -72,6 +72,8 @@ import type { QueryId } from '../../workload/queries.js';
  */
 export const irisDialect = {
   ping: 'SELECT 1',
+  // GETUTCDATE(3): UTC with milliseconds (CURRENT_TIMESTAMP is local time); DATEDIFF in ms from the epoch.
+  server_clock: "SELECT DATEDIFF('ms', '1970-01-01 00:00:00', GETUTCDATE(3))",
   // Vectors are built in: nothing to create. A harmless statement keeps seed's sequence unchanged.
   create_extension: 'SELECT 1',
   drop_tables: `DROP TABLE IF EXISTS benchmark_metadata;

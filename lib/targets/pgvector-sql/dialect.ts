@@ -9,6 +9,8 @@ import type { CompleteDialect } from '../dialect.js';
  */
 export const pgvectorDialect = {
   ping: 'SELECT 1',
+  // clock_timestamp(), not now(): now() is the transaction's start, not the moment of the reply.
+  server_clock: 'SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8',
   create_extension: 'CREATE EXTENSION IF NOT EXISTS vector',
   drop_tables: 'DROP TABLE IF EXISTS benchmark_metadata, benchmark_vectors, pathbench_dataset',
   create_tables: `
