@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { capacityJson, capacityWarnings, clientCapacityJson } from '../../lib/render/client-capacity-report.js';
 import type { ReportData } from '../../lib/render/report-data.js';
 import type { ClientCapacityRow } from '../../lib/store/client-capacity.js';
-import { MIGRATIONS } from '../../lib/store/schema.js';
 import { SqliteDb } from '../../lib/store/sqlite.js';
 import { main as aggregate } from '../../stages/aggregate.js';
 import { main as measure } from '../../stages/measure.js';
@@ -14,6 +13,7 @@ import { main as validate } from '../../stages/validate.js';
 import { main as warmup } from '../../stages/warmup.js';
 import { main as provision } from '../../stages/provision.js';
 import { expectStagesOk } from '../helpers/stages.js';
+import { migrationCreating, rollBackStore } from '../helpers/old-store.js';
 import { tmpProfile } from '../helpers/tmp-profile.js';
 
 const CAP: ClientCapacityRow = {
@@ -78,8 +78,8 @@ describe('client capacity in a store from before it was recorded', () => {
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'now')], [render]);
     // …and as a store from before the migration (the migration is re-applied on open).
     const old = await SqliteDb.open(p.store);
-    await old.exec('DROP TABLE client_capacity');
-    await old.exec(`PRAGMA user_version = ${MIGRATIONS.findIndex((m) => m.includes('CREATE TABLE client_capacity'))}`);
+    // (and without the tables of later migrations: they are re-applied on open)
+    await rollBackStore(old, migrationCreating('client_capacity'));
     await old.close();
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'old')], [render]);
     const now = await reportFiles(join(p.dir, 'now', await readlink(join(p.dir, 'now', 'latest'))));

@@ -10,6 +10,7 @@ import { writeSyntheticRun } from '../../scripts/synthetic-run.js';
 import { main as aggregate } from '../../stages/aggregate.js';
 import { main as render } from '../../stages/render.js';
 import { expectStagesOk } from '../helpers/stages.js';
+import { rollBackStore } from '../helpers/old-store.js';
 import { tmpProfile } from '../helpers/tmp-profile.js';
 
 /** The migration that added run_shards (found by content: others may be appended after it). */
@@ -34,8 +35,7 @@ describe('run_shards in a store from before shards', () => {
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'now')], [render]);
     // The same run as an older pathbench stored it: no run_shards table (re-created empty on open).
     const raw = await SqliteDb.open(p.store);
-    await raw.exec('DROP TABLE run_shards');
-    await raw.exec(`PRAGMA user_version = ${SHARDS_MIGRATION}`);
+    await rollBackStore(raw, SHARDS_MIGRATION);
     await raw.close();
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'old')], [render]);
     const now = await reportFiles(join(p.dir, 'now', await readlink(join(p.dir, 'now', 'latest'))));

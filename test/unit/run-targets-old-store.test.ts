@@ -10,6 +10,7 @@ import { writeSyntheticRun } from '../../scripts/synthetic-run.js';
 import { main as aggregate } from '../../stages/aggregate.js';
 import { main as render } from '../../stages/render.js';
 import { expectStagesOk } from '../helpers/stages.js';
+import { rollBackStore } from '../helpers/old-store.js';
 import { tmpProfile } from '../helpers/tmp-profile.js';
 
 /** The migration that added run_targets (found by content: others may be appended after it). */
@@ -60,12 +61,8 @@ describe('run_targets in a store from before named instances', () => {
     const raw = await SqliteDb.open(p.store);
     expect((await raw.all<{ c: string }>('SELECT config_json AS c FROM runs')).every((r) => !('target_types' in JSON.parse(r.c)))).toBe(true);
     // The same run as an older pathbench stored it: no run_targets table.
-    await raw.exec('DROP TABLE run_targets');
     // …nor the tables of later migrations (they are re-applied on open).
-    await raw.exec('DROP TABLE IF EXISTS gc_pauses');
-    await raw.exec('DROP TABLE IF EXISTS client_capacity');
-    await raw.exec('DROP TABLE IF EXISTS run_shards');
-    await raw.exec(`PRAGMA user_version = ${INSTANCES_MIGRATION}`);
+    await rollBackStore(raw, INSTANCES_MIGRATION);
     await raw.close();
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'old')], [render]);
 

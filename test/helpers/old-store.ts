@@ -1,0 +1,27 @@
+import { MIGRATIONS } from '../../lib/store/schema.js';
+import type { SqliteDb } from '../../lib/store/sqlite.js';
+
+/**
+ * Turn a current store back into one from before migration `index` (0-based in MIGRATIONS): drop
+ * every table that migration and all later ones create, and set user_version to `index`, so the
+ * next open re-applies them as on a store written by the older version. Every later migration is
+ * included, so a migration appended after the one under test cannot make such a test fail with
+ * "table already exists". Migrations that alter existing tables cannot be undone this way: the
+ * helper refuses them.
+ */
+export async function rollBackStore(db: SqliteDb, index: number): Promise<void> {
+  if (index < 1 || index >= MIGRATIONS.length) throw new RangeError(`rollBackStore: no migration ${index} (there are ${MIGRATIONS.length})`);
+  for (let i = MIGRATIONS.length - 1; i >= index; i--) {
+    const m = MIGRATIONS[i]!;
+    if (/ALTER TABLE/i.test(m)) throw new Error(`rollBackStore: migration ${i} alters tables; build the old store from MIGRATIONS.slice(0, ${index}) instead`);
+    for (const [, table] of [...m.matchAll(/CREATE TABLE (\w+)/g)].reverse()) await db.exec(`DROP TABLE IF EXISTS ${table}`);
+  }
+  await db.exec(`PRAGMA user_version = ${index}`);
+}
+
+/** The index of the migration that creates `table`. */
+export function migrationCreating(table: string): number {
+  const i = MIGRATIONS.findIndex((m) => new RegExp(`CREATE TABLE ${table}\\b`).test(m));
+  if (i < 0) throw new Error(`no migration creates ${table}`);
+  return i;
+}
