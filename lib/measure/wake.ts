@@ -22,9 +22,10 @@ import { Worker } from 'node:worker_threads';
  *   cheap: no system call, no allocation.
  * - onWake is called at about the instant request `next` is due — the precise one never before it,
  *   the timer possibly a little before (libuv caches its loop clock in whole ms) — and no sooner
- *   than WAKE_GAP_NS after the previous wake-up: exactly for the precise one; for the timer by
- *   libuv's loop clock, so by the process clock up to 1 ms sooner (measured in CI: 74 µs after the
- *   previous one; it still needs a new turn of the event loop, so it never spins). It may come when there is nothing to release (too
+ *   than WAKE_GAP_NS after the previous wake-up, by the clock of whatever makes it (libuv's cached
+ *   loop clock for the timer, the helper thread's clock for the precise one). As the dispatcher
+ *   sees them, two wake-ups may come closer (loaded CI: 74 µs timer, 48 µs precise, when one was
+ *   handled late); each still needs a new turn of the event loop, so it never spins. It may come when there is nothing to release (too
  *   early, or the dispatcher got there first through a completion): the dispatcher compares every
  *   due time with its own clock reading, releases nothing early, and calls released() again.
  * - stop() makes every later wake-up a no-op (the level has ended); close() ends it (safe to call twice).
