@@ -23,6 +23,19 @@ import { summarizeVerifications } from '../verify/summary.js';
 import { MissingInputError } from '../errors.js';
 import { readUnsupportedQueries } from '../store/unsupported-queries.js';
 import { withoutQueries } from '../stats/without-queries.js';
+import type { MachineSpeed } from '../measure/speed-probe.js';
+import { readRunShards } from '../store/run-shards.js';
+
+/**
+ * The speed probe's timings of the run's measured phase (lib/measure/speed-probe.ts), or null: runs
+ * before the probe, and merged shard runs (the probe timed shard 1's machine only, and the other
+ * shards' samples ran elsewhere).
+ */
+async function machineSpeedOf(ctx: StageContext, run: RunRow): Promise<MachineSpeed | null> {
+  const env = run.environment_json ? (JSON.parse(run.environment_json) as { machine_speed?: MachineSpeed }) : {};
+  if (!env.machine_speed) return null;
+  return (await readRunShards(ctx.store, run.run_id)).length > 1 ? null : env.machine_speed;
+}
 
 /** The run aggregate/render work on: --run ID, or the newest complete measurement run. */
 export async function selectRun(ctx: StageContext): Promise<RunRow> {
@@ -73,7 +86,7 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   const overhead = gatewayOverhead(groups, o);
   ctx.log(`bootstrap intervals (${o.resamples} resamples), ${pairs.length} pairwise comparisons, ${overhead.length} overhead rows in ${w.seconds().toFixed(1)} s`);
   await replaceAggregates(ctx.store, run.run_id, withCi, spectrum, pairs, overhead);
-  await replaceNoiseFlags(ctx.store, run.run_id, noiseFlagsFromGroups(run.run_id, withCi, groups));
+  await replaceNoiseFlags(ctx.store, run.run_id, noiseFlagsFromGroups(run.run_id, withCi, groups, await machineSpeedOf(ctx, run)));
   const common = withoutQueries(samples, leaveOut);
   const chartWidth = chartWidthS(common);
   await replaceTimeSeriesColumns(ctx.store, run.run_id, [...timeSeriesColumns(run.run_id, common, 1), ...(chartWidth > 1 ? timeSeriesColumns(run.run_id, common, chartWidth) : [])]);

@@ -5,6 +5,8 @@ import { clientEnvironment } from '../env/fingerprint.js';
 import { InterruptedError, errorText } from '../errors.js';
 import { calibrateClock, emptyStatementRtt } from '../measure/calibration.js';
 import { machineLoadText, watchMachineLoad } from '../measure/machine-load.js';
+import { watchMachineSpeed } from '../measure/speed-probe.js';
+import { machineSpeedText } from '../stats/machine-speed.js';
 import { watchGc } from '../measure/gc-watch.js';
 import { writeGcPauses } from '../store/gc-pauses.js';
 import { clientBottleneckWarning, watchClientLoad } from '../measure/client-load.js';
@@ -116,6 +118,8 @@ export async function measure(ctx: StageContext): Promise<void> {
     const load = watchClientLoad(expectedSeconds ?? 0);
     // Other processes' CPU by quarter of the phase, read between groups of requests (lib/measure/machine-load.ts).
     const machine = watchMachineLoad(c.iterations);
+    // The machine's own speed: a fixed CPU probe between groups of requests (lib/measure/speed-probe.ts).
+    const speed = watchMachineSpeed(expectedSeconds ?? 0);
     // This process's GC pauses, to tell which slow requests overlapped one (lib/measure/gc-watch.ts).
     const gc = watchGc();
     const bar = progressBar('measure', c.iterations, 'iterations');
@@ -125,18 +129,21 @@ export async function measure(ctx: StageContext): Promise<void> {
       onIteration: (d) => {
         bar.update(d);
         machine?.at(d);
+        speed.at();
       },
     });
     bar.stop();
     const clientLoad = load.stop();
     const stopped = machine?.stop();
+    const machineSpeed = speed.stop(r.originNs);
     const machineLoad = stopped && targets.some((t) => !t.module.capabilities.inProcess) ? { ...stopped, servers: true } : stopped;
     const pauses = await writeGcPauses(ctx.store, runId, 'measure', await gc.stop(), r.originNs, r.wallNs);
     if (machineLoad) ctx.log(`machine: ${machineLoadText(machineLoad)}`);
+    ctx.log(`machine: ${machineSpeedText(machineSpeed)}`);
     ctx.log(`garbage collection: ${pauses} pause(s) of this process during the measured phase (untimed record)`);
     const bottleneck = clientBottleneckWarning(clientLoad, targets.every((t) => !t.module.capabilities.inProcess), r.slowestNs / 1e6);
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
-    await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}), gc_recorded: true });
+    await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}), machine_speed: machineSpeed, gc_recorded: true });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
     // A shard measures the main timed loop only (docs/shards.md, "What is sharded").
     const skipped = shard ? [c.concurrency.length ? 'concurrency sweep' : '', c.ef_search.length ? 'ef_search sweep' : '', c.rate.length ? 'open loop' : ''].filter(Boolean) : [];

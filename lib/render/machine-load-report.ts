@@ -1,8 +1,15 @@
 import type { MachineLoad } from '../measure/machine-load.js';
+import type { MachineSpeed } from '../measure/speed-probe.js';
 import type { ReportData } from './report-data.js';
 
 /** The run's machine load by quarter (lib/measure/machine-load.ts); null for runs that did not record it. */
 export function machineLoadOf(d: ReportData): MachineLoad | null {
   const m = (d.environment as { machine_load?: MachineLoad }).machine_load;
   return m && Array.isArray(m.quarters) && m.quarters.length > 0 ? m : null;
+}
+
+/** The run's speed-probe timings (lib/measure/speed-probe.ts); null for runs before the probe. */
+export function machineSpeedOf(d: ReportData): MachineSpeed | null {
+  const m = (d.environment as { machine_speed?: MachineSpeed }).machine_speed;
+  return m && Array.isArray(m.ms) && Array.isArray(m.start_ns) && m.ms.length > 0 ? m : null;
 }

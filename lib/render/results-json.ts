@@ -1,3 +1,5 @@
+import { machineSpeedOf } from './machine-load-report.js';
+import { probeQuarters, unsteadyMachineWarning } from '../stats/machine-speed.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import { gcJson } from './gc-report.js';
@@ -135,6 +137,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
     ...(queryPlansJson(d) ? { query_plans: queryPlansJson(d) } : {}),
     ...(openLoopJson(d) ? { open_loop: openLoopJson(d) } : {}),
     noise_warnings: d.noise.map((n) => ({ target: n.target, query: n.query_id, kind: n.kind, detail: n.detail })),
+    ...machineSpeedJson(d),
     ...gcJson(d),
     verification: {
       warnings: verificationWarnings(d),
@@ -167,4 +170,11 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       spectrum_quantiles: [...SPECTRUM_QUANTILES],
     },
   };
+}
+
+/** The speed probe by quarter and its warning (lib/stats/machine-speed.ts); nothing for runs before the probe, so their results.json is unchanged. */
+function machineSpeedJson(d: ReportData): { machine_speed?: { probe: string; probes: number; quarter_median_ms: (number | null)[]; warning: string | null } } {
+  const m = machineSpeedOf(d);
+  if (!m) return {};
+  return { machine_speed: { probe: m.probe, probes: m.ms.length, quarter_median_ms: probeQuarters(m), warning: unsteadyMachineWarning(m, d.config.schedule ?? 'interleaved') } };
 }

@@ -4,7 +4,8 @@ import { datasetOriginText, fingerprintSourceText, recallReferenceText } from '.
 import type { AggregateRow } from '../store/aggregates.js';
 import { gcTableLines } from './gc-report.js';
 import { busyMachineWarning, driftLoadNote, machineLoadText } from '../measure/machine-load.js';
-import { machineLoadOf } from './machine-load-report.js';
+import { machineLoadOf, machineSpeedOf } from './machine-load-report.js';
+import { machineSpeedText, unsteadyMachineWarning } from '../stats/machine-speed.js';
 import { CATEGORIES, measuredQueries } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
@@ -78,6 +79,8 @@ export function tableText(d: ReportData): string {
   if (cl) out.push(`client:     ${Math.round(cl.cpu_cores * 100)}% of one core, event-loop delay ${cl.event_loop_resolution_ms === undefined ? `p99 ${cl.event_loop_delay_p99_ms} ms` : loopDelayText(cl)} while measuring`);
   const ml = machineLoadOf(d);
   if (ml) out.push(`machine:    ${machineLoadText(ml)}`);
+  const ms = machineSpeedOf(d);
+  if (ms) out.push(`machine:    ${machineSpeedText(ms)}`);
   const shards = shardTableLines(d);
   out.push(...shards.lines);
   // The answer: first section after the header block (its lines start with a blank line).
@@ -86,6 +89,8 @@ export function tableText(d: ReportData): string {
   for (const w of shards.warnings) out.push('', `!!! ${w}`);
   const busy = ml ? busyMachineWarning(ml) : null;
   if (busy) out.push('', `!!! ${busy}`);
+  const unsteady = ms ? unsteadyMachineWarning(ms, c.schedule ?? 'interleaved') : null;
+  if (unsteady) out.push('', `!!! ${unsteady}`);
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
   const warnings = verificationWarnings(d);
   if (warnings.length) {

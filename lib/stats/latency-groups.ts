@@ -19,6 +19,8 @@ export interface LatencyGroups {
   sorted(target: string, level: AggregateLevel, key: string): Float64Array;
   /** Successful latencies (ms) of target × query in iteration order (ties in start order). */
   series(target: string, queryId: string): Float64Array;
+  /** The start (ns from the phase's origin) of each latency of series(target, queryId), same order. */
+  seriesStarts(target: string, queryId: string): Float64Array;
   /** Categories with at least one sample of `target` (failed ones included), in first-seen order. */
   categoriesOf(target: string): string[];
 }
@@ -50,10 +52,12 @@ export function groupLatencies(cols: SampleColumns, leaveOut: ReadonlySet<string
     counts[T * Q + T * C + t]!++;
   }
   const arrays = Array.from(counts, (k) => new Float64Array(k));
+  const starts = Array.from({ length: T * Q }, (_, g) => new Float64Array(counts[g]!));
   const fill = new Uint32Array(T * Q);
   for (let i = 0; i < n; i++) {
     if (cols.ok[i] !== 1) continue;
     const gq = cols.target[i]! * Q + cols.query[i]!;
+    starts[gq]![fill[gq]!] = cols.startNs[i]!;
     arrays[gq]![fill[gq]!++] = cols.elapsedNs[i]! / 1e6;
   }
   // Iteration order of each target × query: start order already is, in a measured phase; a
@@ -67,18 +71,22 @@ export function groupLatencies(cols: SampleColumns, leaveOut: ReadonlySet<string
     lastIter[g] = cols.iteration[i]!;
   }
   const series = new Map<string, Float64Array>();
+  const seriesStarts = new Map<string, Float64Array>();
   for (let t = 0; t < T; t++) {
     for (let q = 0; q < Q; q++) {
       const g = t * Q + q;
       const values = arrays[g]!;
       let ordered = values.slice();
+      let orderedStarts = starts[g]!;
       if (unordered[g]) {
         const it: number[] = [];
         for (let i = 0; i < n; i++) if (cols.ok[i] === 1 && cols.target[i]! * Q + cols.query[i]! === g) it.push(cols.iteration[i]!);
         const order = Array.from(it, (_, j) => j).sort((a, b) => it[a]! - it[b]! || a - b);
         ordered = Float64Array.from(order, (j) => values[j]!);
+        orderedStarts = Float64Array.from(order, (j) => starts[g]![j]!);
       }
       series.set(`${cols.targets[t]}\u0000${cols.queries[q]!.id}`, ordered);
+      seriesStarts.set(`${cols.targets[t]}\u0000${cols.queries[q]!.id}`, orderedStarts);
     }
   }
   const index = new Map<string, number>();
@@ -100,6 +108,7 @@ export function groupLatencies(cols: SampleColumns, leaveOut: ReadonlySet<string
       return g === undefined ? EMPTY : arrays[g]!;
     },
     series: (target, queryId) => series.get(`${target}\u0000${queryId}`) ?? EMPTY,
+    seriesStarts: (target, queryId) => seriesStarts.get(`${target}\u0000${queryId}`) ?? EMPTY,
     categoriesOf: (target) => {
       const t = cols.targets.indexOf(target);
       return t < 0 ? [] : catOrder[t]!;

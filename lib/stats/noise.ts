@@ -2,6 +2,8 @@ import type { AggregateRow, NoiseFlagRow } from '../store/aggregates.js';
 import { sampleColumnsOf } from '../store/sample-columns.js';
 import type { SampleRow } from '../store/samples.js';
 import { groupLatencies, type LatencyGroups } from './latency-groups.js';
+import type { MachineSpeed } from '../measure/speed-probe.js';
+import { probeMedianBetween } from './machine-speed.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import { quantileSorted } from './quantile.js';
 
@@ -9,19 +11,38 @@ import { quantileSorted } from './quantile.js';
  * Noise warnings per target × query:
  *  - wide interval: the 95% CI of p50 is wider than ±10% of p50 (half-width / p50 > 0.10);
  *  - drift: the medians of the first and last quarter of the iterations differ by more than 10%
- *    and a Mann–Whitney test says the difference is significant (p ≤ 0.05).
+ *    and a Mann–Whitney test says the difference is significant (p ≤ 0.05);
+ *  - machine drift: such a drift, when the run timed the machine's own speed (lib/measure/speed-probe.ts)
+ *    and the probe changed over the same two stretches of time in the same direction and by at
+ *    least as much (machineExplains). A drift the probe does not explain stays "drift", its detail
+ *    giving both figures.
  */
 export const WIDE_CI_LIMIT = 0.1;
 export const DRIFT_LIMIT = 0.1;
 
+/**
+ * Whether the machine's own change explains a query's: same direction, and the probe's ratio at
+ * least as far from 1 (in log terms). Not a correction by the probe's ratio: the probe, a tight
+ * CPU loop, reacts more than a query does to the same change (measured on a loaded run: probe
+ * 3.1× between quarters while the queries changed 1.15–1.5×; docs/methodology.md), so dividing by
+ * it would turn a machine's change into an opposite "drift". A query that changed more than a
+ * pure CPU workload did, or the other way, is not explained and stays "drift".
+ */
+export function machineExplains(queryRatio: number, probeRatio: number): boolean {
+  const q = Math.log(queryRatio);
+  const p = Math.log(probeRatio);
+  return Math.sign(q) === Math.sign(p) && Math.abs(p) >= Math.abs(q);
+}
+
+const pct = (x: number) => `${x > 0 ? '+' : ''}${(100 * x).toFixed(0)}%`;
 const median = (xs: Float64Array) => quantileSorted(Float64Array.from(xs).sort(), 0.5);
 
 /** noiseFlagsFromGroups over rows in memory (tests; the aggregate stage groups once for everything). */
-export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], samples: readonly SampleRow[]): NoiseFlagRow[] {
-  return noiseFlagsFromGroups(runId, aggregates, groupLatencies(sampleColumnsOf(samples)));
+export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], samples: readonly SampleRow[], speed?: MachineSpeed | null): NoiseFlagRow[] {
+  return noiseFlagsFromGroups(runId, aggregates, groupLatencies(sampleColumnsOf(samples)), speed);
 }
 
-export function noiseFlagsFromGroups(runId: string, aggregates: readonly AggregateRow[], groups: LatencyGroups): NoiseFlagRow[] {
+export function noiseFlagsFromGroups(runId: string, aggregates: readonly AggregateRow[], groups: LatencyGroups, speed?: MachineSpeed | null): NoiseFlagRow[] {
   const out: NoiseFlagRow[] = [];
   for (const a of aggregates.filter((x) => x.level === 'query')) {
     if (a.p50_ms && a.p50_low != null && a.p50_high != null) {
@@ -40,7 +61,19 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
     const m4 = median(last);
     const change = (m4 - m1) / m1;
     if (Math.abs(change) > DRIFT_LIMIT && mannWhitneyU(first, last).p <= 0.05) {
-      out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${change > 0 ? '+' : ''}${(100 * change).toFixed(0)}%)` });
+      const detail = `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${pct(change)})`;
+      const starts = groups.seriesStarts(a.target, a.key);
+      const p1 = speed ? probeMedianBetween(speed, starts[0]!, starts[q - 1]!) : null;
+      const p4 = speed ? probeMedianBetween(speed, starts[mine.length - q]!, starts[mine.length - 1]!) : null;
+      if (p1 === null || p4 === null) {
+        out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail });
+        continue;
+      }
+      const probeChange = p4 / p1 - 1;
+      const probe = `the machine's speed probe took ${p1.toFixed(3)} ms then ${p4.toFixed(3)} ms over the same stretches (${pct(probeChange)})`;
+      out.push(machineExplains(m4 / m1, p4 / p1)
+        ? { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}: the machine changed in the same direction and at least as much, so the path's own drift cannot be told apart` }
+        : { run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}; ${probe}: not enough to explain it` });
     }
   }
   return out;

@@ -113,7 +113,7 @@ export interface NoiseFlagRow {
   run_id: string;
   target: string;
   query_id: string;
-  kind: 'wide interval' | 'drift';
+  kind: 'wide interval' | 'drift' | 'machine drift';
   detail: string;
 }
 

@@ -633,4 +633,20 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, shard)
   );
   `,
+  `
+  -- Machine drift (lib/stats/noise.ts): a drift that the machine's own speed, timed by a fixed CPU
+  -- probe between requests (lib/measure/speed-probe.ts, environment.machine_speed), explains.
+  -- SQLite cannot widen a CHECK in place: the table is rebuilt with its rows.
+  CREATE TABLE noise_flags_new (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    target TEXT NOT NULL,
+    query_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('wide interval', 'drift', 'machine drift')),
+    detail TEXT NOT NULL,
+    PRIMARY KEY (run_id, target, query_id, kind)
+  );
+  INSERT INTO noise_flags_new SELECT run_id, target, query_id, kind, detail FROM noise_flags;
+  DROP TABLE noise_flags;
+  ALTER TABLE noise_flags_new RENAME TO noise_flags;
+  `,
 ];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { noiseFlags } from '../../lib/stats/noise.js';
+import { machineExplains, noiseFlags } from '../../lib/stats/noise.js';
 import type { AggregateRow } from '../../lib/store/aggregates.js';
 import type { SampleRow } from '../../lib/store/samples.js';
+import type { MachineSpeed } from '../../lib/measure/speed-probe.js';
 
 const agg = (over: Partial<AggregateRow>): AggregateRow => ({
   run_id: 'r', target: 't', level: 'query', key: 'q', category: 'simple', count: 100, failed: 0, mean_ms: 1, p50_ms: 1,
@@ -25,5 +26,51 @@ describe('noise flags', () => {
     expect(drift.map((f) => f.kind)).toEqual(['drift']);
     expect(drift[0]!.detail).toMatch(/first quarter, .* last \(\+\d+%\)/);
     expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], samples((i) => (i % 2 ? 1.2 : 1)))).toEqual([]);
+  });
+});
+
+describe('machine drift: a drift the speed probe explains', () => {
+  // 100 iterations 1 ms apart: the first quarter at 1.2 ms, the rest at 1.0 ms (−17%).
+  const slowStart = (n = 100) => samples((i) => (i < 25 ? 1.2 : 1), n).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
+  // Probes 0.5 ms apart over the same 100 ms.
+  const probe = (ms: (t: number) => number): MachineSpeed => {
+    const start_ns = Array.from({ length: 200 }, (_, k) => k * 0.5e6);
+    return { probe: 'test', gap_ms: 0.5, start_ns, ms: start_ns.map((t) => ms(t / 1e6)) };
+  };
+
+  it('is "machine drift" when the probe changed the same way over the same stretches, by at least as much', () => {
+    const flags = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe((t) => (t < 25 ? 0.62 : 0.5)));
+    expect(flags).toEqual([{
+      run_id: 'r', target: 't', query_id: 'q', kind: 'machine drift',
+      detail: "median 1.200 ms in the first quarter, 1.000 ms in the last (-17%); the machine's speed probe took 0.620 ms then 0.500 ms over the same stretches (-19%): " +
+        "the machine changed in the same direction and at least as much, so the path's own drift cannot be told apart",
+    }]);
+    // A probe that reacts 3× as much (a tight CPU loop does, measured) still explains it.
+    expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe((t) => (t < 25 ? 1.5 : 0.5))).map((f) => f.kind)).toEqual(['machine drift']);
+  });
+
+  it('stays "drift" when the probe did not change, changed less, or changed the other way', () => {
+    const flat = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe(() => 0.5));
+    expect(flat.map((f) => f.kind)).toEqual(['drift']);
+    expect(flat[0]!.detail).toContain('then 0.500 ms over the same stretches (0%): not enough to explain it');
+    // Probe −4% (0.52 → 0.50) against the query's −17%.
+    expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe((t) => (t < 25 ? 0.52 : 0.5))).map((f) => f.kind)).toEqual(['drift']);
+    // The machine slowed (+40%) while the query got faster.
+    expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe((t) => (t < 25 ? 0.5 : 0.7))).map((f) => f.kind)).toEqual(['drift']);
+  });
+
+  it('machineExplains: same sign, probe at least as far from 1 in log terms', () => {
+    expect(machineExplains(0.8, 0.5)).toBe(true);
+    expect(machineExplains(0.8, 0.85)).toBe(false);
+    expect(machineExplains(1.25, 1.3)).toBe(true);
+    expect(machineExplains(1.25, 0.7)).toBe(false);
+    expect(machineExplains(0.8, 1.25)).toBe(false);
+  });
+
+  it('keeps the old detail without a probe (runs before it), and never flags a stable series because the machine changed', () => {
+    const none = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart());
+    expect(none).toEqual([{ run_id: 'r', target: 't', query_id: 'q', kind: 'drift', detail: 'median 1.200 ms in the first quarter, 1.000 ms in the last (-17%)' }]);
+    const stable = samples(() => 1).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
+    expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], stable, probe((t) => (t < 25 ? 0.6 : 0.5)))).toEqual([]);
   });
 });

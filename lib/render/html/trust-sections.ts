@@ -2,7 +2,8 @@ import { fingerprintSourceText, recallReferenceText } from '../dataset-text.js';
 import type { AggregateRow } from '../../store/aggregates.js';
 import { gcHtml } from '../gc-report.js';
 import { driftLoadNote, machineLoadText } from '../../measure/machine-load.js';
-import { machineLoadOf } from '../machine-load-report.js';
+import { machineLoadOf, machineSpeedOf } from '../machine-load-report.js';
+import { machineSpeedText } from '../../stats/machine-speed.js';
 import { leftOutNote, partialNotice, targetOrder, unsupportedInOrder, verificationWarnings, type ReportData } from '../report-data.js';
 import { notSupportedText } from '../../store/unsupported-queries.js';
 import { ciMethodText } from '../ci-method.js';
@@ -93,6 +94,8 @@ export function statisticsSection(d: ReportData): string {
     const note = ml && d.noise.some((n) => n.kind === 'drift') ? driftLoadNote(ml) : null;
     parts.push('<h3>Noise warnings</h3>', `<ul class="warn">${d.noise.map((n) => `<li><code>${esc(n.target)}</code> / <code>${esc(n.query_id)}</code>: ${esc(n.kind)} — ${esc(n.detail)}</li>`).join('')}</ul>`);
     if (ml) parts.push(`<p class="footnote">machine: ${esc(machineLoadText(ml))}${note ? `<br>${esc(note)}` : ''}</p>`);
+    const ms = machineSpeedOf(d);
+    if (ms) parts.push(`<p class="footnote">machine: ${esc(machineSpeedText(ms))}</p>`);
   }
   const gc = gcHtml(d);
   if (gc) parts.push(gc);

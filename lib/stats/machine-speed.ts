@@ -1,0 +1,59 @@
+import { MIN_PROBES_PER_QUARTER, type MachineSpeed } from '../measure/speed-probe.js';
+import { quantileSorted } from './quantile.js';
+
+/**
+ * Reading the speed probe (lib/measure/speed-probe.ts): how fast the machine itself was over a
+ * stretch of the measured phase, as the median probe time there. A drift whose size the probe's
+ * own change explains is the machine's, not the path's (lib/stats/noise.ts).
+ */
+
+const median = (xs: readonly number[]) => quantileSorted(Float64Array.from(xs).sort(), 0.5);
+
+/**
+ * Median probe time (ms) over [fromNs, toNs] of the samples' clock. A stretch holding fewer than
+ * MIN_PROBES_PER_QUARTER probes (a short one: a blocked schedule's quarter of one query) takes the
+ * that many probes nearest its middle instead. Null when the phase has fewer probes than that.
+ */
+export function probeMedianBetween(m: MachineSpeed, fromNs: number, toNs: number): number | null {
+  if (m.ms.length < MIN_PROBES_PER_QUARTER) return null;
+  const inside: number[] = [];
+  for (let i = 0; i < m.ms.length; i++) if (m.start_ns[i]! >= fromNs && m.start_ns[i]! <= toNs) inside.push(m.ms[i]!);
+  if (inside.length >= MIN_PROBES_PER_QUARTER) return median(inside);
+  const mid = (fromNs + toNs) / 2;
+  const nearest = m.ms.map((ms, i) => ({ ms, d: Math.abs(m.start_ns[i]! - mid) })).sort((a, b) => a.d - b.d).slice(0, MIN_PROBES_PER_QUARTER);
+  return median(nearest.map((x) => x.ms));
+}
+
+/** Median probe time (ms) in each quarter of the phase's time (first to last probe); null where a quarter has too few probes. */
+export function probeQuarters(m: MachineSpeed): (number | null)[] {
+  if (m.start_ns.length < 2) return [null, null, null, null];
+  const t0 = m.start_ns[0]!;
+  const span = m.start_ns.at(-1)! - t0;
+  const buckets: number[][] = [[], [], [], []];
+  for (let i = 0; i < m.ms.length; i++) buckets[Math.min(3, Math.floor((4 * (m.start_ns[i]! - t0)) / (span || 1)))]!.push(m.ms[i]!);
+  return buckets.map((b) => (b.length >= MIN_PROBES_PER_QUARTER ? median(b) : null));
+}
+
+/** "speed probe 0.412 | 0.561 | 0.559 | 0.409 ms by quarter (median; …)" for the machine line. */
+export function machineSpeedText(m: MachineSpeed): string {
+  const q = probeQuarters(m).map((x) => (x === null ? 'n/a' : x.toFixed(3))).join(' | ');
+  return `speed probe ${q} ms by quarter of the measured phase (median of ${m.ms.length} timings of a fixed CPU workload between requests: ${m.probe})`;
+}
+
+/** The probe's slowest quarter ÷ its fastest, at or above which the report opens with UNSTEADY MACHINE. */
+export const UNSTEADY_MACHINE_RATIO = 1.1;
+
+/** The unsteady-machine warning, or null: the probe's quarters differ by UNSTEADY_MACHINE_RATIO or more. */
+export function unsteadyMachineWarning(m: MachineSpeed, schedule: 'interleaved' | 'blocked'): string | null {
+  const q = probeQuarters(m).filter((x): x is number => x !== null);
+  if (q.length < 2) return null;
+  const [lo, hi] = [Math.min(...q), Math.max(...q)];
+  if (hi / lo < UNSTEADY_MACHINE_RATIO) return null;
+  return `UNSTEADY MACHINE: a fixed CPU workload timed between requests took ${hi.toFixed(3)} ms (median) in the slowest quarter of the measured phase ` +
+    `and ${lo.toFixed(3)} ms in the fastest (${(hi / lo).toFixed(2)}×): the machine's own speed changed while measuring, ` +
+    'and every latency of that stretch changed with it. ' +
+    (schedule === 'interleaved'
+      ? 'Comparisons between paths still hold (their requests were interleaved, so both saw the change); absolute latencies do not. '
+      : 'With the blocked schedule, paths measured in different stretches saw different machines: comparisons between them do not hold. ') +
+    'Drift that the probe explains is listed as "machine drift". Re-run when the machine is steady.';
+}

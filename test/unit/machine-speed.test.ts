@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { MIN_PROBE_GAP_MS, watchMachineSpeed, type MachineSpeed } from '../../lib/measure/speed-probe.js';
+import { machineSpeedText, probeMedianBetween, probeQuarters, unsteadyMachineWarning } from '../../lib/stats/machine-speed.js';
+
+const speed = (ms: number[], stepNs = 1e6): MachineSpeed => ({ probe: 'test', gap_ms: 1, start_ns: ms.map((_, i) => i * stepNs), ms });
+
+describe('speed probe readings', () => {
+  it('takes the median of the probes inside a stretch, or of the 3 nearest its middle when it holds fewer', () => {
+    const m = speed([5, 1, 2, 3, 9, 4, 7]); // probes at 0..6 ms
+    expect(probeMedianBetween(m, 1e6, 3e6)).toBe(2); // 1, 2, 3
+    expect(probeMedianBetween(m, 0, 6e6)).toBe(4); // all seven
+    // [4.4, 4.6] ms holds no probe: nearest to 4.5 ms are 4 (9), 5 (4), then 3 or 6 (3 at 1.5 ms, 7 at 1.5 ms; the sort is stable → 3).
+    expect(probeMedianBetween(m, 4.4e6, 4.6e6)).toBe(4);
+    expect(probeMedianBetween(speed([1, 2]), 0, 1e6)).toBeNull();
+  });
+
+  it('splits the phase into four quarters of time, n/a where a quarter has fewer than 3 probes', () => {
+    const m = speed([1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 4]); // 0..12 ms; quarters of 3 ms
+    expect(probeQuarters(m)).toEqual([1, 2, 3, 4]);
+    // Probes at 0, 1, 2 | 3 | 6, 7, 8 | 9…12 ms: the second quarter holds one.
+    const gap: MachineSpeed = { probe: 'test', gap_ms: 1, start_ns: [0, 1, 2, 3, 6, 7, 8, 9, 10, 11, 12].map((t) => t * 1e6), ms: [1, 1, 1, 9, 3, 3, 3, 4, 4, 4, 4] };
+    expect(probeQuarters(gap)).toEqual([1, null, 3, 4]);
+    expect(machineSpeedText(m)).toMatch(/^speed probe 1\.000 \| 2\.000 \| 3\.000 \| 4\.000 ms by quarter .*13 timings/);
+  });
+
+  it('warns UNSTEADY MACHINE at a 1.10× spread between quarters, not below, and words it by schedule', () => {
+    const q = (a: number, b: number) => speed([a, a, a, b, b, b, b, b, b, a, a, a, a]);
+    expect(unsteadyMachineWarning(q(1, 1.09), 'interleaved')).toBeNull();
+    const w = unsteadyMachineWarning(q(1, 1.36), 'interleaved')!;
+    expect(w).toMatch(/^UNSTEADY MACHINE: .* took 1\.360 ms .* and 1\.000 ms in the fastest \(1\.36×\)/);
+    expect(w).toContain('Comparisons between paths still hold');
+    expect(unsteadyMachineWarning(q(1, 1.36), 'blocked')).toContain('comparisons between them do not hold');
+  });
+
+  it('probes at most once per gap however often it is asked, on the clock of the given origin', () => {
+    const origin = process.hrtime.bigint();
+    const w = watchMachineSpeed(0);
+    const until = Date.now() + 120;
+    let asked = 0;
+    while (Date.now() < until) (w.at(), asked++);
+    const m = w.stop(origin);
+    expect(asked).toBeGreaterThan(100);
+    // One at the start, one at the stop, and at most one per MIN_PROBE_GAP_MS between (+1 for the edges).
+    expect(m.ms.length).toBeGreaterThanOrEqual(3);
+    expect(m.ms.length).toBeLessThanOrEqual(2 + Math.ceil(120 / MIN_PROBE_GAP_MS) + 1);
+    expect(m.start_ns.every((t, i) => t >= 0 && (i === 0 || t > m.start_ns[i - 1]!))).toBe(true);
+    expect(m.ms.every((x) => x > 0)).toBe(true);
+    // A longer expected phase spaces them further: ~1000 probes per phase.
+    expect(watchMachineSpeed(100).stop(origin).gap_ms).toBe(100);
+  });
+});
