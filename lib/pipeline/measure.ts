@@ -25,6 +25,7 @@ import { startRunWithSessions } from './run-start.js';
 import { concurrencySweep } from './sweep.js';
 import { efSearchSweep } from './ef-search-sweep.js';
 import { openLoopSweep } from './open-loop.js';
+import { shardLevelPlan } from './shard-level-plan.js';
 import { recordClientCapacity } from './client-capacity.js';
 import { recordQueryPlans } from './query-plans.js';
 import { planWarnings } from '../verify/plan-warnings.js';
@@ -141,11 +142,12 @@ export async function measure(ctx: StageContext): Promise<void> {
     // A shard measures the main timed loop only (docs/shards.md, "What is sharded").
     // A shard runs the main loop and, with --levels-at, its share of the open loop (docs/shards.md, "What is sharded").
     if (shard) for (const line of shardSkips(c, shard)) ctx.log(line);
-    if (!shard && c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
+    // With --levels-at, the sweep's and the open loop's levels start at instants every shard computes alike.
+    const plan = shard?.levelsAtMs !== undefined ? shardLevelPlan(c, probed.length, shard.levelsAtMs) : undefined;
+    const levelShard = (instants: number[]) => (shard && plan ? { index: shard.index, count: shard.count, instants } : undefined);
+    if (c.concurrency.length && (!shard || plan)) await concurrencySweep(ctx, runId, probed, pools, shape, levelShard(plan?.sweep ?? []));
     if (!shard && c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);
-    if (c.rate.length && (!shard || shard.levelsAtMs !== undefined)) {
-      await openLoopSweep(ctx, runId, probed, pools, shape, shard?.levelsAtMs !== undefined ? { index: shard.index, count: shard.count, levelsAtMs: shard.levelsAtMs } : undefined);
-    }
+    if (c.rate.length && (!shard || plan)) await openLoopSweep(ctx, runId, probed, pools, shape, levelShard(plan?.openLoop ?? []));
     // After every phase that may write (the open loop too, if its mix holds a write query).
     if (writes) await undoWritesAndCheck(ctx, targets);
     if (shard) await finishShard(ctx, shard, targets, r.originEpochMs);

@@ -8,6 +8,7 @@ import { openStore } from '../store/open.js';
 import { readRunShards, type RunShardRow } from '../store/run-shards.js';
 import { getRun, type RunRow } from '../store/runs.js';
 import { readShardLevels, type ShardLevelRow } from '../store/shard-levels.js';
+import { levelName } from './shard-levels.js';
 
 interface ShardStore {
   file: string;
@@ -63,17 +64,17 @@ export async function merge(ctx: StageContext): Promise<void> {
       }
     }
   }
-  // Every shard ran the same sharded levels at the same instants (the same --levels-at), or none.
-  const levelKeys = (s: ShardStore) => s.levels.map((l) => `${l.target} at ${l.level}/s from ${l.planned_at_ms}`);
+  // Every shard ran the same sharded levels (sweep, open loop) at the same instants (the same --levels-at), or none.
+  const levelKeys = (s: ShardStore) => s.levels.map((l) => `${levelName(l.phase, l.target, l.level)} from ${l.planned_at_ms}`);
   for (const s of shards.slice(1)) {
     const [mine, theirs] = [levelKeys(s), levelKeys(ref)];
     const only = mine.filter((k) => !theirs.includes(k));
     const missingHere = theirs.filter((k) => !mine.includes(k));
     if (only.length || missingHere.length) {
       refuse(
-        `store "${s.file}" (shard ${s.row.shard}/${s.row.shards}): its open-loop levels differ from those of store "${ref.file}" ` +
+        `store "${s.file}" (shard ${s.row.shard}/${s.row.shards}): its sharded levels differ from those of store "${ref.file}" ` +
           `(${missingHere.length ? `not run here: ${missingHere.join(', ')}` : ''}${only.length && missingHere.length ? '; ' : ''}${only.length ? `run only here: ${only.join(', ')}` : ''}); ` +
-          'every shard must run the open loop with the same --levels-at, or none',
+          'every shard must run the sweep and the open loop with the same --levels-at, or none',
       );
     }
   }

@@ -21,7 +21,7 @@ import type { ClientThreads } from '../measure/client-threads.js';
 import { clientThreadsFor, startClientThreads, threadsText } from './client-threads.js';
 import { shardArrivals } from '../measure/schedule.js';
 import { sleepUntil } from '../measure/shard-clock.js';
-import { LEVEL_HANDOVER_MS, levelInstants, recordShardLevel, shardSessions, type OpenLoopShard } from './shard-levels.js';
+import { LEVEL_HANDOVER_MS, recordShardLevel, shardSessions, type LevelShard } from './shard-levels.js';
 
 /** Seconds per level when neither rate_duration_s nor rate_requests is given. */
 export const DEFAULT_RATE_DURATION_S = 10;
@@ -88,11 +88,11 @@ export function requestQueries(c: ResolvedConfig, queries: readonly QueryTemplat
  * rate_sessions sessions are opened in client threads instead, each running its share of every
  * level's schedule (lib/measure/client-threads.ts); the stored rows are the same, sample for sample.
  */
-export async function openLoopSweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape, shard?: OpenLoopShard): Promise<void> {
+export async function openLoopSweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape, shard?: LevelShard): Promise<void> {
   const c = ctx.config;
   const levels = openLoopLevels(c);
   // A shard's levels start at instants every shard computes alike (lib/pipeline/shard-levels.ts).
-  const instants = shard ? levelInstants(shard.levelsAtMs, openLoopPlannedMs(c, targets.length)) : [];
+  const instants = shard?.instants ?? [];
   let slot = 0;
   // One mix for every target, so rates compare: the configured queries every path runs.
   const { queries, leftOut } = commonQueries(targets, openLoopQueries(c));
@@ -156,7 +156,7 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
           ...levelClientLoadColumns(timings.clientLoad, t.module.capabilities.inProcess === true),
         };
         await writeOpenLoopLevel(ctx.store, levelRow, samples);
-        if (shard && startAtEpochMs !== undefined) await recordShardLevel(ctx, runId, shard, t.id, level.rate, startAtEpochMs, timings.startLateMs ?? 0);
+        if (shard && startAtEpochMs !== undefined) await recordShardLevel(ctx, runId, shard, 'open_loop', t.id, level.rate, startAtEpochMs, timings.startLateMs ?? 0);
         const ok = samples.filter((s) => s.ok === 1).length;
         const late = samples.filter((s) => s.late === 1).length;
         const dropped = samples.filter((s) => s.dropped === 1).length;

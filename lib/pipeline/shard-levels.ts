@@ -34,11 +34,22 @@ export function levelInstants(levelsAtMs: number, plannedMs: readonly number[], 
 /** How long before a level's instant the shard stops sleeping and sets the level up (ms): wake-up, load watch (≥ 20 ms). */
 export const LEVEL_HANDOVER_MS = 50;
 
-/** `measure --shard i/N --levels-at MS`: this process's part of the sharded open loop. */
-export interface OpenLoopShard {
+/** `measure --shard i/N --levels-at MS`: this process's part of a sharded load model, with the instant of each of its levels in run order. */
+export interface LevelShard {
   index: number;
   count: number;
-  levelsAtMs: number;
+  instants: readonly number[];
+}
+
+/**
+ * Shard `index`'s clients of a concurrency-sweep level of `level` clients: client k runs on shard
+ * k mod N + 1, with its single-host parameters (global client number k). Empty when the level has
+ * fewer clients than this shard's number.
+ */
+export function shardClients(level: number, index: number, count: number): number[] {
+  const out: number[] = [];
+  for (let k = index - 1; k < level; k += count) out.push(k);
+  return out;
 }
 
 /**
@@ -54,9 +65,14 @@ export function shardSessions(sessions: number, index: number, count: number): n
  * Store the level's instant and this shard's lateness for it, and say so; a shard ready later
  * than rate_late_ms after the instant warns (its first requests were late because of the shard).
  */
-export async function recordShardLevel(ctx: StageContext, runId: string, s: OpenLoopShard, target: string, rate: number, plannedAtMs: number, lateMs: number): Promise<void> {
-  await writeShardLevel(ctx.store, { run_id: runId, shard: s.index, phase: 'open_loop', target, level: rate, planned_at_ms: plannedAtMs, late_ms: lateMs });
-  const text = `shard ${s.index}/${s.count}: open-loop level ${target} at ${rate}/s: its instant ${new Date(plannedAtMs).toISOString()}, ready ${lateMs > 0 ? `${lateMs.toFixed(3)} ms after` : `${(-lateMs).toFixed(3)} ms before`} it`;
+export async function recordShardLevel(ctx: StageContext, runId: string, s: LevelShard, phase: 'open_loop' | 'sweep', target: string, level: number, plannedAtMs: number, lateMs: number): Promise<void> {
+  await writeShardLevel(ctx.store, { run_id: runId, shard: s.index, phase, target, level, planned_at_ms: plannedAtMs, late_ms: lateMs });
+  const text = `shard ${s.index}/${s.count}: ${levelName(phase, target, level)}: its instant ${new Date(plannedAtMs).toISOString()}, ready ${lateMs > 0 ? `${lateMs.toFixed(3)} ms after` : `${(-lateMs).toFixed(3)} ms before`} it`;
   if (lateMs > ctx.config.rate_late_ms) ctx.log(`warning: ${text}, more than rate_late_ms ${ctx.config.rate_late_ms} ms: its first requests started late because of this shard (give a later --levels-at, or a longer gap: docs/shards.md)`);
   else ctx.log(text);
+}
+
+/** A sharded level's name in logs and reports. */
+export function levelName(phase: string, target: string, level: number): string {
+  return phase === 'sweep' ? `sweep level ${target} × ${level} client(s)` : `open-loop level ${target} at ${level}/s`;
 }

@@ -48,13 +48,13 @@ export async function prepareShard(ctx: StageContext): Promise<ShardPlan | undef
 }
 
 /**
- * What a shard does not run, one log line each (docs/shards.md, "What is sharded"): the concurrency
- * sweep and the ef_search sweep are not sharded; the open loop is, given --levels-at.
+ * What a shard does not run, one log line each (docs/shards.md, "What is sharded"): the ef_search
+ * sweep is not sharded; the concurrency sweep and the open loop are, given --levels-at.
  */
 export function shardSkips(c: ResolvedConfig, s: ShardPlan): string[] {
   const id = `shard ${s.index}/${s.count}`;
   const out: string[] = [];
-  if (c.concurrency.length) out.push(`${id}: concurrency sweep not run (not sharded yet: run it in an unsharded measure, with client_threads to use more cores; docs/shards.md)`);
+  if (c.concurrency.length && s.levelsAtMs === undefined) out.push(`${id}: concurrency sweep not run (give every shard the same --levels-at MS, after every shard's timed loop, to run its share; docs/shards.md)`);
   if (c.ef_search.length) out.push(`${id}: ef_search sweep not run (it measures one client's QPS at each ef_search; split over shards it would measure N concurrent clients instead: run it in an unsharded measure; docs/shards.md)`);
   if (c.rate.length && s.levelsAtMs === undefined) out.push(`${id}: open loop not run (give every shard the same --levels-at MS, after every shard's timed loop, to run its share; docs/shards.md)`);
   return out;

@@ -11,7 +11,7 @@ const DERIVED = new Set([
 /** Raw facts every shard contributes (its own requests); the rest of a run's rows come from shard 1 alone. */
 const PER_SHARD = new Set(['samples', 'gc_pauses', 'run_shards', 'shard_levels']);
 /** Load levels every shard ran a share of (lib/pipeline/shard-levels.ts): joined per level by copyShardedLevels. */
-const SHARDED_LEVELS = new Set(['open_loop_samples', 'open_loop_levels']);
+const SHARDED_LEVELS = new Set(['open_loop_samples', 'open_loop_levels', 'sweep_samples', 'sweep_levels']);
 
 /** One shard store to copy from: its file, its shard number, and the shift of its time line (ns). */
 export interface ShardSource {
@@ -93,6 +93,8 @@ async function copyWithShift(db: SqliteDb, tables: { table: string; columns: str
  * sessions₁ + k). The level row adds up the shards' sessions and scheduled requests and keeps
  * the longest wall time, the deepest queue and the busiest shard's client load; aggregate then
  * recomputes every figure (achieved rate, late, dropped, percentiles) over the union of samples.
+ * Concurrency-sweep levels likewise: every shard's samples, and the level's longest wall time
+ * from its shared instant (QPS = all shards' successful requests ÷ that wall time).
  */
 async function copyShardedLevels(db: SqliteDb, tables: { table: string; columns: string[] }[], from: string, runId: string): Promise<void> {
   const sampleCols = tables.find((t) => t.table === 'open_loop_samples')!.columns;
@@ -102,16 +104,25 @@ async function copyShardedLevels(db: SqliteDb, tables: { table: string; columns:
       : `s.${c}`,
   );
   await db.run(`INSERT INTO main.open_loop_samples (${sampleCols.join(', ')}) SELECT ${select.join(', ')} FROM ${from}.open_loop_samples s WHERE s.run_id = ?`, [runId]);
-  const levelCols = tables.find((t) => t.table === 'open_loop_levels')!.columns;
-  const sum = new Set(['sessions', 'scheduled']);
+  await joinLevelRows(db, tables, from, runId, 'open_loop_levels', ['run_id', 'target', 'offered_rate'], ['sessions', 'scheduled']);
+  // The concurrency sweep: client numbers are the level's global ones (shard k mod N + 1 ran client k), so the samples copy as they are.
+  const sweepCols = tables.find((t) => t.table === 'sweep_samples')!.columns.join(', ');
+  await db.run(`INSERT INTO main.sweep_samples (${sweepCols}) SELECT ${sweepCols} FROM ${from}.sweep_samples WHERE run_id = ?`, [runId]);
+  await joinLevelRows(db, tables, from, runId, 'sweep_levels', ['run_id', 'target', 'concurrency'], []);
+}
+
+/** Upsert a shard's level rows: `sum` columns add up, times, queues and client load keep the largest, the rest stay the first shard's. */
+async function joinLevelRows(db: SqliteDb, tables: { table: string; columns: string[] }[], from: string, runId: string, table: string, key: string[], sumCols: string[]): Promise<void> {
+  const cols = tables.find((t) => t.table === table)!.columns;
+  const sum = new Set(sumCols);
   const max = new Set(['wall_ns', 'max_queue', 'client_cpu_cores', 'client_loop_delay_p50_ms', 'client_loop_delay_p99_ms', 'client_loop_delay_max_ms', 'client_loop_samples', 'client_wall_s']);
-  const update = levelCols
+  const update = cols
     .filter((c) => sum.has(c) || max.has(c))
     .map((c) => (sum.has(c) ? `${c} = ${c} + excluded.${c}` : `${c} = max(coalesce(${c}, excluded.${c}), coalesce(excluded.${c}, ${c}))`));
   // "WHERE true": SQLite's rule for an upsert whose rows come from a SELECT.
   await db.run(
-    `INSERT INTO main.open_loop_levels (${levelCols.join(', ')}) SELECT ${levelCols.join(', ')} FROM ${from}.open_loop_levels WHERE run_id = ? AND true ` +
-      `ON CONFLICT (run_id, target, offered_rate) DO UPDATE SET ${update.join(', ')}`,
+    `INSERT INTO main.${table} (${cols.join(', ')}) SELECT ${cols.join(', ')} FROM ${from}.${table} WHERE run_id = ? AND true ` +
+      `ON CONFLICT (${key.join(', ')}) DO UPDATE SET ${update.join(', ')}`,
     [runId],
   );
 }

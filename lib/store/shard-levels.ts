@@ -21,7 +21,7 @@ export async function writeShardLevel(db: SqliteDb, r: ShardLevelRow): Promise<v
   ]);
 }
 
-/** Every shard's levels of a run, in shard, phase, target, level order; empty for older stores' runs. */
+/** Every shard's levels of a run, in shard order, each shard's in run order; empty for older stores' runs. */
 export async function readShardLevels(db: SqliteDb, runId: string): Promise<ShardLevelRow[]> {
-  return db.all<ShardLevelRow>('SELECT * FROM shard_levels WHERE run_id = ? ORDER BY shard, phase, planned_at_ms, target, level', [runId]);
+  return db.all<ShardLevelRow>('SELECT * FROM shard_levels WHERE run_id = ? ORDER BY shard, planned_at_ms, phase, target, level', [runId]);
 }

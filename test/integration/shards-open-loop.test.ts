@@ -21,10 +21,11 @@ import { expectStagesOk } from '../helpers/stages.js';
 import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
 
 /**
- * The sharded open loop (docs/shards.md) on the local PostgreSQL: 2 `measure --shard k/2
- * --start-at T --levels-at L` processes, each sending every other arrival of the one seeded
- * schedule of 2 rate levels; `merge`; then the merged open-loop figures must be those computed
- * from the union of the shards' raw samples, and the union must be the single-host schedule.
+ * The sharded open loop and concurrency sweep (docs/shards.md) on the local PostgreSQL: 2
+ * `measure --shard k/2 --start-at T --levels-at L` processes, each sending every other arrival of
+ * the one seeded schedule of 2 rate levels and running every other client of 2 sweep levels;
+ * `merge`; then the merged figures must be those computed from the union of the shards' raw
+ * samples, and the union must be the single-host schedule.
  * Also the merge's own limits: 12 stores in one merge, and a refused merge that leaves no output
  * file (or a pre-existing --out byte for byte as it was).
  */
@@ -69,12 +70,14 @@ describe.skipIf(skip)('sharded open loop, merged', () => {
     p = await tmpProfile({
       targets: ['postgres'], target_options: { postgres: pgTestTargetOptions() }, seed: SEED,
       iterations: 6, warmup: 1, verify_queries: 0,
+      concurrency: [1, 3], sweep_requests: 10, sweep_shard_level_s: 2,
       rate: RATES, rate_duration_s: DURATION_S, rate_grace_s: 0.5, rate_sessions: 2, rate_arrival: 'poisson', rate_queries: ['simple_select_id', 'simple_count'], rate_late_ms: 1,
     });
     await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup]);
     // Process start (tsx) takes seconds on a loaded machine: the instants leave room for it.
     const startAt = Date.now() + 15_000;
     const levelsAt = startAt + 6_000;
+    // Sweep levels at levelsAt and +4 s (2 s reserved + 2 s gap), then the open loop's at +8 s and +12 s (1.5 + 0.5 + 2 s apart).
     const runs = await Promise.all(
       [1, 2].map(async (k) => {
         const store = join(p.dir, `shard-${k}.sqlite`);
@@ -131,8 +134,23 @@ describe.skipIf(skip)('sharded open loop, merged', () => {
       expect(a.achieved_rate).toBeCloseTo(ok.length / (Math.max(wall, levels[k]!.span_ns) / 1e9), 9);
     }
     // Each shard's lateness for each level is recorded in the merged store.
-    const late = await rowsOf<{ shard: number; level: number; late_ms: number }>(merged, 'SELECT shard, level, late_ms FROM shard_levels WHERE run_id = ? ORDER BY shard, level', [runId]);
-    expect(late.map((r) => [r.shard, r.level])).toEqual([[1, 40], [1, 80], [2, 40], [2, 80]]);
+    const late = await rowsOf<{ shard: number; phase: string; level: number; planned_at_ms: number }>(merged, 'SELECT shard, phase, level, planned_at_ms FROM shard_levels WHERE run_id = ? ORDER BY shard, planned_at_ms', [runId]);
+    expect(late.map((r) => [r.shard, r.phase, r.level])).toEqual([1, 2].flatMap((k) => [[k, 'sweep', 1], [k, 'sweep', 3], [k, 'open_loop', 40], [k, 'open_loop', 80]]));
+    const at = late.slice(0, 4).map((r) => r.planned_at_ms - late[0]!.planned_at_ms);
+    expect(at).toEqual([0, 4000, 8000, 12000]);
+    // The sweep: level C's clients 0..C−1 spread over the shards (client k on shard k mod 2 + 1),
+    // each with its 10 requests; QPS from the union over the longest shard's wall time.
+    const sweep = await rowsOf<{ concurrency: number; client: number; n: number }>(merged, 'SELECT concurrency, client, count(*) AS n FROM sweep_samples WHERE run_id = ? GROUP BY concurrency, client ORDER BY concurrency, client', [runId]);
+    expect(sweep.map((r) => [r.concurrency, r.client, r.n])).toEqual([[1, 0, 10], [3, 0, 10], [3, 1, 10], [3, 2, 10]]);
+    const shard2Sweep = await rowsOf<{ concurrency: number; client: number }>(stores[1]!, 'SELECT DISTINCT concurrency, client FROM sweep_samples WHERE run_id = ?', [runId]);
+    expect(shard2Sweep.map((r) => [r.concurrency, r.client])).toEqual([[3, 1]]);
+    for (const level of [1, 3]) {
+      const walls = (await Promise.all(stores.map((s) => rowsOf<{ wall_ns: number }>(s, 'SELECT wall_ns FROM sweep_levels WHERE run_id = ? AND concurrency = ?', [runId, level])))).flat().map((r) => r.wall_ns);
+      const [agg] = await rowsOf<{ count: number; qps_wall: number }>(merged, "SELECT count, qps_wall FROM sweep_aggregates WHERE run_id = ? AND concurrency = ? AND scope = 'all'", [runId, level]);
+      const ok = await rowsOf<{ n: number }>(merged, 'SELECT count(*) AS n FROM sweep_samples WHERE run_id = ? AND concurrency = ? AND ok = 1', [runId, level]);
+      expect(agg!.count).toBe(level * 10);
+      expect(agg!.qps_wall).toBeCloseTo(ok[0]!.n / (Math.max(...walls) / 1e9), 9);
+    }
     // And the merged store renders through the normal stages.
     await expectStagesOk(['--config', p.config, '--store', merged, '--run', runId], [render]);
     const table = await readFile(join(p.reports, runId, 'table.txt'), 'utf8');
@@ -147,7 +165,7 @@ describe.skipIf(skip)('sharded open loop, merged', () => {
       const db = await openStore(f);
       // Shard k of 12: the main loop's samples of shard 1 stand in for each (the merge does not look at them).
       await db.run('UPDATE run_shards SET shard = ?, shards = 12', [k]);
-      for (const t of ['open_loop_samples', 'open_loop_levels', 'shard_levels']) await db.run(`DELETE FROM ${t}`);
+      for (const t of ['open_loop_samples', 'open_loop_levels', 'sweep_samples', 'sweep_levels', 'shard_levels']) await db.run(`DELETE FROM ${t}`);
       await db.close();
       twelve.push(f);
     }
@@ -178,14 +196,14 @@ describe.skipIf(skip)('sharded open loop, merged', () => {
     expect(new Set(await readdir(p.dir))).toEqual(before);
   });
 
-  it('refuses shards that ran different open-loop levels (one without --levels-at)', async () => {
+  it('refuses shards that ran different sharded levels (one without --levels-at)', async () => {
     const other = join(p.dir, 'shard-2-no-levels.sqlite');
     await copyFile(stores[1]!, other);
     const db = await openStore(other);
-    for (const t of ['open_loop_samples', 'open_loop_levels', 'shard_levels']) await db.run(`DELETE FROM ${t}`);
+    for (const t of ['open_loop_samples', 'open_loop_levels', 'sweep_samples', 'sweep_levels', 'shard_levels']) await db.run(`DELETE FROM ${t}`);
     await db.close();
     const { result, stderr } = await captureOutput(() => merge(['--config', p.config, '--stores', `${stores[0]} ${other}`, '--out', join(p.dir, 'm-levels.sqlite')]));
     expect(result, stderr).toBe(2);
-    expect(stderr).toMatch(new RegExp(`store "${other}" \\(shard 2/2\\): its open-loop levels differ .*not run here: postgres at 40/s from \\d+`));
+    expect(stderr).toMatch(new RegExp(`store "${other}" \\(shard 2/2\\): its sharded levels differ .*not run here: sweep level postgres × 1 client\\(s\\) from \\d+`));
   });
 });

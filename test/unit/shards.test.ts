@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseStageFlags } from '../../lib/config/cli-flags.js';
 import { ConfigError } from '../../lib/errors.js';
 import { shardArrivals, shardOrder, timedOrder } from '../../lib/measure/schedule.js';
-import { LEVEL_GAP_MS, levelInstants, shardSessions } from '../../lib/pipeline/shard-levels.js';
+import { LEVEL_GAP_MS, levelInstants, shardClients, shardSessions } from '../../lib/pipeline/shard-levels.js';
+import { shardLevelPlan } from '../../lib/pipeline/shard-level-plan.js';
+import type { ResolvedConfig } from '../../lib/config/load.js';
 import { arrivalSchedule } from '../../lib/workload/arrival-schedule.js';
 import { shardLevelLines } from '../../lib/render/shard-report.js';
 import { shardRunId } from '../../lib/pipeline/shard-identity.js';
@@ -136,6 +138,25 @@ describe('sharded open-loop levels', () => {
     expect(levelInstants(1_000_000, [3000, 5000, 3000, 5000])).toEqual([1_000_000, 1_005_000, 1_012_000, 1_017_000]);
     expect(levelInstants(1_000_000, [2500.4, 1000], 100)).toEqual([1_000_000, 1_002_600]);
     expect(levelInstants(1_000_000, [])).toEqual([]);
+  });
+
+  it('plans the sweep levels, then the open-loop levels, target by target, from --levels-at', () => {
+    const c = { concurrency: [4, 1, 4], sweep_shard_level_s: 3, rate: [100, 50], rate_duration_s: 2, rate_grace_s: 1, rate_arrival: 'uniform', seed: 1 } as unknown as ResolvedConfig;
+    // 2 targets × sweep levels {1, 4} of 3 s, then 2 targets × rates {50, 100} of 2 + 1 s; 2 s gaps.
+    expect(shardLevelPlan(c, 2, 0)).toEqual({ sweep: [0, 5000, 10000, 15000], openLoop: [20000, 25000, 30000, 35000] });
+    expect(shardLevelPlan({ ...c, sweep_shard_level_s: undefined, concurrency: [2] } as unknown as ResolvedConfig, 1, 0).openLoop).toEqual([12000, 17000]);
+    expect(shardLevelPlan({ ...c, concurrency: [], rate: [] } as unknown as ResolvedConfig, 3, 7)).toEqual({ sweep: [], openLoop: [] });
+  });
+
+  it('spreads a sweep level\'s clients over the shards by client number', () => {
+    for (const n of [1, 2, 3]) {
+      for (const level of [1, 2, 5, 8]) {
+        const parts = Array.from({ length: n }, (_, k) => shardClients(level, k + 1, n));
+        expect(parts.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: level }, (_, k) => k));
+        for (const [k, p] of parts.entries()) for (const client of p) expect(client % n).toBe(k);
+      }
+    }
+    expect(shardClients(1, 2, 2)).toEqual([]);
   });
 
   it('spreads the sessions over the shards, at least one each', () => {
