@@ -99,7 +99,7 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     flag: 'shard',
     value: 'i/N',
-    help: 'Run shard i of N of the seeded schedule (every N-th iteration of the timed loop), in this store; needs --start-at. Merge the N stores with `make merge`. See docs/shards.md.',
+    help: 'Run shard i of N of the seeded schedule (every N-th iteration of the timed loop; with --levels-at also every N-th client of each concurrency-sweep level and every N-th arrival of each open-loop level), in this store; needs --start-at. Merge the N stores with `make merge`. See docs/shards.md.',
     default: 'the whole schedule',
     commands: ['measure'],
   },

@@ -42,6 +42,7 @@ export async function concurrencySweep(ctx: StageContext, runId: string, targets
     const [prepared] = prepareCalls([t], pools, queries, shape, 'sweep', perQuery);
     // A shard runs its clients of every level on its main thread (its share is what spreads the load).
     const maxThreads = shard ? 1 : clientThreadsFor(c, t);
+    if (shard && clientThreadsFor(c, t) > 1) ctx.log(`sweep ${t.id}: shard ${shard.index}/${shard.count} runs its clients on its main thread (client_threads applies to unsharded sweeps)`);
     let pool: ClientThreads | undefined;
     try {
       for (const level of levels) {
