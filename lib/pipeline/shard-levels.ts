@@ -2,19 +2,19 @@ import type { StageContext } from '../cli/run-stage.js';
 import { writeShardLevel } from '../store/shard-levels.js';
 
 /**
- * When each sharded open-loop level starts (`measure --shard i/N --start-at MS --levels-at MS`,
- * docs/shards.md). No coordinator: every shard computes the same instants from --levels-at and
- * the config alone. Levels run in the single-host order (target by target, each target's rates
- * ascending); level k starts at
+ * When each sharded load level starts (`measure --shard i/N --start-at MS --levels-at MS`,
+ * docs/shards.md): the concurrency sweep's levels, then the open loop's. No coordinator: every
+ * shard computes the same instants from --levels-at and the config alone; level k starts at
  *
  *   levelsAt + Σ_{m<k} (planned_m + LEVEL_GAP_MS)
  *
- * where planned_m = the level's drop_after (schedule span + rate_grace_s): by then every request
- * of the level is sent or dropped. The gap covers what runs between two levels: the requests
- * still in flight at drop_after, storing the level's samples, and (at a target's first level)
- * opening its rate_sessions sessions or client threads. A shard still busy at an instant starts
- * the level at once; its requests keep their intended times from the instant, so they are late
- * (and counted so), and the lateness is stored (shard_levels) and reported.
+ * with planned_m from lib/pipeline/shard-level-plan.ts (a sweep level: sweep_shard_level_s; an
+ * open-loop level: its drop_after, schedule span + rate_grace_s, when every request is sent or
+ * dropped). The gap covers what runs between two levels: requests still in flight at the end,
+ * storing the level's samples, and opening the next level's sessions (or a target's client
+ * threads). A shard still busy at an instant starts the level at once; the instant stays the
+ * level's origin, so its requests are late (and counted so), and the lateness is stored
+ * (shard_levels) and reported.
  */
 
 /** The fixed pause between two sharded levels (ms); see the contract above and docs/shards.md. */
