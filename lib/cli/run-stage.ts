@@ -44,6 +44,8 @@ export async function runStage(
   body: (ctx: StageContext) => Promise<void>,
   /** `--dry-run`: the listing to print instead of running `body` (seed, measure); no store is opened. */
   dryRun?: (config: ResolvedConfig, root: string) => Promise<string>,
+  /** merge: the file to open in place of the configured store (a temporary copy it renames on success: stages/merge.ts). */
+  storeFile?: (configured: string) => Promise<string>,
 ): Promise<number> {
   // Every line redacted (URL userinfo, password=…): the last guard before a terminal or a CI log.
   const log = (m: string) => process.stderr.write(`[${stage}] ${redact(m)}\n`);
@@ -72,7 +74,8 @@ export async function runStage(
   let store: SqliteDb;
   try {
     if (LOCKING_STAGES.has(stage)) releaseLocks = await acquireRunLocks(await lockPaths(config, PROJECT_ROOT, stage === 'measure' && flags.shard && flags.startAtMs !== undefined ? { ...flags.shard, startAtMs: flags.startAtMs } : undefined), stage, (m) => log(`warning: ${m}`));
-    store = await openStore(resolve(PROJECT_ROOT, config.store));
+    const configured = resolve(PROJECT_ROOT, config.store);
+    store = await openStore(storeFile ? await storeFile(configured) : configured);
     for (const line of await markAbandoned(store)) log(`note: ${line}`);
   } catch (err) {
     await releaseLocks();

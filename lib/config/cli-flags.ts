@@ -31,6 +31,12 @@ export interface StageFlags {
   shard?: { index: number; count: number };
   /** measure --shard: the instant (epoch ms, host clock) the shard's timed loop starts. */
   startAtMs?: number;
+  /**
+   * measure --shard: the instant (epoch ms, host clock) the first open-loop level starts, after
+   * every shard's timed loop; each later level's instant follows from it (lib/pipeline/shard-levels.ts).
+   * Absent: a shard does not run the open loop.
+   */
+  levelsAtMs?: number;
   /** merge: the shard stores to merge, in any order. */
   stores?: string[];
   /** seed/measure: print every statement each target would send, then exit; nothing is connected, started or written. */
@@ -93,7 +99,7 @@ export const FLAGS: readonly FlagSpec[] = [
   {
     flag: 'shard',
     value: 'i/N',
-    help: 'Run shard i of N of the seeded schedule (every N-th iteration of the timed loop), in this store; needs --start-at. Merge the N stores with `make merge`. See docs/shards.md.',
+    help: 'Run shard i of N of the seeded schedule (every N-th iteration of the timed loop; with --levels-at also every N-th client of each concurrency-sweep level and every N-th arrival of each open-loop level), in this store; needs --start-at. Merge the N stores with `make merge`. See docs/shards.md.',
     default: 'the whole schedule',
     commands: ['measure'],
   },
@@ -101,6 +107,12 @@ export const FLAGS: readonly FlagSpec[] = [
     flag: 'start-at',
     value: 'MS',
     help: 'With --shard: the instant (Unix epoch, ms, this host\'s clock) the timed loop starts; every shard gets the same value. Refused when more than 5 s in the past.',
+    commands: ['measure'],
+  },
+  {
+    flag: 'levels-at',
+    value: 'MS',
+    help: 'With --shard: the instant (Unix epoch, ms) the first open-loop level starts, after every shard\'s timed loop; every shard gets the same value. Without it a shard skips the open loop.',
     commands: ['measure'],
   },
   { flag: 'stores', value: 'FILES', help: 'The shard stores to merge, separated by spaces or commas (each written by `measure --shard i/N`).', commands: ['merge'] },
@@ -187,6 +199,13 @@ export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process
     else startAtMs = Number(v['start-at'].trim());
   }
   if ((v.shard === undefined) !== (v['start-at'] === undefined)) problems.push(v.shard === undefined ? '--start-at: only with --shard i/N' : '--shard: needs --start-at <epoch ms>, the same instant for every shard');
+  let levelsAtMs: number | undefined;
+  if (v['levels-at'] !== undefined) {
+    if (!/^\d{10,16}$/.test(v['levels-at'].trim())) problems.push(`--levels-at: expected a Unix epoch time in milliseconds, got "${v['levels-at']}"`);
+    else if (v.shard === undefined) problems.push('--levels-at: only with --shard i/N');
+    else if (startAtMs !== undefined && Number(v['levels-at'].trim()) <= startAtMs) problems.push(`--levels-at ${v['levels-at'].trim()}: must come after --start-at ${startAtMs} (the open-loop levels run after the timed loop)`);
+    else levelsAtMs = Number(v['levels-at'].trim());
+  }
   let stores: string[] | undefined;
   if (v.stores !== undefined) {
     stores = v.stores.split(/[\s,]+/).filter(Boolean);
@@ -215,6 +234,7 @@ export function parseStageFlags(argv: string[], env: NodeJS.ProcessEnv = process
     overlay,
     ...(shard ? { shard } : {}),
     ...(startAtMs !== undefined ? { startAtMs } : {}),
+    ...(levelsAtMs !== undefined ? { levelsAtMs } : {}),
     ...(stores ? { stores } : {}),
     dryRun: on('dry-run'),
     force: on('force'),

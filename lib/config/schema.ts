@@ -183,6 +183,15 @@ export const configSchema = z
         'Closed-loop concurrency sweep after the main measurement: for each level C, C clients each on their own session run `sweep_requests` requests each (queries in turn), one target at a time. Empty = no sweep.',
       ),
     sweep_requests: posInt.max(1_000_000).default(100).describe('Requests per client per level of the concurrency sweep.'),
+    sweep_shard_level_s: z
+      .number()
+      .positive()
+      .max(3600)
+      .optional()
+      .describe(
+        'With `measure --shard i/N --levels-at MS`: the time reserved for each concurrency-sweep level (its clients × sweep_requests back to back must fit in it); ' +
+          'the next sharded level starts that long plus a 2 s gap later. A shard still busy then starts it late and says so. Default 10 (docs/shards.md).',
+      ),
     client_threads: posInt
       .max(64)
       .default(1)

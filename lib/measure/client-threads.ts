@@ -5,6 +5,7 @@ import type { OpenLoopTimings } from './open-loop.js';
 import type { PreparedCall } from './prepare.js';
 import { mergeDispatches, mergeSweeps, mergeThreadLoads, pick, scheduleShares, sessionBlocks, type ThreadBlock, type ThreadDispatch, type ThreadSweep } from './thread-share.js';
 import { DEFAULT_WAKE, type WakeKind } from './wake.js';
+import { originAtEpoch } from './shard-clock.js';
 
 const ENTRY = new URL('./client-thread.mjs', import.meta.url);
 /** The origin of a level lies this far after the last thread said it is armed (ns): the `go` message gets there first. */
@@ -113,16 +114,18 @@ export class ClientThreads {
    * Every active thread is armed (its share sent, its load watch running); then one origin for
    * all, a little ahead, and `go`. Resolves with each thread's result in thread order.
    */
-  async #level<T extends FromThread>(messages: ToThread[], signal: AbortSignal | undefined): Promise<T[]> {
+  async #level<T extends FromThread>(messages: ToThread[], signal: AbortSignal | undefined, startAtEpochMs?: number): Promise<{ parts: T[]; startLateMs?: number }> {
     await Promise.all(messages.map((m, j) => this.#ask(j, m)));
     const done = messages.map((_, j) => this.#reply(j) as Promise<T>);
     const onAbort = () => messages.forEach((_, j) => this.#workers[j]!.postMessage({ type: 'abort' } satisfies ToThread));
     signal?.addEventListener('abort', onAbort);
     try {
-      const origin = process.hrtime.bigint() + BigInt(GO_MARGIN_NS);
+      // A sharded level's origin is its shared instant, even when passed (lib/measure/shard-clock.ts).
+      const at = startAtEpochMs === undefined ? undefined : originAtEpoch(startAtEpochMs);
+      const origin = at?.origin ?? process.hrtime.bigint() + BigInt(GO_MARGIN_NS);
       messages.forEach((_, j) => this.#workers[j]!.postMessage({ type: 'go', origin } satisfies ToThread));
       if (signal?.aborted) onAbort();
-      return await Promise.all(done);
+      return { parts: await Promise.all(done), ...(at ? { startLateMs: at.lateMs } : {}) };
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -132,7 +135,7 @@ export class ClientThreads {
    * One open-loop level over the open sessions: each thread runs its share of the schedule
    * (scheduleShares) with its own dispatcher; the timings come back merged, sample for sample.
    */
-  async openLoopLevel(o: { schedule: Float64Array; calls: readonly PreparedCall[]; dropAfterNs: number; wake?: WakeKind; signal?: AbortSignal }): Promise<OpenLoopTimings> {
+  async openLoopLevel(o: { schedule: Float64Array; calls: readonly PreparedCall[]; dropAfterNs: number; wake?: WakeKind; signal?: AbortSignal; startAtEpochMs?: number }): Promise<OpenLoopTimings> {
     const n = o.schedule.length;
     if (o.calls.length !== n) throw new RangeError(`open loop: ${o.calls.length} calls for ${n} scheduled requests`);
     const blocks = this.#blocks;
@@ -141,9 +144,13 @@ export class ClientThreads {
     const messages: ToThread[] = shares.map((idx) => ({
       type: 'open-loop', schedule: pick(o.schedule, idx), calls: Array.from(idx, (i) => o.calls[i]!), dropAfterNs: o.dropAfterNs, wake: o.wake ?? DEFAULT_WAKE,
     }));
-    const parts = (await this.#level<{ type: 'open-loop-done'; result: ThreadDispatch }>(messages, o.signal)).map((m) => m.result);
+    const level = await this.#level<{ type: 'open-loop-done'; result: ThreadDispatch }>(messages, o.signal, o.startAtEpochMs);
+    const parts = level.parts.map((m) => m.result);
     const merged = mergeDispatches(n, shares, blocks, parts);
-    return { ...merged, aborted: o.signal?.aborted === true, clientLoad: mergeThreadLoads(parts.map((p) => p.load), merged.wallNs / 1e9) };
+    return {
+      ...merged, aborted: o.signal?.aborted === true, clientLoad: mergeThreadLoads(parts.map((p) => p.load), merged.wallNs / 1e9),
+      ...(level.startLateMs !== undefined ? { startLateMs: level.startLateMs } : {}),
+    };
   }
 
   /** The sweep's bound calls ([query][i]), sent once per target, before its levels. */
@@ -156,7 +163,7 @@ export class ClientThreads {
     const blocks = this.#blocks;
     if (blocks.length === 0) throw new RangeError('sweep: no session is open on the client threads');
     const messages: ToThread[] = blocks.map((b) => ({ type: 'sweep', clients: Array.from({ length: b.count }, (_, c) => b.base + c), requests: o.requests }));
-    const parts = (await this.#level<{ type: 'sweep-done'; result: ThreadSweep }>(messages, o.signal)).map((m) => m.result);
+    const parts = (await this.#level<{ type: 'sweep-done'; result: ThreadSweep }>(messages, o.signal)).parts.map((m) => m.result);
     const merged = mergeSweeps(o.requests, blocks, parts);
     return { ...merged, clients: blocks.reduce((n, b) => n + b.count, 0), clientLoad: mergeThreadLoads(parts.map((p) => p.load), merged.wallNs / 1e9) };
   }

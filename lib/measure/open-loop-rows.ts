@@ -18,6 +18,8 @@ export function openLoopRows(o: {
   queryOf: readonly QueryTemplate[];
   timings: OpenLoopTimings;
   lateThresholdNs: number;
+  /** A shard's level (docs/shards.md): the position of each of its requests in the full schedule (stored as seq). */
+  seqOf?: Uint32Array;
 }): OpenLoopSampleRow[] {
   const t = o.timings;
   const rows: OpenLoopSampleRow[] = [];
@@ -29,7 +31,7 @@ export function openLoopRows(o: {
     const err = t.errors.get(i);
     const intended = o.schedule[i]!;
     rows.push({
-      run_id: o.runId, target: o.target, offered_rate: o.offeredRate, seq: i, session: sent ? t.sessionOf[i]! : null,
+      run_id: o.runId, target: o.target, offered_rate: o.offeredRate, seq: o.seqOf ? o.seqOf[i]! : i, session: sent ? t.sessionOf[i]! : null,
       query_id: q.id, category: q.category, intended_ns: intended,
       start_ns: sent ? t.startNs[i]! : null, end_ns: sent ? t.endNs[i]! : null,
       queued: t.queued[i] === 1 ? 1 : 0,

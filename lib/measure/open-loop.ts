@@ -3,6 +3,7 @@ import type { PreparedCall } from './prepare.js';
 import { inThreadTiming } from './timed-call.js';
 import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
 import { DEFAULT_WAKE, openWake, type Wake, type WakeKind } from './wake.js';
+import { originAtEpoch } from './shard-clock.js';
 
 /**
  * The open-loop driver: one level at one offered rate on one set of sessions.
@@ -50,6 +51,11 @@ export interface OpenLoopLevelInput {
   signal?: AbortSignal;
   /** How the dispatcher sleeps (default `timer`; lib/measure/wake.ts). */
   wake?: WakeKind;
+  /**
+   * A sharded level (docs/shards.md): the origin is this instant (epoch ms, host clock) instead
+   * of "now", even when it has passed (lib/measure/shard-clock.ts, originAtEpoch).
+   */
+  startAtEpochMs?: number;
 }
 
 /** What the dispatcher itself records; OpenLoopTimings adds the level's wall time and client load. */
@@ -74,6 +80,8 @@ export interface OpenLoopTimings extends OpenLoopDispatch {
   wallNs: number;
   /** Process CPU and event-loop delay while the level ran. */
   clientLoad: ClientLoad;
+  /** With startAtEpochMs: how far past it the origin was taken (ms; ≤ 0 = on time). */
+  startLateMs?: number;
 }
 
 /**
@@ -231,12 +239,13 @@ export async function runOpenLoopLevel(o: OpenLoopLevelInput): Promise<OpenLoopT
   const wake = await openWake(o.wake ?? DEFAULT_WAKE);
   try {
     const load = await watchClientLoadArmed();
-    const origin = process.hrtime.bigint();
+    const at = o.startAtEpochMs === undefined ? undefined : originAtEpoch(o.startAtEpochMs);
+    const origin = at?.origin ?? process.hrtime.bigint();
     const d = await dispatchOpenLoop(o, origin, wake);
     // Released requests no session took (only after a loss or an abort) stay "not sent".
     const wallNs = Number(process.hrtime.bigint() - origin);
     const clientLoad = await load.stop();
-    return { ...d, wallNs, clientLoad };
+    return { ...d, wallNs, clientLoad, ...(at ? { startLateMs: at.lateMs } : {}) };
   } finally {
     await wake.close();
   }

@@ -57,3 +57,17 @@ export function shardOrder(order: Int32Array, index: number, count: number): Int
   }
   return out;
 }
+
+/**
+ * Shard `index` (1-based) of `count` of an open-loop level of n requests (`measure --shard i/N
+ * --levels-at MS`, docs/shards.md): the positions j with j mod N = index − 1 of the one seeded
+ * arrival schedule, ascending. Each shard sends those arrivals at their own intended offsets
+ * from the level's shared instant, so the union of the N shards is the single-host schedule,
+ * each arrival once, and each shard offers about R/N per second. Computed before the level starts.
+ */
+export function shardArrivals(n: number, index: number, count: number): Uint32Array {
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new RangeError(`shard ${index}/${count}: expected 1 ≤ i ≤ N`);
+  const out = new Uint32Array(Math.max(0, Math.ceil((n - (index - 1)) / count)));
+  for (let k = 0, j = index - 1; j < n; k++, j += count) out[k] = j;
+  return out;
+}

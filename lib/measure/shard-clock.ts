@@ -70,3 +70,17 @@ export async function databaseClockOffset(session: Session, sql: string, tries =
   }
   return { offset_ms: Math.round(best!.offset_ms * 1000) / 1000, rtt_ms: Math.round(best!.rtt_ms * 1000) / 1000 };
 }
+
+/**
+ * The monotonic clock reading (process.hrtime.bigint()) that corresponds to `instantMs` on the
+ * host's wall clock, and how late the caller is for it (ms; ≤ 0 = the instant is still ahead).
+ * A sharded open-loop level takes it as its origin: its requests are due at their schedule
+ * offsets from the shared instant even when the shard gets there late (they are then late, and
+ * counted so). Read outside any timed region.
+ */
+export function originAtEpoch(instantMs: number): { origin: bigint; lateMs: number } {
+  const hr = process.hrtime.bigint();
+  const nowMs = performance.timeOrigin + performance.now();
+  const lateMs = nowMs - instantMs;
+  return { origin: hr - BigInt(Math.round(lateMs * 1e6)), lateMs: Math.round(lateMs * 1000) / 1000 };
+}

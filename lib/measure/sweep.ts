@@ -7,6 +7,7 @@ import type { PreparedCall } from './prepare.js';
 import { timedCall } from './timed-call.js';
 import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
 import { levelClientLoadColumns } from '../store/level-client-load.js';
+import { originAtEpoch, sleepUntil } from './shard-clock.js';
 
 /**
  * The timed part of a sweep level, for the clients `clients` (global client numbers, one session
@@ -72,16 +73,33 @@ export async function runSweepLevel(o: {
   calls: readonly (readonly PreparedCall[])[];
   requests: number;
   signal?: AbortSignal;
-}): Promise<{ level: SweepLevelRow; samples: SweepSampleRow[]; clientLoad: ClientLoad }> {
+  /**
+   * A sharded level (docs/shards.md): the global numbers of this shard's clients (one per session)
+   * out of the level's `level` clients, and the level's shared instant (epoch ms, host clock). The
+   * clients start at the instant; it is the origin even when the shard gets there late.
+   */
+  shard?: { clients: readonly number[]; level: number; startAtEpochMs: number };
+}): Promise<{ level: SweepLevelRow; samples: SweepSampleRow[]; clientLoad: ClientLoad; startLateMs?: number }> {
   const c = o.sessions.length;
+  const clients = o.shard?.clients ?? Array.from({ length: c }, (_, k) => k);
+  if (clients.length !== c) throw new RangeError(`sweep: ${clients.length} clients for ${c} sessions`);
   const load = await watchClientLoadArmed();
-  const origin = process.hrtime.bigint();
+  let origin: bigint;
+  let startLateMs: number | undefined;
+  if (o.shard) {
+    await sleepUntil(o.shard.startAtEpochMs, o.signal);
+    ({ origin, lateMs: startLateMs } = originAtEpoch(o.shard.startAtEpochMs));
+  } else origin = process.hrtime.bigint();
   const r = await runSweepClients({
-    sessions: o.sessions, clients: Array.from({ length: c }, (_, k) => k), calls: o.calls, requests: o.requests, origin,
+    sessions: o.sessions, clients, calls: o.calls, requests: o.requests, origin,
     isConnectionLoss: (err) => o.target.module.isConnectionLoss(err), signal: o.signal,
   });
   const clientLoad = await load.stop();
-  return sweepLevelRows({ runId: o.runId, target: o.target, queries: o.queries, requests: o.requests, clients: c, clientLoad, signal: o.signal, ...r });
+  const rows = sweepLevelRows({
+    runId: o.runId, target: o.target, queries: o.queries, requests: o.requests, clients: c, clientLoad, signal: o.signal, ...r,
+    ...(o.shard ? { clientIds: o.shard.clients, level: o.shard.level } : {}),
+  });
+  return { ...rows, ...(startLateMs !== undefined ? { startLateMs } : {}) };
 }
 
 /**
@@ -102,8 +120,12 @@ export function sweepLevelRows(o: {
   wallNs: number;
   clientLoad: ClientLoad;
   signal?: AbortSignal;
+  /** A shard's level: the global number of each local client, and the level's client count (stored as concurrency). */
+  clientIds?: readonly number[];
+  level?: number;
 }): { level: SweepLevelRow; samples: SweepSampleRow[]; clientLoad: ClientLoad } {
   const c = o.clients;
+  const concurrency = o.level ?? c;
   if (o.lost !== undefined) {
     throw new TargetUnavailableError([{ target: o.target.id, reason: `lost during the concurrency sweep (${c} clients): ${errorText(o.lost)}` }], 'sweep');
   }
@@ -114,12 +136,12 @@ export function sweepLevelRows(o: {
     const t = o.queries[o.queryOf[slot]! - 1]!;
     const err = o.errors.get(slot);
     samples.push({
-      run_id: o.runId, target: o.target.id, concurrency: c, client: Math.floor(slot / o.requests), query_id: t.id, category: t.category,
+      run_id: o.runId, target: o.target.id, concurrency, client: o.clientIds ? o.clientIds[Math.floor(slot / o.requests)]! : Math.floor(slot / o.requests), query_id: t.id, category: t.category,
       start_ns: o.startNs[slot]!, elapsed_ns: o.elapsedNs[slot]!, ok: err === undefined ? 1 : 0, error: err === undefined ? null : errorText(err),
     });
   }
   return {
-    level: { run_id: o.runId, target: o.target.id, concurrency: c, wall_ns: o.wallNs, concurrent_sessions: o.target.module.capabilities.concurrentSessions ? 1 : 0,
+    level: { run_id: o.runId, target: o.target.id, concurrency, wall_ns: o.wallNs, concurrent_sessions: o.target.module.capabilities.concurrentSessions ? 1 : 0,
       ...levelClientLoadColumns(o.clientLoad, o.target.module.capabilities.inProcess === true),
     },
     samples,

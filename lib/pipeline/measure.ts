@@ -27,6 +27,7 @@ import { startRunWithSessions } from './run-start.js';
 import { concurrencySweep } from './sweep.js';
 import { efSearchSweep } from './ef-search-sweep.js';
 import { openLoopSweep } from './open-loop.js';
+import { shardLevelPlan } from './shard-level-plan.js';
 import { recordClientCapacity } from './client-capacity.js';
 import { recordQueryPlans } from './query-plans.js';
 import { planWarnings } from '../verify/plan-warnings.js';
@@ -35,7 +36,7 @@ import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
 import { warmInProcessJavaScript } from './in-process-js-warmup.js';
-import { finishShard, prepareShard, shardIdentity, startShardClock } from './shard-run.js';
+import { finishShard, prepareShard, shardIdentity, shardSkips, startShardClock } from './shard-run.js';
 
 /**
  * measure: a new measurement run on the seeded data. Opens one session per target, records the
@@ -146,11 +147,14 @@ export async function measure(ctx: StageContext): Promise<void> {
     await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}), machine_speed: machineSpeed, gc_recorded: true });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
     // A shard measures the main timed loop only (docs/shards.md, "What is sharded").
-    const skipped = shard ? [c.concurrency.length ? 'concurrency sweep' : '', c.ef_search.length ? 'ef_search sweep' : '', c.rate.length ? 'open loop' : ''].filter(Boolean) : [];
-    if (skipped.length) ctx.log(`shard ${shard!.index}/${shard!.count}: ${skipped.join(', ')} not run (not sharded: run them in an unsharded measure; docs/shards.md)`);
-    if (!shard && c.concurrency.length) await concurrencySweep(ctx, runId, probed, pools, shape);
+    // A shard runs the main loop and, with --levels-at, its share of the open loop (docs/shards.md, "What is sharded").
+    if (shard) for (const line of shardSkips(c, shard)) ctx.log(line);
+    // With --levels-at, the sweep's and the open loop's levels start at instants every shard computes alike.
+    const plan = shard?.levelsAtMs !== undefined ? shardLevelPlan(c, probed.length, shard.levelsAtMs) : undefined;
+    const levelShard = (instants: number[]) => (shard && plan ? { index: shard.index, count: shard.count, instants } : undefined);
+    if (c.concurrency.length && (!shard || plan)) await concurrencySweep(ctx, runId, probed, pools, shape, levelShard(plan?.sweep ?? []));
     if (!shard && c.ef_search.length) await efSearchSweep(ctx, runId, probed, pools, shape);
-    if (!shard && c.rate.length) await openLoopSweep(ctx, runId, probed, pools, shape);
+    if (c.rate.length && (!shard || plan)) await openLoopSweep(ctx, runId, probed, pools, shape, levelShard(plan?.openLoop ?? []));
     // After every phase that may write (the open loop too, if its mix holds a write query).
     if (writes) await undoWritesAndCheck(ctx, targets);
     if (shard) await finishShard(ctx, shard, targets, r.originEpochMs);

@@ -2,16 +2,19 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { StageContext } from '../cli/run-stage.js';
 import { ConfigError } from '../errors.js';
-import { shardLines, originOnDatabaseClock } from '../render/shard-report.js';
-import { MAX_SHARDS_PER_MERGE, copyShardRun, setMergedWall } from '../store/merge-shards.js';
+import { shardLevelLines, shardLines, originOnDatabaseClock } from '../render/shard-report.js';
+import { copyShardRun, setMergedWall } from '../store/merge-shards.js';
 import { openStore } from '../store/open.js';
 import { readRunShards, type RunShardRow } from '../store/run-shards.js';
 import { getRun, type RunRow } from '../store/runs.js';
+import { readShardLevels, type ShardLevelRow } from '../store/shard-levels.js';
+import { levelName } from './shard-levels.js';
 
 interface ShardStore {
   file: string;
   row: RunShardRow;
   run: RunRow;
+  levels: ShardLevelRow[];
 }
 
 const refuse = (problem: string): never => {
@@ -31,7 +34,7 @@ async function readShardStore(file: string, runId: string | undefined): Promise<
     if (rows.length > 1) refuse(`store "${file}": holds ${rows.length} shards of run ${ids[0]} (already a merged store?); merge the shard stores themselves`);
     const run = (await getRun(db, ids[0]!))!;
     if (run.status !== 'complete') refuse(`store "${file}": shard ${rows[0]!.shard}/${rows[0]!.shards} of run ${run.run_id} is ${run.status}, not complete; run that shard again (a partial set is never merged)`);
-    return { file, row: rows[0]!, run };
+    return { file, row: rows[0]!, run, levels: await readShardLevels(db, ids[0]!) };
   } finally {
     await db.close();
   }
@@ -51,7 +54,6 @@ export async function merge(ctx: StageContext): Promise<void> {
   if (files.length === 0) refuse('--stores: give the shard stores to merge (make merge STORES="a.sqlite b.sqlite" OUT=merged.sqlite)');
   const out = resolve(ctx.root, ctx.config.store);
   if (files.includes(out)) refuse(`store "${out}" is both a shard and the output (--out); write the merge to a new store`);
-  if (files.length > MAX_SHARDS_PER_MERGE) refuse(`--stores: ${files.length} stores; one merge takes at most ${MAX_SHARDS_PER_MERGE} (SQLite's limit of attached databases)`);
   const shards: ShardStore[] = [];
   for (const f of files) shards.push(await readShardStore(f, ctx.flags.run));
   const ref = shards[0]!;
@@ -60,6 +62,20 @@ export async function merge(ctx: StageContext): Promise<void> {
       if (s.row[field] !== ref.row[field]) {
         refuse(`store "${s.file}" (shard ${s.row.shard}/${s.row.shards}): ${field} ${String(s.row[field])} differs from ${String(ref.row[field])} of store "${ref.file}"; every shard must be the same run (same config, dataset, --shard N and --start-at)`);
       }
+    }
+  }
+  // Every shard ran the same sharded levels (sweep, open loop) at the same instants (the same --levels-at), or none.
+  const levelKeys = (s: ShardStore) => s.levels.map((l) => `${levelName(l.phase, l.target, l.level)} from ${l.planned_at_ms}`);
+  for (const s of shards.slice(1)) {
+    const [mine, theirs] = [levelKeys(s), levelKeys(ref)];
+    const only = mine.filter((k) => !theirs.includes(k));
+    const missingHere = theirs.filter((k) => !mine.includes(k));
+    if (only.length || missingHere.length) {
+      refuse(
+        `store "${s.file}" (shard ${s.row.shard}/${s.row.shards}): its sharded levels differ from those of store "${ref.file}" ` +
+          `(${missingHere.length ? `not run here: ${missingHere.join(', ')}` : ''}${only.length && missingHere.length ? '; ' : ''}${only.length ? `run only here: ${only.join(', ')}` : ''}); ` +
+          'every shard must run the sweep and the open loop with the same --levels-at, or none',
+      );
     }
   }
   const n = ref.row.shards;
@@ -86,7 +102,8 @@ export async function merge(ctx: StageContext): Promise<void> {
 
   const lateMs = (JSON.parse(ref.run.config_json) as { rate_late_ms?: number }).rate_late_ms ?? 1;
   const { lines, warnings } = shardLines(ordered.map((s) => s.row), lateMs);
-  for (const l of lines) ctx.log(l);
-  for (const w of warnings) ctx.log(`warning: ${w}`);
+  const levels = shardLevelLines(ordered.flatMap((s) => s.levels), lateMs);
+  for (const l of [...lines, ...levels.lines]) ctx.log(l);
+  for (const w of [...warnings, ...levels.warnings]) ctx.log(`warning: ${w}`);
   ctx.log(`run ${ref.row.run_id}: ${n} shard(s) merged into ${out}. Next: make aggregate render ARGS="--store ${ctx.config.store}"`);
 }

@@ -19,6 +19,9 @@ import { levelClientWarnings } from '../verify/level-client-warnings.js';
 import { commonQueries } from './query-probe.js';
 import type { ClientThreads } from '../measure/client-threads.js';
 import { clientThreadsFor, startClientThreads, threadsText } from './client-threads.js';
+import { shardArrivals } from '../measure/schedule.js';
+import { sleepUntil } from '../measure/shard-clock.js';
+import { LEVEL_HANDOVER_MS, recordShardLevel, shardSessions, type LevelShard } from './shard-levels.js';
 
 /** Seconds per level when neither rate_duration_s nor rate_requests is given. */
 export const DEFAULT_RATE_DURATION_S = 10;
@@ -33,6 +36,16 @@ export function openLoopLevels(c: ResolvedConfig): { rate: number; spec: Schedul
         : { seed: c.seed, rate, arrival: c.rate_arrival, durationNs: Math.round((c.rate_duration_s ?? DEFAULT_RATE_DURATION_S) * 1e9) };
     return { rate, spec, schedule: arrivalSchedule(spec) };
   });
+}
+
+/**
+ * The planned length (ms) of every open-loop level in run order — target by target, rates
+ * ascending: its drop_after (schedule span + rate_grace_s), when every request is sent or dropped.
+ * Sharded levels start at instants spaced by these (lib/pipeline/shard-levels.ts).
+ */
+export function openLoopPlannedMs(c: ResolvedConfig, targets: number): number[] {
+  const per = openLoopLevels(c).map((l) => (scheduleSpanNs(l.spec) + Math.round(c.rate_grace_s * 1e9)) / 1e6);
+  return Array.from({ length: targets }, () => per).flat();
 }
 
 /**
@@ -75,9 +88,12 @@ export function requestQueries(c: ResolvedConfig, queries: readonly QueryTemplat
  * rate_sessions sessions are opened in client threads instead, each running its share of every
  * level's schedule (lib/measure/client-threads.ts); the stored rows are the same, sample for sample.
  */
-export async function openLoopSweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape): Promise<void> {
+export async function openLoopSweep(ctx: StageContext, runId: string, targets: readonly OpenTarget[], pools: ReadonlyMap<string, unknown[]>, shape: WorkloadShape, shard?: LevelShard): Promise<void> {
   const c = ctx.config;
   const levels = openLoopLevels(c);
+  // A shard's levels start at instants every shard computes alike (lib/pipeline/shard-levels.ts).
+  const instants = shard?.instants ?? [];
+  let slot = 0;
   // One mix for every target, so rates compare: the configured queries every path runs.
   const { queries, leftOut } = commonQueries(targets, openLoopQueries(c));
   if (leftOut.length) ctx.log(`open loop: mix without ${leftOut.join(', ')}`);
@@ -94,7 +110,8 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
     const [prepared] = prepareCalls([t], pools, queries, shape, 'open_loop', perQuery);
     const callOf: PreparedCall[] = Array.from(pick, (i, j) => prepared!.calls[i]![occurrence[j]!]!);
     const concurrent = t.module.capabilities.concurrentSessions;
-    const sessions = concurrent ? c.rate_sessions : 1;
+    // A shard opens its share of the sessions (session k on shard k mod N + 1; at least one).
+    const sessions = concurrent ? (shard ? shardSessions(c.rate_sessions, shard.index, shard.count) : c.rate_sessions) : 1;
     const extra: Session[] = [];
     // client_threads > 1: every session of the level is opened in the client threads, none here.
     const threads = Math.min(clientThreadsFor(c, t), sessions);
@@ -111,31 +128,40 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
         }
       }
       for (const level of levels) {
-        const n = level.schedule.length;
+        const full = level.schedule.length;
         const spanNs = scheduleSpanNs(level.spec);
         const dropAfterNs = spanNs + Math.round(c.rate_grace_s * 1e9);
+        // A shard sends every N-th arrival of the one schedule, each at its own intended offset.
+        const seqOf = shard ? shardArrivals(full, shard.index, shard.count) : undefined;
+        const schedule = seqOf ? Float64Array.from(seqOf, (j) => level.schedule[j]!) : level.schedule;
+        const calls = seqOf ? Array.from(seqOf, (j) => callOf[j]!) : callOf.slice(0, full);
+        const levelQueryOf = seqOf ? Array.from(seqOf, (j) => queryOf[j]!) : queryOf;
+        const n = schedule.length;
+        const startAtEpochMs = shard ? instants[slot++]! : undefined;
+        if (startAtEpochMs !== undefined) await sleepUntil(startAtEpochMs - LEVEL_HANDOVER_MS, ctx.signal);
         const timings = pool
-          ? await pool.openLoopLevel({ schedule: level.schedule, calls: callOf.slice(0, n), dropAfterNs, signal: ctx.signal })
+          ? await pool.openLoopLevel({ schedule, calls, dropAfterNs, signal: ctx.signal, ...(startAtEpochMs !== undefined ? { startAtEpochMs } : {}) })
           : await runOpenLoopLevel({
-              sessions: [t.session, ...extra], schedule: level.schedule, calls: callOf.slice(0, n), dropAfterNs,
-              isConnectionLoss: (err) => t.module.isConnectionLoss(err), signal: ctx.signal,
+              sessions: [t.session, ...extra], schedule, calls, dropAfterNs,
+              isConnectionLoss: (err) => t.module.isConnectionLoss(err), signal: ctx.signal, ...(startAtEpochMs !== undefined ? { startAtEpochMs } : {}),
             });
         if (timings.lost !== undefined) {
           throw new TargetUnavailableError([{ target: t.id, reason: `lost during the open-loop level at ${level.rate}/s: ${errorText(timings.lost)}` }], 'open loop');
         }
         if (timings.aborted) throw ctx.signal!.reason;
-        const samples = openLoopRows({ runId, target: t.id, offeredRate: level.rate, schedule: level.schedule, queryOf, timings, lateThresholdNs: lateNs });
+        const samples = openLoopRows({ runId, target: t.id, offeredRate: level.rate, schedule, queryOf: levelQueryOf, timings, lateThresholdNs: lateNs, ...(seqOf ? { seqOf } : {}) });
         const levelRow = {
           run_id: runId, target: t.id, offered_rate: level.rate, arrival: c.rate_arrival, sessions, concurrent_sessions: concurrent ? 1 : 0,
           scheduled: n, span_ns: spanNs, wall_ns: timings.wallNs, late_threshold_ns: lateNs, drop_after_ns: dropAfterNs, max_queue: timings.maxQueue,
           ...levelClientLoadColumns(timings.clientLoad, t.module.capabilities.inProcess === true),
         };
         await writeOpenLoopLevel(ctx.store, levelRow, samples);
+        if (shard && startAtEpochMs !== undefined) await recordShardLevel(ctx, runId, shard, 'open_loop', t.id, level.rate, startAtEpochMs, timings.startLateMs ?? 0);
         const ok = samples.filter((s) => s.ok === 1).length;
         const late = samples.filter((s) => s.late === 1).length;
         const dropped = samples.filter((s) => s.dropped === 1).length;
         ctx.log(
-          `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${sessions} session${sessions === 1 ? '' : 's'}${threadsText(threads)}): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
+          `open loop ${t.id} at ${level.rate}/s (${c.rate_arrival}, ${sessions} session${sessions === 1 ? '' : 's'}${threadsText(threads)}${shard ? `, shard ${shard.index}/${shard.count}: the arrivals j mod ${shard.count} = ${shard.index - 1} of ${full}` : ''}): ${n} scheduled, ${ok} ok, ${late} late, ${dropped} dropped, ` +
             `${(ok / (Math.max(timings.wallNs, spanNs) / 1e9)).toFixed(1)}/s achieved, queue up to ${timings.maxQueue}` + (concurrent ? '' : ' (requests queue behind one session)') +
             `; client ${Math.round(timings.clientLoad.cpu_cores * 100)}% of a core${threads > 1 ? ' (busiest thread)' : ''}, event-loop delay ${loopDelayText(timings.clientLoad)}`,
         );

@@ -1,6 +1,7 @@
 import { readClientCapacity } from '../store/client-capacity.js';
 import { readRunTargets } from '../store/run-targets.js';
 import { readRunShards } from '../store/run-shards.js';
+import { readShardLevels } from '../store/shard-levels.js';
 import { existsSync } from 'node:fs';
 import { redact } from '../config/redact.js';
 import { lstat, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
@@ -68,6 +69,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     instances: await readRunTargets(ctx.store, run.run_id),
     datasetProblem: await storedDatasetProblem(ctx, run, config),
     shards: await readRunShards(ctx.store, run.run_id),
+    shardLevels: await readShardLevels(ctx.store, run.run_id),
   };
 }
 

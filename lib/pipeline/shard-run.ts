@@ -1,4 +1,5 @@
 import type { StageContext } from '../cli/run-stage.js';
+import type { ResolvedConfig } from '../config/load.js';
 import { ConfigError } from '../errors.js';
 import { HANDOVER_MS, START_AT_TOLERANCE_MS, databaseClockOffset, hostName, sleepUntil, startAtLagMs, type ClockOffset } from '../measure/shard-clock.js';
 import { updateRunShard, writeRunShard } from '../store/run-shards.js';
@@ -11,6 +12,8 @@ export interface ShardPlan {
   index: number;
   count: number;
   startAtMs: number;
+  /** --levels-at: the first sharded open-loop level's instant (epoch ms); absent = the shard skips the open loop. */
+  levelsAtMs?: number;
   runId: string;
   configFp: string;
 }
@@ -41,7 +44,20 @@ export async function prepareShard(ctx: StageContext): Promise<ShardPlan | undef
   if (await getRun(ctx.store, runId)) {
     throw new ConfigError([`--shard ${shard.index}/${shard.count} --start-at ${startAtMs}: the store "${ctx.config.store}" already holds run ${runId}; give each shard its own store, and each sharded run its own --start-at`], 'command line');
   }
-  return { ...shard, startAtMs, runId, configFp };
+  return { ...shard, startAtMs, runId, configFp, ...(ctx.flags.levelsAtMs !== undefined ? { levelsAtMs: ctx.flags.levelsAtMs } : {}) };
+}
+
+/**
+ * What a shard does not run, one log line each (docs/shards.md, "What is sharded"): the ef_search
+ * sweep is not sharded; the concurrency sweep and the open loop are, given --levels-at.
+ */
+export function shardSkips(c: ResolvedConfig, s: ShardPlan): string[] {
+  const id = `shard ${s.index}/${s.count}`;
+  const out: string[] = [];
+  if (c.concurrency.length && s.levelsAtMs === undefined) out.push(`${id}: concurrency sweep not run (give every shard the same --levels-at MS, after every shard's timed loop, to run its share; docs/shards.md)`);
+  if (c.ef_search.length) out.push(`${id}: ef_search sweep not run (it measures one client's QPS at each ef_search; split over shards it would measure N concurrent clients instead: run it in an unsharded measure; docs/shards.md)`);
+  if (c.rate.length && s.levelsAtMs === undefined) out.push(`${id}: open loop not run (give every shard the same --levels-at MS, after every shard's timed loop, to run its share; docs/shards.md)`);
+  return out;
 }
 
 const offsetText = (o: ClockOffset) => `${o.offset_ms >= 0 ? '+' : ''}${o.offset_ms.toFixed(3)} ms (round trip ${o.rtt_ms.toFixed(3)} ms)`;

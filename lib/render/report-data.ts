@@ -6,6 +6,7 @@ import type { FingerprintRow } from '../store/datasets.js';
 import type { RunRow } from '../store/runs.js';
 import type { RunTargetRow } from '../store/run-targets.js';
 import type { RunShardRow } from '../store/run-shards.js';
+import type { ShardLevelRow } from '../store/shard-levels.js';
 import type { VerificationSummaryRow } from '../store/verifications.js';
 import type { SweepAggregateRow } from '../store/sweep.js';
 import type { EfSearchMatchedRow, EfSearchPointRow } from '../store/ef-search.js';
@@ -57,6 +58,8 @@ export interface ReportData {
   datasetProblem?: string;
   /** The shards of a run merged from `measure --shard i/N` stores (absent or empty: not sharded, or from before shards). */
   shards?: RunShardRow[];
+  /** Each shard's sharded open-loop levels: instant and lateness (absent or empty: none). */
+  shardLevels?: ShardLevelRow[];
 }
 
 export const BELOW_SCALE_NOTICE =

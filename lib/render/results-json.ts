@@ -82,6 +82,7 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       ...(namedInstancesText(d.instances ?? []) ? { target_types: Object.fromEntries((d.instances ?? []).map((r) => [r.target, r.type])) } : {}),
       // Only for a run merged from shards: other runs' results.json stays byte-identical.
       ...(d.shards?.length ? { shards: d.shards.map(({ run_id: _, ...r }) => r) } : {}),
+      ...(d.shardLevels?.length ? { shard_levels: d.shardLevels.map(({ run_id: _, ...r }) => r) } : {}),
       dataset_id: d.run.dataset_id,
       seed: d.run.seed,
       warmup_per_query: d.config.warmup,

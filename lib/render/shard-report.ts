@@ -1,4 +1,6 @@
 import type { RunShardRow } from '../store/run-shards.js';
+import type { ShardLevelRow } from '../store/shard-levels.js';
+import { levelName } from '../pipeline/shard-levels.js';
 
 /** A shard's database clock − host clock (ms): the mean of its start and end readings (either alone when one is missing). */
 export function meanOffsetMs(r: RunShardRow): number | null {
@@ -54,6 +56,30 @@ export function shardLines(rows: readonly RunShardRow[], lateMs: number): { line
   const startSpread = known.length ? Math.max(...known) - Math.min(...known) : 0;
   if (startSpread > lateMs) {
     warnings.push(`the shards' timed loops started up to ${startSpread.toFixed(3)} ms apart (database clock), more than rate_late_ms ${lateMs} ms: the merged load was not applied at once for that long`);
+  }
+  return { lines, warnings };
+}
+
+/**
+ * The sharded load levels (concurrency sweep, open loop), for the merge log and the report: per level its shared instant and
+ * the latest shard's lateness for it; one warning per level where a shard was ready more than
+ * `lateMs` (rate_late_ms) after the instant — its first requests then started late because of it.
+ */
+export function shardLevelLines(rows: readonly ShardLevelRow[], lateMs: number): { lines: string[]; warnings: string[] } {
+  const byLevel = new Map<string, ShardLevelRow[]>();
+  for (const r of rows) {
+    const key = `${r.phase} ${r.target} ${r.level}`;
+    byLevel.set(key, [...(byLevel.get(key) ?? []), r]);
+  }
+  const lines: string[] = [];
+  const warnings: string[] = [];
+  for (const level of byLevel.values()) {
+    const r0 = level[0]!;
+    const worst = level.reduce((a, b) => (b.late_ms > a.late_ms ? b : a));
+    const name = levelName(r0.phase, r0.target, r0.level);
+    const late = worst.late_ms > 0 ? `shard ${worst.shard} ready ${worst.late_ms.toFixed(3)} ms after it (the latest)` : 'every shard ready before it';
+    lines.push(`${name}: ${level.length} shard(s) from ${new Date(r0.planned_at_ms).toISOString()}, ${late}`);
+    if (worst.late_ms > lateMs) warnings.push(`${name}: shard ${worst.shard} was ready ${worst.late_ms.toFixed(3)} ms after the level's instant, more than rate_late_ms ${lateMs} ms: its first requests started late because of the shard (give a later --levels-at; docs/shards.md)`);
   }
   return { lines, warnings };
 }

@@ -1,4 +1,4 @@
-import { shardLines } from './shard-report.js';
+import { shardLevelLines, shardLines } from './shard-report.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { datasetOriginText, fingerprintSourceText, recallReferenceText } from './dataset-text.js';
 import type { AggregateRow } from '../store/aggregates.js';
@@ -186,7 +186,10 @@ export function tableText(d: ReportData): string {
 function shardTableLines(d: ReportData): { lines: string[]; warnings: string[] } {
   const rows = d.shards ?? [];
   if (rows.length === 0) return { lines: [], warnings: [] };
-  const { lines, warnings } = shardLines(rows, d.config.rate_late_ms ?? 1);
+  const clocks = shardLines(rows, d.config.rate_late_ms ?? 1);
+  const levels = shardLevelLines(d.shardLevels ?? [], d.config.rate_late_ms ?? 1);
+  const lines = [...clocks.lines, ...levels.lines];
+  const warnings = [...clocks.warnings, ...levels.warnings];
   const head = `shards:     ${rows.length} of ${rows[0]!.shards} merged, on ${[...new Set(rows.map((r) => r.host))].length} host(s); the floor, client and machine lines are shard 1's`;
   return { lines: [head, ...lines.map((l) => `            ${l}`)], warnings };
 }

@@ -649,4 +649,21 @@ export const MIGRATIONS: readonly string[] = [
   DROP TABLE noise_flags;
   ALTER TABLE noise_flags_new RENAME TO noise_flags;
   `,
+  `
+  -- Sharded load levels (docs/shards.md): one row per shard × open-loop level it ran. planned_at_ms
+  -- is the level's shared instant (epoch ms, from --levels-at and the config: every shard computes
+  -- the same), late_ms how far past it this shard's host clock was when its dispatcher was ready
+  -- (its requests still count from the planned instant, so lateness shows in their latency too).
+  -- Raw facts, per shard; a merged store holds every shard's rows.
+  CREATE TABLE shard_levels (
+    run_id TEXT NOT NULL REFERENCES runs (run_id),
+    shard INTEGER NOT NULL,
+    phase TEXT NOT NULL,
+    target TEXT NOT NULL,
+    level REAL NOT NULL,
+    planned_at_ms INTEGER NOT NULL,
+    late_ms REAL NOT NULL,
+    PRIMARY KEY (run_id, shard, phase, target, level)
+  );
+  `,
 ];

@@ -13,6 +13,7 @@ import { main as warmup } from '../../stages/warmup.js';
 import { PROJECT_ROOT } from '../../lib/env/package-version.js';
 import { QUERIES } from '../../lib/workload/queries.js';
 import { quantileSorted } from '../../lib/stats/quantile.js';
+import { arrivalSchedule } from '../../lib/workload/arrival-schedule.js';
 import { openStore } from '../../lib/store/open.js';
 import { captureOutput } from '../helpers/capture.js';
 import { createNamespaces, SERVICE_ADDR, startRelay, type Namespaces } from '../helpers/netns.js';
@@ -26,7 +27,7 @@ import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
  * one local PostgreSQL (through a relay on a service address, lib: test/helpers/netns.ts), each
  * into its own store; then `merge`. The merged run's percentiles must equal those of one store
  * holding the same raw samples, and the union of the shards must be exactly the single-host
- * schedule. A missing shard, a duplicate shard and a shard of another config are refused (exit 2)
+ * schedule; likewise for one open-loop level (`--levels-at`). A missing shard, a duplicate shard and a shard of another config are refused (exit 2)
  * naming the store. Under CI=true, no namespaces or no server fails the test.
  */
 const pgProblem = await preparePgTestDatabase();
@@ -37,6 +38,7 @@ if (netnsProblem && NEED_NETNS) throw new Error(`shard test needs network namesp
 
 const N = 3;
 const ITERATIONS = 30;
+const OPEN_LOOP_RATE = 90;
 
 interface Shard {
   store: string;
@@ -97,16 +99,20 @@ describe.skipIf(pgProblem !== undefined || netnsProblem !== undefined)('shards a
     relay = await startRelay({ host: pg.host, port: pg.port });
     p = await tmpProfile({
       iterations: ITERATIONS, warmup: 1, verify_queries: 0, targets: ['postgres'], rate_late_ms: 1,
+      // One sharded open-loop level (docs/shards.md): 1 s at 90/s, each shard every 3rd arrival.
+      rate: [OPEN_LOOP_RATE], rate_duration_s: 1, rate_grace_s: 0.5, rate_sessions: 3, rate_queries: ['simple_select_id'], seed: 5,
       target_options: { postgres: { provision: 'existing', host: SERVICE_ADDR, port: relay.port, user: pg.user, database: PG_TEST_DB, password_env: 'PB_PG_PASSWORD' } },
     });
     await expectStagesOk(['--config', p.config], [provision, validate, seed, warmup]);
     // Each host seeds or finds the dataset in its own store; here the seeded store is copied.
     const startAt = Date.now() + 25_000;
+    // The open-loop level after every shard's timed loop (30 iterations: well under a second here).
+    const levelsAt = startAt + 5_000;
     const runs = await Promise.all(
       nsets.names.map(async (ns, j) => {
         const store = join(p.dir, `shard-${j + 1}.sqlite`);
         await copyFile(p.store, store);
-        const r = await runInNamespace(ns, `shard-${j + 1}`, ['stages/measure.ts', '--config', p.config, '--store', store, '--shard', `${j + 1}/${N}`, '--start-at', String(startAt)]);
+        const r = await runInNamespace(ns, `shard-${j + 1}`, ['stages/measure.ts', '--config', p.config, '--store', store, '--shard', `${j + 1}/${N}`, '--start-at', String(startAt), '--levels-at', String(levelsAt)]);
         return { store, ...r };
       }),
     );
@@ -174,6 +180,34 @@ describe.skipIf(pgProblem !== undefined || netnsProblem !== undefined)('shards a
       const row = merged.find((r) => r.level === 'query' && r.key === q.id)!;
       expect([row.count, row.p50_ms, row.p95_ms, row.p99_ms]).toEqual([ms.length, quantileSorted(ms, 0.5), quantileSorted(ms, 0.95), quantileSorted(ms, 0.99)]);
     }
+  });
+
+  it('merges the sharded open-loop level into the single-host schedule, its percentiles those of the raw union', async () => {
+    const out = join(p.dir, 'merged.sqlite');
+    const union = (
+      await Promise.all(shards.map(async (sh) => {
+        const db = await openStore(sh.store);
+        try {
+          return await db.all<{ seq: number; intended_ns: number; start_ns: number | null; end_ns: number | null; ok: number | null; dropped: number; late: number }>('SELECT * FROM open_loop_samples WHERE run_id = ?', [runId]);
+        } finally {
+          await db.close();
+        }
+      }))
+    ).flat();
+    const schedule = arrivalSchedule({ seed: 5, rate: OPEN_LOOP_RATE, arrival: 'poisson', durationNs: 1e9 });
+    expect(union.map((r) => [r.seq, r.intended_ns]).sort((a, b) => a[0]! - b[0]!)).toEqual(Array.from(schedule, (t, j) => [j, t]));
+    const db = await openStore(out);
+    const [agg] = await db.all<{ scheduled: number; late: number; dropped: number; p50_ms: number; p99_ms: number; service_p99_ms: number; sessions: number }>(
+      "SELECT * FROM open_loop_aggregates WHERE run_id = ? AND scope = 'all'", [runId],
+    );
+    const levels = await db.all<{ shard: number; late_ms: number }>("SELECT shard, late_ms FROM shard_levels WHERE run_id = ? AND phase = 'open_loop' ORDER BY shard", [runId]);
+    await db.close();
+    const ok = union.filter((r) => r.ok === 1);
+    const corrected = Float64Array.from(ok.map((r) => (r.end_ns! - r.intended_ns) / 1e6)).sort();
+    const service = Float64Array.from(ok.map((r) => (r.end_ns! - r.start_ns!) / 1e6)).sort();
+    expect([agg!.scheduled, agg!.sessions, agg!.late, agg!.dropped]).toEqual([schedule.length, 3, union.filter((r) => r.late === 1).length, union.filter((r) => r.dropped === 1).length]);
+    expect([agg!.p50_ms, agg!.p99_ms, agg!.service_p99_ms]).toEqual([quantileSorted(corrected, 0.5), quantileSorted(corrected, 0.99), quantileSorted(service, 0.99)]);
+    expect(levels.map((l) => l.shard)).toEqual([1, 2, 3]);
   });
 
   it('refuses a missing shard, a duplicate shard and a shard of another config, naming the store (exit 2)', async () => {

@@ -46,6 +46,19 @@ describe('thread shares (arithmetic)', () => {
 });
 
 describe('client threads', () => {
+  it('open loop at a shared instant (sharded level): no request before it, and a late instant stays the origin', async () => {
+    const schedule = arrivalSchedule({ seed: 5, rate: 400, arrival: 'uniform', requests: 40 });
+    const calls = Array.from(schedule, () => ({ sql: 'SELECT /* sleep 1 */ 1', params: [] }));
+    const pool = await threads(2);
+    await pool.openSessions(2);
+    const early = await pool.openLoopLevel({ schedule, calls, dropAfterNs: 5e9, startAtEpochMs: performance.timeOrigin + performance.now() + 150 });
+    expect(early.startLateMs!).toBeLessThan(0);
+    for (let i = 0; i < schedule.length; i++) expect(early.startNs[i]!).toBeGreaterThanOrEqual(schedule[i]!);
+    const late = await pool.openLoopLevel({ schedule, calls, dropAfterNs: 5e9, startAtEpochMs: performance.timeOrigin + performance.now() - 300 });
+    expect(late.startLateMs!).toBeGreaterThanOrEqual(300);
+    for (let i = 0; i < schedule.length; i++) expect(late.startNs[i]! - schedule[i]!).toBeGreaterThan(200e6);
+  });
+
   it('open loop: 1 thread (main) and 3 threads give the same samples of the same schedule, each request its own call', async () => {
     const schedule = arrivalSchedule({ seed: 5, rate: 1500, arrival: 'poisson', requests: 600 });
     const calls = callsFor(schedule.length);

@@ -160,3 +160,27 @@ describe('open-loop driver', () => {
     expect([...t.sessionOf]).toEqual([0, -1]);
   });
 });
+
+describe('open-loop driver at a shared instant (sharded level, docs/shards.md)', () => {
+  const schedule = arrivalSchedule({ seed: 1, rate: 200, arrival: 'uniform', requests: 20 });
+  const calls = Array.from(schedule, () => call);
+  const run = (startAtEpochMs: number) =>
+    runOpenLoopLevel({ sessions: [stallingSession({ serviceMs: 1 }), stallingSession({ serviceMs: 1 })], schedule, calls, dropAfterNs: 5e9, isConnectionLoss: () => false, startAtEpochMs });
+
+  it('starts no request before the instant when ready early, and says how early', async () => {
+    const at = performance.timeOrigin + performance.now() + 150;
+    const t = await run(at);
+    expect(t.startLateMs!).toBeLessThan(0);
+    // Offsets count from the instant: none before its intended time.
+    for (let i = 0; i < schedule.length; i++) expect(t.startNs[i]!).toBeGreaterThanOrEqual(schedule[i]!);
+  });
+
+  it('keeps the instant as origin when reached late: the lateness is in every early request', async () => {
+    const at = performance.timeOrigin + performance.now() - 300;
+    const t = await run(at);
+    expect(t.startLateMs!).toBeGreaterThanOrEqual(300);
+    // Every request of the 95 ms schedule was due before the shard got there: each starts ≥ 300 ms − its offset late.
+    for (let i = 0; i < schedule.length; i++) expect(t.startNs[i]! - schedule[i]!).toBeGreaterThan(200e6);
+    expect(t.wallNs).toBeGreaterThan(300e6);
+  });
+});
