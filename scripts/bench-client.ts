@@ -14,7 +14,6 @@
  *   at 0.5×, p99 lateness (actual − intended start) ≤ 1 ms and client CPU per request ≤ 1.5× the bare loop's.
  * The database must be seeded by pathbench (make seed CONFIG=…): this reads, never writes.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -22,7 +21,10 @@ import { ScriptFlags } from '../lib/cli/script-flags.js';
 import type pg from 'pg';
 import { ciText, goalVerdict, latenessNs, medianCI, pgbenchTps, quantileOf } from '../lib/bench/client-figures.js';
 import { clientOrder } from '../lib/bench/peer-ratios.js';
+import { pgbenchEnv, runPgbench } from '../lib/bench/pgbench-process.js';
+import { pgbenchQuery } from '../lib/bench/pgbench-query.js';
 import { pgbenchScripts } from '../lib/bench/pgbench-script.js';
+import { seededRows } from '../lib/bench/seeded-table.js';
 import { loadConfig } from '../lib/config/load.js';
 import { PROJECT_ROOT, packageVersion } from '../lib/env/package-version.js';
 import { ExitCode, PathbenchError, errorText } from '../lib/errors.js';
@@ -37,11 +39,11 @@ import type { Session } from '../lib/targets/interface.js';
 import { connectPg, isPgConnectionLoss } from '../lib/targets/pg-session.js';
 import { pgvectorServerSession } from '../lib/targets/pgvector-sql/server-session.js';
 import { connectionConfig, statementWatch } from '../lib/targets/postgres/index.js';
-import { resolvePassword, type PostgresOptions } from '../lib/targets/postgres/options.js';
+import type { PostgresOptions } from '../lib/targets/postgres/options.js';
 import { QUERY_MODES, statementName, type QueryMode } from '../lib/targets/query-mode.js';
 import { loadTarget } from '../lib/targets/registry.js';
 import { arrivalSchedule } from '../lib/workload/arrival-schedule.js';
-import { QUERIES, type QueryTemplate } from '../lib/workload/queries.js';
+import type { QueryTemplate } from '../lib/workload/queries.js';
 
 const SEED = 42;
 const BLOCKS = ['bare', 'pgbench', 'open-high', 'open-half'] as const;
@@ -70,27 +72,13 @@ interface Args {
 function parse(argv: string[]): Args | 'help' {
   const f = ScriptFlags.parse(argv, ['config', 'sessions', 'mode', 'query', 'rounds', 'seconds', 'wake', 'pgbench'], USAGE, 'bench-client');
   if (f === 'help') return 'help';
-  const id = f.values.query ?? 'simple_select_id';
-  const query = QUERIES.find((q) => q.id === id);
-  if (!query) f.problems.push(`--query: unknown query "${id}"; known: ${QUERIES.map((q) => q.id).join(', ')}`);
-  else if (query.params.includes('category')) f.problems.push(`--query: ${id} binds a category, which the pgbench scripts do not cover`);
+  const query = pgbenchQuery('query', f.values.query ?? 'simple_select_id', f.problems);
   const a = {
     config: f.values.config ?? 'config/local.yaml', sessions: f.int('sessions', 8, 1), mode: f.oneOf('mode', QUERY_MODES, 'prepared'), query: query!, rounds: f.int('rounds', 5, 3),
     seconds: f.int('seconds', 3, 1), wake: f.oneOf('wake', WAKE_KINDS, DEFAULT_WAKE), pgbench: f.values.pgbench ?? 'pgbench',
   };
   f.done();
   return a;
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
-  return new Promise((res, rej) => {
-    const p = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += String(d)));
-    p.stderr.on('data', (d) => (out += String(d)));
-    p.on('error', (err) => rej(new PathbenchError(`bench-client: cannot run ${cmd} (${err.message}); install PostgreSQL's client tools (Debian: postgresql-client) or pass --pgbench`, ExitCode.targetUnavailable)));
-    p.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`${cmd} exited with ${code}: ${out.trim().split('\n').slice(-3).join(' | ')}`))));
-  });
 }
 
 /** One round's figures. Throughputs in requests/s; CPU in µs of client CPU per completed request. */
@@ -114,12 +102,9 @@ async function main(argv: string[]): Promise<number> {
   const module = await loadTarget('postgres');
   const shape = workloadShape(c);
   const dir = await mkdtemp(join(tmpdir(), 'pathbench-bench-client-'));
-  const pgEnv = {
-    ...process.env, PGHOST: o.host, PGPORT: String(o.port), PGUSER: o.user, PGDATABASE: o.database,
-    PGOPTIONS: `-c hnsw.ef_search=${c.hnsw.ef_search}`, PGAPPNAME: 'pathbench-bench-client',
-    ...(resolvePassword(o) !== undefined ? { PGPASSWORD: resolvePassword(o) } : {}),
-  };
-  const pgbenchVersion = (await run(a.pgbench, ['--version'], pgEnv, dir)).trim();
+  const pgbenchRun = { env: pgbenchEnv(o, c.hnsw.ef_search, 'pathbench-bench-client'), cwd: dir, script: 'bench-client' };
+  const pgbench = (args: string[]) => runPgbench(a.pgbench, args, pgbenchRun);
+  const pgbenchVersion = (await pgbench(['--version'])).trim();
   const clients: pg.Client[] = [];
   const sessions: Session[] = [];
   try {
@@ -131,10 +116,7 @@ async function main(argv: string[]): Promise<number> {
       sessions.push(pgvectorServerSession(client, a.mode));
     }
     const target: OpenTarget = { id: 'postgres', type: 'postgres', module, ctx: { options: o as unknown as Record<string, unknown>, root: PROJECT_ROOT }, session: sessions[0]! };
-    const rows = Number((await clients[0]!.query('SELECT count(*)::int AS n FROM benchmark_vectors').catch((err: unknown) => {
-      throw new PathbenchError(`bench-client: ${o.database} at ${o.host}:${o.port} holds no benchmark table (${errorText(err)}); run make seed CONFIG=${a.config} first`, ExitCode.usage);
-    })).rows[0].n);
-    if (rows !== c.dataset_size) throw new PathbenchError(`bench-client: benchmark_vectors holds ${rows} rows, ${a.config} says dataset_size ${c.dataset_size}; run make seed CONFIG=${a.config}`, ExitCode.usage);
+    const rows = await seededRows(clients[0]!, o, c.dataset_size, a.config, 'bench-client');
     const pools = await prepareSessions(c, [target]);
     for (const s of sessions.slice(1)) await applySessionSettings(c, target, s, 'bench-client session setup');
     const server = String((await clients[0]!.query('SELECT version()')).rows[0].version).split(' ').slice(0, 2).join(' ');
@@ -196,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
       const runners: Record<Block, () => Promise<void>> = {
         bare: async () => void (round.bare = await bare(a.seconds, bareRate)),
         pgbench: async () => {
-          const out = await run(a.pgbench, ['-n', '-c', String(a.sessions), '-j', '1', '-M', a.mode, '-T', String(a.seconds), ...defines, ...files.flatMap((f) => ['-f', `${f}@1`])], pgEnv, dir);
+          const out = await pgbench(['-n', '-c', String(a.sessions), '-j', '1', '-M', a.mode, '-T', String(a.seconds), ...defines, ...files.flatMap((f) => ['-f', `${f}@1`])]);
           round.pgbench = { tps: pgbenchTps(out) };
         },
         'open-high': async () => void (round.high = await open(high, 2 * r)),

@@ -17,22 +17,24 @@
  * Query vectors are bound as text on all sides (pgbench has no binary parameters).
  * The database must be seeded by pathbench (make seed CONFIG=…): this reads, never writes.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScriptFlags } from '../lib/cli/script-flags.js';
 import { bareClientLoop, openSide, pathbenchLoop, type Side } from '../lib/bench/peer-side.js';
 import { blockFigures, clientOrder, medianOf, peerRatio, ratioText, type BlockFigures } from '../lib/bench/peer-ratios.js';
+import { pgbenchEnv, runPgbench } from '../lib/bench/pgbench-process.js';
+import { pgbenchQuery } from '../lib/bench/pgbench-query.js';
 import { pgbenchLatenciesMs, pgbenchScripts } from '../lib/bench/pgbench-script.js';
+import { seededRows } from '../lib/bench/seeded-table.js';
 import { loadConfig } from '../lib/config/load.js';
 import { PROJECT_ROOT, packageVersion } from '../lib/env/package-version.js';
-import { ExitCode, PathbenchError, errorText } from '../lib/errors.js';
+import { PathbenchError } from '../lib/errors.js';
 import { prepareCalls } from '../lib/measure/prepare.js';
 import { workloadShape } from '../lib/pipeline/session-setup.js';
-import { resolvePassword, type PostgresOptions } from '../lib/targets/postgres/options.js';
+import type { PostgresOptions } from '../lib/targets/postgres/options.js';
 import { QUERY_MODES, type QueryMode } from '../lib/targets/query-mode.js';
-import { QUERIES, type QueryTemplate } from '../lib/workload/queries.js';
+import type { QueryTemplate } from '../lib/workload/queries.js';
 
 const SEED = 42;
 const CLIENTS = ['pathbench', 'bare', 'pgbench'] as const;
@@ -64,29 +66,14 @@ function parse(argv: string[]): Args | 'help' {
   const modes = (f.values.modes ?? QUERY_MODES.join(',')).split(',').map((s) => s.trim());
   for (const m of modes) if (!(QUERY_MODES as readonly string[]).includes(m)) f.problems.push(`--modes: "${m}" is not one of ${QUERY_MODES.join(', ')}`);
   const ids = (f.values.queries ?? 'simple_select_id,vector_cosine,join').split(',').map((s) => s.trim());
-  const queries = ids.map((id) => QUERIES.find((q) => q.id === id));
-  ids.forEach((id, i) => {
-    if (!queries[i]) f.problems.push(`--queries: unknown query "${id}"; known: ${QUERIES.map((q) => q.id).join(', ')}`);
-    else if (queries[i]!.params.includes('category')) f.problems.push(`--queries: ${id} binds a category, which the pgbench scripts do not cover`);
-  });
+  const queries = ids.map((id) => pgbenchQuery('queries', id, f.problems)).filter((q): q is QueryTemplate => q !== undefined);
   const a: Args = {
-    config: f.values.config ?? 'config/local.yaml', modes: modes as QueryMode[], queries: queries.filter((q): q is QueryTemplate => q !== undefined),
+    config: f.values.config ?? 'config/local.yaml', modes: modes as QueryMode[], queries,
     rounds: f.int('rounds', 6, 3), requests: f.int('requests', 2000, 10), discard: f.int('discard', 100, 0), pool: f.int('pool', 10, 1), pgbench: f.values.pgbench ?? 'pgbench',
   };
   if (a.discard >= a.requests) f.problems.push(`--discard (${a.discard}) must be below --requests (${a.requests})`);
   f.done();
   return a;
-}
-
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
-  return new Promise((res, rej) => {
-    const p = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += String(d)));
-    p.stderr.on('data', (d) => (out += String(d)));
-    p.on('error', (err) => rej(new PathbenchError(`bench-peers: cannot run ${cmd} (${err.message}); install PostgreSQL's client tools (Debian: postgresql-client) or pass --pgbench`, ExitCode.targetUnavailable)));
-    p.on('close', (code) => (code === 0 ? res(out) : rej(new Error(`${cmd} exited with ${code}: ${out.trim().split('\n').slice(-3).join(' | ')}`))));
-  });
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -99,20 +86,14 @@ async function main(argv: string[]): Promise<number> {
   const o = c.target_options.postgres as PostgresOptions;
   const shape = workloadShape(c);
   const dir = await mkdtemp(join(tmpdir(), 'pathbench-bench-peers-'));
-  const pgEnv = {
-    ...process.env, PGHOST: o.host, PGPORT: String(o.port), PGUSER: o.user, PGDATABASE: o.database,
-    PGOPTIONS: `-c hnsw.ef_search=${c.hnsw.ef_search}`, PGAPPNAME: 'pathbench-bench-peers',
-    ...(resolvePassword(o) !== undefined ? { PGPASSWORD: resolvePassword(o) } : {}),
-  };
-  const pgbenchVersion = (await run(a.pgbench, ['--version'], pgEnv, dir)).trim();
+  const pgbenchRun = { env: pgbenchEnv(o, c.hnsw.ef_search, 'pathbench-bench-peers'), cwd: dir, script: 'bench-peers' };
+  const pgbench = (args: string[]) => runPgbench(a.pgbench, args, pgbenchRun);
+  const pgbenchVersion = (await pgbench(['--version'])).trim();
   const sides: Side[] = [];
   try {
     for (const m of a.modes) sides.push(await openSide(c, m));
     const server = String((await sides[0]!.bare.query('SELECT version()')).rows[0].version).split(' ').slice(0, 2).join(' ');
-    const rows = Number((await sides[0]!.bare.query('SELECT count(*)::int AS n FROM benchmark_vectors').catch((err: unknown) => {
-      throw new PathbenchError(`bench-peers: ${o.database} at ${o.host}:${o.port} holds no benchmark table (${errorText(err)}); run make seed CONFIG=${a.config} first`, ExitCode.usage);
-    })).rows[0].n);
-    if (rows !== c.dataset_size) throw new PathbenchError(`bench-peers: benchmark_vectors holds ${rows} rows, ${a.config} says dataset_size ${c.dataset_size}; run make seed CONFIG=${a.config}`, ExitCode.usage);
+    const rows = await seededRows(sides[0]!.bare, o, c.dataset_size, a.config, 'bench-peers');
 
     console.log(`bench-peers: ${a.queries.map((q) => q.id).join(', ')} on PostgreSQL ${o.host}:${o.port}/${o.database} (${server}, ${rows} × ${c.vector_dims} dims, hnsw.ef_search=${c.hnsw.ef_search}, k=${c.k})`);
     console.log(`  clients: pathbench (measure loop, postgres target, pg ${packageVersion('pg')}), bare pg loop (same statements), ${pgbenchVersion} (-c 1 -j 1)`);
@@ -138,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
           pgbench: async () => {
             const prefix = join(dir, `log-${side.mode}-${q.id}`);
             const defines = Object.entries(scripts.defines).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
-            await run(a.pgbench, ['-n', '-c', '1', '-j', '1', '-M', side.mode, '-t', String(a.requests), '-l', `--log-prefix=${prefix}`, ...defines, ...files.flatMap((f) => ['-f', `${f}@1`])], pgEnv, dir);
+            await pgbench(['-n', '-c', '1', '-j', '1', '-M', side.mode, '-t', String(a.requests), '-l', `--log-prefix=${prefix}`, ...defines, ...files.flatMap((f) => ['-f', `${f}@1`])]);
             const logs = (await readdir(dir)).filter((f) => f.startsWith(`log-${side.mode}-${q.id}.`));
             const text = (await Promise.all(logs.map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
             for (const f of logs) await rm(join(dir, f));

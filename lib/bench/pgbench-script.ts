@@ -1,6 +1,9 @@
 import type { QueryMode } from '../targets/query-mode.js';
 import { dollarPlaceholders } from '../targets/sql-literals.js';
-import type { QueryTemplate } from '../workload/queries.js';
+import type { ParamKind, QueryTemplate } from '../workload/queries.js';
+
+/** The parameter kinds pgbenchScripts draws; a query binding any other is refused at the flag (pgbench-query.ts). */
+export const PGBENCH_PARAMS = ['row_id', 'label', 'query_vector', 'k'] as const satisfies readonly ParamKind[];
 
 /**
  * The pgbench side of `make bench-peers`: one pathbench statement as pgbench custom scripts, with

@@ -44,6 +44,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
   const warm = await ctx.store.get<{ n: number }>("SELECT count(*) AS n FROM samples WHERE run_id = ? AND phase = 'warmup'", [run.run_id]);
   const runTargets = new Set(JSON.parse(run.targets_json) as string[]);
   const config = JSON.parse(run.config_json) as ResolvedConfig;
+  const environment = run.environment_json ? (JSON.parse(run.environment_json) as Record<string, unknown>) : {};
   return {
     run,
     // The run's own (redacted) configuration, not today's profile: a report describes what ran.
@@ -51,7 +52,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     aggregates,
     spectrum: await readSpectrum(ctx.store, run.run_id),
     fingerprints: (await fingerprintsFor(ctx.store, run.dataset_id)).filter((f) => runTargets.has(f.target)),
-    environment: run.environment_json ? (JSON.parse(run.environment_json) as Record<string, unknown>) : {},
+    environment,
     verification: await readVerificationSummary(ctx.store, run.run_id),
     comparisons: await readComparisons(ctx.store, run.run_id),
     overhead: await readOverhead(ctx.store, run.run_id),
@@ -65,7 +66,7 @@ async function reportData(ctx: StageContext): Promise<ReportData> {
     warmupRequests: warm?.n ?? 0,
     unsupported: await readUnsupportedQueries(ctx.store, run.run_id),
     warmup: await readWarmupConvergence(ctx.store, run.run_id),
-    gc: await readGcSummary(ctx.store, run.run_id),
+    gc: await readGcSummary(ctx.store, run.run_id, environment),
     instances: await readRunTargets(ctx.store, run.run_id),
     datasetProblem: await storedDatasetProblem(ctx, run, config),
     shards: await readRunShards(ctx.store, run.run_id),

@@ -19,13 +19,13 @@ export async function writeGcPauses(db: SqliteDb, runId: string, phase: string, 
 
 /**
  * The measured phase's GC summary (lib/stats/gc-tail.ts); null for runs from before pauses were
- * recorded. A recorded run with no pause gives a summary with 0 pauses.
+ * recorded. A recorded run with no pause gives a summary with 0 pauses. `environment` is the run's
+ * parsed environment_json, as the caller (render) already holds it: measure marks it
+ * `gc_recorded: true`, which tells a run without pauses from one older than the recording.
  */
-export async function readGcSummary(db: SqliteDb, runId: string): Promise<GcSummary | null> {
+export async function readGcSummary(db: SqliteDb, runId: string, environment: Readonly<Record<string, unknown>>): Promise<GcSummary | null> {
   const recorded = await db.get<{ n: number }>("SELECT count(*) AS n FROM gc_pauses WHERE run_id = ? AND phase = 'measure'", [runId]);
-  const env = await db.get<{ environment_json: string | null }>('SELECT environment_json FROM runs WHERE run_id = ?', [runId]);
-  const marked = env?.environment_json ? (JSON.parse(env.environment_json) as { gc_recorded?: boolean }).gc_recorded === true : false;
-  if (!marked && (recorded?.n ?? 0) === 0) return null;
+  if (environment.gc_recorded !== true && (recorded?.n ?? 0) === 0) return null;
   const pauses = await db.all<GcPauseRow>("SELECT start_ns, duration_ns, kind FROM gc_pauses WHERE run_id = ? AND phase = 'measure' ORDER BY start_ns", [runId]);
   const samples = await db.all<{ target: string; query_id: string; start_ns: number; elapsed_ns: number }>(
     "SELECT target, query_id, start_ns, elapsed_ns FROM samples WHERE run_id = ? AND phase = 'measure' AND ok = 1",

@@ -5,10 +5,10 @@ import { statementName, type QueryMode } from './query-mode.js';
 /**
  * node-postgres plumbing shared by every target reached over the PostgreSQL wire protocol.
  * Queries use the statement protocol of the target's `query_mode` (pgQuery); rows come back in
- * array mode.
+ * array mode, with timestamps as text (TIMESTAMPS_AS_TEXT: connectPg sets the client's `types`).
  */
 export async function connectPg(config: pg.ClientConfig, watch?: StatementWatch): Promise<pg.Client> {
-  const client = new pg.Client(config);
+  const client = new pg.Client({ ...config, types: TIMESTAMPS_AS_TEXT });
   // An idle client whose server goes away emits 'error'; without a listener Node would crash.
   // The next query then rejects and isPgConnectionLoss() classifies it.
   client.on('error', () => {});
@@ -16,6 +16,20 @@ export async function connectPg(config: pg.ClientConfig, watch?: StatementWatch)
   if (watch && watch.statementTimeoutMs > 0) watchStatements(client, watch.statementTimeoutMs);
   return client;
 }
+
+/** PostgreSQL type OIDs (pg_type.dat): timestamp without time zone, timestamp with time zone. */
+const TIMESTAMP_OIDS = [1114, 1184] as const;
+
+/**
+ * The type parsers of every pathbench pg client (this client's, not pg-types' global table):
+ * node-postgres's own, except that timestamps stay the text the server sent. pg-types would turn
+ * each into a Date with parseDate inside the measured request (the join's created_at: 4.9 µs of
+ * ~200 µs per request in a CPU profile of make profile-peers, prepared join); nothing the measure
+ * loop does needs a Date. The verification pass hashes the text as the same instant as a Date
+ * (lib/verify/result-hash.ts), untimed; text without an offset (the gateway's IRIS TIMESTAMP) is UTC there.
+ */
+const TIMESTAMPS_AS_TEXT = new pg.TypeOverrides();
+for (const oid of TIMESTAMP_OIDS) TIMESTAMPS_AS_TEXT.setTypeParser(oid, 'text', (v: string) => v);
 
 /** Bound on any one statement of a connection (0 = none): see watchStatements(). */
 export interface StatementWatch {

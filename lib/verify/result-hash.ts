@@ -2,8 +2,16 @@ import { createHash } from 'node:crypto';
 
 /**
  * Canonical hash of a result set, equal across drivers for equal answers: pg returns bigint and
- * numeric as strings, PGlite as numbers; dates come back as Date objects. Numbers are written
- * with 6 significant digits, so float noise in the last bits does not make equal answers differ.
+ * numeric as strings, PGlite as numbers. Numbers are written with 6 significant digits, so float
+ * noise in the last bits does not make equal answers differ.
+ *
+ * Timestamps arrive as Date from PGlite in process and from iris-native (server-calls.ts), and as
+ * the server's text from every pg path, which does not parse them (pg-session.ts, so that the
+ * measured requests skip pg-types' parseDate): PostgreSQL and PGlite over the wire print
+ * timestamptz as `2025-01-01 00:00:01+00` (ISO DateStyle, the session's offset), the gateway IRIS
+ * TIMESTAMP as `timestamp` without time zone, `2025-01-01 00:00:01`. Both become the ISO instant
+ * of a Date (`2025-01-01T00:00:01.000Z`); text without an offset is UTC, as the benchmark stores
+ * UTC. Here, in the untimed verification pass, not in the measured loop.
  *
  * Number text is read in every form the engines print:
  * - PostgreSQL / pgvector: `0.5`, `-0.25`, `1e-07`, `NaN`, `Infinity`, `-Infinity`; vectors `[0.5,-0.25]`.
@@ -41,9 +49,32 @@ export function numberFromText(s: string): number | undefined {
   return undefined;
 }
 
+/**
+ * `YYYY-MM-DD HH:MM:SS[.fraction][offset]`, offset `Z`, `±HH`, `±HH:MM` or `±HH:MM:SS` (PostgreSQL's
+ * ISO output; IRIS ODBC text has none). A `T` separator is accepted too.
+ */
+const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?)?$/;
+
+/**
+ * Timestamp text (TIMESTAMP_TEXT) as the ISO string of the instant it names, to the millisecond
+ * (a longer fraction is cut, as pg-types' Date keeps milliseconds), or undefined for other text.
+ * No offset means UTC.
+ */
+export function isoFromTimestampText(s: string): string | undefined {
+  const m = TIMESTAMP_TEXT.exec(s);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, sec, frac = '', , sign, oh = '0', om = '0', os = '0'] = m;
+  const t = new Date(Date.UTC(2000, 0, 1, Number(h), Number(mi), Number(sec), Number(frac.padEnd(3, '0').slice(0, 3))));
+  t.setUTCFullYear(Number(y), Number(mo) - 1, Number(d)); // Date.UTC would read years 0–99 as 1900–1999
+  if (sign !== undefined) t.setTime(t.getTime() - (sign === '-' ? -1 : 1) * ((Number(oh) * 60 + Number(om)) * 60 + Number(os)) * 1000);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+}
+
 export function canonicalValue(v: unknown): unknown {
   if (typeof v === 'string') {
     const s = v.trim();
+    const instant = isoFromTimestampText(s);
+    if (instant !== undefined) return instant;
     if (VECTOR_TEXT.test(s)) return s.replace(/[[\]\s]/g, '').split(',').map((x) => canonicalNumber(Number(x)));
     const n = numberFromText(s);
     if (n !== undefined) return canonicalNumber(n);

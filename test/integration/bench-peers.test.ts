@@ -1,16 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
-import { main as provision } from '../../stages/provision.js';
 import { main as measure } from '../../stages/measure.js';
 import { main as warmup } from '../../stages/warmup.js';
-import { main as seed } from '../../stages/seed.js';
-import { main as validate } from '../../stages/validate.js';
-import { REQUIRE_POSTGRES, pgTestTargetOptions, preparePgTestDatabase } from '../helpers/postgres.js';
+import { preparePgTestDatabase, skipLiveTests } from '../helpers/postgres.js';
+import { seededPostgresProfile } from '../helpers/seeded-postgres.js';
 import { expectStagesOk } from '../helpers/stages.js';
-import { tmpProfile, type TmpProfile } from '../helpers/tmp-profile.js';
+import type { TmpProfile } from '../helpers/tmp-profile.js';
 
 const run = promisify(execFile);
 const script = ['--import', 'tsx', 'scripts/bench-peers.ts'];
@@ -19,17 +15,12 @@ const script = ['--import', 'tsx', 'scripts/bench-peers.ts'];
  * make bench-peers end to end against the local PostgreSQL (and its pgbench), tiny sizes: a
  * plumbing test, not a measurement. PostgreSQL missing fails under CI=true.
  */
-const pgProblem = await preparePgTestDatabase();
-if (pgProblem && REQUIRE_POSTGRES) throw new Error(`bench-peers test needs PostgreSQL here (CI=true): ${pgProblem}`);
+const skip = skipLiveTests('bench-peers script', await preparePgTestDatabase());
 
-describe.skipIf(pgProblem !== undefined)('bench-peers script', () => {
+describe.skipIf(skip)('bench-peers script', () => {
   let p: TmpProfile;
   beforeAll(async () => {
-    p = await tmpProfile({ targets: ['postgres'], dataset_size: 300 });
-    const profile = parse(await readFile(p.config, 'utf8'));
-    profile.target_options = { postgres: pgTestTargetOptions() };
-    await writeFile(p.config, stringify(profile));
-    await expectStagesOk(['--config', p.config], [provision, validate, seed]);
+    p = await seededPostgresProfile();
   }, 120_000);
 
   it('runs the three clients in every mode and prints p50/p99 and both ratios with CIs', async () => {

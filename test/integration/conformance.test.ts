@@ -10,7 +10,9 @@ import { closeSessions, loadTargets, openSessions, type OpenTarget } from '../..
 import { prepareSessions, workloadShape } from '../../lib/pipeline/session-setup.js';
 import { openStore } from '../../lib/store/open.js';
 import { paramSequence } from '../../lib/workload/params.js';
-import { QUERIES } from '../../lib/workload/queries.js';
+import { QUERIES, type QueryTemplate } from '../../lib/workload/queries.js';
+import { idsHash, idsOf, isoFromTimestampText, resultHash } from '../../lib/verify/result-hash.js';
+import { isKnn } from '../../lib/verify/verification-pass.js';
 import { captureOutput } from '../helpers/capture.js';
 import { expectStagesOk } from '../helpers/stages.js';
 import { pgTestTargetOptions, preparePgTestDatabase, skipLiveTests } from '../helpers/postgres.js';
@@ -28,14 +30,20 @@ const targets = requested.filter((t) => t !== 'postgres' || !pgProblem);
 
 /**
  * Result rows compared across paths: drivers differ in types (pg returns bigint as a string,
- * PGlite as a number; dates), and distances computed by different pgvector builds differ in the
+ * PGlite as a number; timestamps: text from pg, a Date from PGlite), and distances computed by different pgvector builds differ in the
  * last float bits — so numbers compare with a relative tolerance of 1e-5, everything else exactly.
  */
 function normalize(v: unknown): unknown {
   if (typeof v === 'string' && /^-?\d+(\.\d+)?(e-?\d+)?$/.test(v)) return Number(v);
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.toISOString();
+  // pg paths keep timestamps as text (lib/targets/pg-session.ts); PGlite in process returns a Date.
+  if (typeof v === 'string') return isoFromTimestampText(v) ?? v;
   return v;
+}
+/** The hash the verification pass records for a read query's rows (lib/verify/verification-pass.ts). */
+function verificationHash(q: QueryTemplate, rows: unknown[][]): string {
+  return isKnn(q) ? idsHash(idsOf(rows)) : resultHash(rows);
 }
 function sameRows(a: unknown[][], b: unknown[][]): boolean {
   if (a.length !== b.length) return false;
@@ -107,6 +115,12 @@ describe(`conformance over ${targets.join(', ')}`, () => {
           const [first, ...rest] = [...results.entries()];
           for (const [id, rows] of rest) {
             expect(sameRows(first![1], rows), `${q.id} #${i}: ${first![0]} ${JSON.stringify(first![1]).slice(0, 300)} vs ${id} ${JSON.stringify(rows).slice(0, 300)}`).toBe(true);
+            // The verification pass's hash too (kNN: by ids), across the timestamps' forms.
+            expect(verificationHash(q, rows), `${q.id} #${i}: verification hash of ${id} vs ${first![0]}`).toBe(verificationHash(q, first![1]));
+          }
+          if (q.id === 'join') {
+            // created_at: a Date from PGlite in process, the server's text through pg (lib/targets/pg-session.ts).
+            for (const [id, rows] of results) expect(typeof rows[0]![3], id).toBe(id === 'pglite' ? 'object' : 'string');
           }
         }
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalValue, numberFromText, resultHash } from '../../lib/verify/result-hash.js';
+import { canonicalValue, isoFromTimestampText, numberFromText, resultHash } from '../../lib/verify/result-hash.js';
 
 /**
  * Golden pairs: the same answer as IRIS prints it (ObjectScript canonical numbers, $DOUBLE text,
@@ -18,6 +18,10 @@ const GOLDEN: { what: string; iris: unknown[][]; pg: unknown[][] }[] = [
   { what: '$DOUBLE specials vs float8 specials', iris: [['INF', '-INF', 'NAN']], pg: [['Infinity', '-Infinity', 'NaN']] },
   { what: 'integers as text and as numbers, bigint', iris: [[42, '7']], pg: [[42n, 7]] },
   { what: 'timestamps as Date', iris: [[new Date(Date.UTC(2025, 0, 1, 0, 0, 1))]], pg: [[new Date('2025-01-01T00:00:01Z')]] },
+  // pg paths keep timestamps as the server's text (lib/targets/pg-session.ts); PGlite in process and iris-native give a Date.
+  { what: 'a Date (iris-native) vs timestamptz text (PostgreSQL, PGlite over the wire)', iris: [[new Date(Date.UTC(2025, 0, 1, 0, 0, 1))]], pg: [['2025-01-01 00:00:01+00']] },
+  { what: 'IRIS TIMESTAMP text through the gateway (no offset: UTC) vs timestamptz text', iris: [['2025-01-01 00:00:01']], pg: [['2025-01-01 00:00:01+00']] },
+  { what: 'a session offset other than UTC names the same instant', iris: [['2025-01-01 00:00:01.250']], pg: [['2025-01-01 05:30:01.25+05:30']] },
   { what: 'labels untouched', iris: [[1, 'vector_1', 'category_1']], pg: [['1', 'vector_1', 'category_1']] },
 ];
 
@@ -34,6 +38,18 @@ describe('result hash: IRIS number text hashes equal to PostgreSQL\'s', () => {
     expect(resultHash([[1, 'INF']])).not.toBe(resultHash([[1, '-Infinity']]));
     expect(resultHash([[1, 'NAN']])).not.toBe(resultHash([[1, null]]));
     expect(resultHash([[1, '.5,.25']])).not.toBe(resultHash([[1, '[0.5,0.25,0]']]));
+    expect(resultHash([['2025-01-01 00:00:01+00']])).not.toBe(resultHash([['2025-01-01 00:00:01+01']]));
+    expect(resultHash([['2025-01-01 00:00:01']])).not.toBe(resultHash([[new Date(Date.UTC(2025, 0, 1, 0, 0, 2))]]));
+  });
+
+  it('reads timestamp text as the instant a Date of it would hold, to the millisecond, and nothing else', () => {
+    expect(isoFromTimestampText('2025-01-01 00:00:01+00')).toBe('2025-01-01T00:00:01.000Z');
+    expect(isoFromTimestampText('2025-01-01 00:00:01')).toBe('2025-01-01T00:00:01.000Z');
+    expect(isoFromTimestampText('2025-01-01T00:00:01Z')).toBe('2025-01-01T00:00:01.000Z');
+    expect(isoFromTimestampText('2024-12-31 19:00:01.123456-05')).toBe('2025-01-01T00:00:01.123Z');
+    expect(isoFromTimestampText('1900-01-01 00:00:00-00:19:32')).toBe('1900-01-01T00:19:32.000Z');
+    expect(isoFromTimestampText('0050-03-01 00:00:00+00')).toBe('0050-03-01T00:00:00.000Z');
+    for (const s of ['2025-01-01', 'vector_1', '2025-01-01 00:00', 'infinity', '2025-01-01 00:00:01 BC', '12025-01-01 00:00:01+00']) expect(isoFromTimestampText(s)).toBeUndefined();
   });
 
   it('reads every number form, and nothing else, as a number', () => {

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { packageVersion } from '../../env/package-version.js';
 import { numberPlaceholders, splitScript } from '../bind.js';
 import { fillTemplate } from '../dialect.js';
@@ -24,17 +24,6 @@ function where(o: IrisPgwireOptions): string {
   return `${o.host}:${o.port}/${o.database}`;
 }
 
-/**
- * `timestamp` without time zone (OID 1114) is what the gateway reports for IRIS TIMESTAMP; pg would
- * parse it as local time. The benchmark stores UTC, so parse it as UTC (as pg does timestamptz).
- */
-const utcTimestampTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === 1114 && format !== 'binary'
-      ? (v: string) => new Date(`${v.replace(' ', 'T')}Z`)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-};
-
 function connectionConfig(o: IrisPgwireOptions): pg.ClientConfig {
   const password = resolveIrisPgwirePassword(o);
   return {
@@ -45,7 +34,9 @@ function connectionConfig(o: IrisPgwireOptions): pg.ClientConfig {
     ...(password !== undefined ? { password } : {}),
     connectionTimeoutMillis: o.connect_timeout_s * 1000,
     application_name: 'pathbench',
-    types: utcTimestampTypes,
+    // No `types`: connectPg keeps timestamps as text. The gateway reports IRIS TIMESTAMP as
+    // `timestamp` without time zone (OID 1114); the verification hash reads that text as UTC,
+    // as the benchmark stores UTC (lib/verify/result-hash.ts).
   };
 }
 
