@@ -4,7 +4,7 @@ import { queryModeOf } from '../targets/query-mode.js';
 import { inlineParams } from '../targets/sql-literals.js';
 import type { LoadedTarget } from '../pipeline/targets.js';
 import type { LogicalParam, WorkloadShape, Phase } from '../workload/params.js';
-import { newRowId, paramSequence } from '../workload/params.js';
+import { newRowId, newRowIdInterleaved, paramSequence } from '../workload/params.js';
 import type { QueryTemplate } from '../workload/queries.js';
 
 /**
@@ -20,17 +20,28 @@ export interface PreparedTarget {
   target: OpenTarget;
   /** [queryIndex][iteration]; empty for a query not supported on this path (every loop skips it). */
   calls: PreparedCall[][];
+  /**
+   * Only from prepareCalls(…, { unbounded: true }): the call of iteration i ≥ calls[qi].length, for
+   * a loop that runs past its prepared stream (the session warmup). Its parameters are those of
+   * calls[qi][i mod length] except the new row id, which is iteration i's own, so an insert never
+   * repeats an id however long the loop runs. Called between timed calls, never inside one.
+   */
+  extend?(qi: number, i: number): PreparedCall;
 }
 
 export function encodePool(target: OpenTarget, pool: readonly Float32Array[], format: 'binary' | 'text'): unknown[] {
   return pool.map((v) => target.module.encodeVector(v, format));
 }
 
-/** Where a target's new rows (insert_one) go: see newRowId. */
+/**
+ * Where a target's new rows (insert_one) go: see newRowId. With `targets` (an unbounded phase,
+ * whose length is not known in advance) ids interleave instead: see newRowIdInterleaved.
+ */
 export interface NewRowSlot {
   datasetSize: number;
   targetIndex: number;
   span: number;
+  targets?: number;
 }
 
 /**
@@ -41,7 +52,7 @@ export function bindLogical(logical: readonly LogicalParam[], pool: readonly unk
   return logical.map((p) => {
     if (typeof p !== 'object') return p;
     if ('vector' in p) return pool[p.vector];
-    return newRowId(slot.datasetSize, slot.targetIndex, slot.span, p.newRow);
+    return slot.targets === undefined ? newRowId(slot.datasetSize, slot.targetIndex, slot.span, p.newRow) : newRowIdInterleaved(slot.datasetSize, slot.targetIndex, slot.targets, p.newRow);
   });
 }
 
@@ -57,7 +68,11 @@ export function callFor(t: Pick<LoadedTarget, 'module' | 'ctx'>, bound: BoundSta
   return { sql: inlineParams(bound.sql, bound.params, style.placeholders, style.literals), params: [] };
 }
 
-/** Same logical sequence for every target (it depends on seed, phase and query only). */
+/**
+ * Same logical sequence for every target (it depends on seed, phase and query only).
+ * `unbounded`: the loop may run past `iterations` (the session warmup cycles its stream); new row
+ * ids then interleave across targets and each target gets `extend` (see PreparedTarget).
+ */
 export function prepareCalls(
   targets: readonly OpenTarget[],
   encodedPools: ReadonlyMap<string, unknown[]>,
@@ -65,14 +80,24 @@ export function prepareCalls(
   shape: WorkloadShape,
   phase: Phase,
   iterations: number,
+  o: { unbounded?: boolean } = {},
 ): PreparedTarget[] {
   const logical = queries.map((q) => paramSequence(shape, phase, q.id, iterations));
   return targets.map((t, targetIndex) => {
     const pool = encodedPools.get(t.id)!;
-    const slot = { datasetSize: shape.dataset_size, targetIndex, span: iterations };
+    const slot: NewRowSlot = { datasetSize: shape.dataset_size, targetIndex, span: iterations, ...(o.unbounded ? { targets: targets.length } : {}) };
+    const call = (qi: number, params: readonly LogicalParam[]) => callFor(t, bindFor(t.module, queries[qi]!.id, bindLogical(params, pool, slot), queryVars(shape)));
+    const calls = queries.map((q, qi) => (t.unsupported?.has(q.id) ? [] : logical[qi]!.map((params) => call(qi, params))));
+    if (!o.unbounded) return { target: t, calls };
     return {
       target: t,
-      calls: queries.map((q, qi) => (t.unsupported?.has(q.id) ? [] : logical[qi]!.map((params) => callFor(t, bindFor(t.module, q.id, bindLogical(params, pool, slot), queryVars(shape)))))),
+      calls,
+      extend(qi: number, i: number): PreparedCall {
+        const seq = logical[qi]!;
+        const params = seq[i % seq.length]!;
+        if (!params.some((p) => typeof p === 'object' && 'newRow' in p)) return calls[qi]![i % seq.length]!;
+        return call(qi, params.map((p) => (typeof p === 'object' && 'newRow' in p ? { newRow: i } : p)));
+      },
     };
   });
 }

@@ -57,6 +57,17 @@ export function newRowId(datasetSize: number, targetIndex: number, span: number,
   return id;
 }
 
+/**
+ * The id of `{ newRow: i }` in a phase whose length is not known in advance (the session warmup,
+ * which runs until steady): the targets' ids interleave, dataset_size + 1 + i × targets + index,
+ * so they stay distinct per target and never repeat, however large i grows.
+ */
+export function newRowIdInterleaved(datasetSize: number, targetIndex: number, targets: number, i: number): number {
+  const id = datasetSize + 1 + i * targets + targetIndex;
+  if (!Number.isSafeInteger(id) || id > 2 ** 31 - 1) throw new Error(`insert_one: row id ${id} exceeds the 32-bit id column (dataset_size ${datasetSize}, iteration ${i}, ${targets} target(s)); use a shorter warmup (warmup_max_s)`);
+  return id;
+}
+
 /** `count` parameter lists for one query in one phase. */
 export function paramSequence(w: WorkloadShape, phase: Phase, queryId: QueryId, count: number): LogicalParam[][] {
   const template = CATALOGUE.find((q) => q.id === queryId)!;
