@@ -35,7 +35,7 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
   });
   for (const t of opened) await readMarker(t);
   // As measure: leftovers of an earlier run's writes, looked for once per database (lib/pipeline/write-undo.ts).
-  await undoWrites(opened, c.dataset_size);
+  await undoWrites(opened, c);
   const pools = await prepareSessions(c, opened);
   for (const t of opened) await t.module.environment(t.session, t.ctx.options);
   for (const t of opened) await emptyStatementRtt(t.session, t.module.dialect.ping);

@@ -1,9 +1,9 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { PathbenchError } from '../errors.js';
 import { getDataset } from '../store/datasets.js';
-import { metadataFor } from '../workload/generator.js';
+import type { ResolvedConfig } from '../config/load.js';
 import { WRITTEN_LABEL_PREFIX } from '../workload/queries.js';
-import { datasetIdOf } from './dataset.js';
+import { datasetIdOf, datasetMetadataOf } from './dataset.js';
 import { readBack } from './dataset-readback.js';
 import { onTarget, type OpenTarget } from './targets.js';
 
@@ -13,7 +13,7 @@ import { onTarget, type OpenTarget } from './targets.js';
  * lets a run recover after one that crashed mid-way:
  *  - insert_one's rows are the rows above the dataset's range (ids dataset_size + 1 …);
  *  - update_metadata's labels start with WRITTEN_LABEL_PREFIX; the dataset's own label of row id
- *    is the generator's (metadataFor(id): metadata is generated for file datasets too);
+ *    is datasetMetadataOf(config).labelOf(id): the generator's, or the file's label column;
  *  - delete_insert puts back what it deleted, in the same statement: nothing to undo.
  * Untimed, between phases and after the last one; one target per database does it.
  */
@@ -22,7 +22,9 @@ export interface UndoCount {
   labels: number;
 }
 
-export async function undoWrites(targets: readonly OpenTarget[], datasetSize: number): Promise<UndoCount> {
+export async function undoWrites(targets: readonly OpenTarget[], c: ResolvedConfig): Promise<UndoCount> {
+  const datasetSize = c.dataset_size;
+  const meta = datasetMetadataOf(c);
   const seen = new Set<string>();
   const out: UndoCount = { rows: 0, labels: 0 };
   for (const t of targets) {
@@ -33,7 +35,7 @@ export async function undoWrites(targets: readonly OpenTarget[], datasetSize: nu
     await onTarget(t, 'undoing the write queries', async () => {
       out.rows += (await t.session.query(d.delete_written_rows, [datasetSize])).rowCount;
       const ids = (await t.session.query(d.written_label_ids, [`${WRITTEN_LABEL_PREFIX}%`])).rows.map((r) => Number(r[0]));
-      for (const id of ids) await t.session.query(d.restore_label, [metadataFor(id).label, id]);
+      for (const id of ids) await t.session.query(d.restore_label, [meta.labelOf(id), id]);
       out.labels += ids.length;
     });
   }
@@ -75,7 +77,7 @@ export async function requireDatasetIntact(ctx: StageContext, targets: readonly 
  * run measures writes: a read-only run must not measure leftovers either.
  */
 export async function recoverFromEarlierWrites(ctx: StageContext, targets: readonly OpenTarget[]): Promise<void> {
-  const found = await undoWrites(targets, ctx.config.dataset_size);
+  const found = await undoWrites(targets, ctx.config);
   if (found.rows === 0 && found.labels === 0) return;
   ctx.log(`leftovers of an earlier run's write queries removed: ${found.rows} row(s) above the dataset, ${found.labels} label(s) restored`);
   await requireDatasetIntact(ctx, targets, 'after removing an earlier run\'s leftover writes');
@@ -84,7 +86,7 @@ export async function recoverFromEarlierWrites(ctx: StageContext, targets: reado
 
 /** After a stage's last write: undo, then check; logs what was undone. */
 export async function undoWritesAndCheck(ctx: StageContext, targets: readonly OpenTarget[]): Promise<void> {
-  const undone = await undoWrites(targets, ctx.config.dataset_size);
+  const undone = await undoWrites(targets, ctx.config);
   await requireDatasetIntact(ctx, targets, 'after undoing the write queries');
   ctx.log(`write queries undone (${undone.rows} row(s) deleted, ${undone.labels} label(s) restored); dataset fingerprint holds on ${targets.map((t) => t.id).join(', ')}`);
 }

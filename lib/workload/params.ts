@@ -1,4 +1,5 @@
-import { CATEGORY_COUNT, VectorSource, type Distribution } from './generator.js';
+import { VectorSource, type Distribution } from './generator.js';
+import { GENERATED_METADATA, type DatasetMetadata } from './dataset-metadata.js';
 import { SeededStream } from './prng.js';
 import { CATALOGUE, WRITTEN_LABEL_PREFIX, type QueryId } from './queries.js';
 
@@ -19,6 +20,8 @@ export interface WorkloadShape {
   k: number;
   query_vector_pool: number;
   distribution?: Distribution;
+  /** Labels and categories the `label` and `category` parameters draw from; absent: the generator's. */
+  metadata?: DatasetMetadata;
 }
 
 /** The query-vector pool: drawn from its own stream, same distribution as the dataset, never a dataset row. */
@@ -72,6 +75,7 @@ export function newRowIdInterleaved(datasetSize: number, targetIndex: number, ta
 export function paramSequence(w: WorkloadShape, phase: Phase, queryId: QueryId, count: number): LogicalParam[][] {
   const template = CATALOGUE.find((q) => q.id === queryId)!;
   const rng = new SeededStream(w.seed, `params:${phase}:${queryId}`);
+  const meta = w.metadata ?? GENERATED_METADATA;
   const out: LogicalParam[][] = [];
   for (let i = 0; i < count; i++) {
     out.push(
@@ -79,10 +83,12 @@ export function paramSequence(w: WorkloadShape, phase: Phase, queryId: QueryId, 
         switch (kind) {
           case 'row_id':
             return rng.int(1, w.dataset_size);
+          // A label and a category the dataset has: one draw each, so the generator's streams are
+          // unchanged (label of a seeded row id; category by a seeded index into the names).
           case 'label':
-            return `vector_${rng.int(1, w.dataset_size)}`;
+            return meta.labelOf(rng.int(1, w.dataset_size));
           case 'category':
-            return `category_${rng.int(0, CATEGORY_COUNT - 1)}`;
+            return meta.categories[rng.int(0, meta.categories.length - 1)]!;
           case 'query_vector':
             return { vector: rng.int(0, w.query_vector_pool - 1) };
           case 'k':

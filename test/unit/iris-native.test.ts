@@ -1,4 +1,5 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import type { ResolvedConfig } from '../../lib/config/load.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -352,7 +353,7 @@ describe('iris-native: the write queries (docs/writes.md) against the double', (
     const iris = new FakeIris();
     iris.replies.push(JSON.stringify({ rows: [], rowCount: 4 }), JSON.stringify({ rows: [[5], [9]], types: [4] }), JSON.stringify({ rows: [], rowCount: 1 }), JSON.stringify({ rows: [], rowCount: 1 }));
     const t = { id: 'iris-native', type: 'iris-native', module: target, ctx: { options, root: PROJECT_ROOT }, session: session(iris) } as unknown as OpenTarget;
-    expect(await undoWrites([t, { ...t, id: 'iris-pgwire' }], 1000)).toEqual({ rows: 4, labels: 2 });
+    expect(await undoWrites([t, { ...t, id: 'iris-pgwire' }], { dataset_size: 1000 } as ResolvedConfig)).toEqual({ rows: 4, labels: 2 });
     // once per database: the second target has the same databaseKey
     expect(iris.calls.map((c) => c.args)).toEqual([
       ['DELETE FROM benchmark_vectors WHERE id > ?', 1000],
