@@ -91,6 +91,21 @@ describe('metadata from file columns', () => {
     await expect(loadConfig(await profile({ format: 'csv', path: file('long.csv') }))).rejects.toThrow(/long\.csv: column `category` \(dataset\.category_column\), row 2 has 65 characters; at most 64/);
   });
 
+  it('hdf5: 1-D root datasets beside train (strings, integers) are columns', async () => {
+    const h5 = await import('h5wasm/node');
+    await h5.ready;
+    const f = new h5.File(file('meta.hdf5'), 'w');
+    const c = corpus();
+    f.create_dataset({ name: 'train', data: c.train, shape: [ROWS, 4], dtype: '<f4' });
+    f.create_dataset({ name: 'test', data: c.train.slice(0, 12), shape: [3, 4], dtype: '<f4' });
+    f.create_dataset({ name: 'label', data: c.labels as string[] });
+    f.create_dataset({ name: 'category', data: Int32Array.from({ length: ROWS }, (_, r) => r % 4), dtype: '<i4' });
+    f.close();
+    const cfg = await loadConfig(await profile({ format: 'hdf5', path: file('meta.hdf5') }));
+    expect(cfg.dataset_file).toMatchObject({ label_column: 'label', category_column: 'category', categories: ['0', '1', '2', '3'] });
+    expect(datasetMetadataOf(cfg).row(ROWS)).toMatchObject({ label: c.labels[ROWS - 1], category: String((ROWS - 1) % 4) });
+  });
+
   it('files without such columns keep generated metadata and their dataset id', async () => {
     await writeFile(file('plain.fvecs'), vecsBytes(corpus().train, 4));
     const c = await loadConfig(await profile({ format: 'fvecs', path: file('plain.fvecs') }));
