@@ -97,7 +97,7 @@ export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{
         const pt = o.targets[ti]!;
         const seq = pt.calls[qi]!;
         const call = i < seq.length ? seq[i]! : (pt.extend?.(qi, i) ?? seq[i % seq.length]!);
-        const t = await timedCall(pt.target.session, call.sql, call.params);
+        const t = await timedCall(pt.target.session, call.sql, call.params, call.then);
         const q = o.queries[qi]!;
         const ok = t.error === undefined;
         rows.push({

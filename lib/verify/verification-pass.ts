@@ -1,7 +1,7 @@
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { OpenTarget } from '../pipeline/targets.js';
-import { bindLogical, callFor } from '../measure/prepare.js';
-import { bindFor, queryVars } from '../targets/bind.js';
+import { bindLogical, queryCallFor, sendCall } from '../measure/prepare.js';
+import { queryVars } from '../targets/bind.js';
 import type { VerificationRow } from '../store/verifications.js';
 import { categoryIndex } from '../workload/dataset-metadata.js';
 import { recallAt, truthList, type GroundTruth } from '../workload/ground-truth.js';
@@ -48,8 +48,7 @@ export async function runVerification(o: {
         const pool = o.pools.get(t.id)!;
         const bound = bindLogical(logical, pool, { datasetSize: o.shape.dataset_size, targetIndex, span: o.count });
         try {
-          const call = callFor(t, bindFor(t.module, q.id, bound, queryVars(o.shape)));
-          const r = await t.session.query(call.sql, call.params);
+          const r = await sendCall(t.session, queryCallFor(t, q.id, bound, queryVars(o.shape)));
           const ids = isKnn(q) ? idsOf(r.rows) : undefined;
           out.push({
             run_id: o.runId, target: t.id, query_id: q.id, iteration: i, row_count: r.rowCount,

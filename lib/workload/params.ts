@@ -71,6 +71,16 @@ export function newRowIdInterleaved(datasetSize: number, targetIndex: number, ta
   return id;
 }
 
+/**
+ * `YYYY-MM-DD HH:MM:SS[.fff]` in UTC: a timestamp literal both SQL dialects read (the IRIS one as
+ * its ODBC timestamp, the pgvector one as `timestamp`, then AT TIME ZONE 'UTC').
+ */
+export function sqlTimestampUtc(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2025-01-01T00:00:01.000Z
+  const frac = iso.slice(19, 23);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac === '.000' ? '' : frac}`;
+}
+
 /** `count` parameter lists for one query in one phase. */
 export function paramSequence(w: WorkloadShape, phase: Phase, queryId: QueryId, count: number): LogicalParam[][] {
   const template = CATALOGUE.find((q) => q.id === queryId)!;
@@ -78,11 +88,19 @@ export function paramSequence(w: WorkloadShape, phase: Phase, queryId: QueryId, 
   const meta = w.metadata ?? GENERATED_METADATA;
   const out: LogicalParam[][] = [];
   for (let i = 0; i < count; i++) {
+    let row = 0; // the id the last `row_id` drew: row_label etc. describe that row
     out.push(
       template.params.map((kind): LogicalParam => {
         switch (kind) {
           case 'row_id':
-            return rng.int(1, w.dataset_size);
+            return (row = rng.int(1, w.dataset_size));
+          // No draw: the row's own metadata, as seed loaded it (created_at as SQL timestamp text, UTC).
+          case 'row_label':
+            return meta.row(row).label;
+          case 'row_category':
+            return meta.row(row).category;
+          case 'row_created_at':
+            return sqlTimestampUtc(meta.row(row).createdAtMs);
           // A label and a category the dataset has: one draw each, so the generator's streams are
           // unchanged (label of a seeded row id; category by a seeded index into the names).
           case 'label':

@@ -20,7 +20,7 @@ describe('write parameters', () => {
     expect(WRITE_QUERIES.map((q) => [q.id, q.category, q.params])).toEqual([
       ['insert_one', 'write', ['new_row_id', 'new_vector']],
       ['update_metadata', 'write', ['new_label', 'row_id']],
-      ['delete_insert', 'write', ['row_id']],
+      ['delete_insert', 'write', ['row_id', 'row_label', 'row_category', 'row_created_at']],
     ]);
     expect(queryById('delete_insert').category).toBe('write');
   });
