@@ -54,7 +54,9 @@ export type StatementId = QueryId | SetupStatementId | StepStatementId;
  * Statements a dialect may leave out, because its engine has no single statement for them. A
  * target whose dialect leaves one out declares it, with the reason, in its capability
  * `queriesWithoutStatement`: the query probe then marks it "not supported on this path" without
- * running anything (lib/pipeline/query-probe.ts). Every other statement is required.
+ * running anything (lib/pipeline/query-probe.ts). Every other statement is required. (Every
+ * shipped dialect has delete_insert since it became two plain statements, QUERY_STEPS in bind.ts;
+ * an engine that cannot run them may still leave it out.)
  */
 export type OptionalStatementId = 'delete_insert';
 export type Dialect = Readonly<Record<Exclude<StatementId, OptionalStatementId>, string>> & Readonly<Partial<Record<OptionalStatementId, string>>>;
