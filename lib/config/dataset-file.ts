@@ -2,6 +2,8 @@ import { resolve } from 'node:path';
 import { ConfigError } from '../errors.js';
 import { fileSha256, openVectorFile, type DatasetFileSpec } from '../workload/dataset-files/open-file.js';
 import { DatasetFileError, type DatasetFormat } from '../workload/dataset-files/vector-file.js';
+import { readMetadataColumns } from '../workload/dataset-files/metadata-columns.js';
+import { fileMetadata, rememberFileMetadata, type FileMetadataKey } from '../workload/dataset-metadata.js';
 import type { ResolvedConfig } from './load.js';
 import { PRODUCTION_MAX_ROWS, PRODUCTION_MIN_ROWS } from './schema.js';
 
@@ -22,6 +24,12 @@ export interface DatasetFileFacts extends DatasetFileSpec {
   neighbors_k: number;
   /** Metric of the file's neighbour lists (angular | euclidean | dot), or null without lists. */
   neighbors_metric: string | null;
+  /** The column labels come from, or null: generated (`vector_<id>`). Absent in runs recorded before metadata columns. */
+  label_column?: string | null;
+  /** The column categories come from, or null: generated (`category_<id mod 10>`). */
+  category_column?: string | null;
+  /** The file's categories (sorted), when they come from a column: what vector_filter draws from. */
+  categories?: string[] | null;
 }
 
 /**
@@ -39,8 +47,10 @@ export async function resolveDatasetFile(c: ResolvedConfig): Promise<ResolvedCon
     ...(d.neighbors_path ? { neighbors_path: resolve(d.neighbors_path) } : {}),
   };
   let facts: DatasetFileFacts;
+  let columns: readonly string[] = [];
   try {
     const f = await openVectorFile(spec);
+    columns = f.columns;
     try {
       const hashes = await Promise.all([spec.path, spec.test_path, spec.neighbors_path].filter((p): p is string => !!p).map(fileSha256));
       const holdout = f.testRows > 0 ? 0 : c.query_vector_pool;
@@ -67,5 +77,24 @@ export async function resolveDatasetFile(c: ResolvedConfig): Promise<ResolvedCon
   if (c.k > size) problems.push(`k: ${c.k} exceeds the ${size} rows loaded from ${facts.path}`);
   if (facts.dims > 16_000) problems.push(`dataset: ${facts.path} has ${facts.dims} dimensions; at most 16,000 are supported`);
   if (problems.length) throw new ConfigError(problems, c.source);
+  // Metadata columns: as configured, else `label` / `category` when the file has them; false = generated.
+  const pick = (key: string | false | undefined, name: string): string | null => (key === false ? null : key ?? (columns.includes(name) ? name : null));
+  facts.label_column = pick(d.label_column, 'label');
+  facts.category_column = pick(d.category_column, 'category');
+  facts.categories = null;
+  if (facts.label_column !== null || facts.category_column !== null) {
+    try {
+      const f = await openVectorFile(spec);
+      try {
+        const m = await readMetadataColumns(f, spec.path, size, facts.label_column, facts.category_column);
+        facts.categories = m.categories?.names ?? null;
+        rememberFileMetadata(facts as FileMetadataKey, size, fileMetadata(m.labels, m.categories));
+      } finally {
+        await f.close();
+      }
+    } catch (err) {
+      throw new ConfigError([`dataset: ${err instanceof DatasetFileError ? err.message : `${spec.path}: ${(err as Error).message}`}`], c.source);
+    }
+  }
   return { ...c, dataset_size: size, vector_dims: facts.dims, dataset_file: facts };
 }

@@ -50,6 +50,20 @@ export const datasetFileSchema = z
     neighbors_metric: z.enum(['angular', 'euclidean', 'dot']).optional().describe('Metric of the file\'s neighbour lists: angular → vector_cosine, euclidean → vector_l2, dot → vector_inner_product. Default: the HDF5 root attribute `distance`, else angular.'),
     vector_column: z.string().min(1).default('embedding').describe('parquet, csv: the column holding each row\'s vector.'),
     limit: posInt.max(PRODUCTION_MAX_ROWS).optional().describe('Load only the first `limit` rows of the corpus (default: all, at most 1,000,000). Replaces dataset_size, which a file dataset does not take.'),
+    label_column: z
+      .union([z.string().min(1), z.literal(false)])
+      .optional()
+      .describe(
+        'parquet, csv, hdf5: the column (hdf5: a 1-D root dataset beside `train`) holding each row\'s label — strings or integers, at most 64 characters, none empty. ' +
+          'Default: the column `label` when the file has one; false = generate labels (`vector_<id>`) even then. docs/own-data.md.',
+      ),
+    category_column: z
+      .union([z.string().min(1), z.literal(false)])
+      .optional()
+      .describe(
+        'parquet, csv, hdf5: the column holding each row\'s category, which vector_filter filters on and draws its parameter from — strings or integers, at most 64 characters, at most 100 distinct values, none empty. ' +
+          'Default: the column `category` when the file has one; false = generate categories (`category_<id mod 10>`) even then.',
+      ),
   })
   .strict();
 

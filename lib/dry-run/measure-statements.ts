@@ -1,11 +1,11 @@
 import { JS_WARMUP_ITERATIONS } from '../pipeline/in-process-js-warmup.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { emptyStatementRtt } from '../measure/calibration.js';
-import { prepareCalls } from '../measure/prepare.js';
+import { prepareCalls, type PreparedCall } from '../measure/prepare.js';
 import { readMarker } from '../pipeline/marker.js';
 import { prepareSessions, workloadShape } from '../pipeline/session-setup.js';
 import type { LoadedTarget, OpenTarget } from '../pipeline/targets.js';
-import { bindFor, queryVars } from '../targets/bind.js';
+import { QUERY_STEPS, bindFor, queryVars } from '../targets/bind.js';
 import { queryModeOf, queryModeText } from '../targets/query-mode.js';
 import { planFormatOf } from '../targets/plan-formats.js';
 import { QUERIES, measuredQueries } from '../workload/queries.js';
@@ -35,7 +35,7 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
   });
   for (const t of opened) await readMarker(t);
   // As measure: leftovers of an earlier run's writes, looked for once per database (lib/pipeline/write-undo.ts).
-  await undoWrites(opened, c.dataset_size);
+  await undoWrites(opened, c);
   const pools = await prepareSessions(c, opened);
   for (const t of opened) await t.module.environment(t.session, t.ctx.options);
   for (const t of opened) await emptyStatementRtt(t.session, t.module.dialect.ping);
@@ -66,7 +66,7 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     sections.push({
       target: t,
       heading: `session setup, once per session before any timed request: dataset check, leftover writes (once per database), session settings, environment, calibration${plan ? ', plan capture' : ''}`,
-      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'delete_written_rows', 'written_label_ids', 'set_ef_search', 'set_iterative_scan', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
+      statements: listCalls(recorded, t.module.dialect, dims, ['read_marker', 'delete_written_rows', 'written_label_ids', 'missing_metadata_ids', 'set_ef_search', 'set_iterative_scan', 'server_settings', 'server_version', 'vector_version', 'ping'], labelOf),
     });
     // The session warmup is a count only with warmup_max_s 0; otherwise it runs to steady state (lib/measure/steady-warmup.ts).
     const warm = c.warmup_max_s === 0
@@ -78,12 +78,21 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     sections.push({
       target: t,
       heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)${modeNote(t)}`,
-      statements: queries.map((q, qi) => {
+      statements: queries.flatMap((q, qi) => {
         const call = calls[qi]![0];
-        if (!call) return { label: q.id, sql: '-- not on this path: its dialect has no statement for it', binds: [], note: t.module.capabilities.queriesWithoutStatement?.[q.id] ?? 'no statement' };
-        const names = bindFor(t.module, q.id, q.params, queryVars(shape)).params.map(String);
-        const note = call.params.length ? undefined : queryModeOf(t) === 'simple' && names.length ? 'parameters rendered as SQL literals (query_mode simple)' : 'no parameters';
-        return { label: `${q.id}`, sql: call.sql, binds: bindLines(call.sql, call.params, dims, names), note };
+        if (!call) return [{ label: q.id, sql: '-- not on this path: its dialect has no statement for it', binds: [], note: t.module.capabilities.queriesWithoutStatement?.[q.id] ?? 'no statement' }];
+        // A query sent as several statements in one request (QUERY_STEPS): one entry per statement.
+        const steps = QUERY_STEPS[q.id] ?? [{ statement: q.id, params: q.params.map((_, i) => i) }];
+        const out = [];
+        let step: PreparedCall | undefined = call;
+        for (const [si, s] of steps.entries()) {
+          const names = bindFor(t.module, s.statement, s.params.map((i) => q.params[i]), queryVars(shape)).params.map(String);
+          const note = step!.params.length ? undefined : queryModeOf(t) === 'simple' && names.length ? 'parameters rendered as SQL literals (query_mode simple)' : 'no parameters';
+          const label = steps.length > 1 ? `${q.id} (statement ${si + 1} of ${steps.length}, one request)` : q.id;
+          out.push({ label, sql: step!.sql, binds: bindLines(step!.sql, step!.params, dims, names), note });
+          step = step!.then;
+        }
+        return out;
       }),
     });
   }
@@ -104,7 +113,7 @@ export function sweepNotes(c: ResolvedConfig): string[] {
   if (c.writes) {
     notes.push(
       'after each phase that ran the write queries (probe, verification, session warmup, the measured loop and any sweep): delete_written_rows and written_label_ids once per database, ' +
-        'restore_label per written label, and after the last the dataset read back as seed reads it (count_vectors, count_metadata, fingerprint_vectors, fingerprint_metadata per chunk)',
+        'restore_label per written label, missing_metadata_ids once and delete_insert_reinsert per metadata row a half-done delete_insert left deleted, and after the last the dataset read back as seed reads it (count_vectors, count_metadata, fingerprint_vectors, fingerprint_metadata per chunk)',
     );
   }
   if (c.rate.length) notes.push(`open-loop levels at ${c.rate.join(', ')} requests/s: ${(c.rate_queries ?? QUERIES.map((q) => q.id)).join(', ')} on ${c.rate_sessions} sessions per target`);

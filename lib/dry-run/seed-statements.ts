@@ -1,11 +1,12 @@
 import type { ResolvedConfig } from '../config/load.js';
-import { datasetBatches, datasetIdOf, indexSpecOf } from '../pipeline/dataset.js';
+import { datasetBatches, datasetIdOf, datasetMetadataOf, indexSpecOf } from '../pipeline/dataset.js';
 import { readMarker } from '../pipeline/marker.js';
 import { chooseLoaders } from '../pipeline/seed-loader.js';
 import type { LoadedTarget, OpenTarget } from '../pipeline/targets.js';
 import { fillTemplate } from '../targets/dialect.js';
 import { metadataChunkHashFromRows, vectorChunkHashFromRows } from '../targets/row-fingerprint.js';
-import { metadataFor, type MetadataRow } from '../workload/generator.js';
+import type { MetadataRow } from '../workload/generator.js';
+import type { DatasetMetadata } from '../workload/dataset-metadata.js';
 import { FINGERPRINT_CHUNK, chunkRanges } from '../workload/fingerprint.js';
 import { listCalls } from './list-calls.js';
 import { recordingSession } from './recording-session.js';
@@ -14,8 +15,9 @@ import type { DrySection } from './sections.js';
 /** The statement ids seed sends, for naming shared texts (IRIS count_vectors = simple_count). */
 const SEED_IDS = ['read_marker', 'create_extension', 'drop_tables', 'create_tables', 'copy_vectors', 'copy_metadata', 'create_secondary_indexes', 'create_hnsw_index', 'analyze', 'write_marker', 'count_vectors', 'count_metadata', 'fingerprint_vectors', 'fingerprint_metadata', 'relation_sizes'];
 
-function* metadataChunks(size: number): Generator<MetadataRow[]> {
-  for (const [first, last] of chunkRanges(size)) yield Array.from({ length: last - first + 1 }, (_, i) => metadataFor(first + i));
+/** The dataset's metadata rows (the generator's, or a file's columns: datasetMetadataOf), a chunk at a time. */
+function* metadataChunks(size: number, meta: DatasetMetadata): Generator<MetadataRow[]> {
+  for (const [first, last] of chunkRanges(size)) yield Array.from({ length: last - first + 1 }, (_, i) => meta.row(first + i));
 }
 
 /**
@@ -51,7 +53,7 @@ export async function seedSections(c: ResolvedConfig, targets: readonly LoadedTa
     await s.exec(d.drop_tables);
     await s.exec(fillTemplate(d.create_tables, { dims }));
     await s.loadVectors(d.copy_vectors, datasetBatches(c, FINGERPRINT_CHUNK));
-    await s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size));
+    await s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size, datasetMetadataOf(c)));
     await s.exec(d.create_secondary_indexes);
     const parallelWorkers = Number(t.ctx.options.build_parallel_workers ?? 0);
     await s.exec(fillTemplate(d.create_hnsw_index, { m: c.hnsw.m, ef_construction: c.hnsw.ef_construction, parallel_workers: parallelWorkers }));

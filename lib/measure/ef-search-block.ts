@@ -31,7 +31,7 @@ export async function runEfSearchBlock(o: {
   const origin = process.hrtime.bigint();
   for (let j = 0; j < n; j++) {
     const call = o.calls[j]!;
-    const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params);
+    const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params, call.then);
     startNs[j] = Number(t0 - origin);
     elapsedNs[j] = Number(took);
     done = j + 1;

@@ -1,5 +1,5 @@
 import type { QueryOutcome, Session } from '../targets/interface.js';
-import type { PreparedCall } from './prepare.js';
+import { sendCall, type PreparedCall } from './prepare.js';
 import { inThreadTiming } from './timed-call.js';
 import { watchClientLoadArmed, type ClientLoad } from './client-load.js';
 import { DEFAULT_WAKE, openWake, type Wake, type WakeKind } from './wake.js';
@@ -146,7 +146,7 @@ export function dispatchOpenLoop(o: OpenLoopLevelInput, origin: bigint, wake: Wa
       let pending: Promise<QueryOutcome>;
       t0Of[s] = process.hrtime.bigint();
       try {
-        pending = session.query(call.sql, call.params);
+        pending = call.then ? sendCall(session, call) : session.query(call.sql, call.params);
       } catch (err) {
         pending = Promise.reject(err); // a session whose query() throws instead of rejecting
       }

@@ -1,7 +1,7 @@
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { SampleRow } from '../store/samples.js';
 import type { QueryTemplate } from '../workload/queries.js';
-import type { PreparedTarget } from './prepare.js';
+import { sendCall, type PreparedTarget } from './prepare.js';
 import type { QueryOutcome } from '../targets/interface.js';
 import { clockNow, inThreadTiming } from './timed-call.js';
 import { shardOrder, timedOrder, type Schedule } from './schedule.js';
@@ -116,7 +116,7 @@ export async function runPhase(o: PhaseOptions): Promise<PhaseResult> {
       let error: unknown = undefined;
       const t0 = process.hrtime.bigint();
       try {
-        outcome = await session(pt).query(call.sql, call.params);
+        outcome = call.then ? await sendCall(session(pt), call) : await session(pt).query(call.sql, call.params);
       } catch (err) {
         error = err ?? new Error('query rejected without a reason');
       }

@@ -9,7 +9,10 @@ import { clockNow, timedCall } from './timed-call.js';
 export interface SteadyWarmupOptions {
   runId: string;
   queries: readonly QueryTemplate[];
-  /** Calls are used in turn and cycled (call i mod length): warmup may run longer than its stream. */
+  /**
+   * Calls are used in turn; past the end, `extend` gives iteration i's call (new row ids that never
+   * repeat), or — without it — the calls are cycled (call i mod length).
+   */
   targets: readonly PreparedTarget[];
   /** Executions every query × target gets at least (config `warmup`). */
   minIterations: number;
@@ -93,8 +96,8 @@ export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{
         if (state === SKIP || broken.has(ti * o.queries.length + qi)) continue;
         const pt = o.targets[ti]!;
         const seq = pt.calls[qi]!;
-        const call = seq[i % seq.length]!;
-        const t = await timedCall(pt.target.session, call.sql, call.params);
+        const call = i < seq.length ? seq[i]! : (pt.extend?.(qi, i) ?? seq[i % seq.length]!);
+        const t = await timedCall(pt.target.session, call.sql, call.params, call.then);
         const q = o.queries[qi]!;
         const ok = t.error === undefined;
         rows.push({

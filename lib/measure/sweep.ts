@@ -41,7 +41,7 @@ export async function runSweepClients(o: {
       const seq = o.calls[qi]!;
       const call = seq[(k * o.requests + j) % seq.length]!;
       const slot = c * o.requests + j;
-      const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params);
+      const { t0, elapsedNs: took, error } = await timedCall(session, call.sql, call.params, call.then);
       startNs[slot] = Number(t0 - origin);
       elapsedNs[slot] = Number(took);
       queryOf[slot] = qi + 1; // 0 = not run

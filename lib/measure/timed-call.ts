@@ -1,4 +1,5 @@
 import type { CallTiming, Session } from '../targets/interface.js';
+import { sendCall, type PreparedCall } from './prepare.js';
 
 export interface Timing {
   /** process.hrtime.bigint() at the call. */
@@ -25,12 +26,13 @@ export function inThreadTiming(outcomeOrError: unknown): CallTiming | undefined 
  * A session that timed the call in its own thread (iris-native) reports those readings; they
  * replace the ones taken here, which include the hops between threads.
  */
-export async function timedCall(session: Session, sql: string, params: readonly unknown[]): Promise<Timing> {
+export async function timedCall(session: Session, sql: string, params: readonly unknown[], then?: PreparedCall): Promise<Timing> {
   let outcome: Awaited<ReturnType<Session['query']>> | undefined;
   let error: unknown = undefined;
   const t0 = process.hrtime.bigint();
   try {
-    outcome = await session.query(sql, params);
+    // A chain (then: delete_insert's two statements) is sent whole, nothing else in between.
+    outcome = then ? await sendCall(session, { sql, params, then }) : await session.query(sql, params);
   } catch (err) {
     error = err ?? new Error('query rejected without a reason');
   }

@@ -4,6 +4,7 @@ import type { DatasetFileFacts } from '../config/dataset-file.js';
 import { openVectorFile } from '../workload/dataset-files/open-file.js';
 import { datasetId, vectorBatches, type DatasetSpec, type Distribution, type VectorBatch } from '../workload/generator.js';
 import { queryVectorPool } from '../workload/params.js';
+import { GENERATED_METADATA, rememberedFileMetadata, type DatasetMetadata } from '../workload/dataset-metadata.js';
 
 export function datasetSpecOf(c: ResolvedConfig): DatasetSpec {
   return { size: c.dataset_size, dims: c.vector_dims, seed: c.seed, distribution: distributionOf(c) };
@@ -20,14 +21,30 @@ export function datasetIdOf(c: ResolvedConfig): string {
   const f = c.dataset_file;
   if (!f) return datasetId(datasetSpecOf(c));
   // The file's bytes (sha256), and what of them is loaded: the same file with another limit is another dataset.
-  const key = JSON.stringify({ g: FILE_DATASET_VERSION, format: f.format, sha256: f.sha256, size: c.dataset_size, dims: c.vector_dims, holdout: f.holdout });
+  // Metadata columns are part of it only when used, so a file dataset without them keeps its id.
+  const meta = f.label_column || f.category_column ? { label: f.label_column ?? null, category: f.category_column ?? null } : {};
+  const key = JSON.stringify({ g: FILE_DATASET_VERSION, format: f.format, sha256: f.sha256, size: c.dataset_size, dims: c.vector_dims, holdout: f.holdout, ...(Object.keys(meta).length ? { meta } : {}) });
   return `ds-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The labels and categories of the dataset's rows: the generator's, or those of the file's columns
+ * (read when the configuration was loaded: resolveDatasetFile).
+ */
+export function datasetMetadataOf(c: ResolvedConfig): DatasetMetadata {
+  const f = c.dataset_file;
+  if (!f || (!f.label_column && !f.category_column)) return GENERATED_METADATA;
+  const m = rememberedFileMetadata({ path: f.path, sha256: f.sha256, label_column: f.label_column ?? null, category_column: f.category_column ?? null }, c.dataset_size);
+  if (!m) throw new Error(`dataset: the metadata columns of ${f.path} were not read; load the configuration with loadConfig (lib/config/load.ts), which reads them`);
+  return m;
 }
 
 /** What the `generator` column of the datasets table says for this dataset (with the file's path and hash). */
 export function datasetOrigin(c: ResolvedConfig, generator: string): string {
   const f = c.dataset_file;
-  return f ? `${FILE_DATASET_VERSION} ${f.format} ${f.path} sha256=${f.sha256.join(',')}` : generator;
+  if (!f) return generator;
+  const meta = `${f.label_column ? ` label=${f.label_column}` : ''}${f.category_column ? ` category=${f.category_column}` : ''}`;
+  return `${FILE_DATASET_VERSION} ${f.format} ${f.path} sha256=${f.sha256.join(',')}${meta}`;
 }
 
 /** The index build parameters; part of what a seeded database must match. */
@@ -37,7 +54,10 @@ export function indexSpecOf(c: ResolvedConfig): string {
 
 export function describeDataset(c: ResolvedConfig): string {
   const f = c.dataset_file;
-  if (f) return `${c.dataset_size.toLocaleString('en-US')} × ${c.vector_dims} from ${f.format} ${f.path} (sha256 ${f.sha256[0]!.slice(0, 12)}…)`;
+  if (f) {
+    const cols = [f.label_column && `labels from \`${f.label_column}\``, f.category_column && `${f.categories?.length ?? '?'} categories from \`${f.category_column}\``].filter(Boolean);
+    return `${c.dataset_size.toLocaleString('en-US')} × ${c.vector_dims} from ${f.format} ${f.path} (sha256 ${f.sha256[0]!.slice(0, 12)}…${cols.length ? `; ${cols.join(', ')}` : ''})`;
+  }
   const d = c.distribution === 'clustered' ? `, clustered: ${c.clusters} centres, spread ${c.cluster_spread}` : '';
   return `${c.dataset_size.toLocaleString('en-US')} × ${c.vector_dims} (seed ${c.seed}${d})`;
 }

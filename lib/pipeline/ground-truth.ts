@@ -5,7 +5,7 @@ import { loadGroundTruth, saveGroundTruth } from '../store/verifications.js';
 import { compareNeighbourLists, computeGroundTruth, computeGroundTruthFrom, truthList, type GroundTruth } from '../workload/ground-truth.js';
 import type { QueryId } from '../workload/queries.js';
 import { preferredKernel } from '../workload/top-k-select.js';
-import { datasetBatches, datasetIdOf, datasetSpecOf, fileNeighborsOf, queryPoolOf } from './dataset.js';
+import { datasetBatches, datasetIdOf, datasetMetadataOf, datasetSpecOf, fileNeighborsOf, queryPoolOf } from './dataset.js';
 import { datasetIsUnitNorm } from './dataset-norms.js';
 
 /** Above this share of disagreeing lists, a file's own neighbours are reported as a dataset problem. */
@@ -33,7 +33,10 @@ export async function groundTruthFor(ctx: StageContext, c: ResolvedConfig): Prom
   if (!c.dataset_file) gt = await computeGroundTruth(datasetSpecOf(c), pool, c.k);
   else {
     const unitNorm = await datasetIsUnitNorm(ctx.store, dsId);
-    gt = await computeGroundTruthFrom(datasetBatches(c, 1000), c.dataset_size, c.vector_dims, pool, c.k, unitNorm);
+    // A file's category column: vector_filter's exact lists are ranked within the file's categories.
+    const meta = datasetMetadataOf(c);
+    const cats = meta.rowCategories ? { names: meta.categories, rowCategories: meta.rowCategories } : undefined;
+    gt = await computeGroundTruthFrom(datasetBatches(c, 1000), c.dataset_size, c.vector_dims, pool, c.k, unitNorm, undefined, undefined, cats);
     if (!unitNorm) ctx.log('ground truth: the vectors are not unit-length, so cosine, L2 and inner product order rows differently: exact top-k computed for each');
     const own = await fileNeighborsOf(c);
     const query = own && QUERY_OF_METRIC[own.metric];

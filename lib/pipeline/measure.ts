@@ -84,14 +84,14 @@ export async function measure(ctx: StageContext): Promise<void> {
     const flush = (rows: SampleRow[]) => writeSamples(ctx.store, rows);
     // Untimed, before every timed loop: which queries each path cannot run (skipped from here on).
     const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)), queries });
-    if (writes) await undoWrites(targets, c.dataset_size);
+    if (writes) await undoWrites(targets, c);
 
     if (c.verify_queries > 0) {
       const truth = await groundTruthFor(ctx, c);
       ctx.log(`verification pass: ${c.verify_queries} executions of each query on each target (untimed)`);
       const rows = await runVerification({ runId, targets: probed, pools, shape, count: c.verify_queries, truth, queries });
       await writeVerifications(ctx.store, rows);
-      if (writes) await undoWrites(targets, c.dataset_size);
+      if (writes) await undoWrites(targets, c);
     }
 
     const prepared = prepareCalls(probed, pools, queries, shape, 'measure', c.iterations);
@@ -110,7 +110,7 @@ export async function measure(ctx: StageContext): Promise<void> {
       if (js) ctx.log(`session JavaScript warmup (in-process engines): ${js.requests.toLocaleString('en-US')} requests of the queries without a query vector in ${js.seconds.toFixed(1)} s (untimed, not stored)`);
       const w = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal, queries });
       for (const line of w.lines) ctx.log(`session ${line}`);
-      if (writes) await undoWrites(targets, c.dataset_size);
+      if (writes) await undoWrites(targets, c);
       if (w.iterationSeconds > 0) expectedSeconds = w.iterationSeconds * c.iterations;
     }
     // A shard's timed loop starts at --start-at, after all its untimed preparation.
@@ -163,7 +163,7 @@ export async function measure(ctx: StageContext): Promise<void> {
   } catch (err) {
     await finishRun(ctx.store, runId, err instanceof InterruptedError ? 'interrupted' : 'failed', null, errorText(err));
     // Best effort: a session that is gone cannot undo; the next run recovers (recoverFromEarlierWrites).
-    if (writes) await undoWrites(targets, c.dataset_size).catch(() => {});
+    if (writes) await undoWrites(targets, c).catch(() => {});
     throw err;
   } finally {
     await closeSessions(targets);

@@ -105,7 +105,7 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
   const lateNs = Math.round(c.rate_late_ms * 1e6);
   const writes = queries.some((q) => q.category === 'write');
   // The main measurement's rows are still in place: the open loop's insert_one ids start at the same place.
-  if (writes) await undoWrites(targets, c.dataset_size);
+  if (writes) await undoWrites(targets, c);
   for (const t of targets) {
     const [prepared] = prepareCalls([t], pools, queries, shape, 'open_loop', perQuery);
     const callOf: PreparedCall[] = Array.from(pick, (i, j) => prepared!.calls[i]![occurrence[j]!]!);
@@ -167,7 +167,7 @@ export async function openLoopSweep(ctx: StageContext, runId: string, targets: r
         );
         for (const w of levelClientWarnings('open-loop', levelClientLoad({ ...levelRow, level: level.rate }))) ctx.log(`warning: ${w}`);
         // Untimed, between levels: every level (and target) inserts the same new ids, as it draws the same sequence.
-        if (writes) await undoWrites(targets, c.dataset_size);
+        if (writes) await undoWrites(targets, c);
       }
     } finally {
       for (const s of extra) await s.close();

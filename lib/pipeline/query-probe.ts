@@ -1,5 +1,5 @@
 import { TargetUnavailableError, errorText } from '../errors.js';
-import { prepareCalls } from '../measure/prepare.js';
+import { prepareCalls, sendCall } from '../measure/prepare.js';
 import type { SqliteDb } from '../store/sqlite.js';
 import { writeUnsupportedQueries, notSupportedText, type UnsupportedQueryRow } from '../store/unsupported-queries.js';
 import type { WorkloadShape } from '../workload/params.js';
@@ -65,7 +65,7 @@ export async function probeQueries(o: {
       const reason = declared[q.id];
       let error: string | undefined;
       try {
-        await onTarget(t, `query probe (${q.id})`, () => t.session.query(call.sql, call.params));
+        await onTarget(t, `query probe (${q.id})`, () => sendCall(t.session, call));
       } catch (err) {
         if (err instanceof TargetUnavailableError) throw err;
         error = errorText(err);

@@ -6,9 +6,10 @@ import { getDataset, fingerprintsFor, upsertDataset, writeFingerprint } from '..
 import { fillTemplate } from '../targets/dialect.js';
 import type { Session } from '../targets/interface.js';
 import { readBack } from './dataset-readback.js';
-import { GENERATOR_VERSION, metadataFor, type MetadataRow } from '../workload/generator.js';
+import { GENERATOR_VERSION, type MetadataRow } from '../workload/generator.js';
+import type { DatasetMetadata } from '../workload/dataset-metadata.js';
 import { FINGERPRINT_CHUNK, chunkRanges, expectedFingerprint, expectedFingerprintOf, type ExpectedFingerprint } from '../workload/fingerprint.js';
-import { datasetBatches, datasetIdOf, datasetOrigin, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
+import { datasetBatches, datasetIdOf, datasetMetadataOf, datasetOrigin, datasetSpecOf, describeDataset, indexSpecOf } from './dataset.js';
 import { NOT_UNIT_NORM } from './dataset-norms.js';
 import { indexBuildEstimate } from './index-estimate.js';
 import { readMarker } from './marker.js';
@@ -22,8 +23,9 @@ interface LoadFigures {
   rows_per_second: number | null;
 }
 
-function* metadataChunks(size: number): Generator<MetadataRow[]> {
-  for (const [first, last] of chunkRanges(size)) yield Array.from({ length: last - first + 1 }, (_, i) => metadataFor(first + i));
+/** The dataset's metadata rows (the generator's, or a file's columns: datasetMetadataOf), a chunk at a time. */
+function* metadataChunks(size: number, meta: DatasetMetadata): Generator<MetadataRow[]> {
+  for (const [first, last] of chunkRanges(size)) yield Array.from({ length: last - first + 1 }, (_, i) => meta.row(first + i));
 }
 
 /** Drop, create, bulk-load, index and analyze one database through `t`. */
@@ -44,7 +46,7 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
     // Interrupted: stop loading; the database keeps no marker, so it counts as not seeded.
     if (ctx.signal.aborted) throw ctx.signal.reason;
   });
-  await s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size));
+  await s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size, datasetMetadataOf(c)));
   bar.stop();
   const loadSeconds = loadClock.seconds();
   ctx.log(`${t.id}: loaded ${done.toLocaleString('en-US')} rows in ${loadSeconds.toFixed(1)} s (${Math.round(done / loadSeconds).toLocaleString('en-US')} rows/s)`);
@@ -81,7 +83,7 @@ export async function seed(ctx: StageContext): Promise<void> {
   if (known) expected = { vectorsHash: known.vectors_hash, metadataHash: known.metadata_hash };
   else {
     // A file is read once here, start to end: its fingerprint, and whether its vectors are unit-length.
-    const fromFile = c.dataset_file ? await expectedFingerprintOf(datasetBatches(c, FINGERPRINT_CHUNK), spec.size) : undefined;
+    const fromFile = c.dataset_file ? await expectedFingerprintOf(datasetBatches(c, FINGERPRINT_CHUNK), spec.size, datasetMetadataOf(c)) : undefined;
     expected = fromFile ?? expectedFingerprint(spec);
     const generator = spec.distribution?.kind === 'clustered' ? `${GENERATOR_VERSION} clustered(${JSON.stringify(spec.distribution)})` : GENERATOR_VERSION;
     await upsertDataset(ctx.store, {

@@ -1,13 +1,18 @@
 import type { ResolvedConfig } from '../config/load.js';
 import { encodePool, type PreparedCall } from '../measure/prepare.js';
 import { writeVectorPool, type WorkloadShape } from '../workload/params.js';
-import { distributionOf, queryPoolOf } from './dataset.js';
+import { datasetMetadataOf, distributionOf, queryPoolOf } from './dataset.js';
+import { GENERATED_METADATA } from '../workload/dataset-metadata.js';
 import { queryModeOf } from '../targets/query-mode.js';
 import { onTarget, type OpenTarget } from './targets.js';
 import type { Session } from '../targets/interface.js';
 
 export function workloadShape(c: ResolvedConfig): WorkloadShape {
-  return { seed: c.seed, dataset_size: c.dataset_size, vector_dims: c.vector_dims, k: c.k, query_vector_pool: c.query_vector_pool, distribution: distributionOf(c) };
+  const metadata = datasetMetadataOf(c);
+  return {
+    seed: c.seed, dataset_size: c.dataset_size, vector_dims: c.vector_dims, k: c.k, query_vector_pool: c.query_vector_pool, distribution: distributionOf(c),
+    ...(metadata !== GENERATED_METADATA ? { metadata } : {}),
+  };
 }
 
 /**

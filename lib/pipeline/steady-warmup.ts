@@ -10,15 +10,10 @@ import type { OpenTarget } from './targets.js';
 
 /**
  * Warmup parameters prepared per query × target: warmup cycles through them when it needs more
- * executions (its first `warmup` are the stream's first, as with the fixed count before).
+ * executions (its first `warmup` are the stream's first, as with the fixed count before); new row
+ * ids do not cycle (prepareCalls' `unbounded`).
  */
 const WARMUP_STREAM = 1000;
-/**
- * With write queries the stream is longer: insert_one's ids repeat when the stream cycles (a
- * duplicate key then fails the pair, "stopped by a failure"). 10,000 per target is more than a
- * 60 s warmup reaches while the kNN scans share each iteration.
- */
-const WRITE_WARMUP_STREAM = 10_000;
 
 /**
  * Warm every query on every target to steady state (config warmup, warmup_window,
@@ -33,8 +28,10 @@ export async function warmToSteadyState(o: {
 }): Promise<{ lines: string[]; iterationSeconds: number }> {
   const c = o.config;
   const queries = o.queries ?? QUERIES;
-  const stream = Math.max(c.warmup, queries.some((q) => q.category === 'write') ? WRITE_WARMUP_STREAM : WARMUP_STREAM);
-  const prepared = prepareCalls(o.targets, o.pools, queries, o.shape, 'warmup', stream);
+  const stream = Math.max(c.warmup, WARMUP_STREAM);
+  // Unbounded: past the stream, insert_one gets fresh ids (interleaved per target) instead of
+  // cycling back to ids already inserted, which would end in a duplicate-key failure.
+  const prepared = prepareCalls(o.targets, o.pools, queries, o.shape, 'warmup', stream, { unbounded: true });
   const r = await steadyWarmup({
     runId: o.runId, queries, targets: prepared, minIterations: c.warmup, window: c.warmup_window, tolerance: c.warmup_tolerance, maxSeconds: c.warmup_max_s,
     flush: (rows) => writeSamples(o.store, rows), ...(o.signal ? { signal: o.signal } : {}),

@@ -34,7 +34,7 @@ export async function warmup(ctx: StageContext): Promise<void> {
     const shape = workloadShape(c);
     // Untimed: a query a path declared it cannot run and then failed is not warmed up there either.
     const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)), queries });
-    if (writes) await undoWrites(targets, c.dataset_size);
+    if (writes) await undoWrites(targets, c);
     const { lines } = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal, queries });
     for (const line of lines) ctx.log(line);
     // The write queries warm too (the warmup stage's writes are undone and checked like measure's).
@@ -42,7 +42,7 @@ export async function warmup(ctx: StageContext): Promise<void> {
     await finishRun(ctx.store, runId, 'complete', null);
   } catch (err) {
     await finishRun(ctx.store, runId, err instanceof InterruptedError ? 'interrupted' : 'failed', null, errorText(err));
-    if (writes) await undoWrites(targets, c.dataset_size).catch(() => {});
+    if (writes) await undoWrites(targets, c).catch(() => {});
     throw err;
   } finally {
     await closeSessions(targets);

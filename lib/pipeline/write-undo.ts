@@ -1,9 +1,10 @@
 import type { StageContext } from '../cli/run-stage.js';
 import { PathbenchError } from '../errors.js';
 import { getDataset } from '../store/datasets.js';
-import { metadataFor } from '../workload/generator.js';
+import type { ResolvedConfig } from '../config/load.js';
 import { WRITTEN_LABEL_PREFIX } from '../workload/queries.js';
-import { datasetIdOf } from './dataset.js';
+import { sqlTimestampUtc } from '../workload/params.js';
+import { datasetIdOf, datasetMetadataOf } from './dataset.js';
 import { readBack } from './dataset-readback.js';
 import { onTarget, type OpenTarget } from './targets.js';
 
@@ -13,18 +14,25 @@ import { onTarget, type OpenTarget } from './targets.js';
  * lets a run recover after one that crashed mid-way:
  *  - insert_one's rows are the rows above the dataset's range (ids dataset_size + 1 …);
  *  - update_metadata's labels start with WRITTEN_LABEL_PREFIX; the dataset's own label of row id
- *    is the generator's (metadataFor(id): metadata is generated for file datasets too);
- *  - delete_insert puts back what it deleted, in the same statement: nothing to undo.
+ *    is datasetMetadataOf(config).labelOf(id): the generator's, or the file's label column;
+ *  - delete_insert puts back what it deleted (its second statement); when that never ran (a
+ *    failure or a crash between the two), the dataset row has no metadata row: found by
+ *    missing_metadata_ids and inserted again with the dataset's own metadata, by the same
+ *    statement delete_insert uses.
  * Untimed, between phases and after the last one; one target per database does it.
  */
 export interface UndoCount {
   rows: number;
   labels: number;
+  /** Metadata rows a half-done delete_insert left deleted, put back. */
+  missing: number;
 }
 
-export async function undoWrites(targets: readonly OpenTarget[], datasetSize: number): Promise<UndoCount> {
+export async function undoWrites(targets: readonly OpenTarget[], c: ResolvedConfig): Promise<UndoCount> {
+  const datasetSize = c.dataset_size;
+  const meta = datasetMetadataOf(c);
   const seen = new Set<string>();
-  const out: UndoCount = { rows: 0, labels: 0 };
+  const out: UndoCount = { rows: 0, labels: 0, missing: 0 };
   for (const t of targets) {
     const key = t.module.databaseKey(t.ctx);
     if (seen.has(key)) continue;
@@ -33,8 +41,14 @@ export async function undoWrites(targets: readonly OpenTarget[], datasetSize: nu
     await onTarget(t, 'undoing the write queries', async () => {
       out.rows += (await t.session.query(d.delete_written_rows, [datasetSize])).rowCount;
       const ids = (await t.session.query(d.written_label_ids, [`${WRITTEN_LABEL_PREFIX}%`])).rows.map((r) => Number(r[0]));
-      for (const id of ids) await t.session.query(d.restore_label, [metadataFor(id).label, id]);
+      for (const id of ids) await t.session.query(d.restore_label, [meta.labelOf(id), id]);
       out.labels += ids.length;
+      const missing = (await t.session.query(d.missing_metadata_ids, [datasetSize])).rows.map((r) => Number(r[0]));
+      for (const id of missing) {
+        const m = meta.row(id);
+        await t.session.query(d.delete_insert_reinsert, [id, m.label, m.category, sqlTimestampUtc(m.createdAtMs)]);
+      }
+      out.missing += missing.length;
     });
   }
   return out;
@@ -69,22 +83,24 @@ export async function requireDatasetIntact(ctx: StageContext, targets: readonly 
   }
 }
 
+const missingText = (u: UndoCount) => (u.missing ? `, ${u.missing} deleted metadata row(s) put back` : '');
+
 /**
  * Before a stage measures: remove what an earlier run's writes left (it crashed or was killed
  * before undoing them), then check the dataset if anything was found. Runs whether or not this
  * run measures writes: a read-only run must not measure leftovers either.
  */
 export async function recoverFromEarlierWrites(ctx: StageContext, targets: readonly OpenTarget[]): Promise<void> {
-  const found = await undoWrites(targets, ctx.config.dataset_size);
-  if (found.rows === 0 && found.labels === 0) return;
-  ctx.log(`leftovers of an earlier run's write queries removed: ${found.rows} row(s) above the dataset, ${found.labels} label(s) restored`);
+  const found = await undoWrites(targets, ctx.config);
+  if (found.rows === 0 && found.labels === 0 && found.missing === 0) return;
+  ctx.log(`leftovers of an earlier run's write queries removed: ${found.rows} row(s) above the dataset, ${found.labels} label(s) restored${missingText(found)}`);
   await requireDatasetIntact(ctx, targets, 'after removing an earlier run\'s leftover writes');
   ctx.log('dataset fingerprint holds again');
 }
 
 /** After a stage's last write: undo, then check; logs what was undone. */
 export async function undoWritesAndCheck(ctx: StageContext, targets: readonly OpenTarget[]): Promise<void> {
-  const undone = await undoWrites(targets, ctx.config.dataset_size);
+  const undone = await undoWrites(targets, ctx.config);
   await requireDatasetIntact(ctx, targets, 'after undoing the write queries');
-  ctx.log(`write queries undone (${undone.rows} row(s) deleted, ${undone.labels} label(s) restored); dataset fingerprint holds on ${targets.map((t) => t.id).join(', ')}`);
+  ctx.log(`write queries undone (${undone.rows} row(s) deleted, ${undone.labels} label(s) restored${missingText(undone)}); dataset fingerprint holds on ${targets.map((t) => t.id).join(', ')}`);
 }

@@ -1,5 +1,6 @@
 import { fillTemplate, type StatementId } from './dialect.js';
 import type { Dialect } from './dialect.js';
+import type { QueryId } from '../workload/queries.js';
 
 /**
  * How a dialect's positional placeholders map onto the catalogue's parameters.
@@ -13,6 +14,20 @@ import type { Dialect } from './dialect.js';
  * params[0], params[0]. Statements without an entry bind the catalogue order as is.
  */
 export type BindOrder = Partial<Record<StatementId, readonly number[]>>;
+
+/**
+ * Measured queries sent as several statements, one after the other, in ONE measured request (each
+ * in autocommit; lib/measure/prepare.ts sendCall): the statement of each step and which catalogue
+ * parameters it binds, in catalogue order (the module's bindOrder, if it names the statement, then
+ * applies to that selection). delete_insert is two on every dialect: IRIS SQL has no
+ * data-modifying WITH nor RETURNING to make it one, so no path makes it one (docs/writes.md).
+ */
+export const QUERY_STEPS: Partial<Record<QueryId, readonly { statement: StatementId; params: readonly number[] }[]>> = {
+  delete_insert: [
+    { statement: 'delete_insert', params: [0] },
+    { statement: 'delete_insert_reinsert', params: [0, 1, 2, 3] },
+  ],
+};
 
 export interface BoundStatement {
   sql: string;

@@ -38,15 +38,25 @@ export type SetupStatementId =
   | 'written_label_ids'
   | 'restore_label'
   /** The server's clock as epoch milliseconds (a number): shards' clock offsets (lib/measure/shard-clock.ts). */
-  | 'server_clock';
+  | 'server_clock'
+  // Dataset ids ≤ $1 whose metadata row is missing: a delete_insert whose INSERT never ran (write-undo.ts).
+  | 'missing_metadata_ids';
 
-export type StatementId = QueryId | SetupStatementId;
+/**
+ * Statements that are the later steps of a measured query sent as several statements in one
+ * request (QUERY_STEPS in bind.ts): delete_insert's DELETE is `delete_insert`, its INSERT this.
+ */
+export type StepStatementId = 'delete_insert_reinsert';
+
+export type StatementId = QueryId | SetupStatementId | StepStatementId;
 
 /**
  * Statements a dialect may leave out, because its engine has no single statement for them. A
  * target whose dialect leaves one out declares it, with the reason, in its capability
  * `queriesWithoutStatement`: the query probe then marks it "not supported on this path" without
- * running anything (lib/pipeline/query-probe.ts). Every other statement is required.
+ * running anything (lib/pipeline/query-probe.ts). Every other statement is required. (Every
+ * shipped dialect has delete_insert since it became two plain statements, QUERY_STEPS in bind.ts;
+ * an engine that cannot run them may still leave it out.)
  */
 export type OptionalStatementId = 'delete_insert';
 export type Dialect = Readonly<Record<Exclude<StatementId, OptionalStatementId>, string>> & Readonly<Partial<Record<OptionalStatementId, string>>>;

@@ -2,7 +2,7 @@ import { TargetUnavailableError, errorText } from '../errors.js';
 import type { PreparedCall } from '../measure/prepare.js';
 import type { OpenTarget } from '../pipeline/targets.js';
 import type { EfSearchRecallRow } from '../store/ef-search.js';
-import { CATEGORY_COUNT } from '../workload/generator.js';
+import { categoryIndex } from '../workload/dataset-metadata.js';
 import { recallAt, truthList, type GroundTruth } from '../workload/ground-truth.js';
 import type { LogicalParam } from '../workload/params.js';
 import type { QueryId, QueryTemplate } from '../workload/queries.js';
@@ -16,8 +16,9 @@ import { idsOf } from './result-hash.js';
 export function truthOf(logical: readonly LogicalParam[], truth: GroundTruth, query: QueryId = 'vector_cosine'): readonly number[] {
   const vector = logical.find((p): p is { vector: number } => typeof p === 'object');
   if (!vector) throw new Error('truthOf: the request binds no query vector');
-  const category = logical.find((p): p is string => typeof p === 'string' && p.startsWith('category_'));
-  return truthList(truth, query, vector.vector, category ? Number(category.slice('category_'.length)) % CATEGORY_COUNT : undefined);
+  // The only string a kNN request binds is vector_filter's category.
+  const category = logical.find((p): p is string => typeof p === 'string');
+  return truthList(truth, query, vector.vector, category !== undefined ? categoryIndex(truth.categories, category) : undefined);
 }
 
 /**

@@ -1,9 +1,9 @@
 import { TargetUnavailableError, errorText } from '../errors.js';
 import type { OpenTarget } from '../pipeline/targets.js';
-import { bindLogical, callFor } from '../measure/prepare.js';
-import { bindFor, queryVars } from '../targets/bind.js';
+import { bindLogical, queryCallFor, sendCall } from '../measure/prepare.js';
+import { queryVars } from '../targets/bind.js';
 import type { VerificationRow } from '../store/verifications.js';
-import { CATEGORY_COUNT } from '../workload/generator.js';
+import { categoryIndex } from '../workload/dataset-metadata.js';
 import { recallAt, truthList, type GroundTruth } from '../workload/ground-truth.js';
 import { paramSequence, type WorkloadShape } from '../workload/params.js';
 import { QUERIES, isWrite, type QueryTemplate } from '../workload/queries.js';
@@ -40,15 +40,15 @@ export async function runVerification(o: {
     );
     for (const [i, logical] of seq.entries()) {
       const vectorIndex = i % o.shape.query_vector_pool;
-      const category = logical.find((p): p is string => typeof p === 'string' && p.startsWith('category_'));
-      const truth = !isKnn(q) ? undefined : truthList(o.truth, q.id, vectorIndex, category ? Number(category.slice('category_'.length)) % CATEGORY_COUNT : undefined);
+      const ci = q.params.indexOf('category');
+      const category = ci < 0 ? undefined : categoryIndex(o.truth.categories, logical[ci] as string);
+      const truth = !isKnn(q) ? undefined : truthList(o.truth, q.id, vectorIndex, category);
       for (const [targetIndex, t] of o.targets.entries()) {
         if (t.unsupported?.has(q.id)) continue; // not supported on this path (lib/pipeline/query-probe.ts)
         const pool = o.pools.get(t.id)!;
         const bound = bindLogical(logical, pool, { datasetSize: o.shape.dataset_size, targetIndex, span: o.count });
         try {
-          const call = callFor(t, bindFor(t.module, q.id, bound, queryVars(o.shape)));
-          const r = await t.session.query(call.sql, call.params);
+          const r = await sendCall(t.session, queryCallFor(t, q.id, bound, queryVars(o.shape)));
           const ids = isKnn(q) ? idsOf(r.rows) : undefined;
           out.push({
             run_id: o.runId, target: t.id, query_id: q.id, iteration: i, row_count: r.rowCount,

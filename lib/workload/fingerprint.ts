@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { metadataFor, vectorBatches, type DatasetSpec, type VectorBatch } from './generator.js';
+import { vectorBatches, type DatasetSpec, type VectorBatch } from './generator.js';
+import { GENERATED_METADATA, type DatasetMetadata } from './dataset-metadata.js';
 
 /**
  * Dataset fingerprints, computed from the generator and, identically, from what a target reads
@@ -38,10 +39,10 @@ export function combineChunks(chunkHashes: readonly string[]): string {
   return createHash('sha256').update(chunkHashes.join('\n')).digest('hex');
 }
 
-export function metadataChunkText(first: number, last: number): string {
+export function metadataChunkText(first: number, last: number, meta: DatasetMetadata = GENERATED_METADATA): string {
   const lines: string[] = [];
   for (let id = first; id <= last; id++) {
-    const m = metadataFor(id);
+    const m = meta.row(id);
     lines.push(`${m.vectorId}|${m.label}|${m.category}|${m.createdAtMs}`);
   }
   return lines.join('\n');
@@ -77,16 +78,16 @@ export function allUnitNorm(batch: VectorBatch): boolean {
 
 /**
  * The same fingerprint as expectedFingerprint(), from any stream of FINGERPRINT_CHUNK-row batches
- * in id order (a file dataset's), plus whether every row is unit-length. Metadata is the
- * generator's (metadataFor), whatever the vectors' origin.
+ * in id order (a file dataset's), plus whether every row is unit-length. Metadata: `meta` (the
+ * file's columns, or the generator's).
  */
-export async function expectedFingerprintOf(batches: AsyncIterable<VectorBatch>, size: number): Promise<ExpectedFingerprint & { unitNorm: boolean }> {
+export async function expectedFingerprintOf(batches: AsyncIterable<VectorBatch>, size: number, meta: DatasetMetadata = GENERATED_METADATA): Promise<ExpectedFingerprint & { unitNorm: boolean }> {
   const v: string[] = [];
   let unitNorm = true;
   for await (const batch of batches) {
     v.push(md5Hex(canonicalVectorBytes(batch)));
     if (unitNorm) unitNorm = allUnitNorm(batch);
   }
-  const m = chunkRanges(size).map(([a, b]) => md5Hex(metadataChunkText(a, b)));
+  const m = chunkRanges(size).map(([a, b]) => md5Hex(metadataChunkText(a, b, meta)));
   return { vectorsHash: combineChunks(v), metadataHash: combineChunks(m), unitNorm };
 }

@@ -12,6 +12,8 @@ export interface GroundTruthJob {
   qTo: number;
   k: number;
   categories: number;
+  /** Category index per row (a file's column; copied to each worker); absent: id mod categories. */
+  rowCategories?: Uint16Array;
   kernel: TopKKernel;
 }
 

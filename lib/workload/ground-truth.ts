@@ -15,15 +15,20 @@ import type { VectorBatch } from './generator.js';
  * float32 arithmetic, so rows whose scores differ by less than ~1e-6 may be ordered differently
  * by an engine or by another metric: a rare recall miss that no ground truth can avoid.)
  *
- * Besides the unfiltered top-k, the top-k within each category (id mod CATEGORY_COUNT) is kept for
- * the filtered kNN query.
+ * Besides the unfiltered top-k, the top-k within each category (id mod CATEGORY_COUNT, or a file's
+ * category column: FileCategories) is kept for the filtered kNN query.
  */
 export interface GroundTruth {
   k: number;
   /** [queryIndex] → ids, nearest first (by cosine distance; for unit-length data, by every metric). */
   all: number[][];
-  /** [queryIndex][category] → ids, nearest first. */
+  /** [queryIndex][category index] → ids, nearest first. */
   byCategory: number[][][];
+  /**
+   * The category names of byCategory's indices, when they come from a file's column; absent: the
+   * generator's, index n = `category_<n>` (categoryIndex() in dataset-metadata.ts maps both).
+   */
+  categories?: string[];
   /**
    * Datasets whose vectors are not all unit-length (a file's): exact top-k by L2 distance and by
    * inner product, which then order rows differently from cosine. Absent: `all` serves all three.
@@ -50,7 +55,7 @@ export interface FileTruth {
  * else the exact list of the query's metric (within `category` for a filtered kNN).
  */
 export function truthList(truth: GroundTruth, query: QueryId, vectorIndex: number, category?: number): number[] {
-  if (category !== undefined) return truth.byCategory[vectorIndex]![category % CATEGORY_COUNT]!;
+  if (category !== undefined) return truth.byCategory[vectorIndex]![category]!;
   if (truth.file?.query === query) return truth.file.lists[vectorIndex]!;
   if (query === 'vector_l2' && truth.l2) return truth.l2[vectorIndex]!;
   if (query === 'vector_inner_product' && truth.ip) return truth.ip[vectorIndex]!;
@@ -83,10 +88,16 @@ export async function computeGroundTruth(
   }
 }
 
+/** A file's categories: names in index order, and each row's index (row id at [id − 1]). */
+export interface FileCategories {
+  names: readonly string[];
+  rowCategories: Uint16Array;
+}
+
 /**
  * The search itself, over data already in shared memory (row i holds id i+1). `workers`: a
  * started pool (the caller closes it), a thread count (started and closed here), or ≤ 1 for
- * this thread.
+ * this thread. `cats`: a file's categories; absent, the generator's (id mod CATEGORY_COUNT).
  */
 export async function groundTruthFromArrays(
   data: Float32Array,
@@ -97,19 +108,23 @@ export async function groundTruthFromArrays(
   k: number,
   workers: number | GroundTruthPool = availableParallelism(),
   kernel: TopKKernel = preferredKernel(),
+  cats?: FileCategories,
 ): Promise<GroundTruth> {
   const n = Math.min(typeof workers === 'number' ? workers : workers.size, nq);
+  const categories = cats ? cats.names.length : CATEGORY_COUNT;
+  const named = cats ? { categories: [...cats.names] } : {};
   if (n <= 1 || !(data.buffer instanceof SharedArrayBuffer) || !(queries.buffer instanceof SharedArrayBuffer)) {
-    return { k, ...runTopKSlice(kernel, data, rows, dims, queries, 0, nq, k, CATEGORY_COUNT) };
+    return { k, ...runTopKSlice(kernel, data, rows, dims, queries, 0, nq, k, categories, cats?.rowCategories), ...named };
   }
   const pool = typeof workers === 'number' ? new GroundTruthPool(n) : workers;
   try {
     const jobs = Array.from({ length: n }, (_, w) => ({
       data: data.buffer as SharedArrayBuffer, queries: queries.buffer as SharedArrayBuffer, rows, dims,
-      qFrom: Math.floor((w * nq) / n), qTo: Math.floor(((w + 1) * nq) / n), k, categories: CATEGORY_COUNT, kernel,
+      qFrom: Math.floor((w * nq) / n), qTo: Math.floor(((w + 1) * nq) / n), k, categories, kernel,
+      ...(cats ? { rowCategories: cats.rowCategories } : {}),
     }));
     const parts = await pool.run(jobs);
-    return { k, all: parts.flatMap((p) => p.all), byCategory: parts.flatMap((p) => p.byCategory) };
+    return { k, all: parts.flatMap((p) => p.all), byCategory: parts.flatMap((p) => p.byCategory), ...named };
   } finally {
     if (pool !== workers) await pool.close();
   }
@@ -132,6 +147,7 @@ export function recallAt(returned: readonly number[], truth: readonly number[]):
  *  - L2: argmin ‖x − q‖ = argmax (x·q − ‖x‖²/2), a dot product of the augmented row
  *    [x, −‖x‖²/2] with [q, 1] (twice the memory for that pass);
  *  - cosine (`all`, `byCategory`): rows and queries normalised in float64, stored as float32.
+ * `cats`: the file's categories (vector_filter's lists are ranked within them).
  */
 export async function computeGroundTruthFrom(
   batches: AsyncIterable<VectorBatch>,
@@ -142,6 +158,7 @@ export async function computeGroundTruthFrom(
   unitNorm: boolean,
   workers = availableParallelism(),
   kernel: TopKKernel = preferredKernel(),
+  cats?: FileCategories,
 ): Promise<GroundTruth> {
   const shared = (n: number) => new Float32Array(new SharedArrayBuffer(n * 4));
   const data = shared(size * dims);
@@ -149,7 +166,7 @@ export async function computeGroundTruthFrom(
   const queries = shared(pool.length * dims);
   pool.forEach((v, i) => queries.set(v, i * dims));
   const threads = workers > 1 && pool.length > 1 ? new GroundTruthPool(Math.min(workers, pool.length)) : undefined;
-  const search = (d: Float32Array, width: number, q: Float32Array) => groundTruthFromArrays(d, size, width, q, pool.length, k, threads ?? 0, kernel);
+  const search = (d: Float32Array, width: number, q: Float32Array) => groundTruthFromArrays(d, size, width, q, pool.length, k, threads ?? 0, kernel, cats);
   try {
     if (unitNorm) return await search(data, dims, queries);
     const ip = (await search(data, dims, queries)).all;

@@ -1,4 +1,5 @@
-import { CATEGORY_COUNT, VectorSource, type Distribution } from './generator.js';
+import { VectorSource, type Distribution } from './generator.js';
+import { GENERATED_METADATA, type DatasetMetadata } from './dataset-metadata.js';
 import { SeededStream } from './prng.js';
 import { CATALOGUE, WRITTEN_LABEL_PREFIX, type QueryId } from './queries.js';
 
@@ -19,6 +20,8 @@ export interface WorkloadShape {
   k: number;
   query_vector_pool: number;
   distribution?: Distribution;
+  /** Labels and categories the `label` and `category` parameters draw from; absent: the generator's. */
+  metadata?: DatasetMetadata;
 }
 
 /** The query-vector pool: drawn from its own stream, same distribution as the dataset, never a dataset row. */
@@ -57,21 +60,53 @@ export function newRowId(datasetSize: number, targetIndex: number, span: number,
   return id;
 }
 
+/**
+ * The id of `{ newRow: i }` in a phase whose length is not known in advance (the session warmup,
+ * which runs until steady): the targets' ids interleave, dataset_size + 1 + i × targets + index,
+ * so they stay distinct per target and never repeat, however large i grows.
+ */
+export function newRowIdInterleaved(datasetSize: number, targetIndex: number, targets: number, i: number): number {
+  const id = datasetSize + 1 + i * targets + targetIndex;
+  if (!Number.isSafeInteger(id) || id > 2 ** 31 - 1) throw new Error(`insert_one: row id ${id} exceeds the 32-bit id column (dataset_size ${datasetSize}, iteration ${i}, ${targets} target(s)); use a shorter warmup (warmup_max_s)`);
+  return id;
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS[.fff]` in UTC: a timestamp literal both SQL dialects read (the IRIS one as
+ * its ODBC timestamp, the pgvector one as `timestamp`, then AT TIME ZONE 'UTC').
+ */
+export function sqlTimestampUtc(ms: number): string {
+  const iso = new Date(ms).toISOString(); // 2025-01-01T00:00:01.000Z
+  const frac = iso.slice(19, 23);
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac === '.000' ? '' : frac}`;
+}
+
 /** `count` parameter lists for one query in one phase. */
 export function paramSequence(w: WorkloadShape, phase: Phase, queryId: QueryId, count: number): LogicalParam[][] {
   const template = CATALOGUE.find((q) => q.id === queryId)!;
   const rng = new SeededStream(w.seed, `params:${phase}:${queryId}`);
+  const meta = w.metadata ?? GENERATED_METADATA;
   const out: LogicalParam[][] = [];
   for (let i = 0; i < count; i++) {
+    let row = 0; // the id the last `row_id` drew: row_label etc. describe that row
     out.push(
       template.params.map((kind): LogicalParam => {
         switch (kind) {
           case 'row_id':
-            return rng.int(1, w.dataset_size);
+            return (row = rng.int(1, w.dataset_size));
+          // No draw: the row's own metadata, as seed loaded it (created_at as SQL timestamp text, UTC).
+          case 'row_label':
+            return meta.row(row).label;
+          case 'row_category':
+            return meta.row(row).category;
+          case 'row_created_at':
+            return sqlTimestampUtc(meta.row(row).createdAtMs);
+          // A label and a category the dataset has: one draw each, so the generator's streams are
+          // unchanged (label of a seeded row id; category by a seeded index into the names).
           case 'label':
-            return `vector_${rng.int(1, w.dataset_size)}`;
+            return meta.labelOf(rng.int(1, w.dataset_size));
           case 'category':
-            return `category_${rng.int(0, CATEGORY_COUNT - 1)}`;
+            return meta.categories[rng.int(0, meta.categories.length - 1)]!;
           case 'query_vector':
             return { vector: rng.int(0, w.query_vector_pool - 1) };
           case 'k':

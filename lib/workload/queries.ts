@@ -10,7 +10,10 @@ export const CATEGORIES = ['simple', 'vector_similarity', 'complex_join', 'write
 export type Category = (typeof CATEGORIES)[number];
 
 /** A logical parameter: what it is, not how a driver encodes it. */
-export type ParamKind = 'row_id' | 'query_vector' | 'k' | 'label' | 'category' | 'new_row_id' | 'new_vector' | 'new_label';
+export type ParamKind =
+  | 'row_id' | 'query_vector' | 'k' | 'label' | 'category' | 'new_row_id' | 'new_vector' | 'new_label'
+  // The dataset's own metadata of the row the preceding `row_id` drew (delete_insert re-inserts it).
+  | 'row_label' | 'row_category' | 'row_created_at';
 
 export interface QueryTemplate {
   id: QueryId;
@@ -51,13 +54,14 @@ export const QUERIES: readonly QueryTemplate[] = [
  * The write templates (docs/writes.md). Each changes the dataset while it is measured, and every
  * stage that runs them undoes them afterwards and checks the dataset fingerprint again
  * (lib/pipeline/write-undo.ts): new rows get ids above the dataset's range, changed labels start
- * with WRITTEN_LABEL_PREFIX, and delete_insert puts back exactly what it deleted. Results are
+ * with WRITTEN_LABEL_PREFIX, and delete_insert puts back exactly what it deleted (a row it left
+ * deleted is found missing and put back). Results are
  * compared across paths by rows affected.
  */
 export const WRITE_QUERIES: readonly QueryTemplate[] = [
   { id: 'insert_one', category: 'write', params: ['new_row_id', 'new_vector'], deterministic: true, description: 'one new row (id above the dataset, a seeded vector), HNSW insert included' },
   { id: 'update_metadata', category: 'write', params: ['new_label', 'row_id'], deterministic: true, description: 'a seeded new label on one row by primary key' },
-  { id: 'delete_insert', category: 'write', params: ['row_id'], deterministic: true, description: 'delete one row (metadata and vector) and insert the same content back' },
+  { id: 'delete_insert', category: 'write', params: ['row_id', 'row_label', 'row_category', 'row_created_at'], deterministic: true, description: 'two statements in one request: delete one metadata row, insert the same row back (autocommit each)' },
 ];
 
 /** Every template, reads and writes: for lookups by id (a stored run may hold either). */

@@ -2,7 +2,8 @@ import { CandidateList } from './top-k-candidates.js';
 
 /**
  * The candidate lists of a block of queries during the float32 pass: per query, list 0 holds
- * rows of any category and list 1 + c rows of category c (id mod categories). The kernel itself
+ * rows of any category and list 1 + c rows of category c (id mod categories, or the row's index
+ * in rowCategories). The kernel itself
  * drops every score below the query's lowest list threshold (kept, rounded down to float32, in
  * `threshold32`, a view of the kernel's memory), so only its hits — a few per cent of the ~10⁸
  * scores of 1,000 queries × 100,000 rows — reach `offerHits`. Pruning rules and their proof:
@@ -25,6 +26,8 @@ export class CandidateBlock {
     private readonly errorFactor: number,
     /** Per query: a float32 ≤ its lowest list threshold, written here for the kernel. */
     private readonly threshold32: Float32Array,
+    /** Category index of row id at [id − 1] (a file's column); absent: id mod categories. */
+    private readonly rowCategories?: Uint16Array,
   ) {
     this.#lists = 1 + categories;
     this.#cands = Array.from({ length: queries * this.#lists }, () => new CandidateList(k));
@@ -58,7 +61,7 @@ export class CandidateBlock {
       const s = floats[3 * h + 2]!;
       const id = firstId + r;
       if (s >= threshold[i * L]!) this.#admit(i, 0, id, s);
-      const l = 1 + (id % this.categories);
+      const l = 1 + (this.rowCategories ? this.rowCategories[id - 1]! : id % this.categories);
       if (s >= threshold[i * L + l]!) this.#admit(i, l, id, s);
     }
   }

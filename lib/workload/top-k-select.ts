@@ -22,10 +22,12 @@ export function runTopKSlice(
   qTo: number,
   k: number,
   categories: number,
+  /** Category index per row (a file's column); absent: id mod categories. */
+  rowCategories?: Uint16Array,
 ): TopKResult {
   const module = kernel === 'wasm-simd' ? simdKernelModule() : null;
   if (kernel === 'wasm-simd' && !module) throw new Error('top-k kernel wasm-simd: this runtime has no WebAssembly SIMD; use the js kernel');
   return module
-    ? wasmTopKSlice(module, data, rows, dims, queries, qFrom, qTo, k, categories)
-    : topKSlice(data, rows, dims, queries, qFrom, qTo, k, categories);
+    ? wasmTopKSlice(module, data, rows, dims, queries, qFrom, qTo, k, categories, {}, rowCategories)
+    : topKSlice(data, rows, dims, queries, qFrom, qTo, k, categories, rowCategories);
 }

@@ -65,6 +65,7 @@ export function wasmTopKSlice(
   k: number,
   categories: number,
   tuning: KernelTuning = {},
+  rowCategories?: Uint16Array,
 ): TopKResult {
   const nq = qTo - qFrom;
   const rowChunkBytes = tuning.rowChunkBytes ?? ROW_CHUNK_BYTES;
@@ -115,7 +116,7 @@ export function wasmTopKSlice(
     }
     let blockNorm = -1; // the maxNorm this block's margins were last set with
     threshold32.fill(Number.POSITIVE_INFINITY); // padding queries of the last tile never hit
-    const block = new CandidateBlock(nb, k, categories, qNorm, errPerNorm, threshold32);
+    const block = new CandidateBlock(nb, k, categories, qNorm, errPerNorm, threshold32, rowCategories);
 
     for (let r0 = 0; r0 < rows; r0 += chunkRows) {
       const count = Math.min(chunkRows, rows - r0);

@@ -1,7 +1,8 @@
 /**
  * Exact top-k by dot product over row-major Float32Array data, for a slice of queries. Pure and
  * synchronous: runs in the main thread or in a ground-truth worker. Ranks by dot product
- * descending, ties broken by lower id. Category of row id = id mod categories.
+ * descending, ties broken by lower id. Category of row id: rowCategories[id − 1] when given (a
+ * file's category column, indices < categories), else id mod categories (the generator's).
  */
 export interface TopKResult {
   /** [query] → ids, best first */
@@ -47,6 +48,7 @@ export function topKSlice(
   qTo: number,
   k: number,
   categories: number,
+  rowCategories?: Uint16Array,
 ): TopKResult {
   const nq = qTo - qFrom;
   const all = Array.from({ length: nq }, () => new TopK(k));
@@ -69,7 +71,7 @@ export function topKSlice(
   for (let r = 0; r < rows; r++) {
     const base = r * dims;
     id = r + 1;
-    cat = id % categories;
+    cat = rowCategories ? rowCategories[r]! : id % categories;
     // Four queries per pass over the row: each data value is loaded once for four products.
     let q = 0;
     for (; q + 3 < nq; q += 4) {

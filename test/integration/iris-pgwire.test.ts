@@ -15,7 +15,8 @@ import { FINGERPRINT_CHUNK, canonicalVectorBytes, chunkRanges, md5Hex, metadataC
 import { paramSequence, queryVectorPool } from '../../lib/workload/params.js';
 import { QUERIES } from '../../lib/workload/queries.js';
 import { canonicalValue, isoFromTimestampText } from '../../lib/verify/result-hash.js';
-import { callFor } from '../../lib/measure/prepare.js';
+import { callFor, queryCallFor, sendCall, type PreparedCall } from '../../lib/measure/prepare.js';
+import { irisDialect } from '../../lib/targets/iris-sql/dialect.js';
 import { QUERY_MODES } from '../../lib/targets/query-mode.js';
 import { expectStagesOk } from '../helpers/stages.js';
 import { PG_TEST_DB, pgTestServer, pgTestTargetOptions, preparePgTestDatabase, skipLiveTests } from '../helpers/postgres.js';
@@ -198,5 +199,21 @@ describe.skipIf(skipLive)('iris-pgwire, dialect iris: the wire plumbing, live ag
     expect(r.rows[0]![0]).toBe('2025-01-01 00:00:01');
     expect(canonicalValue(r.rows[0]![0])).toBe('2025-01-01T00:00:01.000Z');
     await expect(session.query('SELECT 1 FROM pb_no_such_table')).rejects.toMatchObject({ code: '42P01' });
+  });
+
+  it('delete_insert: the IRIS dialect\'s two statements (DELETE, then INSERT of the same row) in one request, rows affected 1 + 1, the metadata hash unchanged', async () => {
+    // The dialect's own text, on this test's table (its created_at is TIMESTAMP, as on IRIS); parameters as measure binds them.
+    const [id] = paramSequence({ seed: 9, dataset_size: 1500, vector_dims: 32, k: 5, query_vector_pool: 4 }, 'measure', 'delete_insert', 1);
+    const call = queryCallFor({ module, ctx: { options, root: '/' } }, 'delete_insert', id!, queryVars({ vector_dims: 32, k: 5 }));
+    const onTable = (c: PreparedCall): PreparedCall => ({ ...c, sql: c.sql.replace('benchmark_metadata', 'pb_iris_mode_meta'), ...(c.then ? { then: onTable(c.then) } : {}) });
+    expect(call.sql).toBe(irisDialect.delete_insert);
+    expect(call.then!.sql).toBe(irisDialect.delete_insert_reinsert);
+    const row = id![0] as number;
+    expect(call.then!.params).toEqual([row, metadataFor(row).label, metadataFor(row).category, id![3]]);
+    expect((await sendCall(session, onTable(call))).rowCount).toBe(2);
+    const { expected } = generateDataset(1500, 32, 9);
+    const [a, b] = chunkRanges(1500).find(([x, y]) => x <= row && row <= y)!;
+    const got = await metadataChunkHashFromRows(session, 'SELECT vector_id, label, category, (extract(epoch FROM created_at) * 1000)::bigint FROM pb_iris_mode_meta WHERE vector_id BETWEEN ? AND ? ORDER BY vector_id', a, b);
+    expect(got).toBe(expected.metadataChunks[chunkRanges(1500).findIndex(([x]) => x === a)]);
   });
 });

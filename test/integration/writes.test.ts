@@ -19,7 +19,8 @@ import { tmpProfile } from '../helpers/tmp-profile.js';
 /**
  * The write category (docs/writes.md) end to end on PGlite (both embedded paths, one shared
  * database) and on the real PostgreSQL server: the three write queries measured in the main loop
- * with `writes: true`, rows affected 1 on every path, the dataset fingerprint intact after warmup
+ * with `writes: true`, rows affected 1 on every path (2 for delete_insert: its DELETE and its
+ * INSERT, two statements in one request), the dataset fingerprint intact after warmup
  * and measure (read back here through every path, independently of the stage's own check), a
  * crashed run's leftovers removed by the next run, a dataset the undo cannot restore failing the
  * stage, and no write measured by default.
@@ -106,31 +107,34 @@ const PATHS: { name: string; overrides: () => Record<string, unknown>; targets: 
 ];
 
 describe.each(PATHS)('write queries on $name', ({ overrides, targets, skip }) => {
-  it.skipIf(skip)('measures insert_one, update_metadata and delete_insert like the reads; 1 row affected each; the fingerprint holds afterwards', { timeout: 240_000 }, async () => {
+  it.skipIf(skip)('measures insert_one, update_metadata and delete_insert like the reads; rows affected 1, 1 and 1 + 1; the fingerprint holds afterwards', { timeout: 240_000 }, async () => {
     const p = await tmpProfile({ ...overrides(), writes: true, verify_queries: 3 });
     const log = await runStages(p.config);
     expect(log).toMatch(/run \S+: 12 iterations × 11 queries × \d targets \(write category on\)/);
     // Both stages undo their writes and check the dataset.
     expect(log.match(/write queries undone \(\d+ row\(s\) deleted, \d+ label\(s\) restored\); dataset fingerprint holds/g)).toHaveLength(2);
     const { rows, verified } = await writeSamples(p.store);
+    const affected = (q: string) => (q === 'delete_insert' ? 2 : 1);
     expect(rows.map((r) => [r.target, r.query_id, r.n, r.ok, r.min_rows, r.max_rows])).toEqual(
-      targets.flatMap((t) => [...WRITE_IDS].sort().map((q) => [t, q, 12, 12, 1, 1])),
+      targets.flatMap((t) => [...WRITE_IDS].sort().map((q) => [t, q, 12, 12, affected(q), affected(q)])),
     );
-    // Verification across paths: rows affected agree (1 each).
-    expect(verified).toEqual(targets.flatMap((t) => [...WRITE_IDS].sort().flatMap((q) => Array.from({ length: 3 }, () => ({ target: t, query_id: q, verdict: 'rows 1' })))));
+    // Verification across paths: rows affected agree.
+    expect(verified).toEqual(targets.flatMap((t) => [...WRITE_IDS].sort().flatMap((q) => Array.from({ length: 3 }, () => ({ target: t, query_id: q, verdict: `rows ${affected(q)}` })))));
     expect(await fingerprintHolds(p.config)).toEqual(Object.fromEntries(targets.map((t) => [t, true])));
 
-    // A run that crashed before its undo left a row above the dataset and a written label: the
-    // next run (writes off) removes them before measuring and says so.
+    // A run that crashed before its undo left a row above the dataset, a written label, and a
+    // delete_insert whose INSERT never ran (row 8's metadata deleted): the next run (writes off)
+    // repairs them before measuring and says so.
     await withSessions(p.config, async ([t]) => {
       await t!.session.query('INSERT INTO benchmark_vectors (id, embedding) SELECT id + 100000, embedding FROM benchmark_vectors WHERE id <= 3');
       await t!.session.query("UPDATE benchmark_metadata SET label = 'written-17' WHERE vector_id IN (5, 6)");
+      await t!.session.query('DELETE FROM benchmark_metadata WHERE vector_id = 8');
     });
     expect(Object.values(await fingerprintHolds(p.config))).not.toContain(true);
     const readOnly = await tmpProfileFrom(p, { writes: false });
     const again = await stage(measure, readOnly);
     expect(again.result, again.log).toBe(0);
-    expect(again.log).toContain("leftovers of an earlier run's write queries removed: 3 row(s) above the dataset, 2 label(s) restored");
+    expect(again.log).toContain("leftovers of an earlier run's write queries removed: 3 row(s) above the dataset, 2 label(s) restored, 1 deleted metadata row(s) put back");
     expect(again.log).toMatch(/× 8 queries ×/);
     expect((await writeSamples(p.store)).rows).toEqual([]);
     expect(await fingerprintHolds(p.config)).toEqual(Object.fromEntries(targets.map((t) => [t, true])));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { compareNeighbourLists, computeGroundTruthFrom, truthList, type GroundTruth } from '../../lib/workload/ground-truth.js';
 import { CATEGORY_COUNT, type VectorBatch } from '../../lib/workload/generator.js';
 import { SeededStream } from '../../lib/workload/prng.js';
+import { categoryIndex } from '../../lib/workload/dataset-metadata.js';
 
 /** Exact ground truth of vectors that are not unit-length: one list per metric, each checked against a float64 brute force. */
 
@@ -72,7 +73,10 @@ describe('ground truth of vectors that are not unit-length', () => {
     expect(truthList(gt, 'vector_cosine', 0)).toEqual([1, 2]);
     expect(truthList(gt, 'vector_l2', 0)).toEqual([7, 8]);
     expect(truthList(gt, 'vector_inner_product', 0)).toEqual([5, 6]);
-    expect(truthList(gt, 'vector_filter', 0, 11)).toEqual([11, 21]);
+    expect(truthList(gt, 'vector_filter', 0, categoryIndex(undefined, 'category_11'))).toEqual([11, 21]);
+    // A file's categories: the parameter's position among the names the ground truth carries.
+    expect(truthList({ ...gt, categories: ['red', 'blue'] }, 'vector_filter', 0, categoryIndex(['red', 'blue'], 'blue'))).toEqual([11, 21]);
+    expect(() => categoryIndex(['red', 'blue'], 'green')).toThrow(/category "green" is not among the dataset's 2 categories/);
     expect(truthList({ ...gt, file: undefined }, 'vector_l2', 0)).toEqual([3, 4]);
   });
 

@@ -1,4 +1,5 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
+import type { ResolvedConfig } from '../../lib/config/load.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -341,24 +342,42 @@ describe('iris-native: the write queries (docs/writes.md) against the double', (
     ]);
   });
 
-  it('delete_insert has no IRIS SQL statement: declared with its reason, and binding it says so', () => {
-    expect(irisDialect).not.toHaveProperty('delete_insert');
-    expect(target.capabilities.queriesWithoutStatement?.delete_insert).toMatch(/no data-modifying WITH nor RETURNING/);
-    expect(() => bindFor(target, 'delete_insert', [7], vars)).toThrow(/no statement delete_insert/);
+  it('delete_insert is two Query calls in one request, DELETE then INSERT of the same row; rows affected 1 + 1; a failed DELETE sends no INSERT', async () => {
+    const { queryCallFor, sendCall } = await import('../../lib/measure/prepare.js');
+    const iris = new FakeIris();
+    iris.replies.push(JSON.stringify({ rows: [], rowCount: 1 }), JSON.stringify({ rows: [], rowCount: 1 }));
+    const t = { module: target, ctx: { options, root: PROJECT_ROOT } };
+    const call = queryCallFor(t, 'delete_insert', [42, 'vector_42', 'category_2', '2025-01-01 00:00:42'], vars);
+    expect(call).toEqual({
+      sql: 'DELETE FROM benchmark_metadata WHERE vector_id = ?', params: [42],
+      then: { sql: 'INSERT INTO benchmark_metadata (vector_id, label, category, created_at) VALUES (?, ?, ?, ?)', params: [42, 'vector_42', 'category_2', '2025-01-01 00:00:42'] },
+    });
+    const s = session(iris);
+    expect(await sendCall(s, call)).toMatchObject({ rowCount: 2, rows: [] });
+    expect(iris.calls.map((c) => c.args)).toEqual([[call.sql, 42], [call.then!.sql, 42, 'vector_42', 'category_2', '2025-01-01 00:00:42']]);
+    iris.calls.length = 0;
+    iris.throwOnCall = new Error('[SQLCODE: <-114>:<One or more matching rows is locked>]');
+    await expect(sendCall(s, call)).rejects.toThrow(/SQLCODE: <-114>/);
+    expect(iris.calls).toHaveLength(1);
   });
 
-  it('the undo deletes the rows above the dataset, finds the written labels and restores each to the generator\'s', async () => {
+  it('the undo deletes the rows above the dataset, restores the written labels to the generator\'s, and puts back a metadata row a half-done delete_insert left deleted', async () => {
     const { undoWrites } = await import('../../lib/pipeline/write-undo.js');
     const iris = new FakeIris();
-    iris.replies.push(JSON.stringify({ rows: [], rowCount: 4 }), JSON.stringify({ rows: [[5], [9]], types: [4] }), JSON.stringify({ rows: [], rowCount: 1 }), JSON.stringify({ rows: [], rowCount: 1 }));
+    iris.replies.push(
+      JSON.stringify({ rows: [], rowCount: 4 }), JSON.stringify({ rows: [[5], [9]], types: [4] }), JSON.stringify({ rows: [], rowCount: 1 }), JSON.stringify({ rows: [], rowCount: 1 }),
+      JSON.stringify({ rows: [[7]], types: [4] }), JSON.stringify({ rows: [], rowCount: 1 }),
+    );
     const t = { id: 'iris-native', type: 'iris-native', module: target, ctx: { options, root: PROJECT_ROOT }, session: session(iris) } as unknown as OpenTarget;
-    expect(await undoWrites([t, { ...t, id: 'iris-pgwire' }], 1000)).toEqual({ rows: 4, labels: 2 });
+    expect(await undoWrites([t, { ...t, id: 'iris-pgwire' }], { dataset_size: 1000 } as ResolvedConfig)).toEqual({ rows: 4, labels: 2, missing: 1 });
     // once per database: the second target has the same databaseKey
     expect(iris.calls.map((c) => c.args)).toEqual([
       ['DELETE FROM benchmark_vectors WHERE id > ?', 1000],
       ['SELECT vector_id FROM benchmark_metadata WHERE label LIKE ? ORDER BY vector_id', 'written-%'],
       ['UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?', metadataFor(5).label, 5],
       ['UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?', metadataFor(9).label, 9],
+      [irisDialect.missing_metadata_ids, 1000],
+      [irisDialect.delete_insert_reinsert, 7, 'vector_7', 'category_7', '2025-01-01 00:00:07'],
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pgvectorDialect } from '../../lib/targets/pgvector-sql/dialect.js';
 import { resolveConfig } from '../../lib/config/load.js';
 import { irisBindOrder, irisDialect } from '../../lib/targets/iris-sql/dialect.js';
 import { irisPgwireModule } from '../../lib/targets/iris-pgwire/index.js';
@@ -54,11 +55,13 @@ describe('iris-pgwire modes', () => {
     expect(pgv.dialect).toBe(pgvectorGatewayDialect);
     expect(pgv.bindOrder).toBe(pgvectorGatewayBindOrder);
     for (const id of Object.keys(irisDialect) as StatementId[]) {
-      if (!(QUERY_IDS as readonly string[]).includes(id)) expect(pgv.dialect[id], id).toBe(irisDialect[id as keyof typeof irisDialect]);
+      if (!(QUERY_IDS as readonly string[]).includes(id) && id !== 'delete_insert_reinsert') expect(pgv.dialect[id], id).toBe(irisDialect[id as keyof typeof irisDialect]);
     }
     expect(pgv.capabilities).toMatchObject({ vectorSupport: 'builtin', fingerprintReadBack: 'rows', copy: false, efSearch: 'fixed' });
-    expect(Object.keys(pgv.capabilities.unsupportedQueries ?? {}).sort()).toEqual(['delete_insert', 'vector_cosine', 'vector_filter', 'vector_inner_product', 'vector_l2']);
-    expect(Object.keys(iris.capabilities.queriesWithoutStatement ?? {})).toEqual(['delete_insert']);
+    expect(Object.keys(pgv.capabilities.unsupportedQueries ?? {}).sort()).toEqual(['vector_cosine', 'vector_filter', 'vector_inner_product', 'vector_l2']);
+    // delete_insert runs on every path now, as two statements (QUERY_STEPS).
+    expect(iris.capabilities.queriesWithoutStatement).toBeUndefined();
+    expect(pgv.dialect.delete_insert_reinsert).toBe(pgvectorDialect.delete_insert_reinsert);
     expect(iris.capabilities.unsupportedQueries).toBeUndefined();
     // never vector_send bytes, whatever vector_param_format says
     expect(pgv.encodeVector(Float32Array.of(1, 0.5), 'binary')).toBe('[1,0.5]');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindFor, numberPlaceholders, queryVars, questionMarks, splitScript } from '../../lib/targets/bind.js';
+import { QUERY_STEPS, bindFor, numberPlaceholders, queryVars, questionMarks, splitScript } from '../../lib/targets/bind.js';
 import { fillTemplate, type StatementId } from '../../lib/targets/dialect.js';
 import type { Session } from '../../lib/targets/interface.js';
 import { irisBindOrder, irisDialect, irisVectorText, isoUtcTimestamp } from '../../lib/targets/iris-sql/dialect.js';
@@ -21,11 +21,11 @@ const SETUP_IDS = [
   'create_extension', 'drop_tables', 'create_tables', 'copy_vectors', 'copy_metadata', 'create_secondary_indexes',
   'create_hnsw_index', 'analyze', 'write_marker', 'read_marker', 'set_ef_search', 'set_iterative_scan', 'count_vectors', 'count_metadata',
   'fingerprint_vectors', 'fingerprint_metadata', 'server_version', 'vector_version', 'vector_available',
-  'server_settings', 'relation_sizes', 'ping', 'delete_written_rows', 'written_label_ids', 'restore_label', 'server_clock',
+  'server_settings', 'relation_sizes', 'ping', 'delete_written_rows', 'written_label_ids', 'restore_label', 'server_clock', 'missing_metadata_ids',
 ] as const satisfies readonly StatementId[];
 
-/** Every statement the IRIS dialect has: all but delete_insert, which it leaves out (IRIS_QUERIES_WITHOUT_STATEMENT). */
-type IrisStatementId = Exclude<StatementId, 'delete_insert'>;
+/** Every statement the IRIS dialect has: all of them (delete_insert too, as two statements: QUERY_STEPS). */
+type IrisStatementId = StatementId;
 
 const GOLDEN: Record<IrisStatementId, string> = {
   ping: 'SELECT 1',
@@ -82,9 +82,14 @@ const GOLDEN: Record<IrisStatementId, string> = {
   delete_written_rows: 'DELETE FROM benchmark_vectors WHERE id > ?',
   written_label_ids: 'SELECT vector_id FROM benchmark_metadata WHERE label LIKE ? ORDER BY vector_id',
   restore_label: 'UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?',
+  // delete_insert: two statements in one request (QUERY_STEPS), each in autocommit; and the undo of a half-done one.
+  delete_insert: 'DELETE FROM benchmark_metadata WHERE vector_id = ?',
+  delete_insert_reinsert: 'INSERT INTO benchmark_metadata (vector_id, label, category, created_at) VALUES (?, ?, ?, ?)',
+  missing_metadata_ids:
+    'SELECT v.id FROM benchmark_vectors v LEFT JOIN benchmark_metadata m ON m.vector_id = v.id\nWHERE m.vector_id IS NULL AND v.id <= ? ORDER BY v.id',
 };
 
-const ALL_IDS: IrisStatementId[] = [...QUERY_IDS.filter((id): id is Exclude<typeof id, 'delete_insert'> => id !== 'delete_insert'), ...SETUP_IDS];
+const ALL_IDS: IrisStatementId[] = [...QUERY_IDS, ...SETUP_IDS, 'delete_insert_reinsert'];
 
 /** Parameters of the setup statements that bind any, in the order their callers pass them. */
 const SETUP_PARAMS: Partial<Record<StatementId, string[]>> = {
@@ -98,9 +103,16 @@ const SETUP_PARAMS: Partial<Record<StatementId, string[]>> = {
   delete_written_rows: ['dataset_size'],
   written_label_ids: ['label_pattern'],
   restore_label: ['label', 'vector_id'],
+  delete_insert_reinsert: ['vector_id', 'label', 'category', 'created_at'],
+  missing_metadata_ids: ['dataset_size'],
 };
 
 function catalogueParams(id: StatementId): readonly string[] {
+  // A step of a query sent as several statements binds its selection of the catalogue's parameters.
+  for (const [qid, steps] of Object.entries(QUERY_STEPS)) {
+    const step = steps.find((s) => s.statement === id);
+    if (step) return step.params.map((i) => CATALOGUE.find((x) => x.id === qid)!.params[i]!);
+  }
   const q = CATALOGUE.find((x) => x.id === id);
   return q ? q.params : SETUP_PARAMS[id] ?? [];
 }

@@ -61,7 +61,7 @@ describe('dataset from a file in the configuration', () => {
   });
 
   it('every key of `dataset` carries a description (the configuration reference is generated from them)', () => {
-    expect(datasetSchemaKeysDescribed()).toEqual({ missing: [], described: ['format', 'path', 'test_path', 'neighbors_path', 'neighbors_metric', 'vector_column', 'limit'] });
+    expect(datasetSchemaKeysDescribed()).toEqual({ missing: [], described: ['format', 'path', 'test_path', 'neighbors_path', 'neighbors_metric', 'vector_column', 'limit', 'label_column', 'category_column'] });
   });
 
   it('a file whose neighbour lists disagree with the exact ones on more than 1% of the lists is a dataset problem', () => {

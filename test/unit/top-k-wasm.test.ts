@@ -10,13 +10,14 @@ const CATS = 10;
  * The definition, written independently of every kernel: all rows scored with dotF64 (float64,
  * dimension order), fully sorted by score descending then id ascending.
  */
-function reference(data: Float32Array, rows: number, dims: number, queries: Float32Array, nq: number, k: number): TopKResult {
+function reference(data: Float32Array, rows: number, dims: number, queries: Float32Array, nq: number, k: number, rowCats?: Uint16Array, cats = CATS): TopKResult {
+  const catOf = (id: number) => (rowCats ? rowCats[id - 1]! : id % CATS);
   const all: number[][] = [];
   const byCategory: number[][][] = [];
   for (let q = 0; q < nq; q++) {
     const scored = Array.from({ length: rows }, (_, r) => ({ id: r + 1, s: dotF64(queries, q * dims, data, r * dims, dims) })).sort((a, b) => b.s - a.s || a.id - b.id);
     all.push(scored.slice(0, k).map((x) => x.id));
-    byCategory.push(Array.from({ length: CATS }, (_, c) => scored.filter((x) => x.id % CATS === c).slice(0, k).map((x) => x.id)));
+    byCategory.push(Array.from({ length: cats }, (_, c) => scored.filter((x) => catOf(x.id) === c).slice(0, k).map((x) => x.id)));
   }
   return { all, byCategory };
 }
@@ -33,6 +34,22 @@ const module = simdKernelModule();
 const SMALL: KernelTuning = { rowChunkBytes: 1, queryBlockBytes: 1 };
 
 describe('WebAssembly SIMD top-k kernel', () => {
+  it('ranks within a file\'s categories (a category index per row) exactly as the reference, JS kernel too', () => {
+    const rows = 403;
+    const dims = 24;
+    const nq = 6;
+    const k = 9;
+    // Three categories of very different sizes (one smaller than k), in no relation to the id.
+    const rowCats = Uint16Array.from({ length: rows }, (_, r) => ((r * 7919) % 13 === 0 ? 2 : (r * 31) % 5 < 2 ? 1 : 0));
+    const data = vectors(rows, dims, 'rows', { kind: 'uniform' });
+    const queries = vectors(nq, dims, 'queries', { kind: 'uniform' });
+    const expected = reference(data, rows, dims, queries, nq, k, rowCats, 3);
+    expect(expected.byCategory[0]![2]!.length).toBeLessThanOrEqual(k);
+    expect(wasmTopKSlice(module!, data, rows, dims, queries, 0, nq, k, 3, SMALL, rowCats)).toEqual(expected);
+    expect(wasmTopKSlice(module!, data, rows, dims, queries, 0, nq, k, 3, {}, rowCats)).toEqual(expected);
+    expect(topKSlice(data, rows, dims, queries, 0, nq, k, 3, rowCats)).toEqual(expected);
+  });
+
   it('is available in this runtime (Node 20 has WebAssembly SIMD)', () => {
     expect(module).not.toBeNull();
   });

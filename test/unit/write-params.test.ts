@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../lib/config/load.js';
 import { bindLogical, prepareCalls } from '../../lib/measure/prepare.js';
+import { steadyWarmup } from '../../lib/measure/steady-warmup.js';
+import type { Session } from '../../lib/targets/interface.js';
 import type { OpenTarget } from '../../lib/pipeline/targets.js';
 import { dialect as pglite } from '../../lib/targets/pglite/dialect.js';
 import { newRowId, paramSequence, queryVectorPool, writeVectorPool, type WorkloadShape } from '../../lib/workload/params.js';
@@ -18,7 +20,7 @@ describe('write parameters', () => {
     expect(WRITE_QUERIES.map((q) => [q.id, q.category, q.params])).toEqual([
       ['insert_one', 'write', ['new_row_id', 'new_vector']],
       ['update_metadata', 'write', ['new_label', 'row_id']],
-      ['delete_insert', 'write', ['row_id']],
+      ['delete_insert', 'write', ['row_id', 'row_label', 'row_category', 'row_created_at']],
     ]);
     expect(queryById('delete_insert').category).toBe('write');
   });
@@ -67,6 +69,37 @@ describe('write parameters', () => {
     expect(inserts(b).map((p) => p[0])).toEqual([1006, 1007, 1008, 1009, 1010]);
     expect(a!.calls[1]).toEqual(b!.calls[1]);
     expect(a!.calls[2]).toEqual(b!.calls[2]);
+  });
+});
+
+describe('a warmup longer than its prepared stream', () => {
+  it('never repeats an insert_one id (a database double refuses duplicate keys, as the real ones do)', async () => {
+    // One table shared by both paths, as pglite and pglite-wire share one database.
+    const table = new Set<number>();
+    const t = (id: string) => {
+      const session = {
+        async query(sql: string, params: readonly unknown[]) {
+          if (sql.startsWith('INSERT INTO benchmark_vectors')) {
+            const rowId = params[0] as number;
+            if (table.has(rowId)) throw new Error(`duplicate key value violates unique constraint (id ${rowId})`);
+            table.add(rowId);
+          }
+          return { rowCount: 1, rows: [] };
+        },
+      } as unknown as Session;
+      return { id, type: 'pglite', module: { dialect: pglite, capabilities: {}, isConnectionLoss: () => false }, ctx: { options: {}, root: '/' }, session } as unknown as OpenTarget;
+    };
+    const pools = new Map([['a', Array.from({ length: 20 }, (_, i) => `v${i}`)], ['b', Array.from({ length: 20 }, (_, i) => `v${i}`)]]);
+    // A stream of 4 prepared calls, a warmup of 25 iterations: 6 times round the stream.
+    const prepared = prepareCalls([t('a'), t('b')], pools, WRITE_QUERIES, shape, 'warmup', 4, { unbounded: true });
+    const r = await steadyWarmup({ runId: 'r', queries: WRITE_QUERIES, targets: prepared, minIterations: 25, window: 5, tolerance: 0.03, maxSeconds: 0, flush: async () => {} });
+    expect(r.failed).toBe(0);
+    expect(r.firstErrors.size).toBe(0);
+    expect(table.size).toBe(50);
+    expect(Math.min(...table)).toBe(shape.dataset_size + 1);
+    expect(Math.max(...table)).toBe(shape.dataset_size + 50);
+    // The other queries still cycle through their prepared parameters.
+    expect(prepared[0]!.extend!(1, 9)).toEqual(prepared[0]!.calls[1]![1]);
   });
 });
 

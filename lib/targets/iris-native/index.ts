@@ -1,6 +1,6 @@
 import type { OpenContext, Session, TargetModule } from '../interface.js';
 import { composeUp } from '../iris-sql/compose.js';
-import { IRIS_QUERIES_WITHOUT_STATEMENT, IRIS_UNIT_VECTOR_QUERIES, irisBindOrder, irisDialect, irisVectorText } from '../iris-sql/dialect.js';
+import { IRIS_UNIT_VECTOR_QUERIES, irisBindOrder, irisDialect, irisVectorText } from '../iris-sql/dialect.js';
 import { isIrisConnectionLoss } from '../iris-sql/errors.js';
 import { connectNative, where } from './connect.js';
 import { irisNativeOptionsSchema, type IrisNativeOptions } from './options.js';
@@ -30,7 +30,7 @@ export const target: TargetModule = {
   // loader 'preferred': seed loads the IRIS database through this path when it is in the run —
   // one Batch round trip per page in one server-side transaction, statements reaching IRIS
   // verbatim — instead of the gateway's (docs/targets.md, iris-native, *Loading*).
-  capabilities: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed', plans: 'none', loader: 'preferred', unitVectorQueries: IRIS_UNIT_VECTOR_QUERIES, queriesWithoutStatement: IRIS_QUERIES_WITHOUT_STATEMENT },
+  capabilities: { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed', plans: 'none', loader: 'preferred', unitVectorQueries: IRIS_UNIT_VECTOR_QUERIES },
   // Keyed like iris-pgwire in iris mode: the two paths read one IRIS database, loaded once.
   databaseKey: (ctx) => {
     const o = optionsOf(ctx);

@@ -3,7 +3,7 @@ import { packageVersion } from '../../env/package-version.js';
 import { numberPlaceholders, splitScript } from '../bind.js';
 import { fillTemplate } from '../dialect.js';
 import type { Capabilities, OpenContext, Session, TargetModule } from '../interface.js';
-import { IRIS_QUERIES_WITHOUT_STATEMENT, IRIS_UNIT_VECTOR_QUERIES, irisVectorText, isoUtcTimestamp } from '../iris-sql/dialect.js';
+import { IRIS_UNIT_VECTOR_QUERIES, irisVectorText, isoUtcTimestamp } from '../iris-sql/dialect.js';
 import { asMissingTable } from '../iris-sql/errors.js';
 import { connectPg, isPgConnectionLoss, pgQuery } from '../pg-session.js';
 import type { QueryMode } from '../query-mode.js';
@@ -134,7 +134,7 @@ function irisOverPgSession(client: pg.Client, mode: QueryMode): Session {
 const IRIS_BEHIND_GATEWAY: Capabilities = { concurrentSessions: true, annIndex: true, copy: false, vectorSupport: 'builtin', fingerprintReadBack: 'rows', efSearch: 'fixed', plans: 'none' };
 // Literals in the SQL-standard form for both dialects: the gateway hands the text on to IRIS.
 const CAPABILITIES: Record<Mode, Capabilities> = {
-  iris: { ...IRIS_BEHIND_GATEWAY, unitVectorQueries: IRIS_UNIT_VECTOR_QUERIES, queriesWithoutStatement: IRIS_QUERIES_WITHOUT_STATEMENT, wireQueryModes: { placeholders: 'question', literals: 'standard' } },
+  iris: { ...IRIS_BEHIND_GATEWAY, unitVectorQueries: IRIS_UNIT_VECTOR_QUERIES, wireQueryModes: { placeholders: 'question', literals: 'standard' } },
   pgvector: { ...IRIS_BEHIND_GATEWAY, unsupportedQueries: GATEWAY_UNSUPPORTED, wireQueryModes: { placeholders: 'dollar', literals: 'standard' } },
 };
 

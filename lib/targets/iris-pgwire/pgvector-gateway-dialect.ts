@@ -71,11 +71,12 @@ export const pgvectorGatewayDialect = {
                   ORDER BY v.embedding <=> $3 LIMIT {k}`,
   // The write queries as a PostgreSQL application sends them: the shared pgvector text (each $n
   // once, in order, so the gateway's `?` rewrite binds them right). What the gateway then does with
-  // a pgvector text vector in an INSERT was not observed (docs/writes.md); delete_insert's
-  // data-modifying WITH is declared unsupported below.
+  // a pgvector text vector in an INSERT, or with `$4::timestamp AT TIME ZONE 'UTC'` in
+  // delete_insert's re-insert, was not observed (docs/writes.md): the probe finds out.
   insert_one: pgvectorDialect.insert_one,
   update_metadata: pgvectorDialect.update_metadata,
   delete_insert: pgvectorDialect.delete_insert,
+  delete_insert_reinsert: pgvectorDialect.delete_insert_reinsert,
 } as const satisfies Dialect;
 
 /**
@@ -99,5 +100,4 @@ export const GATEWAY_UNSUPPORTED: Partial<Record<QueryId, string>> = {
   vector_cosine: `${DOUBLE_VS_FLOAT}; and <=> becomes VECTOR_COSINE, a similarity, still ordered ascending (farthest rows first) [${SOURCE}]`,
   vector_filter: `${DOUBLE_VS_FLOAT}; and <=> becomes VECTOR_COSINE, a similarity, still ordered ascending (farthest rows first) [${SOURCE}]`,
   vector_inner_product: `${DOUBLE_VS_FLOAT} [${SOURCE}]`,
-  delete_insert: `IRIS SQL has no data-modifying WITH nor RETURNING, and the gateway passes WITH … DELETE … RETURNING on to IRIS untranslated on its DB-API backend (iris_executor.py, _execute_external_async) [${SOURCE}]`,
 };

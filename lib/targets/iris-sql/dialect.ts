@@ -162,27 +162,17 @@ ORDER BY VECTOR_COSINE(v.embedding, TO_VECTOR(?, FLOAT, {dims})) DESC`,
   // (GSQL_vecsearch#GSQL_vecsearch_index). Rows affected: %ROWCOUNT (iris-native), the command tag (gateway).
   insert_one: 'INSERT INTO benchmark_vectors (id, embedding) VALUES (?, TO_VECTOR(?, FLOAT, {dims}))',
   update_metadata: 'UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?',
-  // delete_insert: left out (IRIS_QUERIES_WITHOUT_STATEMENT below).
+  // Two statements in one measured request (QUERY_STEPS in bind.ts), each in autocommit, as on
+  // every dialect: delete one metadata row, insert the same row back with the content the client
+  // holds; created_at bound as ODBC timestamp text in UTC, as seed binds it (isoUtcTimestamp).
+  delete_insert: 'DELETE FROM benchmark_metadata WHERE vector_id = ?',
+  delete_insert_reinsert: 'INSERT INTO benchmark_metadata (vector_id, label, category, created_at) VALUES (?, ?, ?, ?)',
+  missing_metadata_ids: `SELECT v.id FROM benchmark_vectors v LEFT JOIN benchmark_metadata m ON m.vector_id = v.id
+WHERE m.vector_id IS NULL AND v.id <= ? ORDER BY v.id`,
   delete_written_rows: 'DELETE FROM benchmark_vectors WHERE id > ?',
   written_label_ids: 'SELECT vector_id FROM benchmark_metadata WHERE label LIKE ? ORDER BY vector_id',
   restore_label: 'UPDATE benchmark_metadata SET label = ? WHERE vector_id = ?',
 } as const satisfies Dialect;
-
-/**
- * Why the IRIS SQL dialect has no delete_insert statement (capability `queriesWithoutStatement`
- * of every target speaking it): the pgvector dialect deletes and re-inserts a row in ONE statement
- * (data-modifying WITH … RETURNING); IRIS SQL has neither (the gateway strips RETURNING only on
- * its embedded backend, iris_executor.py), so it takes four statements (two DELETEs, two INSERTs)
- * with the row's content sent by the client, in one transaction. The sessions run one statement
- * per measured call, and through the gateway BEGIN/COMMIT do nothing on its pooled DB-API
- * connections (docs/targets.md) — so it is not measured on these paths rather than measured as
- * something else.
- */
-export const IRIS_QUERIES_WITHOUT_STATEMENT: Partial<Record<QueryId, string>> = {
-  delete_insert:
-    'IRIS SQL has no data-modifying WITH nor RETURNING: deleting a row and inserting the same content back takes four statements in one transaction, ' +
-    'and this path runs one statement per measured call (through the gateway, BEGIN/COMMIT are no-ops on its pooled connections)',
-};
 
 /**
  * Catalogue parameter behind each `?`, in order of appearance (see lib/targets/bind.ts). The

@@ -96,20 +96,21 @@ export const pgvectorDialect = {
   // the HNSW insert, as an application pays them. Rows affected come from the command tag.
   insert_one: 'INSERT INTO benchmark_vectors (id, embedding) VALUES ($1, $2)',
   update_metadata: 'UPDATE benchmark_metadata SET label = $1 WHERE vector_id = $2',
-  // One statement, hence atomic, one round trip: the metadata row is deleted first (the FK), the
-  // vector next (it depends on m, so it runs after it), then both are inserted again from what
-  // the DELETEs returned — the same content, read on the server, never sent by the client. The FK
-  // checks run at the end of the statement, when both rows are back. Rows affected: 1 (the last INSERT).
-  delete_insert: `WITH m AS (DELETE FROM benchmark_metadata WHERE vector_id = $1 RETURNING vector_id, label, category, created_at),
-                       v AS (DELETE FROM benchmark_vectors WHERE id = (SELECT vector_id FROM m) RETURNING id, embedding),
-                       iv AS (INSERT INTO benchmark_vectors (id, embedding) SELECT id, embedding FROM v RETURNING id)
-                  INSERT INTO benchmark_metadata (vector_id, label, category, created_at)
-                  SELECT m.vector_id, m.label, m.category, m.created_at FROM m JOIN iv ON iv.id = m.vector_id`,
+  // Two statements in one measured request, each in autocommit, the same two on every dialect
+  // (QUERY_STEPS in bind.ts): delete one metadata row, then insert the same row back with the
+  // content the client holds (the dataset's own label, category and created_at of that id).
+  // created_at is bound as UTC text 'YYYY-MM-DD HH:MM:SS' (sqlTimestampUtc), read as a timestamp
+  // in UTC whatever the session's TimeZone. Rows affected: 1 + 1.
+  delete_insert: 'DELETE FROM benchmark_metadata WHERE vector_id = $1',
+  delete_insert_reinsert: "INSERT INTO benchmark_metadata (vector_id, label, category, created_at) VALUES ($1, $2, $3, $4::timestamp AT TIME ZONE 'UTC')",
   // Undo (untimed): insert_one's rows are the ones above the dataset ($1 = dataset_size)…
   delete_written_rows: 'DELETE FROM benchmark_vectors WHERE id > $1',
   // …and update_metadata's labels start with a prefix the dataset never uses ($1 = 'written-%').
   written_label_ids: 'SELECT vector_id FROM benchmark_metadata WHERE label LIKE $1 ORDER BY vector_id',
   restore_label: 'UPDATE benchmark_metadata SET label = $1 WHERE vector_id = $2',
+  // …and a delete_insert whose INSERT never ran (a failure or a crash between its two statements).
+  missing_metadata_ids: `SELECT v.id FROM benchmark_vectors v LEFT JOIN benchmark_metadata m ON m.vector_id = v.id
+                         WHERE m.vector_id IS NULL AND v.id <= $1 ORDER BY v.id`,
 } as const satisfies CompleteDialect;
 
 /**

@@ -30,7 +30,10 @@ function splitCsv(line: string): string[] {
 interface Table {
   rows: number;
   dims: number;
+  /** The other columns, when the vector is one column (otherwise every column is a component). */
+  others: string[];
   read(from: number, to: number): Promise<Float32Array>;
+  readColumn(name: string, from: number, to: number): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,27 @@ async function table(path: string, column: string): Promise<Table> {
   return {
     rows,
     dims,
+    others: col >= 0 ? header.filter((_, i) => i !== col) : [],
+    // Its own forward pass, so the vector reads keep their position. An empty field is missing (null).
+    async readColumn(name, from, to) {
+      const at = header.indexOf(name);
+      const out: unknown[] = [];
+      const own = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+      try {
+        let row = -1; // the header line
+        for await (const line of own) {
+          if (row >= 0 && line.trim() === '') continue;
+          if (row >= from && row < to) {
+            const v = splitCsv(line)[at];
+            out.push(v === undefined || v === '' ? null : v);
+          }
+          if (++row >= to) break;
+        }
+      } finally {
+        own.close();
+      }
+      return out;
+    },
     async read(from, to) {
       if (from < next) await restart();
       const out = new Float32Array((to - from) * dims);
@@ -100,6 +124,8 @@ export async function openCsv(path: string, column: string, testPath?: string): 
     readTrain: (a, b) => train.read(a, b),
     readTest: (a, b) => test!.read(a, b),
     readNeighbors: async () => new Int32Array(0),
+    columns: train.others,
+    readColumn: (name, a, b) => train.readColumn(name, a, b),
     async close() {
       await Promise.all([train.close(), test?.close()]);
     },

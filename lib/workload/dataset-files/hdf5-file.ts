@@ -76,6 +76,11 @@ export async function openHdf5(path: string): Promise<VectorFile> {
     }
     const attr = file.attrs['distance']?.value;
     const slice = (d: H5Dataset, from: number, to: number) => d.slice([[from, to]]) as ArrayLike<number>;
+    // 1-D root datasets with one element per train row: metadata columns (e.g. `label`, `category`).
+    const columns = file.keys().filter((k) => {
+      const e = file.get(k) as H5Dataset | undefined;
+      return !!e && Array.isArray(e.shape) && e.shape.length === 1 && e.shape[0] === rows;
+    });
     let closed = false;
     return {
       format: 'hdf5', rows, dims, testRows: test?.shape![0] ?? 0, neighborsK: neighbors?.shape![1] ?? 0,
@@ -83,6 +88,8 @@ export async function openHdf5(path: string): Promise<VectorFile> {
       readTrain: async (from, to) => asFloat32(slice(train, from, to)),
       readTest: async (from, to) => asFloat32(slice(test!, from, to)),
       readNeighbors: async (from, to) => Int32Array.from(slice(neighbors!, from, to)),
+      columns,
+      readColumn: async (name, from, to) => Array.from((file.get(name) as H5Dataset).slice([[from, to]]) as ArrayLike<unknown>),
       async close() {
         if (closed) return;
         closed = true;

@@ -10,7 +10,26 @@ import { DatasetFileError, type VectorFile } from './vector-file.js';
 interface Table {
   rows: number;
   dims: number;
+  /** Top-level columns other than the vector column. */
+  others: string[];
   read(from: number, to: number): Promise<Float32Array>;
+  /** One column's values for rows [from, to), in one read (metadata columns: a few bytes a row). */
+  readColumn(name: string, from: number, to: number): Promise<unknown[]>;
+}
+
+/** Names of the root's children in the flattened schema (a list column's inner elements skipped). */
+function topLevelColumns(md: FileMetaData): string[] {
+  const names: string[] = [];
+  let i = 1;
+  const skip = (): void => {
+    const n = md.schema[i++]?.num_children ?? 0;
+    for (let c = 0; c < n; c++) skip();
+  };
+  for (let c = 0; c < (md.schema[0]?.num_children ?? 0); c++) {
+    names.push(md.schema[i]!.name);
+    skip();
+  }
+  return names;
 }
 
 async function table(path: string, column: string): Promise<Table> {
@@ -47,6 +66,12 @@ async function table(path: string, column: string): Promise<Table> {
   return {
     rows: total,
     dims,
+    others: topLevelColumns(md).filter((n) => n !== column),
+    async readColumn(name, from, to) {
+      let out: unknown[] = [];
+      await parquetRead({ file, metadata: md, columns: [name], rowStart: from, rowEnd: to, onComplete: (rows) => (out = (rows as unknown[][]).map((r) => r[0])) });
+      return out;
+    },
     async read(from, to) {
       const out = new Float32Array((to - from) * dims);
       let g = 0;
@@ -70,6 +95,8 @@ export async function openParquet(path: string, column: string, testPath?: strin
     readTrain: (a, b) => train.read(a, b),
     readTest: (a, b) => test!.read(a, b),
     readNeighbors: async () => new Int32Array(0),
+    columns: train.others,
+    readColumn: (name, a, b) => train.readColumn(name, a, b),
     async close() {},
   };
 }

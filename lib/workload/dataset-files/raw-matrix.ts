@@ -66,6 +66,11 @@ export function matrixVectorFile(
     readTrain: async (a, b) => asFloat32(await train.read(a, b)),
     readTest: async (a, b) => asFloat32(await test!.m.read(a, b)),
     readNeighbors: async (a, b) => (await neighbors!.m.read(a, b)) as Int32Array,
+    // A bare matrix has no named columns: metadata of fvecs and npy datasets is generated.
+    columns: [],
+    readColumn: async (name) => {
+      throw new DatasetFileError(`a ${format} file has no column \`${name}\``);
+    },
     async close() {
       await Promise.all([train.close(), test?.m.close(), neighbors?.m.close()]);
     },

@@ -21,6 +21,15 @@ export interface VectorFile {
   readTest(from: number, to: number): Promise<Float32Array>;
   /** Neighbour lists of test rows [from, to), neighborsK each, as 0-based train row numbers. */
   readNeighbors(from: number, to: number): Promise<Int32Array>;
+  /**
+   * Named per-row columns of the train set besides the vector, which metadata may come from:
+   * parquet and csv — the file's other columns (csv: only when the vector is one column); hdf5 —
+   * 1-D root datasets of exactly `rows` elements (e.g. `label`, `category` beside `train`);
+   * fvecs, npy — none.
+   */
+  readonly columns: readonly string[];
+  /** Values of column `name` for train rows [from, to), as the file stores them (string, number, bigint; null or undefined when missing). */
+  readColumn(name: string, from: number, to: number): Promise<unknown[]>;
   /** Idempotent. */
   close(): Promise<void>;
 }
