@@ -14,6 +14,7 @@
  *   at 0.5×, p99 lateness (actual − intended start) ≤ 1 ms and client CPU per request ≤ 1.5× the bare loop's.
  * The database must be seeded by pathbench (make seed CONFIG=…): this reads, never writes.
  */
+import { watchGc } from '../lib/measure/gc-watch.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -86,7 +87,7 @@ interface Round {
   bare: { qps: number; cpuUs: number };
   pgbench: { tps: number };
   high: { offered: number; achieved: number; dropped: number; lateP99Ms: number; loopP99Ms: number };
-  half: { offered: number; achieved: number; dropped: number; lateP50Ms: number; lateP99Ms: number; freeLateP99Ms: number; queuedShare: number; cpuUs: number; loopP99Ms: number };
+  half: { offered: number; achieved: number; dropped: number; lateP50Ms: number; lateP99Ms: number; freeLateP99Ms: number; queuedShare: number; cpuUs: number; loopP99Ms: number; gcPauses: number; gcLongestMs: number; gcTotalMs: number; preemptedPerS: number };
 }
 
 const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
@@ -147,9 +148,15 @@ async function main(argv: string[]): Promise<number> {
     const open = async (rate: number, stream: number) => {
       const schedule = arrivalSchedule({ seed: SEED + stream, rate, arrival: 'poisson', durationNs: a.seconds * 1e9 });
       const levelCalls = Array.from(schedule, (_, i) => calls[i % POOL]!);
+      // What else held the event loop: this process's GC pauses, and the kernel taking the CPU away
+      // (involuntary context switches: the server's backends share the machine's cores).
+      const gc = watchGc();
+      const cs0 = process.resourceUsage().involuntaryContextSwitches;
       const cpu0 = processCpuSeconds();
       const t = await runOpenLoopLevel({ sessions, schedule, calls: levelCalls, dropAfterNs: a.seconds * 1e9 + 1e9, isConnectionLoss: isPgConnectionLoss, wake: a.wake });
       const cpu = processCpuSeconds() - cpu0;
+      const cs = process.resourceUsage().involuntaryContextSwitches - cs0;
+      const pauses = await gc.stop();
       if (t.lost !== undefined) throw new PathbenchError(`bench-client: connection lost during the open loop: ${errorText(t.lost)}`, ExitCode.targetUnavailable);
       if (t.errors.size > 0) throw new Error(`bench-client: ${t.errors.size} requests failed in the open loop, first: ${errorText([...t.errors.values()][0])}`);
       const late = latenessNs(schedule, t.startNs);
@@ -160,6 +167,8 @@ async function main(argv: string[]): Promise<number> {
         lateP50Ms: quantileOf(late, 0.5) / 1e6, lateP99Ms: quantileOf(late, 0.99) / 1e6, freeLateP99Ms: quantileOf(freeLate, 0.99) / 1e6,
         queuedShare: (sent - freeLate.length) / Math.max(1, sent), cpuUs: (cpu * 1e6) / Math.max(1, sent),
         loopP99Ms: t.clientLoad.event_loop_delay_p99_ms,
+        gcPauses: pauses.length, gcLongestMs: Math.max(0, ...pauses.map((x) => x.durationNs)) / 1e6, gcTotalMs: pauses.reduce((x, g) => x + g.durationNs, 0) / 1e6,
+        preemptedPerS: cs / (Math.max(t.wallNs, a.seconds * 1e9) / 1e9),
       };
     };
 
@@ -191,7 +200,8 @@ async function main(argv: string[]): Promise<number> {
         `  round ${r + 1}: bare ${fmt(x.bare.qps)} q/s (${fmt(x.bare.cpuUs, 1)} µs CPU/req); pgbench ${fmt(x.pgbench.tps)} tps; ` +
           `open 1.2× ${fmt(x.high.achieved)}/s achieved, ${x.high.dropped} dropped, lateness p99 ${fmt(x.high.lateP99Ms, 2)} ms; ` +
           `open 0.5× ${fmt(x.half.achieved)}/s, lateness p50/p99 ${fmt(x.half.lateP50Ms, 3)}/${fmt(x.half.lateP99Ms, 3)} ms ` +
-          `(${fmt(100 * x.half.queuedShare, 1)}% waited for a session; the others p99 ${fmt(x.half.freeLateP99Ms, 3)} ms), ${fmt(x.half.cpuUs, 1)} µs CPU/req, loop delay p99 ${x.half.loopP99Ms} ms`,
+          `(${fmt(100 * x.half.queuedShare, 1)}% waited for a session; the others p99 ${fmt(x.half.freeLateP99Ms, 3)} ms), ${fmt(x.half.cpuUs, 1)} µs CPU/req, loop delay p99 ${x.half.loopP99Ms} ms; ` +
+          `GC ${x.half.gcPauses} pauses, longest ${fmt(x.half.gcLongestMs, 1)} ms, ${fmt(x.half.gcTotalMs, 0)} ms in all; ${fmt(x.half.preemptedPerS, 0)} involuntary context switches/s`,
       );
     }
     const med = (f: (x: Round) => number, stream: string) => medianCI(rounds.map(f), SEED, `bench-client:${stream}`);
@@ -207,6 +217,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`  pgbench ÷ bare:                  ${ciText(pgbenchVsBare)}`);
     console.log(`  at 0.5×: lateness p99            ${ciText(late99, 3, ' ms')}   goal ≤ 1 ms: ${goalVerdict(late99, 1, 'atMost')}`);
     console.log(`           of requests that found a free session (the dispatcher's own): ${ciText(freeLate99, 3, ' ms')}   goal ≤ 1 ms: ${goalVerdict(freeLate99, 1, 'atMost')}`);
+    console.log(`           while this process: GC pauses longest ${ciText(med((x) => x.half.gcLongestMs, 'gc-longest'), 1, ' ms')}, in all ${ciText(med((x) => x.half.gcTotalMs, 'gc-total'), 0, ' ms')} per ${a.seconds} s block; ` +
+      `involuntary context switches ${ciText(med((x) => x.half.preemptedPerS, 'preempted'), 0, '/s')} (the kernel ran something else: the server shares the cores)`);
     console.log(`  at 0.5×: CPU/request open ÷ bare ${ciText(cpuRatio)}   goal ≤ 1.5: ${goalVerdict(cpuRatio, 1.5, 'atMost')}`);
     console.log(`\n  each: median over ${a.rounds} rounds of the per-round figure, [95% seeded percentile-bootstrap CI over rounds]; a goal is met when the whole CI is on its side.`);
     console.log(`  client CPU: this process (user + system) ÷ completed requests; the server's CPU is not in it. Load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at the end.`);

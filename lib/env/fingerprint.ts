@@ -9,6 +9,8 @@ import { PROJECT_ROOT, packageVersion } from './package-version.js';
 export interface ClientEnvironment {
   pathbench: string;
   node: string;
+  /** Start-up flags of the process (process.execArgv), e.g. the young-generation size the Makefile sets. */
+  node_flags: string;
   platform: string;
   cpu_model: string;
   cpu_count: number;
@@ -35,6 +37,8 @@ export function clientEnvironment(): ClientEnvironment {
   return {
     pathbench: PATHBENCH_VERSION,
     node: process.version,
+    // Node/V8 start-up flags of this process (the Makefile's --max-semi-space-size=64 among them).
+    node_flags: process.execArgv.join(' '),
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     cpu_model: cpus[0]?.model ?? 'unknown',
     cpu_count: cpus.length,
