@@ -146,8 +146,7 @@ export async function measure(ctx: StageContext): Promise<void> {
     if (bottleneck) ctx.log(`warning: ${bottleneck}`);
     await mergeRunEnvironment(ctx.store, runId, { client_load: { ...clientLoad, warning: bottleneck ?? null }, ...(machineLoad ? { machine_load: machineLoad } : {}), machine_speed: machineSpeed, gc_recorded: true });
     for (const [key, msg] of r.firstErrors) ctx.log(`warning: ${key} failed: ${msg}`);
-    // A shard measures the main timed loop only (docs/shards.md, "What is sharded").
-    // A shard runs the main loop and, with --levels-at, its share of the open loop (docs/shards.md, "What is sharded").
+    // A shard runs the main loop and, with --levels-at, its share of the concurrency sweep and the open loop (docs/shards.md, "What is sharded").
     if (shard) for (const line of shardSkips(c, shard)) ctx.log(line);
     // With --levels-at, the sweep's and the open loop's levels start at instants every shard computes alike.
     const plan = shard?.levelsAtMs !== undefined ? shardLevelPlan(c, probed.length, shard.levelsAtMs) : undefined;

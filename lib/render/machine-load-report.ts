@@ -1,5 +1,6 @@
 import type { MachineLoad } from '../measure/machine-load.js';
 import type { MachineSpeed } from '../measure/speed-probe.js';
+import { unsteadyMachineWarning } from '../stats/machine-speed.js';
 import type { ReportData } from './report-data.js';
 
 /** The run's machine load by quarter (lib/measure/machine-load.ts); null for runs that did not record it. */
@@ -12,4 +13,10 @@ export function machineLoadOf(d: ReportData): MachineLoad | null {
 export function machineSpeedOf(d: ReportData): MachineSpeed | null {
   const m = (d.environment as { machine_speed?: MachineSpeed }).machine_speed;
   return m && Array.isArray(m.ms) && Array.isArray(m.start_ns) && m.ms.length > 0 ? m : null;
+}
+
+/** The run's UNSTEADY MACHINE warning (lib/stats/machine-speed.ts), worded for its schedule; null without one or without a probe. */
+export function unsteadyMachineWarningOf(d: ReportData): string | null {
+  const m = machineSpeedOf(d);
+  return m ? unsteadyMachineWarning(m, d.config.schedule ?? 'interleaved') : null;
 }

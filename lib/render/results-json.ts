@@ -1,5 +1,5 @@
-import { machineSpeedOf } from './machine-load-report.js';
-import { probeQuarters, unsteadyMachineWarning } from '../stats/machine-speed.js';
+import { machineSpeedOf, unsteadyMachineWarningOf } from './machine-load-report.js';
+import { probeQuarters } from '../stats/machine-speed.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import { gcJson } from './gc-report.js';
@@ -177,5 +177,5 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
 function machineSpeedJson(d: ReportData): { machine_speed?: { probe: string; probes: number; quarter_median_ms: (number | null)[]; warning: string | null } } {
   const m = machineSpeedOf(d);
   if (!m) return {};
-  return { machine_speed: { probe: m.probe, probes: m.ms.length, quarter_median_ms: probeQuarters(m), warning: unsteadyMachineWarning(m, d.config.schedule ?? 'interleaved') } };
+  return { machine_speed: { probe: m.probe, probes: m.ms.length, quarter_median_ms: probeQuarters(m), warning: unsteadyMachineWarningOf(d) } };
 }

@@ -4,8 +4,8 @@ import { datasetOriginText, fingerprintSourceText, recallReferenceText } from '.
 import type { AggregateRow } from '../store/aggregates.js';
 import { gcTableLines } from './gc-report.js';
 import { busyMachineWarning, driftLoadNote, machineLoadText } from '../measure/machine-load.js';
-import { machineLoadOf, machineSpeedOf } from './machine-load-report.js';
-import { machineSpeedText, unsteadyMachineWarning } from '../stats/machine-speed.js';
+import { machineLoadOf, machineSpeedOf, unsteadyMachineWarningOf } from './machine-load-report.js';
+import { machineSpeedText } from '../stats/machine-speed.js';
 import { CATEGORIES, measuredQueries } from '../workload/queries.js';
 import { efSearchTableLines } from './ef-search-report.js';
 import { openLoopTableLines } from './open-loop-report.js';
@@ -89,7 +89,7 @@ export function tableText(d: ReportData): string {
   for (const w of shards.warnings) out.push('', `!!! ${w}`);
   const busy = ml ? busyMachineWarning(ml) : null;
   if (busy) out.push('', `!!! ${busy}`);
-  const unsteady = ms ? unsteadyMachineWarning(ms, c.schedule ?? 'interleaved') : null;
+  const unsteady = unsteadyMachineWarningOf(d);
   if (unsteady) out.push('', `!!! ${unsteady}`);
   if (d.run.below_production_scale === 1) out.push('', BELOW_SCALE_NOTICE);
   const warnings = verificationWarnings(d);

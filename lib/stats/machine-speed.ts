@@ -1,27 +1,25 @@
 import { MIN_PROBES_PER_QUARTER, type MachineSpeed } from '../measure/speed-probe.js';
-import { quantileSorted } from './quantile.js';
+import { medianOf } from './quantile.js';
 
 /**
  * Reading the speed probe (lib/measure/speed-probe.ts): how fast the machine itself was over a
- * stretch of the measured phase, as the median probe time there. A drift whose size the probe's
- * own change explains is the machine's, not the path's (lib/stats/noise.ts).
+ * stretch of the measured phase, as the median probe time there. A drift the probe's own change
+ * explains (same direction, at least as large) is the machine's (lib/stats/noise.ts, machineExplains).
  */
-
-const median = (xs: readonly number[]) => quantileSorted(Float64Array.from(xs).sort(), 0.5);
 
 /**
  * Median probe time (ms) over [fromNs, toNs] of the samples' clock. A stretch holding fewer than
- * MIN_PROBES_PER_QUARTER probes (a short one: a blocked schedule's quarter of one query) takes the
+ * MIN_PROBES_PER_QUARTER probes (a short one: a blocked schedule's quarter of one query) takes
  * that many probes nearest its middle instead. Null when the phase has fewer probes than that.
  */
 export function probeMedianBetween(m: MachineSpeed, fromNs: number, toNs: number): number | null {
   if (m.ms.length < MIN_PROBES_PER_QUARTER) return null;
   const inside: number[] = [];
   for (let i = 0; i < m.ms.length; i++) if (m.start_ns[i]! >= fromNs && m.start_ns[i]! <= toNs) inside.push(m.ms[i]!);
-  if (inside.length >= MIN_PROBES_PER_QUARTER) return median(inside);
+  if (inside.length >= MIN_PROBES_PER_QUARTER) return medianOf(inside);
   const mid = (fromNs + toNs) / 2;
   const nearest = m.ms.map((ms, i) => ({ ms, d: Math.abs(m.start_ns[i]! - mid) })).sort((a, b) => a.d - b.d).slice(0, MIN_PROBES_PER_QUARTER);
-  return median(nearest.map((x) => x.ms));
+  return medianOf(nearest.map((x) => x.ms));
 }
 
 /** Median probe time (ms) in each quarter of the phase's time (first to last probe); null where a quarter has too few probes. */
@@ -31,7 +29,7 @@ export function probeQuarters(m: MachineSpeed): (number | null)[] {
   const span = m.start_ns.at(-1)! - t0;
   const buckets: number[][] = [[], [], [], []];
   for (let i = 0; i < m.ms.length; i++) buckets[Math.min(3, Math.floor((4 * (m.start_ns[i]! - t0)) / (span || 1)))]!.push(m.ms[i]!);
-  return buckets.map((b) => (b.length >= MIN_PROBES_PER_QUARTER ? median(b) : null));
+  return buckets.map((b) => (b.length >= MIN_PROBES_PER_QUARTER ? medianOf(b) : null));
 }
 
 /** "speed probe 0.412 | 0.561 | 0.559 | 0.409 ms by quarter (median; …)" for the machine line. */

@@ -5,7 +5,7 @@ import { groupLatencies, type LatencyGroups } from './latency-groups.js';
 import type { MachineSpeed } from '../measure/speed-probe.js';
 import { probeMedianBetween } from './machine-speed.js';
 import { mannWhitneyU } from './mann-whitney.js';
-import { quantileSorted } from './quantile.js';
+import { medianOf } from './quantile.js';
 
 /**
  * Noise warnings per target × query:
@@ -35,7 +35,6 @@ export function machineExplains(queryRatio: number, probeRatio: number): boolean
 }
 
 const pct = (x: number) => `${x > 0 ? '+' : ''}${(100 * x).toFixed(0)}%`;
-const median = (xs: Float64Array) => quantileSorted(Float64Array.from(xs).sort(), 0.5);
 
 /** noiseFlagsFromGroups over rows in memory (tests; the aggregate stage groups once for everything). */
 export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], samples: readonly SampleRow[], speed?: MachineSpeed | null): NoiseFlagRow[] {
@@ -57,8 +56,8 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
     if (q < 8) continue; // too few samples per quarter to say anything
     const first = mine.subarray(0, q);
     const last = mine.subarray(mine.length - q);
-    const m1 = median(first);
-    const m4 = median(last);
+    const m1 = medianOf(first);
+    const m4 = medianOf(last);
     const change = (m4 - m1) / m1;
     if (Math.abs(change) > DRIFT_LIMIT && mannWhitneyU(first, last).p <= 0.05) {
       const detail = `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${pct(change)})`;

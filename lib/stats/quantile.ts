@@ -26,3 +26,8 @@ export function quantileSorted(sorted: Float64Array | readonly number[], p: numb
   const v0 = sorted[from + i0]!;
   return v0 + (sorted[from + i0 + 1]! - v0) * (h - i0);
 }
+
+/** The median (quantileSorted at 0.5) of values in any order; the input is copied, not sorted in place. NaN when empty. */
+export function medianOf(values: ArrayLike<number>): number {
+  return quantileSorted(Float64Array.from(values).sort(), 0.5);
+}

@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { quantileSorted } from '../../lib/stats/quantile.js';
+import { medianOf, quantileSorted } from '../../lib/stats/quantile.js';
 import { SeededStream } from '../../lib/workload/prng.js';
 
 describe('quantileSorted: linear interpolation, h = (n-1)·p', () => {
@@ -81,5 +81,17 @@ describe('quantileSorted: linear interpolation, h = (n-1)·p', () => {
   it('accepts Float64Array and number[] alike', () => {
     const arr = [0.5, 1.5, 10, 20.25];
     for (const p of [0.05, 0.5, 0.95]) expect(quantileSorted(Float64Array.from(arr), p)).toBe(quantileSorted(arr, p));
+  });
+});
+
+describe('medianOf: the median of values in any order', () => {
+  it('sorts a copy: odd and even counts, NaN when empty, the input left as it was', () => {
+    const xs = [5, 1, 4, 2];
+    expect(medianOf(xs)).toBe(3); // sorted 1 2 4 5: h = 1.5 → 2 + 0.5·2
+    expect(xs).toEqual([5, 1, 4, 2]);
+    const f = Float64Array.from([9, 3, 6]);
+    expect(medianOf(f)).toBe(6);
+    expect([...f]).toEqual([9, 3, 6]);
+    expect(medianOf([])).toBeNaN();
   });
 });

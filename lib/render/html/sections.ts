@@ -1,8 +1,7 @@
 import { datasetOriginText, fingerprintSourceText } from '../dataset-text.js';
 import { stringify as toYaml } from 'yaml';
 import { busyMachineWarning } from '../../measure/machine-load.js';
-import { machineLoadOf, machineSpeedOf } from '../machine-load-report.js';
-import { unsteadyMachineWarning } from '../../stats/machine-speed.js';
+import { machineLoadOf, unsteadyMachineWarningOf } from '../machine-load-report.js';
 import type { AggregateRow } from '../../store/aggregates.js';
 import { CATEGORIES } from '../../workload/queries.js';
 import { BELOW_SCALE_NOTICE, targetOrder, type ReportData } from '../report-data.js';
@@ -64,8 +63,7 @@ export function runHeader(d: ReportData): string {
 export function belowScaleNotice(d: ReportData): string {
   const ml = machineLoadOf(d);
   const busy = ml ? busyMachineWarning(ml) : null;
-  const ms = machineSpeedOf(d);
-  const unsteady = ms ? unsteadyMachineWarning(ms, d.config.schedule ?? 'interleaved') : null;
+  const unsteady = unsteadyMachineWarningOf(d);
   const busyBox = (busy ? `<div class="notice bad" id="busy-machine-notice" role="alert">${esc(busy)}</div>` : '') +
     (unsteady ? `<div class="notice bad" id="unsteady-machine-notice" role="alert">${esc(unsteady)}</div>` : '');
   if (d.run.below_production_scale !== 1) return busyBox;
