@@ -35,7 +35,8 @@ import { datasetIdOf } from './dataset.js';
 import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
-import { warmInProcessJavaScript } from './in-process-js-warmup.js';
+import { JS_WARMUP_BLOCK, JS_WARMUP_FALL, JS_WARMUP_MAX_BLOCKS, warmInProcessJavaScript } from './in-process-js-warmup.js';
+import { queryVectorWarmupLines, warmQueryVectorPool } from './query-vector-warmup.js';
 import { finishShard, prepareShard, shardIdentity, shardSkips, startShardClock } from './shard-run.js';
 
 /**
@@ -107,7 +108,11 @@ export async function measure(ctx: StageContext): Promise<void> {
     if (c.warmup > 0 || c.warmup_max_s > 0) {
       // In-process engines: their JavaScript first (lib/pipeline/in-process-js-warmup.ts).
       const js = await warmInProcessJavaScript(probed, pools, shape);
-      if (js) ctx.log(`session JavaScript warmup (in-process engines): ${js.requests.toLocaleString('en-US')} requests of the queries without a query vector in ${js.seconds.toFixed(1)} s (untimed, not stored)`);
+      if (js) ctx.log(`session JavaScript warmup (in-process engines): ${js.requests.toLocaleString('en-US')} requests of the queries without a query vector in ${js.seconds.toFixed(1)} s, ${js.blocks} blocks of ${JS_WARMUP_BLOCK} iterations` +
+        (js.steady ? ` (stopped when no block median fell by ${100 * JS_WARMUP_FALL}% or more)` : ` (warning: block medians still falling at the ${JS_WARMUP_MAX_BLOCKS}-block cap)`) + ' (untimed, not stored)');
+      // Then every pool vector through the index kNN queries, so no measured search is the first near its vector (lib/pipeline/query-vector-warmup.ts).
+      const pool = await warmQueryVectorPool(probed, pools, shape, queries);
+      if (pool) for (const line of queryVectorWarmupLines(pool, shape.query_vector_pool)) ctx.log(`session ${line}`);
       const w = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal, queries });
       for (const line of w.lines) ctx.log(`session ${line}`);
       if (writes) await undoWrites(targets, c);

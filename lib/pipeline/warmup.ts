@@ -10,6 +10,7 @@ import { datasetIdOf } from './dataset.js';
 import { datasetIsUnitNorm } from './dataset-norms.js';
 import { probeQueries } from './query-probe.js';
 import { warmToSteadyState } from './steady-warmup.js';
+import { queryVectorWarmupLines, warmQueryVectorPool } from './query-vector-warmup.js';
 import { QUERIES, measuredQueries } from '../workload/queries.js';
 import { recoverFromEarlierWrites, undoWrites, undoWritesAndCheck } from './write-undo.js';
 
@@ -35,6 +36,8 @@ export async function warmup(ctx: StageContext): Promise<void> {
     // Untimed: a query a path declared it cannot run and then failed is not warmed up there either.
     const probed = await probeQueries({ store: ctx.store, runId, targets, pools, shape, log: ctx.log, unitNorm: await datasetIsUnitNorm(ctx.store, datasetIdOf(c)), queries });
     if (writes) await undoWrites(targets, c);
+    const pool = await warmQueryVectorPool(probed, pools, shape, queries);
+    if (pool) for (const line of queryVectorWarmupLines(pool, shape.query_vector_pool)) ctx.log(line);
     const { lines } = await warmToSteadyState({ store: ctx.store, runId, config: c, targets: probed, pools, shape, signal: ctx.signal, queries });
     for (const line of lines) ctx.log(line);
     // The write queries warm too (the warmup stage's writes are undone and checked like measure's).

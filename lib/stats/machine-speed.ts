@@ -22,6 +22,27 @@ export function probeMedianBetween(m: MachineSpeed, fromNs: number, toNs: number
   return medianOf(nearest.map((x) => x.ms));
 }
 
+/**
+ * The duration (ms) of the probe nearest in time to `ns` (samples' clock): the machine's speed when
+ * a request ran. Probes are at most MIN_PROBE_GAP_MS apart (or 1/1000 of the phase), so the nearest
+ * one is within that of the request. Null without probes. `start_ns` is ascending (probes are
+ * recorded in time order).
+ */
+export function probeNearest(m: MachineSpeed, ns: number): number | null {
+  const n = m.start_ns.length;
+  if (n === 0) return null;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (m.start_ns[mid]! < ns) lo = mid + 1;
+    else hi = mid;
+  }
+  // lo: the first probe at or after ns (or the last probe); the one before may be nearer.
+  if (lo > 0 && ns - m.start_ns[lo - 1]! <= Math.abs(m.start_ns[lo]! - ns)) return m.ms[lo - 1]!;
+  return m.ms[lo]!;
+}
+
 /** Median probe time (ms) in each quarter of the phase's time (first to last probe); null where a quarter has too few probes. */
 export function probeQuarters(m: MachineSpeed): (number | null)[] {
   if (m.start_ns.length < 2) return [null, null, null, null];

@@ -43,7 +43,7 @@ describe('machine drift: a drift the speed probe explains', () => {
     expect(flags).toEqual([{
       run_id: 'r', target: 't', query_id: 'q', kind: 'machine drift',
       detail: "median 1.200 ms in the first quarter, 1.000 ms in the last (-17%); the machine's speed probe took 0.620 ms then 0.500 ms over the same stretches (-19%): " +
-        "the machine changed in the same direction and at least as much, so the path's own drift cannot be told apart",
+        "the machine changed in the same direction and at least as much (too few requests ran at the same machine speed in both quarters to compare them there), so the path's own drift cannot be told apart",
     }]);
     // A probe that reacts 3× as much (a tight CPU loop does, measured) still explains it.
     expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe((t) => (t < 25 ? 1.5 : 0.5))).map((f) => f.kind)).toEqual(['machine drift']);
@@ -52,11 +52,41 @@ describe('machine drift: a drift the speed probe explains', () => {
   it('stays "drift" when the probe did not change, changed less, or changed the other way', () => {
     const flat = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe(() => 0.5));
     expect(flat.map((f) => f.kind)).toEqual(['drift']);
-    expect(flat[0]!.detail).toContain('then 0.500 ms over the same stretches (0%): not enough to explain it');
+    // A flat probe: every request ran at the same speed, so the same-speed comparison is the whole quarters'.
+    expect(flat[0]!.detail).toContain("then 0.500 ms over the same stretches (0%); on the requests that ran at the same machine speed (nearest probe within ±10% of 0.500 ms: " +
+      "25 of the first quarter's 25, 25 of the last's), 1.200 ms then 1.000 ms (-17%): the path's own drift");
     // Probe −4% (0.52 → 0.50) against the query's −17%.
     expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe((t) => (t < 25 ? 0.52 : 0.5))).map((f) => f.kind)).toEqual(['drift']);
     // The machine slowed (+40%) while the query got faster.
     expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe((t) => (t < 25 ? 0.5 : 0.7))).map((f) => f.kind)).toEqual(['drift']);
+  });
+
+  it('compares the quarters on the requests at the same machine speed: a partly slow first quarter is the machine\'s', () => {
+    // The query: 1.0 ms at normal speed, 1.3 ms while the machine is slow (ms 0–14 of 100), no warming.
+    // First quarter (ms 0–24): 15 slow + 10 normal, median 1.3 ms; last quarter 1.0 ms: −23%, significant.
+    const q = samples((i) => (i < 15 ? 1.3 : 1)).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
+    // The probe: 0.8 ms while slow, 0.5 ms after. Its first-quarter median (30 of 50 probes slow) is 0.8 ms,
+    // -38% to the last: machineExplains would say "machine" too, but for the wrong reason; see the next case.
+    const flags = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], q, probe((t) => (t < 15 ? 0.8 : 0.5)));
+    expect(flags).toEqual([{
+      run_id: 'r', target: 't', query_id: 'q', kind: 'machine drift',
+      detail: "median 1.300 ms in the first quarter, 1.000 ms in the last (-23%); the machine's speed probe took 0.800 ms then 0.500 ms over the same stretches (-38%); " +
+        "on the requests that ran at the same machine speed (nearest probe within ±10% of 0.500 ms: 10 of the first quarter's 25, 25 of the last's), 1.000 ms then 1.000 ms (0%): " +
+        "no drift, so the change was the machine's",
+    }]);
+    // The case measured on a quiet VM: the probe slow over ms 0–11 (23 of the first quarter's 49 probes),
+    // so its first-quarter median is the fast 0.5 ms and machineExplains sees no change, while 13 of the
+    // query's 25 first-quarter requests are slow (median 1.3 ms). Before the same-speed comparison this
+    // was a "drift"; on the 13 requests at normal speed (one of them 1.3 ms) the median is 1.0 ms.
+    const partly = samples((i) => (i < 13 ? 1.3 : 1)).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
+    const flags2 = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], partly, probe((t) => (t < 11.5 ? 0.8 : 0.5)));
+    expect(flags2.map((f) => f.kind)).toEqual(['machine drift']);
+    expect(flags2[0]!.detail).toContain("probe took 0.500 ms then 0.500 ms over the same stretches (0%); on the requests that ran at the same machine speed");
+    // A real warming under the same machine: 1.2 ms for the first quarter at normal speed too.
+    const warming = samples((i) => (i < 15 ? 1.3 : i < 25 ? 1.2 : 1)).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
+    const flags3 = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], warming, probe((t) => (t < 15 ? 0.8 : 0.5)));
+    expect(flags3.map((f) => f.kind)).toEqual(['drift']);
+    expect(flags3[0]!.detail).toContain("10 of the first quarter's 25, 25 of the last's), 1.200 ms then 1.000 ms (-17%): the path's own drift");
   });
 
   it('machineExplains: same sign, probe at least as far from 1 in log terms', () => {
