@@ -15,7 +15,7 @@ async function target(id: string, o: { unsupported?: string[]; fail?: string } =
   const sent: { sql: string; params: readonly unknown[] }[] = [];
   const session: Session = {
     async query(sql, params) {
-      sent.push({ sql, params });
+      sent.push({ sql, params: params ?? [] });
       if (o.fail && sql === module.dialect[o.fail as 'vector_cosine']) throw new Error('boom');
       return { rowCount: 1, rows: [[1]] };
     },
