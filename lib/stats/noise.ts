@@ -114,7 +114,7 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
           `${same.m1.toFixed(3)} ms then ${same.m4.toFixed(3)} ms (${pct(same.change)})`;
         out.push(same.significant
           ? { run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}; ${probe}; ${at}: the path's own drift` }
-          : { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}; ${at}: no drift, so the change was the machine's` });
+          : { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}; ${at}: not a drift at the same machine speed, so the rest was the machine's` });
         continue;
       }
       const few = 'too few requests ran at the same machine speed in both quarters to compare them there';

@@ -72,7 +72,7 @@ describe('machine drift: a drift the speed probe explains', () => {
       run_id: 'r', target: 't', query_id: 'q', kind: 'machine drift',
       detail: "median 1.300 ms in the first quarter, 1.000 ms in the last (-23%); the machine's speed probe took 0.800 ms then 0.500 ms over the same stretches (-38%); " +
         "on the requests that ran at the same machine speed (nearest probe within ±10% of 0.500 ms: 10 of the first quarter's 25, 25 of the last's), 1.000 ms then 1.000 ms (0%): " +
-        "no drift, so the change was the machine's",
+        "not a drift at the same machine speed, so the rest was the machine's",
     }]);
     // The case measured on a quiet VM: the probe slow over ms 0–11 (23 of the first quarter's 49 probes),
     // so its first-quarter median is the fast 0.5 ms and machineExplains sees no change, while 13 of the
