@@ -9,10 +9,11 @@
  *               literals in simple mode);
  *   pgbench   — `pgbench -n -c 1 -j 1 -M <mode> -t N -l`, scripts from lib/bench/pgbench-script.ts,
  *               latencies from its per-transaction log.
- * For each mode × query, after one untimed block of each Node client, the three run back to back
- * per round, in an order balanced over every 6 rounds (each client leads, and follows each other
- * one, equally often: clientOrder in lib/bench/peer-ratios.ts); per round pathbench/bare and
- * pathbench/pgbench ratios of p50 and p99 (first --discard requests of each block dropped);
+ * For each mode × query, after one untimed block of each Node client, each round runs the Node
+ * block — pathbench and bare on their one connection, alternating in --slices slices (AB, BA, …:
+ * nodeSlices in lib/bench/peer-ratios.ts) — and pgbench's block, the two in alternating order
+ * round by round (clientOrder); per round pathbench/bare and pathbench/pgbench ratios of p50 and
+ * p99 (first --discard requests of each client's round dropped);
  * printed: medians over rounds with seeded bootstrap CIs, and the per-round p50s in run order.
  * Query vectors are bound as text on all sides (pgbench has no binary parameters).
  * The database must be seeded by pathbench (make seed CONFIG=…): this reads, never writes.
@@ -22,7 +23,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ScriptFlags } from '../lib/cli/script-flags.js';
 import { bareClientLoop, openSide, pathbenchLoop, type Side } from '../lib/bench/peer-side.js';
-import { blockFigures, clientOrder, medianOf, peerRatio, ratioText, type BlockFigures } from '../lib/bench/peer-ratios.js';
+import { blockFigures, clientOrder, medianOf, nodeSlices, peerRatio, ratioText, type BlockFigures } from '../lib/bench/peer-ratios.js';
 import { pgbenchEnv, runPgbench } from '../lib/bench/pgbench-process.js';
 import { pgbenchQuery } from '../lib/bench/pgbench-query.js';
 import { pgbenchLatenciesMs, pgbenchScripts } from '../lib/bench/pgbench-script.js';
@@ -30,7 +31,7 @@ import { seededRows } from '../lib/bench/seeded-table.js';
 import { loadConfig } from '../lib/config/load.js';
 import { PROJECT_ROOT, packageVersion } from '../lib/env/package-version.js';
 import { PathbenchError } from '../lib/errors.js';
-import { prepareCalls } from '../lib/measure/prepare.js';
+import { prepareCalls, type PreparedCall } from '../lib/measure/prepare.js';
 import { workloadShape } from '../lib/pipeline/session-setup.js';
 import type { PostgresOptions } from '../lib/targets/postgres/options.js';
 import { QUERY_MODES, type QueryMode } from '../lib/targets/query-mode.js';
@@ -39,12 +40,15 @@ import type { QueryTemplate } from '../lib/workload/queries.js';
 const SEED = 42;
 const CLIENTS = ['pathbench', 'bare', 'pgbench'] as const;
 type Client = (typeof CLIENTS)[number];
-const USAGE = `usage: make bench-peers ARGS="[--config FILE] [--modes simple,extended,prepared] [--queries simple_select_id,vector_cosine,join] [--rounds N] [--requests N] [--discard N] [--pool N] [--pgbench PATH]"
+/** A round: the Node block (pathbench and bare in alternating slices) and pgbench's, in alternating order. */
+const SLOTS = ['node', 'pgbench'] as const;
+const USAGE = `usage: make bench-peers ARGS="[--config FILE] [--modes simple,extended,prepared] [--queries simple_select_id,vector_cosine,join] [--rounds N] [--requests N] [--slices N] [--discard N] [--pool N] [--pgbench PATH]"
   --config    profile whose postgres target is used, already seeded (default config/local.yaml)
   --modes     statement modes, each compared on all three clients (default all three)
   --queries   default simple_select_id,vector_cosine,join
-  --rounds    rounds per mode and query, client order balanced over every 6 (default 6, at least 3)
-  --requests  requests per client per block (default 2000)
+  --rounds    rounds per mode and query; the Node block and pgbench's alternate in order (default 24, at least 3)
+  --requests  requests per client per round (default 1000)
+  --slices    the two Node clients alternate in this many slices of their requests, on one connection (default 10; 1: one whole block each)
   --discard   first requests of each block left out (default 100)
   --pool      query vectors drawn from (default 10; each is a pgbench -D variable)
   --pgbench   the pgbench binary (default pgbench on PATH)`;
@@ -55,13 +59,14 @@ interface Args {
   queries: QueryTemplate[];
   rounds: number;
   requests: number;
+  slices: number;
   discard: number;
   pool: number;
   pgbench: string;
 }
 
 function parse(argv: string[]): Args | 'help' {
-  const f = ScriptFlags.parse(argv, ['config', 'modes', 'queries', 'rounds', 'requests', 'discard', 'pool', 'pgbench'], USAGE, 'bench-peers');
+  const f = ScriptFlags.parse(argv, ['config', 'modes', 'queries', 'rounds', 'requests', 'slices', 'discard', 'pool', 'pgbench'], USAGE, 'bench-peers');
   if (f === 'help') return 'help';
   const modes = (f.values.modes ?? QUERY_MODES.join(',')).split(',').map((s) => s.trim());
   for (const m of modes) if (!(QUERY_MODES as readonly string[]).includes(m)) f.problems.push(`--modes: "${m}" is not one of ${QUERY_MODES.join(', ')}`);
@@ -69,9 +74,10 @@ function parse(argv: string[]): Args | 'help' {
   const queries = ids.map((id) => pgbenchQuery('queries', id, f.problems)).filter((q): q is QueryTemplate => q !== undefined);
   const a: Args = {
     config: f.values.config ?? 'config/local.yaml', modes: modes as QueryMode[], queries,
-    rounds: f.int('rounds', 6, 3), requests: f.int('requests', 2000, 10), discard: f.int('discard', 100, 0), pool: f.int('pool', 10, 1), pgbench: f.values.pgbench ?? 'pgbench',
+    rounds: f.int('rounds', 24, 3), requests: f.int('requests', 1000, 10), slices: f.int('slices', 10, 1), discard: f.int('discard', 100, 0), pool: f.int('pool', 10, 1), pgbench: f.values.pgbench ?? 'pgbench',
   };
   if (a.discard >= a.requests) f.problems.push(`--discard (${a.discard}) must be below --requests (${a.requests})`);
+  if (a.slices > a.requests) f.problems.push(`--slices (${a.slices}) must be at most --requests (${a.requests})`);
   f.done();
   return a;
 }
@@ -97,7 +103,8 @@ async function main(argv: string[]): Promise<number> {
 
     console.log(`bench-peers: ${a.queries.map((q) => q.id).join(', ')} on PostgreSQL ${o.host}:${o.port}/${o.database} (${server}, ${rows} × ${c.vector_dims} dims, hnsw.ef_search=${c.hnsw.ef_search}, k=${c.k})`);
     console.log(`  clients: pathbench (measure loop, postgres target, pg ${packageVersion('pg')}), bare pg loop (same statements), ${pgbenchVersion} (-c 1 -j 1)`);
-    console.log(`  ${a.rounds} rounds × ${a.requests} requests per client per block, first ${a.discard} left out; client order balanced over every 6 rounds; query vectors as text from a pool of ${a.pool}`);
+    console.log(`  ${a.rounds} rounds × ${a.requests} requests per client, first ${a.discard} left out; pathbench and bare alternate in ${a.slices} slices on one connection (AB, BA, …), ` +
+      `that block and pgbench's alternate in order round by round; query vectors as text from a pool of ${a.pool}`);
     console.log(`  machine: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} at start, ${new Date().toISOString()}`);
 
     for (const side of sides) {
@@ -113,35 +120,48 @@ async function main(argv: string[]): Promise<number> {
           files.push(f);
         }
         const blocks: Record<Client, BlockFigures[]> = { pathbench: [], bare: [], pgbench: [] };
-        const runners: Record<Client, () => Promise<number[]>> = {
-          pathbench: async () => Array.from(await pathbenchLoop(side, q, calls, a.requests)),
-          bare: async () => Array.from(await bareClientLoop(side, calls, a.requests)),
-          pgbench: async () => {
-            const prefix = join(dir, `log-${side.mode}-${q.id}`);
-            const defines = Object.entries(scripts.defines).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
-            await pgbench(['-n', '-c', '1', '-j', '1', '-M', side.mode, '-t', String(a.requests), '-l', `--log-prefix=${prefix}`, ...defines, ...files.flatMap((f) => ['-f', `${f}@1`])]);
-            const logs = (await readdir(dir)).filter((f) => f.startsWith(`log-${side.mode}-${q.id}.`));
-            const text = (await Promise.all(logs.map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
-            for (const f of logs) await rm(join(dir, f));
-            const ms = pgbenchLatenciesMs(text);
-            if (ms.length !== a.requests) throw new Error(`pgbench logged ${ms.length} transactions, expected ${a.requests}`);
-            return ms;
-          },
+        const pgbenchBlock = async (): Promise<number[]> => {
+          const prefix = join(dir, `log-${side.mode}-${q.id}`);
+          const defines = Object.entries(scripts.defines).flatMap(([k, v]) => ['-D', `${k}=${v}`]);
+          await pgbench(['-n', '-c', '1', '-j', '1', '-M', side.mode, '-t', String(a.requests), '-l', `--log-prefix=${prefix}`, ...defines, ...files.flatMap((f) => ['-f', `${f}@1`])]);
+          const logs = (await readdir(dir)).filter((f) => f.startsWith(`log-${side.mode}-${q.id}.`));
+          const text = (await Promise.all(logs.map((f) => readFile(join(dir, f), 'utf8')))).join('\n');
+          for (const f of logs) await rm(join(dir, f));
+          const ms = pgbenchLatenciesMs(text);
+          if (ms.length !== a.requests) throw new Error(`pgbench logged ${ms.length} transactions, expected ${a.requests}`);
+          return ms;
         };
         // One untimed block of each Node client first: the very first block of a process ran at
         // up to 2× the p50 of the later ones (JIT of the loop and of pg's paths; seen here at 0.33
         // vs 0.13–0.24 ms), and whichever client leads round 0 would carry it.
         await pathbenchLoop(side, q, calls, a.requests);
         await bareClientLoop(side, calls, a.requests);
+        const node: Record<'pathbench' | 'bare', (slice: readonly PreparedCall[]) => Promise<Float64Array>> = {
+          pathbench: (slice) => pathbenchLoop(side, q, slice, slice.length),
+          bare: (slice) => bareClientLoop(side, slice, slice.length),
+        };
         for (let r = 0; r < a.rounds; r++) {
-          for (const client of clientOrder(CLIENTS, r)) blocks[client].push(blockFigures(await runners[client](), a.discard));
+          for (const slot of clientOrder(SLOTS, r)) {
+            if (slot === 'pgbench') {
+              blocks.pgbench.push(blockFigures(await pgbenchBlock(), a.discard));
+              continue;
+            }
+            // The Node block: each client's latencies of the round in request order, slice by slice.
+            const lat = { pathbench: [] as number[], bare: [] as number[] };
+            for (const sl of nodeSlices(['pathbench', 'bare'] as const, a.requests, a.slices)) {
+              for (const cl of sl.order) lat[cl].push(...(await node[cl](calls.slice(sl.start, sl.end))));
+            }
+            blocks.pathbench.push(blockFigures(lat.pathbench, a.discard));
+            blocks.bare.push(blockFigures(lat.bare, a.discard));
+          }
         }
         const stream = `bench-peers:${side.mode}:${q.id}`;
         const vsBare = peerRatio(blocks.pathbench, blocks.bare, SEED, `${stream}:bare`);
         const vsPgbench = peerRatio(blocks.pathbench, blocks.pgbench, SEED, `${stream}:pgbench`);
         const fig = (cl: Client) => `${cl} p50 ${medianOf(blocks[cl], 'p50').toFixed(3)} / p99 ${medianOf(blocks[cl], 'p99').toFixed(3)} ms`;
         console.log(`\n  ${side.mode.padEnd(8)} ${q.id}: ${CLIENTS.map(fig).join(';  ')}  (medians over rounds)`);
-        const order = Array.from({ length: a.rounds }, (_, r) => clientOrder(CLIENTS, r).map((cl) => `${cl} ${blocks[cl][r]!.p50.toFixed(3)}`).join(', '));
+        const order = Array.from({ length: a.rounds }, (_, r) =>
+          clientOrder(SLOTS, r).map((slot) => (slot === 'pgbench' ? `pgbench ${blocks.pgbench[r]!.p50.toFixed(3)}` : `pathbench ${blocks.pathbench[r]!.p50.toFixed(3)} / bare ${blocks.bare[r]!.p50.toFixed(3)}`)).join(', '));
         console.log(`    p50 per round, in run order: ${order.join(' | ')}`);
         console.log(`    pathbench / bare pg:  p50 ${ratioText(vsBare.p50)}   p99 ${ratioText(vsBare.p99)}`);
         console.log(`    pathbench / pgbench:  p50 ${ratioText(vsPgbench.p50)}   p99 ${ratioText(vsPgbench.p99)}`);

@@ -3,8 +3,10 @@ import { pairRatios, summarizeRatios, type RatioSummary } from '../stats/paired-
 
 /**
  * The arithmetic of `make bench-peers`. Each round runs every client once on the same query and
- * mode, back to back (order rotated per round), so machine drift between rounds cancels in the
- * per-round ratio pathbench / peer. A block's figures are p50 and p99 of its latencies after the
+ * mode, back to back, so machine drift between rounds cancels in the per-round ratio
+ * pathbench / peer. The two Node clients share one connection and run in one block, alternating in
+ * slices (nodeSlices), so that what changes within a round — above all, which CPU the client and
+ * its server backend land on after pgbench ran — hits both alike. A block's figures are p50 and p99 of its latencies after the
  * first `discard` requests (cold connection, first Parse of a prepared statement, JIT).
  */
 export interface BlockFigures {
@@ -55,4 +57,28 @@ export function clientOrder<T>(clients: readonly T[], round: number): T[] {
   const base = Math.floor(round / n) % 2 === 0 ? clients : [clients[0]!, ...clients.slice(1).reverse()];
   const k = round % n;
   return [...base.slice(k), ...base.slice(0, k)];
+}
+
+/**
+ * The slices of one Node block of `requests` requests: [start, end) into the call list, `slices`
+ * of them as equal as can be (the first ones one longer when it does not divide), each with the
+ * order of the two Node clients in it: AB, BA, AB, … by clientOrder, so each leads equally often.
+ * Why slices: the Node client that ran right after pgbench was slower for its whole block
+ * (measured, quiet machine, prepared simple_select_id: p50 0.14–0.19 ms against 0.10 ms for the
+ * same client elsewhere in the round), so with whole blocks per client the per-round ratio
+ * pathbench / bare was 0.6× or 1.7× by the order alone, and its CI over 24 rounds spanned
+ * [0.73, 1.28]. In alternating slices both see the same state.
+ */
+export function nodeSlices<T>(clients: readonly [T, T], requests: number, slices: number): { start: number; end: number; order: T[] }[] {
+  const n = Math.max(1, Math.min(slices, requests));
+  const base = Math.floor(requests / n);
+  const extra = requests % n;
+  const out: { start: number; end: number; order: T[] }[] = [];
+  let start = 0;
+  for (let k = 0; k < n; k++) {
+    const end = start + base + (k < extra ? 1 : 0);
+    out.push({ start, end, order: clientOrder(clients, k) });
+    start = end;
+  }
+  return out;
 }

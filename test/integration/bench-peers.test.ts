@@ -25,7 +25,7 @@ describe.skipIf(skip)('bench-peers script', () => {
 
   it('runs the three clients in every mode and prints p50/p99 and both ratios with CIs', async () => {
     const { stdout } = await run('node', [...script, '--config', p.config, '--rounds', '3', '--requests', '20', '--discard', '2', '--pool', '3'], { timeout: 240_000 });
-    expect(stdout).toMatch(/3 rounds × 20 requests per client per block, first 2 left out/);
+    expect(stdout).toMatch(/3 rounds × 20 requests per client, first 2 left out; pathbench and bare alternate in 10 slices on one connection/);
     for (const mode of ['simple', 'extended', 'prepared']) {
       for (const q of ['simple_select_id', 'vector_cosine', 'join']) {
         expect(stdout).toMatch(new RegExp(`^  ${mode} +${q}: pathbench p50 \\d+\\.\\d{3} / p99 \\d+\\.\\d{3} ms;  bare p50 .*;  pgbench p50 \\d+\\.\\d{3}`, 'm'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockFigures, clientOrder, medianOf, peerRatio, ratioText } from '../../lib/bench/peer-ratios.js';
+import { blockFigures, clientOrder, medianOf, nodeSlices, peerRatio, ratioText } from '../../lib/bench/peer-ratios.js';
 import { pgbenchLatenciesMs, pgbenchScripts } from '../../lib/bench/pgbench-script.js';
 import { dialect } from '../../lib/targets/postgres/dialect.js';
 import { QUERIES } from '../../lib/workload/queries.js';
@@ -36,6 +36,25 @@ describe('bench-peers arithmetic', () => {
     // Within rounds every ordered pair occurs twice; across round boundaries too, so each pair 3 or 4 times in 17 transitions.
     for (const x of c) for (const y of c) if (x !== y) expect(follows.get(x + y)).toBeGreaterThanOrEqual(2);
     for (const x of c) expect(orders.slice(0, 6).filter((o) => o.startsWith(x))).toHaveLength(2);
+  });
+});
+
+describe('Node slices', () => {
+  it('cover the requests once, in order, as equal as can be, the two clients alternating AB, BA, …', () => {
+    const s = nodeSlices(['p', 'b'] as const, 23, 4);
+    expect(s).toEqual([
+      { start: 0, end: 6, order: ['p', 'b'] },
+      { start: 6, end: 12, order: ['b', 'p'] },
+      { start: 12, end: 18, order: ['p', 'b'] },
+      { start: 18, end: 23, order: ['b', 'p'] },
+    ]);
+    // One slice: a whole block each, pathbench first; never more slices than requests.
+    expect(nodeSlices(['p', 'b'] as const, 5, 1)).toEqual([{ start: 0, end: 5, order: ['p', 'b'] }]);
+    expect(nodeSlices(['p', 'b'] as const, 2, 10)).toHaveLength(2);
+  });
+
+  it('alternating with pgbench: the Node block leads every other round', () => {
+    expect([0, 1, 2, 3].map((r) => clientOrder(['node', 'pgbench'], r).join(','))).toEqual(['node,pgbench', 'pgbench,node', 'node,pgbench', 'pgbench,node']);
   });
 });
 
