@@ -74,10 +74,11 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
       ? (c.warmup ? `${c.warmup} session warmup` : '')
       : `at least ${c.warmup} session warmup (more until the medians of two successive windows of ${c.warmup_window} agree within ${(c.warmup_tolerance * 100).toFixed(1)}%, at most ${c.warmup_max_s} s in all)`;
     // In-process engines first get an untimed JavaScript warmup (lib/pipeline/in-process-js-warmup.ts).
-    const jsWarm = (c.warmup > 0 || c.warmup_max_s > 0) && t.module.capabilities.inProcess === true ? `${JS_WARMUP_ITERATIONS}–${(JS_WARMUP_MAX_BLOCKS * JS_WARMUP_BLOCK).toLocaleString('en-US')} JavaScript warmup (untimed, not stored; only the queries without a query vector, until their medians stop falling)` : '';
+    const sessionWarmup = c.warmup > 0 || c.warmup_max_s > 0;
+    const jsWarm = sessionWarmup && t.module.capabilities.inProcess === true ? `${JS_WARMUP_ITERATIONS}–${(JS_WARMUP_MAX_BLOCKS * JS_WARMUP_BLOCK).toLocaleString('en-US')} JavaScript warmup (untimed, not stored; only the queries without a query vector, until their medians stop falling)` : '';
     const runs = [jsWarm, warm, c.verify_queries ? `${c.verify_queries} verification (untimed)` : '', `${c.iterations} measured`].filter(Boolean).join(' + ');
     // Before the session warmup, every pool vector once through each index kNN query (lib/pipeline/query-vector-warmup.ts).
-    const knn = (c.warmup > 0 || c.warmup_max_s > 0) && shape.query_vector_pool > 0 ? poolWarmupQueries(queries).filter((q) => !t.unsupported?.has(q.id)).map((q) => q.id) : [];
+    const knn = sessionWarmup && shape.query_vector_pool > 0 ? poolWarmupQueries(queries).filter((q) => !t.unsupported?.has(q.id)).map((q) => q.id) : [];
     const poolWarm = knn.length ? `; ${knn.join(' and ')} also once per query vector of the pool (${shape.query_vector_pool}, untimed, not stored) before the session warmup` : '';
     sections.push({
       target: t,

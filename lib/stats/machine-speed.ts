@@ -25,8 +25,8 @@ export function probeMedianBetween(m: MachineSpeed, fromNs: number, toNs: number
 /**
  * The duration (ms) of the probe nearest in time to `ns` (samples' clock): the machine's speed when
  * a request ran. A probe runs between requests once its gap (MIN_PROBE_GAP_MS, or 1/1000 of the
- * phase) has passed, so the nearest is about one gap plus one request away at most. Null without probes. `start_ns` is ascending (probes are
- * recorded in time order).
+ * phase) has passed, so the nearest is about one gap plus one request away at most. Null without
+ * probes. `start_ns` is ascending (probes are recorded in time order).
  */
 export function probeNearest(m: MachineSpeed, ns: number): number | null {
   const n = m.start_ns.length;

@@ -21,10 +21,10 @@ import { medianOf } from './quantile.js';
  *    stretches changed in the same direction and by at least as much (machineExplains).
  *
  * Why the same-speed comparison first: a quarter that is partly slow hides from a median. Measured
- * on config/embedded.yaml (quiet VM, other processes 0.01 cores, steal 0): the probe ran 1.55×
+ * on config/embedded.yaml (quiet VM, other processes 0.01 cores, steal 0): the probe ran about 1.5×
  * slower through tenths 2–4 of the phase; the first quarter's probe median was the fast one
- * (under half of its probes were slow) while the queries' first-quarter medians moved 13–26%, so
- * all 16 pairs were flagged "drift" that the machine had caused (docs/methodology.md).
+ * (under half of its probes were slow) while the queries' first-quarter medians moved 11–26%, so
+ * 15 of the 16 pairs were flagged "drift" that the machine had caused (docs/methodology.md).
  */
 export const WIDE_CI_LIMIT = 0.1;
 export const DRIFT_LIMIT = 0.1;
@@ -52,10 +52,20 @@ export function sameSpeedDrift(
   const a = keep(first, firstStarts);
   const b = keep(last, lastStarts);
   if (a.length < MIN_SAME_SPEED || b.length < MIN_SAME_SPEED) return null;
-  const m1 = medianOf(a);
-  const m4 = medianOf(b);
+  const c = quarterChange(a, b);
+  return { n1: a.length, n4: b.length, m1: c.m1, m4: c.m4, change: c.change, significant: c.drift };
+}
+
+/**
+ * The one drift test, on all of a query's quarters or on their same-speed requests: the medians of
+ * the first and last quarter, the relative change, and whether it is a drift (more than
+ * DRIFT_LIMIT and a significant Mann–Whitney test, p ≤ 0.05).
+ */
+function quarterChange(first: Float64Array, last: Float64Array): { m1: number; m4: number; change: number; drift: boolean } {
+  const m1 = medianOf(first);
+  const m4 = medianOf(last);
   const change = (m4 - m1) / m1;
-  return { n1: a.length, n4: b.length, m1, m4, change, significant: Math.abs(change) > DRIFT_LIMIT && mannWhitneyU(a, b).p <= 0.05 };
+  return { m1, m4, change, drift: Math.abs(change) > DRIFT_LIMIT && mannWhitneyU(first, last).p <= 0.05 };
 }
 
 /**
@@ -94,10 +104,8 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
     if (q < 8) continue; // too few samples per quarter to say anything
     const first = mine.subarray(0, q);
     const last = mine.subarray(mine.length - q);
-    const m1 = medianOf(first);
-    const m4 = medianOf(last);
-    const change = (m4 - m1) / m1;
-    if (Math.abs(change) > DRIFT_LIMIT && mannWhitneyU(first, last).p <= 0.05) {
+    const { m1, m4, change, drift } = quarterChange(first, last);
+    if (drift) {
       const detail = `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${pct(change)})`;
       const starts = groups.seriesStarts(a.target, a.key);
       const p1 = speed ? probeMedianBetween(speed, starts[0]!, starts[q - 1]!) : null;
