@@ -3,8 +3,8 @@ import { medianOf } from './quantile.js';
 
 /**
  * Reading the speed probe (lib/measure/speed-probe.ts): how fast the machine itself was over a
- * stretch of the measured phase, as the median probe time there. A drift the probe's own change
- * explains (same direction, at least as large) is the machine's (lib/stats/noise.ts, machineExplains).
+ * stretch of the measured phase, as the median probe time there, or around one request (lib/stats/noise.ts
+ * reads both to tell a path's own drift from the machine's).
  */
 
 /**
@@ -23,24 +23,26 @@ export function probeMedianBetween(m: MachineSpeed, fromNs: number, toNs: number
 }
 
 /**
- * The duration (ms) of the probe nearest in time to `ns` (samples' clock): the machine's speed when
- * a request ran. A probe runs between requests once its gap (MIN_PROBE_GAP_MS, or 1/1000 of the
- * phase) has passed, so the nearest is about one gap plus one request away at most. Null without
- * probes. `start_ns` is ascending (probes are recorded in time order).
+ * The durations (ms) of the probes on either side of `ns` (samples' clock): the last one before it
+ * and the first one at or after it — two around a request inside the phase, one at its ends, none
+ * without probes. A probe runs between requests once its gap (MIN_PROBE_GAP_MS, or 1/1000 of the
+ * phase) has passed. `start_ns` is ascending (probes are recorded in time order).
+ *
+ * Why both and not the nearest: the machine's speed can flicker faster than the probe's gap, so a
+ * request next to one fast probe may have run slow. A request counts as having run at a speed only
+ * when the machine was at that speed on both sides of it (lib/stats/noise.ts, sameSpeedDrift).
  */
-export function probeNearest(m: MachineSpeed, ns: number): number | null {
+export function probesAround(m: MachineSpeed, ns: number): number[] {
   const n = m.start_ns.length;
-  if (n === 0) return null;
   let lo = 0;
-  let hi = n - 1;
+  let hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (m.start_ns[mid]! < ns) lo = mid + 1;
     else hi = mid;
   }
-  // lo: the first probe at or after ns (or the last probe); the one before may be nearer.
-  if (lo > 0 && ns - m.start_ns[lo - 1]! <= Math.abs(m.start_ns[lo]! - ns)) return m.ms[lo - 1]!;
-  return m.ms[lo]!;
+  // lo: the first probe at or after ns (n when none is).
+  return m.ms.slice(Math.max(0, lo - 1), Math.min(n, lo + 1));
 }
 
 /** Median probe time (ms) in each quarter of the phase's time (first to last probe); null where a quarter has too few probes. */

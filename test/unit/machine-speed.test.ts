@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_PROBE_GAP_MS, watchMachineSpeed, type MachineSpeed } from '../../lib/measure/speed-probe.js';
-import { machineSpeedText, probeMedianBetween, probeQuarters, unsteadyMachineWarning } from '../../lib/stats/machine-speed.js';
+import { machineSpeedText, probeMedianBetween, probeQuarters, probesAround, unsteadyMachineWarning } from '../../lib/stats/machine-speed.js';
 
 const speed = (ms: number[], stepNs = 1e6): MachineSpeed => ({ probe: 'test', gap_ms: 1, start_ns: ms.map((_, i) => i * stepNs), ms });
 
@@ -12,6 +12,15 @@ describe('speed probe readings', () => {
     // [4.4, 4.6] ms holds no probe: nearest to 4.5 ms are 4 (9), 5 (4), then 3 or 6 (3 at 1.5 ms, 7 at 1.5 ms; the sort is stable → 3).
     expect(probeMedianBetween(m, 4.4e6, 4.6e6)).toBe(4);
     expect(probeMedianBetween(speed([1, 2]), 0, 1e6)).toBeNull();
+  });
+
+  it('gives the probes on both sides of a request: one at the phase\'s ends, none without probes', () => {
+    const m = speed([5, 1, 2, 3]); // probes at 0, 1, 2, 3 ms
+    expect(probesAround(m, 1.5e6)).toEqual([1, 2]);
+    expect(probesAround(m, 1e6)).toEqual([5, 1]); // a probe at the request's own start counts as the one after
+    expect(probesAround(m, -1)).toEqual([5]);
+    expect(probesAround(m, 3.5e6)).toEqual([3]);
+    expect(probesAround(speed([]), 0)).toEqual([]);
   });
 
   it('splits the phase into four quarters of time, n/a where a quarter has fewer than 3 probes', () => {
