@@ -6,7 +6,6 @@ import { InterruptedError, errorText } from '../errors.js';
 import { calibrateClock, emptyStatementRtt } from '../measure/calibration.js';
 import { machineLoadText, watchMachineLoad } from '../measure/machine-load.js';
 import { watchMachineSpeed } from '../measure/speed-probe.js';
-import { fullGc } from '../measure/full-gc.js';
 import { machineSpeedText } from '../stats/machine-speed.js';
 import { watchGc } from '../measure/gc-watch.js';
 import { writeGcPauses } from '../store/gc-pauses.js';
@@ -119,8 +118,6 @@ export async function measure(ctx: StageContext): Promise<void> {
       if (writes) await undoWrites(targets, c);
       if (w.iterationSeconds > 0) expectedSeconds = w.iterationSeconds * c.iterations;
     }
-    // One full collection, so the timed loop starts in the same garbage-collection regime every run (lib/measure/full-gc.ts).
-    ctx.log(`full garbage collection before the timed loop: ${fullGc().toFixed(1)} ms (untimed)`);
     // A shard's timed loop starts at --start-at, after all its untimed preparation.
     if (shard) await startShardClock(ctx, shard);
     // The guard's histogram interval fits the phase length the warmup predicts (lib/measure/client-load.ts).
