@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { machineExplains, noiseFlags } from '../../lib/stats/noise.js';
+import { machineExplains, machineTookHalf, noiseFlags } from '../../lib/stats/noise.js';
 import type { AggregateRow } from '../../lib/store/aggregates.js';
 import type { SampleRow } from '../../lib/store/samples.js';
 import type { MachineSpeed } from '../../lib/measure/speed-probe.js';
@@ -109,6 +109,16 @@ describe('machine drift: a drift the speed probe explains', () => {
     const flags = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], q, flicker);
     expect(flags.map((f) => f.kind)).toEqual(['machine drift']);
     expect(flags[0]!.detail).toContain('probe took 0.800 ms then 0.500 ms over the same stretches (-38%): the machine changed the same way by more than 10% (too few requests');
+  });
+
+  it('machineTookHalf: the machine\'s only when the same-speed change is at most half the whole one, or the other way', () => {
+    expect(machineTookHalf(-0.23, 0)).toBe(true);
+    expect(machineTookHalf(-0.25, -0.04)).toBe(true);
+    expect(machineTookHalf(-0.2, 0.03)).toBe(true);
+    // The measured case: −10.4% over all requests, −9.5% at the same speed (probe flat): the path's.
+    expect(machineTookHalf(-0.104, -0.095)).toBe(false);
+    expect(machineTookHalf(0.2, 0.12)).toBe(false);
+    expect(machineTookHalf(0.2, 0.09)).toBe(true);
   });
 
   it('machineExplains: same sign, and the probe moved by more than 10% (ratio beyond 1.1 or 1/1.1)', () => {
