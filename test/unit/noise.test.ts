@@ -121,6 +121,18 @@ describe('machine drift: a drift the speed probe explains', () => {
     expect(machineTookHalf(0.2, 0.09)).toBe(true);
   });
 
+  it('keeps a drift that the same-speed comparison leaves just under the limit as the path\'s own (the half rule)', () => {
+    // The machine slow over ms 0–5 only (probe 0.8 ms, then 0.5 ms throughout). First quarter: those 6
+    // requests at 1.3 ms, the other 19 spread 1.00–1.19 ms; the rest 1.0 ms. All requests: median
+    // 1.127 → 1.000 (−11%, a drift). The 18 same-speed ones of the first quarter (request 6 has the
+    // slow probe at 5.5 ms before it): median 1.100 → −9%, not a drift there — but the machine took
+    // away less than half of the change, so it is not the machine's.
+    const q = samples((i) => (i < 6 ? 1.3 : i < 25 ? 1 + (i - 6) * 0.0105 : 1)).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
+    const flags = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], q, probe((t) => (t < 6 ? 0.8 : 0.5)));
+    expect(flags.map((f) => f.kind)).toEqual(['drift']);
+    expect(flags[0]!.detail).toMatch(/in the last \(-11%\).*18 of the first quarter's 25, 25 of the last's\), 1\.1\d\d ms then 1\.000 ms \(-9%\): the path's own drift$/);
+  });
+
   it('machineExplains: same sign, and the probe moved by more than 10% (ratio beyond 1.1 or 1/1.1)', () => {
     expect(machineExplains(0.8, 0.5)).toBe(true);
     expect(machineExplains(0.8, 0.85)).toBe(true); // −15%: the machine was not the same
