@@ -20,8 +20,10 @@ const posInt = z.number().int().positive();
 
 export const hnswSchema = z
   .object({
-    m: posInt.max(100).default(16).describe('HNSW index build: maximum connections per layer (pgvector `m`).'),
-    ef_construction: posInt.max(1000).default(64).describe('HNSW index build: size of the candidate list while building (pgvector `ef_construction`).'),
+    // pgvector's own limits (hnsw.h: m 2..100, ef_construction 4..1000, and at least 2 × m, checked in
+    // crossFieldProblems): out of them the index build fails in `seed`, after the whole load.
+    m: posInt.min(2).max(100).default(16).describe('HNSW index build: maximum connections per layer (pgvector `m`, 2–100).'),
+    ef_construction: posInt.min(4).max(1000).default(64).describe('HNSW index build: size of the candidate list while building (pgvector `ef_construction`, 4–1000 and at least 2 × m).'),
     ef_search: posInt
       .max(1000)
       .default(40)
@@ -329,6 +331,12 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   }
   if (raw.rate_duration_s !== undefined && raw.rate_requests !== undefined) {
     problems.push('rate_duration_s and rate_requests are both set: give one (a level lasts a duration, or issues a number of requests)');
+  }
+  const hnsw = raw.hnsw as { m?: unknown; ef_construction?: unknown } | undefined;
+  const m = hnsw?.m ?? 16;
+  const efConstruction = hnsw?.ef_construction ?? 64;
+  if (typeof m === 'number' && typeof efConstruction === 'number' && efConstruction < 2 * m) {
+    problems.push(`hnsw.ef_construction: ${efConstruction} is less than 2 × hnsw.m (${m}); pgvector refuses to build such an index: set ef_construction to at least ${2 * m}, or lower m`);
   }
   problems.push(...rateMixProblems(raw));
   return problems;

@@ -13,6 +13,7 @@ import { datasetBatches, datasetIdOf, datasetMetadataOf, datasetOrigin, datasetS
 import { NOT_UNIT_NORM } from './dataset-norms.js';
 import { indexBuildEstimate } from './index-estimate.js';
 import { readMarker } from './marker.js';
+import { SeedStepError, seedStep, seedStepFailure } from './seed-step.js';
 import { chooseLoaders } from './seed-loader.js';
 import { requireValidated } from './requirements.js';
 import { closeSessions, loadTargets, openSessions, type OpenTarget } from './targets.js';
@@ -33,34 +34,38 @@ async function load(ctx: StageContext, t: OpenTarget, dsId: string): Promise<Loa
   const c = ctx.config;
   const d = t.module.dialect;
   const s: Session = t.session;
-  await s.exec(d.create_extension);
-  await s.exec(d.drop_tables);
-  await s.exec(fillTemplate(d.create_tables, { dims: c.vector_dims }));
+  await seedStep(t, 'creating the vector extension', () => s.exec(d.create_extension));
+  await seedStep(t, 'dropping the old tables', () => s.exec(d.drop_tables));
+  await seedStep(t, 'creating the tables', () => s.exec(fillTemplate(d.create_tables, { dims: c.vector_dims })));
 
   const bar = progressBar(`seed ${t.id}`, c.dataset_size, 'rows');
   const loadClock = stopwatch();
   let done = 0;
-  await s.loadVectors(d.copy_vectors, datasetBatches(c, FINGERPRINT_CHUNK), (rows) => {
-    done += rows;
-    bar.update(done);
-    // Interrupted: stop loading; the database keeps no marker, so it counts as not seeded.
-    if (ctx.signal.aborted) throw ctx.signal.reason;
-  });
-  await s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size, datasetMetadataOf(c)));
+  await seedStep(t, 'loading the vectors', () =>
+    s.loadVectors(d.copy_vectors, datasetBatches(c, FINGERPRINT_CHUNK), (rows) => {
+      done += rows;
+      bar.update(done);
+      // Interrupted: stop loading; the database keeps no marker, so it counts as not seeded.
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+    }),
+  );
+  await seedStep(t, 'loading the metadata', () => s.loadMetadata(d.copy_metadata, metadataChunks(c.dataset_size, datasetMetadataOf(c))));
   bar.stop();
   const loadSeconds = loadClock.seconds();
   ctx.log(`${t.id}: loaded ${done.toLocaleString('en-US')} rows in ${loadSeconds.toFixed(1)} s (${Math.round(done / loadSeconds).toLocaleString('en-US')} rows/s)`);
 
-  await s.exec(d.create_secondary_indexes);
+  await seedStep(t, 'creating the secondary indexes', () => s.exec(d.create_secondary_indexes));
   ctx.log(`${t.id}: building ${indexSpecOf(c)} on ${done.toLocaleString('en-US')} rows…${await indexBuildEstimate(ctx.store, t.id, indexSpecOf(c), done, c.vector_dims)}`);
   const indexClock = stopwatch();
   // build_parallel_workers is a server target's option (postgres); embedded engines build single-threaded.
   const parallelWorkers = Number(t.ctx.options.build_parallel_workers ?? 0);
-  await s.exec(fillTemplate(d.create_hnsw_index, { m: c.hnsw.m, ef_construction: c.hnsw.ef_construction, parallel_workers: parallelWorkers }));
+  await seedStep(t, `building the HNSW index (${indexSpecOf(c)}) on ${done.toLocaleString('en-US')} rows`, () =>
+    s.exec(fillTemplate(d.create_hnsw_index, { m: c.hnsw.m, ef_construction: c.hnsw.ef_construction, parallel_workers: parallelWorkers })),
+  );
   const indexSeconds = indexClock.seconds();
   ctx.log(`${t.id}: index built in ${indexSeconds.toFixed(1)} s`);
-  await s.exec(d.analyze);
-  await s.query(d.write_marker, [dsId, indexSpecOf(c)]);
+  await seedStep(t, 'analyzing the tables', () => s.exec(d.analyze));
+  await seedStep(t, 'writing the dataset marker', () => s.query(d.write_marker, [dsId, indexSpecOf(c)]));
   return { load_seconds: loadSeconds, index_seconds: indexSeconds, rows_per_second: done / loadSeconds };
 }
 
@@ -127,6 +132,7 @@ export async function seed(ctx: StageContext): Promise<void> {
     }
   } catch (err) {
     if (err instanceof PathbenchError) throw err;
+    if (err instanceof SeedStepError) throw new PathbenchError(seedStepFailure(err), undefined, { cause: err.original });
     throw new PathbenchError(`seed failed: ${errorText(err)}`, undefined, { cause: err });
   } finally {
     await closeSessions(targets);

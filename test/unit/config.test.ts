@@ -93,6 +93,17 @@ describe('resolveConfig: defaults', () => {
     expect(c.dataset_size).toBe(100_000);
   });
 
+  it("refuses HNSW build parameters pgvector refuses (checked against PGlite's pgvector 0.8.7: SQLSTATE 22023), naming the field", () => {
+    // m=16 with ef_construction=31: "ef_construction must be greater than or equal to 2 * m"; m=1 and ef_construction=3: out of bounds.
+    expect(configErrorOf(() => resolveConfig(minimal({ hnsw: { m: 16, ef_construction: 31 } }), {}, 'test')).problems).toEqual([
+      'hnsw.ef_construction: 31 is less than 2 × hnsw.m (16); pgvector refuses to build such an index: set ef_construction to at least 32, or lower m',
+    ]);
+    expect(configErrorOf(() => resolveConfig(minimal({ hnsw: { m: 40 } }), {}, 'test')).problems.join('\n')).toContain('set ef_construction to at least 80');
+    expect(configErrorOf(() => resolveConfig(minimal({ hnsw: { m: 1 } }), {}, 'test')).problems.join('\n')).toMatch(/hnsw\.m/);
+    expect(configErrorOf(() => resolveConfig(minimal({ hnsw: { ef_construction: 3, m: 2 } }), {}, 'test')).problems.join('\n')).toMatch(/hnsw\.ef_construction/);
+    expect(resolveConfig(minimal({ hnsw: { m: 16, ef_construction: 32 } }), {}, 'test').hnsw.ef_construction).toBe(32);
+  });
+
   it('fills only the omitted hnsw keys', () => {
     const c = resolveConfig(minimal({ hnsw: { m: 32 } }), {}, 'test');
     expect(c.hnsw).toEqual({ m: 32, ef_construction: 64, ef_search: 40, iterative_scan: 'off' });
