@@ -1,5 +1,6 @@
 import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '../store/aggregates.js';
-import { CATEGORIES } from '../workload/queries.js';
+import { comparisonsMovedIn } from '../stats/noise.js';
+import { CATALOGUE, CATEGORIES } from '../workload/queries.js';
 import { lowRecallIn, notComparableText } from './comparability.js';
 import { targetOrder, type ReportData } from './report-data.js';
 
@@ -18,6 +19,9 @@ import { targetOrder, type ReportData } from './report-data.js';
  * - "NOT COMPARABLE: …" instead of any significance when the paths' recall differs by more than
  *   max_recall_gap on a kNN query in the scope (lib/render/comparability.ts).
  * - "LOW RECALL on <query>" after a path's name wherever it has that verdict in the scope.
+ * - "; the comparison moved during the run on <query>" at the end of a pair's line when a drift
+ *   flag of either path on a query in the scope says the paired comparison between the two moved
+ *   too (lib/stats/noise.ts); a drift both paths share cancels in it and adds nothing.
  * Runs without comparisons (one target) get the fastest-path lines only.
  */
 export interface AnswerLine {
@@ -54,6 +58,18 @@ export function isSignificant(c: Pick<ComparisonRow, 'mw_p' | 'verdict' | 'ratio
   return c.ratio_low > 1 || c.ratio_high < 1;
 }
 
+/** The queries of a scope on which a drift flag says the comparison between `a` and `b` moved during the run. */
+function movedNote(d: ReportData, a: string, b: string, key: string): string {
+  const inScope = (q: string) => key === 'all' || CATALOGUE.find((t) => t.id === q)?.category === key;
+  const queries = new Set<string>();
+  for (const n of d.noise) {
+    if (n.kind === 'wide interval' || !inScope(n.query_id)) continue;
+    const other = n.target === a ? b : n.target === b ? a : null;
+    if (other !== null && comparisonsMovedIn(n.detail).includes(other)) queries.add(n.query_id);
+  }
+  return queries.size ? `; the comparison moved during the run on ${[...queries].sort().join(', ')} (noise warnings)` : '';
+}
+
 /** "pglite-wire is 0.060 ms [0.030, 0.110] slower than pglite per query (+6% [+3%, +10%]), significant". */
 export function gatewayLine(d: ReportData, o: OverheadRow): string | null {
   if (o.overhead_ms === null || o.low_ms === null || o.high_ms === null) return null;
@@ -62,7 +78,7 @@ export function gatewayLine(d: ReportData, o: OverheadRow): string | null {
   const [lo, hi] = o.overhead_ms >= 0 ? [o.low_ms, o.high_ms] : [-o.high_ms, -o.low_ms];
   const ratio = r ? ` (${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}])` : '';
   const judged = notComparableText(d, o.gateway, o.native, levelOf(o.key), o.key) ?? (r?.significant ? 'significant' : 'not significant');
-  return `${o.gateway}${lowRecallNote(d, o.gateway, o.key)} is ${ms(o.overhead_ms)} ms [${lo.toFixed(3)}, ${hi.toFixed(3)}] ${word} than ${o.native}${lowRecallNote(d, o.native, o.key)} per query${ratio}, ${judged}`;
+  return `${o.gateway}${lowRecallNote(d, o.gateway, o.key)} is ${ms(o.overhead_ms)} ms [${lo.toFixed(3)}, ${hi.toFixed(3)}] ${word} than ${o.native}${lowRecallNote(d, o.native, o.key)} per query${ratio}, ${judged}${movedNote(d, o.gateway, o.native, o.key)}`;
 }
 
 /** "postgres is −35% [−40%, −30%] faster than pglite at p50, significant" (pairs without a gateway row). */
@@ -71,7 +87,7 @@ export function pairLine(d: ReportData, a: string, b: string, key: string): stri
   if (!r) return null;
   const word = r.ratio >= 1 ? 'slower' : 'faster';
   const judged = notComparableText(d, a, b, levelOf(key), key) ?? (r.significant ? 'significant' : 'not significant');
-  return `${a}${lowRecallNote(d, a, key)} is ${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}] ${word} than ${b}${lowRecallNote(d, b, key)} at p50, ${judged}`;
+  return `${a}${lowRecallNote(d, a, key)} is ${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}] ${word} than ${b}${lowRecallNote(d, b, key)} at p50, ${judged}${movedNote(d, a, b, key)}`;
 }
 
 /** "fastest: postgres, p50 0.421 ms [0.400, 0.440]". */

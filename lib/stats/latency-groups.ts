@@ -21,11 +21,14 @@ export interface LatencyGroups {
   series(target: string, queryId: string): Float64Array;
   /** The start (ns from the phase's origin) of each latency of series(target, queryId), same order. */
   seriesStarts(target: string, queryId: string): Float64Array;
+  /** The iteration of each latency of series(target, queryId), same order: the same iteration binds the same parameters on every target. */
+  seriesIterations(target: string, queryId: string): Int32Array;
   /** Categories with at least one sample of `target` (failed ones included), in first-seen order. */
   categoriesOf(target: string): string[];
 }
 
 const EMPTY = new Float64Array(0);
+const EMPTY_ITERATIONS = new Int32Array(0);
 const NONE: ReadonlySet<string> = new Set();
 const gkey = (target: string, level: AggregateLevel, key: string) => `${target}\u0000${level}\u0000${key}`;
 
@@ -53,11 +56,13 @@ export function groupLatencies(cols: SampleColumns, leaveOut: ReadonlySet<string
   }
   const arrays = Array.from(counts, (k) => new Float64Array(k));
   const starts = Array.from({ length: T * Q }, (_, g) => new Float64Array(counts[g]!));
+  const iterations = Array.from({ length: T * Q }, (_, g) => new Int32Array(counts[g]!));
   const fill = new Uint32Array(T * Q);
   for (let i = 0; i < n; i++) {
     if (cols.ok[i] !== 1) continue;
     const gq = cols.target[i]! * Q + cols.query[i]!;
     starts[gq]![fill[gq]!] = cols.startNs[i]!;
+    iterations[gq]![fill[gq]!] = cols.iteration[i]!;
     arrays[gq]![fill[gq]!++] = cols.elapsedNs[i]! / 1e6;
   }
   // Iteration order of each target × query: start order already is, in a measured phase; a
@@ -72,21 +77,24 @@ export function groupLatencies(cols: SampleColumns, leaveOut: ReadonlySet<string
   }
   const series = new Map<string, Float64Array>();
   const seriesStarts = new Map<string, Float64Array>();
+  const seriesIterations = new Map<string, Int32Array>();
   for (let t = 0; t < T; t++) {
     for (let q = 0; q < Q; q++) {
       const g = t * Q + q;
       const values = arrays[g]!;
       let ordered = values.slice();
       let orderedStarts = starts[g]!;
+      let orderedIterations = iterations[g]!;
       if (unordered[g]) {
-        const it: number[] = [];
-        for (let i = 0; i < n; i++) if (cols.ok[i] === 1 && cols.target[i]! * Q + cols.query[i]! === g) it.push(cols.iteration[i]!);
+        const it = iterations[g]!;
         const order = Array.from(it, (_, j) => j).sort((a, b) => it[a]! - it[b]! || a - b);
         ordered = Float64Array.from(order, (j) => values[j]!);
         orderedStarts = Float64Array.from(order, (j) => starts[g]![j]!);
+        orderedIterations = Int32Array.from(order, (j) => it[j]!);
       }
       series.set(`${cols.targets[t]}\u0000${cols.queries[q]!.id}`, ordered);
       seriesStarts.set(`${cols.targets[t]}\u0000${cols.queries[q]!.id}`, orderedStarts);
+      seriesIterations.set(`${cols.targets[t]}\u0000${cols.queries[q]!.id}`, orderedIterations);
     }
   }
   const index = new Map<string, number>();
@@ -109,6 +117,7 @@ export function groupLatencies(cols: SampleColumns, leaveOut: ReadonlySet<string
     },
     series: (target, queryId) => series.get(`${target}\u0000${queryId}`) ?? EMPTY,
     seriesStarts: (target, queryId) => seriesStarts.get(`${target}\u0000${queryId}`) ?? EMPTY,
+    seriesIterations: (target, queryId) => seriesIterations.get(`${target}\u0000${queryId}`) ?? EMPTY_ITERATIONS,
     categoriesOf: (target) => {
       const t = cols.targets.indexOf(target);
       return t < 0 ? [] : catOrder[t]!;

@@ -21,6 +21,9 @@ import { medianOf } from './quantile.js';
  *    When either quarter has fewer than MIN_SAME_SPEED such requests, the fallback: the probe's
  *    medians over the two stretches moved the same way by more than SAME_SPEED_BAND
  *    (machineExplains): the machine was not the same, so the path's own drift cannot be told apart.
+ *  Every drift and machine drift also says, for each other path that ran the query, whether the
+ *  comparison between the two moved with it (pairedComparisonChange): a drift common to both
+ *  cancels in the ratio per iteration, and that ratio is what the report's answer compares.
  *
  * Why the same-speed comparison first: a quarter that is partly slow hides from a median. Measured
  * on config/embedded.yaml (quiet VM, other processes 0.01 cores, steal 0): the probe ran about 1.5×
@@ -104,7 +107,70 @@ export function machineTookHalf(change: number, sameSpeedChange: number): boolea
   return Math.sign(same) !== Math.sign(all) || Math.abs(same) <= Math.abs(all) / 2;
 }
 
-const pct = (x: number) => `${x > 0 ? '+' : ''}${(100 * x).toFixed(0)}%`;
+/** Whole percent with its sign; a change that rounds to 0 is "0%", never "-0%" or "+0%". */
+const pct = (x: number) => {
+  const t = (100 * x).toFixed(0);
+  return t === '-0' || t === '0' ? '0%' : `${x > 0 ? '+' : ''}${t}%`;
+};
+
+/**
+ * Whether a drift of `target` on `queryId` moved its comparison with `other` as well. The two
+ * paths ran the query with the same parameters in the same iteration, alternating (interleaved,
+ * or ABBA blocks), so the per-iteration ratio other ÷ target is a paired comparison, and a drift
+ * common to both cancels in it. The first and last quarter of those ratios (over the iterations
+ * both paths completed) go through the same test as a drift: medians, more than DRIFT_LIMIT apart
+ * and Mann–Whitney p ≤ 0.05 → the comparison moved. Null when fewer than 8 pairs per quarter.
+ * Why: a drift warning on both paths does not say whether the answer (how much one path costs
+ * over the other) moved; this does, in the flag's own detail.
+ */
+export function pairedComparisonChange(groups: LatencyGroups, target: string, other: string, queryId: string): { r1: number; r4: number; change: number; moved: boolean } | null {
+  const mine = groups.series(target, queryId);
+  const mineIt = groups.seriesIterations(target, queryId);
+  const theirs = groups.series(other, queryId);
+  const theirsIt = groups.seriesIterations(other, queryId);
+  const at = new Map<number, number>();
+  for (let i = 0; i < theirs.length; i++) if (!at.has(theirsIt[i]!)) at.set(theirsIt[i]!, theirs[i]!);
+  const ratios: number[] = [];
+  const seen = new Set<number>();
+  for (let i = 0; i < mine.length; i++) {
+    const it = mineIt[i]!;
+    const o = at.get(it);
+    if (o === undefined || seen.has(it) || !(mine[i]! > 0) || !(o > 0)) continue;
+    seen.add(it);
+    ratios.push(o / mine[i]!);
+  }
+  const q = Math.floor(ratios.length / 4);
+  if (q < 8) return null;
+  const c = quarterChange(Float64Array.from(ratios.slice(0, q)), Float64Array.from(ratios.slice(ratios.length - q)));
+  return { r1: c.m1, r4: c.m4, change: c.change, moved: c.drift };
+}
+
+const MOVED = 'the comparison between them moved too';
+
+/**
+ * The paths whose comparison with the flag's own path moved, read back from a drift flag's detail
+ * (comparisonText wrote it, in this module; the store keeps the detail as text).
+ */
+export function comparisonsMovedIn(detail: string): string[] {
+  const out: string[] = [];
+  for (const m of detail.matchAll(/; ([^;]+?) ÷ ([^;]+?), paired by iteration: [^;]*?: (the comparison between them (?:moved too|held))/g)) {
+    if (m[3] === MOVED) out.push(m[1]!);
+  }
+  return out;
+}
+
+/** The detail a drift flag gets about each other path of the run that ran the same query. */
+function comparisonText(groups: LatencyGroups, target: string, queryId: string): string {
+  const parts: string[] = [];
+  for (const other of groups.targets) {
+    if (other === target) continue;
+    const c = pairedComparisonChange(groups, target, other, queryId);
+    if (!c) continue;
+    parts.push(`${other} ÷ ${target}, paired by iteration: ×${c.r1.toFixed(2)} in the first quarter, ×${c.r4.toFixed(2)} in the last (${pct(c.change)}): ` +
+      (c.moved ? MOVED : 'the comparison between them held'));
+  }
+  return parts.length ? `; ${parts.join('; ')}` : '';
+}
 
 /** noiseFlagsFromGroups over rows in memory (tests; the aggregate stage groups once for everything). */
 export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], samples: readonly SampleRow[], speed?: MachineSpeed | null): NoiseFlagRow[] {
@@ -129,11 +195,12 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
     const { m1, m4, change, drift } = quarterChange(first, last);
     if (drift) {
       const detail = `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${pct(change)})`;
+      const compared = comparisonText(groups, a.target, a.key);
       const starts = groups.seriesStarts(a.target, a.key);
       const p1 = speed ? probeMedianBetween(speed, starts[0]!, starts[q - 1]!) : null;
       const p4 = speed ? probeMedianBetween(speed, starts[mine.length - q]!, starts[mine.length - 1]!) : null;
       if (p1 === null || p4 === null) {
-        out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail });
+        out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}${compared}` });
         continue;
       }
       const probeChange = p4 / p1 - 1;
@@ -143,14 +210,14 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
         const at = `on the requests that ran at the same machine speed (the probes on both sides within ±${(100 * SAME_SPEED_BAND).toFixed(0)}% of ${p4.toFixed(3)} ms: ${same.n1} of the first quarter's ${q}, ${same.n4} of the last's), ` +
           `${same.m1.toFixed(3)} ms then ${same.m4.toFixed(3)} ms (${pct(same.change)})`;
         out.push(same.significant || !machineTookHalf(change, same.change)
-          ? { run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}; ${probe}; ${at}: the path's own drift` }
-          : { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}; ${at}: not a drift at the same machine speed, so the rest was the machine's` });
+          ? { run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}; ${probe}; ${at}: the path's own drift${compared}` }
+          : { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}; ${at}: not a drift at the same machine speed, so the rest was the machine's${compared}` });
         continue;
       }
       const few = 'too few requests ran at the same machine speed in both quarters to compare them there';
       out.push(machineExplains(m4 / m1, p4 / p1)
-        ? { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}: the machine changed the same way by more than ${(100 * SAME_SPEED_BAND).toFixed(0)}% (${few}), so the path's own drift cannot be told apart` }
-        : { run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}; ${probe}: the machine was the same within ${(100 * SAME_SPEED_BAND).toFixed(0)}% or changed the other way (${few}), so the drift is the path's own` });
+        ? { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}: the machine changed the same way by more than ${(100 * SAME_SPEED_BAND).toFixed(0)}% (${few}), so the path's own drift cannot be told apart${compared}` }
+        : { run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}; ${probe}: the machine was the same within ${(100 * SAME_SPEED_BAND).toFixed(0)}% or changed the other way (${few}), so the drift is the path's own${compared}` });
     }
   }
   return out;

@@ -151,3 +151,38 @@ describe('machine drift: a drift the speed probe explains', () => {
     expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], stable, probe((t) => (t < 25 ? 0.6 : 0.5)))).toEqual([]);
   });
 });
+
+describe('a drift and the comparison between paths (paired by iteration)', () => {
+  // Two paths, 100 iterations; path a drifts from 1.2 ms to 1.0 ms after the first quarter (−17%).
+  const a = (i: number) => (i < 25 ? 1.2 : 1) * (1 + 0.01 * (i % 3));
+  const two = (b: (i: number) => number): SampleRow[] => [
+    ...samples(a),
+    ...samples(b).map((s) => ({ ...s, target: 'u' })),
+  ];
+  const aggs = [agg({ p50_low: 1, p50_high: 1 }), agg({ target: 'u', p50_low: 1, p50_high: 1 })];
+
+  it('says the comparison held when the other path drifted the same way (the ratio per iteration stayed ×1.30)', () => {
+    const flags = noiseFlags('r', aggs, two((i) => 1.3 * a(i)));
+    expect(flags.map((f) => `${f.target} ${f.kind}`)).toEqual(['t drift', 'u drift']);
+    expect(flags[0]!.detail).toContain('; u ÷ t, paired by iteration: ×1.30 in the first quarter, ×1.30 in the last (0%): the comparison between them held');
+    expect(flags[1]!.detail).toContain('; t ÷ u, paired by iteration: ×0.77 in the first quarter, ×0.77 in the last (0%): the comparison between them held');
+  });
+
+  it('says the comparison moved when only one path drifted (×1.08 then ×1.30: +20%)', () => {
+    const flags = noiseFlags('r', aggs, two(() => 1.3));
+    expect(flags.map((f) => `${f.target} ${f.kind}`)).toEqual(['t drift']);
+    expect(flags[0]!.detail).toMatch(/; u ÷ t, paired by iteration: ×1\.0\d in the first quarter, ×1\.2\d in the last \(\+2\d%\): the comparison between them moved too$/);
+  });
+
+  it('pairs by iteration, not by position: a failed request of one path does not shift the pairs', () => {
+    // Path u fails iteration 10 (left out of its series), and is a fixed 1.3 × a on every other iteration.
+    const rows = two((i) => 1.3 * a(i)).filter((s) => !(s.target === 'u' && s.iteration === 10));
+    const flags = noiseFlags('r', aggs, rows);
+    expect(flags[0]!.detail).toContain('×1.30 in the first quarter, ×1.30 in the last (0%): the comparison between them held');
+  });
+
+  it('says nothing of a comparison with fewer than 8 pairs per quarter', () => {
+    const flags = noiseFlags('r', aggs, [...samples(a), ...samples(() => 1.3, 20).map((s) => ({ ...s, target: 'u' }))]);
+    expect(flags.find((f) => f.target === 't')!.detail).not.toContain('paired');
+  });
+});

@@ -106,3 +106,29 @@ describe('LOW RECALL verdict', () => {
     expect(v[0]!.verdict).toBe('recall collapse');
   });
 });
+
+describe('The answer: a comparison that moved during the run', () => {
+  const flag = (target: string, query_id: string, tail: string, kind = 'drift') => ({
+    run_id: 'r', target, query_id, kind, detail: `median 1.200 ms in the first quarter, 1.000 ms in the last (-17%)${tail}`,
+  });
+  const moved = '; pglite-wire ÷ pglite, paired by iteration: ×1.08 in the first quarter, ×1.30 in the last (+20%): the comparison between them moved too';
+  const held = '; pglite-wire ÷ pglite, paired by iteration: ×1.30 in the first quarter, ×1.30 in the last (0%): the comparison between them held';
+  const gatewayText = (noise: unknown[]) => theAnswer(data({ noise } as Partial<ReportData>)).map((l) => l.text)[1];
+
+  it('ends the pair\'s line with the queries whose paired comparison moved', () => {
+    expect(gatewayText([flag('pglite', 'simple_select_id', moved)])).toBe(
+      'pglite-wire is 0.060 ms [0.030, 0.110] slower than pglite per query (+6% [+3%, +10%]), significant; the comparison moved during the run on simple_select_id (noise warnings)',
+    );
+    // From the other path's flag too (its detail names pglite), and from a machine drift.
+    const fromWire = '; pglite ÷ pglite-wire, paired by iteration: ×0.92 in the first quarter, ×0.77 in the last (-17%): the comparison between them moved too';
+    expect(gatewayText([flag('pglite-wire', 'simple_count', fromWire, 'machine drift'), flag('pglite', 'simple_select_id', moved)])).toMatch(/; the comparison moved during the run on simple_count, simple_select_id \(noise warnings\)$/);
+  });
+
+  it('adds nothing when the comparison held, for a wide interval, or for a query of another category', () => {
+    const plain = 'pglite-wire is 0.060 ms [0.030, 0.110] slower than pglite per query (+6% [+3%, +10%]), significant';
+    expect(gatewayText([flag('pglite', 'simple_select_id', held)])).toBe(plain);
+    expect(gatewayText([flag('pglite', 'simple_select_id', moved, 'wide interval')])).toBe(plain);
+    expect(gatewayText([flag('pglite', 'vector_cosine', moved)])).toBe(plain);
+    expect(gatewayText([])).toBe(plain);
+  });
+});
