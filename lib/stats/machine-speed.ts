@@ -61,11 +61,28 @@ export function machineSpeedText(m: MachineSpeed): string {
   return `speed probe ${q} ms by quarter of the measured phase (median of ${m.ms.length} timings of a fixed CPU workload between requests: ${m.probe})`;
 }
 
+function interleavedText(paired?: { held: number; moved: number; unclear?: number }): string {
+  const checked = paired ? paired.held + paired.moved + (paired.unclear ?? 0) : 0;
+  if (!paired || checked === 0) return 'Comparisons between paths still hold (their requests were interleaved, so both saw the change); absolute latencies do not. ';
+  if (paired.moved === 0 && (paired.unclear ?? 0) > 0) {
+    return `Comparisons between paths were interleaved, so both saw the change; of the ${checked} paired comparison${checked === 1 ? '' : 's'} of the drift warnings, ${paired.held} held and ${paired.unclear} changed by more than 10% but too spread to tell (see the noise warnings); absolute latencies do not hold. `;
+  }
+  if (paired.moved === 0) {
+    return `Comparisons between paths still hold (their requests were interleaved, so both saw the change; measured: all ${checked} paired comparison${checked === 1 ? '' : 's'} of the drift warnings held); absolute latencies do not. `;
+  }
+  return `Comparisons between paths were interleaved, so both saw the change, yet ${paired.moved} of the ${checked} paired comparison${checked === 1 ? '' : 's'} of the drift warnings moved (see the noise warnings and the answer); absolute latencies do not hold either. `;
+}
+
 /** The probe's slowest quarter ÷ its fastest, at or above which the report opens with UNSTEADY MACHINE. */
 export const UNSTEADY_MACHINE_RATIO = 1.1;
 
-/** The unsteady-machine warning, or null: the probe's quarters differ by UNSTEADY_MACHINE_RATIO or more. */
-export function unsteadyMachineWarning(m: MachineSpeed, schedule: 'interleaved' | 'blocked'): string | null {
+/**
+ * The unsteady-machine warning, or null: the probe's quarters differ by UNSTEADY_MACHINE_RATIO or more.
+ * `paired`: how many of the paired comparisons that drift flags checked (lib/stats/noise.ts) held,
+ * moved, or were too spread to tell, counted once per pair of paths and query; with it, the interleaved schedule's claim
+ * that comparisons hold is stated as measured, or withdrawn where it was not.
+ */
+export function unsteadyMachineWarning(m: MachineSpeed, schedule: 'interleaved' | 'blocked', paired?: { held: number; moved: number; unclear?: number }): string | null {
   const q = probeQuarters(m).filter((x): x is number => x !== null);
   if (q.length < 2) return null;
   const [lo, hi] = [Math.min(...q), Math.max(...q)];
@@ -74,7 +91,7 @@ export function unsteadyMachineWarning(m: MachineSpeed, schedule: 'interleaved' 
     `and ${lo.toFixed(3)} ms in the fastest (${(hi / lo).toFixed(2)}×): the machine's own speed changed while measuring, ` +
     'and every latency of that stretch changed with it. ' +
     (schedule === 'interleaved'
-      ? 'Comparisons between paths still hold (their requests were interleaved, so both saw the change); absolute latencies do not. '
+      ? interleavedText(paired)
       : 'With the blocked schedule, paths measured in different stretches saw different machines: comparisons between them do not hold. ') +
     'Drift that the probe explains is listed as "machine drift". Re-run when the machine is steady.';
 }

@@ -118,12 +118,16 @@ const pct = (x: number) => {
  * paths ran the query with the same parameters in the same iteration, alternating (interleaved,
  * or ABBA blocks), so the per-iteration ratio other ÷ target is a paired comparison, and a drift
  * common to both cancels in it. The first and last quarter of those ratios (over the iterations
- * both paths completed) go through the same test as a drift: medians, more than DRIFT_LIMIT apart
- * and Mann–Whitney p ≤ 0.05 → the comparison moved. Null when fewer than 8 pairs per quarter.
+ * both paths completed) go through the same test as a drift: medians more than DRIFT_LIMIT apart
+ * and Mann–Whitney p ≤ 0.05 → 'moved'; within DRIFT_LIMIT → 'held'; more than DRIFT_LIMIT apart
+ * but not significant → 'unclear' (the paired ratios are too spread to tell; never called held).
+ * Null when fewer than 8 pairs per quarter.
  * Why: a drift warning on both paths does not say whether the answer (how much one path costs
  * over the other) moved; this does, in the flag's own detail.
  */
-export function pairedComparisonChange(groups: LatencyGroups, target: string, other: string, queryId: string): { r1: number; r4: number; change: number; moved: boolean } | null {
+export type PairedVerdict = 'held' | 'moved' | 'unclear';
+
+export function pairedComparisonChange(groups: LatencyGroups, target: string, other: string, queryId: string): { r1: number; r4: number; change: number; verdict: PairedVerdict } | null {
   const mine = groups.series(target, queryId);
   const mineIt = groups.seriesIterations(target, queryId);
   const theirs = groups.series(other, queryId);
@@ -142,19 +146,29 @@ export function pairedComparisonChange(groups: LatencyGroups, target: string, ot
   const q = Math.floor(ratios.length / 4);
   if (q < 8) return null;
   const c = quarterChange(Float64Array.from(ratios.slice(0, q)), Float64Array.from(ratios.slice(ratios.length - q)));
-  return { r1: c.m1, r4: c.m4, change: c.change, moved: c.drift };
+  return { r1: c.m1, r4: c.m4, change: c.change, verdict: c.drift ? 'moved' : Math.abs(c.change) > DRIFT_LIMIT ? 'unclear' : 'held' };
 }
 
-const MOVED = 'the comparison between them moved too';
+const VERDICT_TEXT: Record<PairedVerdict, string> = {
+  moved: 'the comparison between them moved too',
+  held: 'the comparison between them held',
+  unclear: 'the comparison between them changed by more than 10% but not significantly (too spread to tell)',
+};
 
 /**
  * The paths whose comparison with the flag's own path moved, read back from a drift flag's detail
  * (comparisonText wrote it, in this module; the store keeps the detail as text).
  */
 export function comparisonsMovedIn(detail: string): string[] {
-  const out: string[] = [];
-  for (const m of detail.matchAll(/; ([^;]+?) ÷ ([^;]+?), paired by iteration: [^;]*?: (the comparison between them (?:moved too|held))/g)) {
-    if (m[3] === MOVED) out.push(m[1]!);
+  return pairedComparisonsIn(detail).filter((c) => c.verdict === 'moved').map((c) => c.other);
+}
+
+/** Every paired comparison a drift flag's detail reports: the other path, and its verdict. */
+export function pairedComparisonsIn(detail: string): { other: string; verdict: PairedVerdict }[] {
+  const out: { other: string; verdict: PairedVerdict }[] = [];
+  for (const m of detail.matchAll(/; ([^;]+?) ÷ ([^;]+?), paired by iteration: [^;]*?: (the comparison between them [^;]*)/g)) {
+    const verdict = (Object.keys(VERDICT_TEXT) as PairedVerdict[]).find((v) => VERDICT_TEXT[v] === m[3]);
+    if (verdict) out.push({ other: m[1]!, verdict });
   }
   return out;
 }
@@ -167,7 +181,7 @@ function comparisonText(groups: LatencyGroups, target: string, queryId: string):
     const c = pairedComparisonChange(groups, target, other, queryId);
     if (!c) continue;
     parts.push(`${other} ÷ ${target}, paired by iteration: ×${c.r1.toFixed(2)} in the first quarter, ×${c.r4.toFixed(2)} in the last (${pct(c.change)}): ` +
-      (c.moved ? MOVED : 'the comparison between them held'));
+      VERDICT_TEXT[c.verdict]);
   }
   return parts.length ? `; ${parts.join('; ')}` : '';
 }

@@ -181,6 +181,15 @@ describe('a drift and the comparison between paths (paired by iteration)', () =>
     expect(flags[0]!.detail).toContain('×1.30 in the first quarter, ×1.30 in the last (0%): the comparison between them held');
   });
 
+  it('never calls held a comparison whose quarters differ by more than 10% without significance: too spread to tell', () => {
+    // The ratio per iteration alternates ×1.0 and ×1.5: its first quarter's median is ×1.00 (13 of 25
+    // at ×1.0), its last's ×1.50 (13 of 25 at ×1.5), yet the two quarters hold the same two values.
+    const flags = noiseFlags('r', aggs, two((i) => a(i) * (i % 2 ? 1.5 : 1)));
+    expect(flags[0]!.detail).toContain(
+      '; u ÷ t, paired by iteration: ×1.00 in the first quarter, ×1.50 in the last (+50%): the comparison between them changed by more than 10% but not significantly (too spread to tell)',
+    );
+  });
+
   it('says nothing of a comparison with fewer than 8 pairs per quarter', () => {
     const flags = noiseFlags('r', aggs, [...samples(a), ...samples(() => 1.3, 20).map((s) => ({ ...s, target: 'u' }))]);
     expect(flags.find((f) => f.target === 't')!.detail).not.toContain('paired');

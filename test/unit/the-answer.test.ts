@@ -5,6 +5,7 @@ import type { ReportData } from '../../lib/render/report-data.js';
 import { theAnswer, theAnswerTableLines } from '../../lib/render/the-answer.js';
 import { notComparableText, recallGap } from '../../lib/render/comparability.js';
 import { tableText } from '../../lib/render/table.js';
+import { pairedComparisonsOf } from '../../lib/render/machine-load-report.js';
 import { LOW_RECALL, summarizeVerifications } from '../../lib/verify/summary.js';
 
 const agg = (target: string, level: AggregateRow['level'], key: string, p50: number, lo: number, hi: number) =>
@@ -122,6 +123,17 @@ describe('The answer: a comparison that moved during the run', () => {
     // From the other path's flag too (its detail names pglite), and from a machine drift.
     const fromWire = '; pglite ÷ pglite-wire, paired by iteration: ×0.92 in the first quarter, ×0.77 in the last (-17%): the comparison between them moved too';
     expect(gatewayText([flag('pglite-wire', 'simple_count', fromWire, 'machine drift'), flag('pglite', 'simple_select_id', moved)])).toMatch(/; the comparison moved during the run on simple_count, simple_select_id \(noise warnings\)$/);
+  });
+
+  it('counts each pair of paths and query once for the UNSTEADY MACHINE line; a "moved" from either flag wins', () => {
+    const back = '; pglite ÷ pglite-wire, paired by iteration: ×0.77 in the first quarter, ×0.77 in the last (0%): the comparison between them held';
+    const count = (noise: unknown[]) => pairedComparisonsOf(data({ noise } as Partial<ReportData>));
+    expect(count([flag('pglite', 'simple_select_id', held), flag('pglite-wire', 'simple_select_id', back)])).toEqual({ held: 1, moved: 0, unclear: 0 });
+    expect(count([flag('pglite', 'simple_select_id', moved), flag('pglite-wire', 'simple_select_id', back)])).toEqual({ held: 0, moved: 1, unclear: 0 });
+    expect(count([flag('pglite', 'simple_select_id', held), flag('pglite', 'join', moved), flag('pglite', 'join', moved, 'wide interval')])).toEqual({ held: 1, moved: 1, unclear: 0 });
+    const spread = '; pglite ÷ pglite-wire, paired by iteration: ×0.90 in the first quarter, ×1.20 in the last (+33%): the comparison between them changed by more than 10% but not significantly (too spread to tell)';
+    expect(count([flag('pglite', 'join', held.replace('simple', 'x')), flag('pglite-wire', 'join', spread)])).toEqual({ held: 0, moved: 0, unclear: 1 });
+    expect(count([])).toEqual({ held: 0, moved: 0, unclear: 0 });
   });
 
   it('adds nothing when the comparison held, for a wide interval, or for a query of another category', () => {
