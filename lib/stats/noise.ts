@@ -113,6 +113,9 @@ const pct = (x: number) => {
   return t === '-0' || t === '0' ? '0%' : `${x > 0 ? '+' : ''}${t}%`;
 };
 
+/** A paired comparison's verdict (pairedComparisonChange). */
+export type PairedVerdict = 'held' | 'moved' | 'unclear';
+
 /**
  * Whether a drift of `target` on `queryId` moved its comparison with `other` as well. The two
  * paths ran the query with the same parameters in the same iteration, alternating (interleaved,
@@ -125,8 +128,6 @@ const pct = (x: number) => {
  * Why: a drift warning on both paths does not say whether the answer (how much one path costs
  * over the other) moved; this does, in the flag's own detail.
  */
-export type PairedVerdict = 'held' | 'moved' | 'unclear';
-
 export function pairedComparisonChange(groups: LatencyGroups, target: string, other: string, queryId: string): { r1: number; r4: number; change: number; verdict: PairedVerdict } | null {
   const mine = groups.series(target, queryId);
   const mineIt = groups.seriesIterations(target, queryId);
