@@ -1,7 +1,7 @@
 import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '../store/aggregates.js';
-import { comparisonsMovedIn } from '../stats/noise.js';
 import { CATALOGUE, CATEGORIES } from '../workload/queries.js';
 import { lowRecallIn, notComparableText } from './comparability.js';
+import { pairedComparisonsOf } from './paired-comparisons.js';
 import { targetOrder, type ReportData } from './report-data.js';
 
 /**
@@ -61,13 +61,9 @@ export function isSignificant(c: Pick<ComparisonRow, 'mw_p' | 'verdict' | 'ratio
 /** The queries of a scope on which a drift flag says the comparison between `a` and `b` moved during the run. */
 function movedNote(d: ReportData, a: string, b: string, key: string): string {
   const inScope = (q: string) => key === 'all' || CATALOGUE.find((t) => t.id === q)?.category === key;
-  const queries = new Set<string>();
-  for (const n of d.noise) {
-    if (n.kind === 'wide interval' || !inScope(n.query_id)) continue;
-    const other = n.target === a ? b : n.target === b ? a : null;
-    if (other !== null && comparisonsMovedIn(n.detail).includes(other)) queries.add(n.query_id);
-  }
-  return queries.size ? `; the comparison moved during the run on ${[...queries].sort().join(', ')} (noise warnings)` : '';
+  const pair = [a, b].sort().join('\u0000');
+  const queries = pairedComparisonsOf(d).filter((c) => c.verdict === 'moved' && c.paths.join('\u0000') === pair && inScope(c.query)).map((c) => c.query);
+  return queries.length ? `; the comparison moved during the run on ${queries.sort().join(', ')} (noise warnings)` : '';
 }
 
 /** "pglite-wire is 0.060 ms [0.030, 0.110] slower than pglite per query (+6% [+3%, +10%]), significant". */

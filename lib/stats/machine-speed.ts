@@ -61,10 +61,10 @@ export function machineSpeedText(m: MachineSpeed): string {
   return `speed probe ${q} ms by quarter of the measured phase (median of ${m.ms.length} timings of a fixed CPU workload between requests: ${m.probe})`;
 }
 
-function interleavedText(paired?: { held: number; moved: number; unclear?: number }): string {
-  const checked = paired ? paired.held + paired.moved + (paired.unclear ?? 0) : 0;
+function interleavedText(paired?: { held: number; moved: number; unclear: number }): string {
+  const checked = paired ? paired.held + paired.moved + paired.unclear : 0;
   if (!paired || checked === 0) return 'Comparisons between paths still hold (their requests were interleaved, so both saw the change); absolute latencies do not. ';
-  if (paired.moved === 0 && (paired.unclear ?? 0) > 0) {
+  if (paired.moved === 0 && paired.unclear > 0) {
     return `Comparisons between paths were interleaved, so both saw the change; of the ${checked} paired comparison${checked === 1 ? '' : 's'} of the drift warnings, ${paired.held} held and ${paired.unclear} changed by more than 10% but too spread to tell (see the noise warnings); absolute latencies do not hold. `;
   }
   if (paired.moved === 0) {
@@ -82,7 +82,7 @@ export const UNSTEADY_MACHINE_RATIO = 1.1;
  * moved, or were too spread to tell, counted once per pair of paths and query; with it, the interleaved schedule's claim
  * that comparisons hold is stated as measured, or withdrawn where it was not.
  */
-export function unsteadyMachineWarning(m: MachineSpeed, schedule: 'interleaved' | 'blocked', paired?: { held: number; moved: number; unclear?: number }): string | null {
+export function unsteadyMachineWarning(m: MachineSpeed, schedule: 'interleaved' | 'blocked', paired?: { held: number; moved: number; unclear: number }): string | null {
   const q = probeQuarters(m).filter((x): x is number => x !== null);
   if (q.length < 2) return null;
   const [lo, hi] = [Math.min(...q), Math.max(...q)];

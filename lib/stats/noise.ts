@@ -157,14 +157,9 @@ const VERDICT_TEXT: Record<PairedVerdict, string> = {
 };
 
 /**
- * The paths whose comparison with the flag's own path moved, read back from a drift flag's detail
- * (comparisonText wrote it, in this module; the store keeps the detail as text).
+ * Every paired comparison a drift flag's detail reports: the other path, and its verdict, read
+ * back from the text comparisonText wrote (the store keeps the detail as text).
  */
-export function comparisonsMovedIn(detail: string): string[] {
-  return pairedComparisonsIn(detail).filter((c) => c.verdict === 'moved').map((c) => c.other);
-}
-
-/** Every paired comparison a drift flag's detail reports: the other path, and its verdict. */
 export function pairedComparisonsIn(detail: string): { other: string; verdict: PairedVerdict }[] {
   const out: { other: string; verdict: PairedVerdict }[] = [];
   for (const m of detail.matchAll(/; ([^;]+?) ÷ ([^;]+?), paired by iteration: [^;]*?: (the comparison between them [^;]*)/g)) {

@@ -43,16 +43,16 @@ describe('speed probe readings', () => {
 
   it('states the interleaved claim as measured by the paired comparisons of the drift warnings, or withdraws it', () => {
     const q = speed([1, 1, 1, 1.36, 1.36, 1.36, 1.36, 1.36, 1.36, 1, 1, 1, 1]);
-    expect(unsteadyMachineWarning(q, 'interleaved', { held: 0, moved: 0 })).toContain('Comparisons between paths still hold (their requests were interleaved, so both saw the change); absolute');
-    expect(unsteadyMachineWarning(q, 'interleaved', { held: 16, moved: 0 })).toContain(
+    expect(unsteadyMachineWarning(q, 'interleaved', { held: 0, moved: 0, unclear: 0 })).toContain('Comparisons between paths still hold (their requests were interleaved, so both saw the change); absolute');
+    expect(unsteadyMachineWarning(q, 'interleaved', { held: 16, moved: 0, unclear: 0 })).toContain(
       'Comparisons between paths still hold (their requests were interleaved, so both saw the change; measured: all 16 paired comparisons of the drift warnings held); absolute latencies do not.',
     );
-    expect(unsteadyMachineWarning(q, 'interleaved', { held: 1, moved: 0 })).toContain('all 1 paired comparison of the drift warnings held');
-    const moved = unsteadyMachineWarning(q, 'interleaved', { held: 13, moved: 3 })!;
+    expect(unsteadyMachineWarning(q, 'interleaved', { held: 1, moved: 0, unclear: 0 })).toContain('all 1 paired comparison of the drift warnings held');
+    const moved = unsteadyMachineWarning(q, 'interleaved', { held: 13, moved: 3, unclear: 0 })!;
     expect(moved).toContain('yet 3 of the 16 paired comparisons of the drift warnings moved (see the noise warnings and the answer)');
     expect(moved).not.toContain('still hold');
     expect(unsteadyMachineWarning(q, 'interleaved', { held: 14, moved: 0, unclear: 2 })).toContain('of the 16 paired comparisons of the drift warnings, 14 held and 2 changed by more than 10% but too spread to tell');
-    expect(unsteadyMachineWarning(q, 'blocked', { held: 16, moved: 0 })).toContain('comparisons between them do not hold');
+    expect(unsteadyMachineWarning(q, 'blocked', { held: 16, moved: 0, unclear: 0 })).toContain('comparisons between them do not hold');
   });
 
   it('probes at most once per gap however often it is asked, on the clock of the given origin', () => {

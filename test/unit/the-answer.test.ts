@@ -5,7 +5,7 @@ import type { ReportData } from '../../lib/render/report-data.js';
 import { theAnswer, theAnswerTableLines } from '../../lib/render/the-answer.js';
 import { notComparableText, recallGap } from '../../lib/render/comparability.js';
 import { tableText } from '../../lib/render/table.js';
-import { pairedComparisonsOf } from '../../lib/render/machine-load-report.js';
+import { pairedVerdictCounts } from '../../lib/render/paired-comparisons.js';
 import { LOW_RECALL, summarizeVerifications } from '../../lib/verify/summary.js';
 
 const agg = (target: string, level: AggregateRow['level'], key: string, p50: number, lo: number, hi: number) =>
@@ -127,7 +127,7 @@ describe('The answer: a comparison that moved during the run', () => {
 
   it('counts each pair of paths and query once for the UNSTEADY MACHINE line; a "moved" from either flag wins', () => {
     const back = '; pglite ÷ pglite-wire, paired by iteration: ×0.77 in the first quarter, ×0.77 in the last (0%): the comparison between them held';
-    const count = (noise: unknown[]) => pairedComparisonsOf(data({ noise } as Partial<ReportData>));
+    const count = (noise: unknown[]) => pairedVerdictCounts(data({ noise } as Partial<ReportData>));
     expect(count([flag('pglite', 'simple_select_id', held), flag('pglite-wire', 'simple_select_id', back)])).toEqual({ held: 1, moved: 0, unclear: 0 });
     expect(count([flag('pglite', 'simple_select_id', moved), flag('pglite-wire', 'simple_select_id', back)])).toEqual({ held: 0, moved: 1, unclear: 0 });
     expect(count([flag('pglite', 'simple_select_id', held), flag('pglite', 'join', moved), flag('pglite', 'join', moved, 'wide interval')])).toEqual({ held: 1, moved: 1, unclear: 0 });
