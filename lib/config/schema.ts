@@ -305,6 +305,9 @@ export const configSchema = z
  * field fails, and every problem must be reported in one message: resolveConfig() calls this on
  * the raw merged object whether or not the schema passed, checking types defensively.
  */
+/** The hnsw keys' own defaults (an omitted key takes its default; hnswSchema holds them). */
+const HNSW_DEFAULTS = hnswSchema.parse({});
+
 export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   const problems: string[] = [];
   const scale = raw.scale ?? 'production';
@@ -333,8 +336,8 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
     problems.push('rate_duration_s and rate_requests are both set: give one (a level lasts a duration, or issues a number of requests)');
   }
   const hnsw = raw.hnsw as { m?: unknown; ef_construction?: unknown } | undefined;
-  const m = hnsw?.m ?? 16;
-  const efConstruction = hnsw?.ef_construction ?? 64;
+  const m = hnsw?.m ?? HNSW_DEFAULTS.m;
+  const efConstruction = hnsw?.ef_construction ?? HNSW_DEFAULTS.ef_construction;
   if (typeof m === 'number' && typeof efConstruction === 'number' && efConstruction < 2 * m) {
     problems.push(`hnsw.ef_construction: ${efConstruction} is less than 2 × hnsw.m (${m}); pgvector refuses to build such an index: set ef_construction to at least ${2 * m}, or lower m`);
   }
