@@ -5,6 +5,7 @@ import { groupLatencies, type LatencyGroups } from './latency-groups.js';
 import type { MachineSpeed } from '../measure/speed-probe.js';
 import { probeMedianBetween, probesAround } from './machine-speed.js';
 import { mannWhitneyU } from './mann-whitney.js';
+import { changesOverStretches, stretchChangesText, tenthsText } from './drift-context.js';
 import { medianOf } from './quantile.js';
 
 /**
@@ -21,7 +22,9 @@ import { medianOf } from './quantile.js';
  *    When either quarter has fewer than MIN_SAME_SPEED such requests, the fallback: the probe's
  *    medians over the two stretches moved the same way by more than SAME_SPEED_BAND
  *    (machineExplains): the machine was not the same, so the path's own drift cannot be told apart.
- *  Every drift and machine drift also says, for each other path that ran the query, whether the
+ *  Every drift and machine drift also gives the query's median by tenth and how every other
+ *  target × query changed over the same two stretches (lib/stats/drift-context.ts: a trend or a
+ *  passing stretch, the query's own or the whole run's), and says, for each other path that ran the query, whether the
  *  comparison between the two moved with it (pairedComparisonChange): a drift common to both
  *  cancels in the ratio per iteration, and that ratio is what the report's answer compares.
  *
@@ -189,7 +192,9 @@ export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], s
 
 export function noiseFlagsFromGroups(runId: string, aggregates: readonly AggregateRow[], groups: LatencyGroups, speed?: MachineSpeed | null): NoiseFlagRow[] {
   const out: NoiseFlagRow[] = [];
-  for (const a of aggregates.filter((x) => x.level === 'query')) {
+  const queryRows = aggregates.filter((x) => x.level === 'query');
+  const pairs = queryRows.map((x) => ({ target: x.target, query_id: x.key }));
+  for (const a of queryRows) {
     if (a.p50_ms && a.p50_low != null && a.p50_high != null) {
       const half = (a.p50_high - a.p50_low) / 2;
       if (half / a.p50_ms > WIDE_CI_LIMIT) {
@@ -205,8 +210,12 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
     const { m1, m4, change, drift } = quarterChange(first, last);
     if (drift) {
       const detail = `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${pct(change)})`;
-      const compared = comparisonText(groups, a.target, a.key);
       const starts = groups.seriesStarts(a.target, a.key);
+      // What tells a trend from a passing stretch, and the query's own change from the run's
+      // (lib/stats/drift-context.ts), then the paired comparisons (read back by pairedComparisonsIn).
+      const stretches = changesOverStretches(groups, pairs, a.target, a.key, starts[0]!, starts[q - 1]!, starts[mine.length - q]!, starts[mine.length - 1]!);
+      const context = [tenthsText(mine), stretchChangesText(stretches, change, pct)].filter((x) => x !== '').map((x) => `; ${x}`).join('');
+      const compared = context + comparisonText(groups, a.target, a.key);
       const p1 = speed ? probeMedianBetween(speed, starts[0]!, starts[q - 1]!) : null;
       const p4 = speed ? probeMedianBetween(speed, starts[mine.length - q]!, starts[mine.length - 1]!) : null;
       if (p1 === null || p4 === null) {

@@ -43,7 +43,9 @@ describe('machine drift: a drift the speed probe explains', () => {
     expect(flags).toEqual([{
       run_id: 'r', target: 't', query_id: 'q', kind: 'machine drift',
       detail: "median 1.200 ms in the first quarter, 1.000 ms in the last (-17%); the machine's speed probe took 0.620 ms then 0.500 ms over the same stretches (-19%): " +
-        "the machine changed the same way by more than 10% (too few requests ran at the same machine speed in both quarters to compare them there), so the path's own drift cannot be told apart",
+        "the machine changed the same way by more than 10% (too few requests ran at the same machine speed in both quarters to compare them there), so the path's own drift cannot be told apart" +
+        // The time course (lib/stats/drift-context.ts): 10 requests a tenth, the first 25 at 1.2 ms.
+        '; by tenth of its requests, median ÷ its median: 1.20 1.20 1.10 1.00 1.00 1.00 1.00 1.00 1.00 1.00',
     }]);
     // A probe that reacts 3× as much (a tight CPU loop does, measured) still explains it.
     expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), probe((t) => (t < 25 ? 1.5 : 0.5))).map((f) => f.kind)).toEqual(['machine drift']);
@@ -80,7 +82,8 @@ describe('machine drift: a drift the speed probe explains', () => {
       run_id: 'r', target: 't', query_id: 'q', kind: 'machine drift',
       detail: "median 1.300 ms in the first quarter, 1.000 ms in the last (-23%); the machine's speed probe took 0.800 ms then 0.500 ms over the same stretches (-38%); " +
         "on the requests that ran at the same machine speed (the probes on both sides within ±10% of 0.500 ms: 9 of the first quarter's 25, 25 of the last's), 1.000 ms then 1.000 ms (0%): " +
-        "not a drift at the same machine speed, so the rest was the machine's",
+        "not a drift at the same machine speed, so the rest was the machine's" +
+        '; by tenth of its requests, median ÷ its median: 1.30 1.15 1.00 1.00 1.00 1.00 1.00 1.00 1.00 1.00',
     }]);
     // The case measured on a quiet VM: the probe slow over ms 0–11 (23 of the first quarter's 49 probes),
     // so its first-quarter median is the fast 0.5 ms and machineExplains sees no change, while 13 of the
@@ -130,7 +133,7 @@ describe('machine drift: a drift the speed probe explains', () => {
     const q = samples((i) => (i < 6 ? 1.3 : i < 25 ? 1 + (i - 6) * 0.0105 : 1)).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
     const flags = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], q, probe((t) => (t < 6 ? 0.8 : 0.5)));
     expect(flags.map((f) => f.kind)).toEqual(['drift']);
-    expect(flags[0]!.detail).toMatch(/in the last \(-11%\).*18 of the first quarter's 25, 25 of the last's\), 1\.1\d\d ms then 1\.000 ms \(-9%\): the path's own drift$/);
+    expect(flags[0]!.detail).toMatch(/in the last \(-11%\).*18 of the first quarter's 25, 25 of the last's\), 1\.1\d\d ms then 1\.000 ms \(-9%\): the path's own drift; by tenth of its requests, /);
   });
 
   it('machineExplains: same sign, and the probe moved by more than 10% (ratio beyond 1.1 or 1/1.1)', () => {
@@ -144,9 +147,9 @@ describe('machine drift: a drift the speed probe explains', () => {
     expect(machineExplains(0.8, 1.25)).toBe(false);
   });
 
-  it('keeps the old detail without a probe (runs before it), and never flags a stable series because the machine changed', () => {
+  it('keeps the detail without the probe\'s parts when the run has none (runs before it), and never flags a stable series because the machine changed', () => {
     const none = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart());
-    expect(none).toEqual([{ run_id: 'r', target: 't', query_id: 'q', kind: 'drift', detail: 'median 1.200 ms in the first quarter, 1.000 ms in the last (-17%)' }]);
+    expect(none).toEqual([{ run_id: 'r', target: 't', query_id: 'q', kind: 'drift', detail: 'median 1.200 ms in the first quarter, 1.000 ms in the last (-17%); by tenth of its requests, median ÷ its median: 1.20 1.20 1.10 1.00 1.00 1.00 1.00 1.00 1.00 1.00' }]);
     const stable = samples(() => 1).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
     expect(noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], stable, probe((t) => (t < 25 ? 0.6 : 0.5)))).toEqual([]);
   });
