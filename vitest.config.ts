@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One temporary directory per test run, removed at its end (test/helpers/tmp-root.ts).
+    globalSetup: ['test/helpers/tmp-root.ts'],
     // Integration tests start PGlite (WASM) and build indexes: give them room on a 2-core machine.
     testTimeout: 180_000,
     hookTimeout: 180_000,
