@@ -78,7 +78,7 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   const targets = JSON.parse(run.targets_json) as string[];
   const o = {
     runId: run.run_id, seed: run.seed, resamples: rc.bootstrap_resamples ?? 1000, targets,
-    pairs: rc.gateway_pairs ?? [{ gateway: 'pglite-wire', native: 'pglite' }], budgetMs: rc.overhead_budget_ms ?? 5,
+    pairs: rc.gateway_pairs ?? [{ gateway: 'pglite-wire', native: 'pglite' }], budgetMs: rc.overhead_budget_ms ?? 5, leaveOut,
   };
   const w = stopwatch();
   const withCi = withIntervals(aggregates, groups, o);

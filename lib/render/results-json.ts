@@ -1,9 +1,10 @@
 import { machineSpeedOf, unsteadyMachineWarningOf } from './machine-load-report.js';
+import { byQuery, byQueryVerdict, overheadByQuery } from './by-query.js';
 import { probeQuarters } from '../stats/machine-speed.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
 import { gcJson } from './gc-report.js';
-import type { AggregateRow } from '../store/aggregates.js';
+import type { AggregateRow, ComparisonRow } from '../store/aggregates.js';
 import { efSearchJson } from './ef-search-report.js';
 import { openLoopJson } from './open-loop-report.js';
 import { BELOW_SCALE_NOTICE, leftOutNote, partialNotice, unsupportedInOrder, targetOrder, verificationWarnings, type ReportData } from './report-data.js';
@@ -119,10 +120,12 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       level: x.level, key: x.key, a: x.target_a, b: x.target_b,
       p50_ratio: r3(x.p50_ratio), p50_ratio_ci95: [r3(x.ratio_low), r3(x.ratio_high)],
       mann_whitney_u: x.mw_u, mann_whitney_p: x.mw_p === null ? null : Number(x.mw_p.toPrecision(4)), verdict: x.verdict,
+      ...byQueryJson(x),
       ...notComparableJson(notComparableText(d, x.target_a, x.target_b, x.level, x.key)),
     })),
     gateway_overhead: d.overhead.map((x) => ({
       gateway: x.gateway, native: x.native, scope: x.key, overhead_ms: r3(x.overhead_ms), ci95_ms: [r3(x.low_ms), r3(x.high_ms)], budget_ms: x.budget_ms, verdict: x.verdict,
+      ...((q) => (q ? { by_query: { queries: q.queries, mean_p50_difference_ms: r3(q.diff), ci95_ms: [r3(q.low), r3(q.high)] } } : {}))(overheadByQuery(d.comparisons, x)),
       ...notComparableJson(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key)),
     })),
     concurrency_sweep: d.sweep.map((r) => ({
@@ -178,4 +181,19 @@ function machineSpeedJson(d: ReportData): { machine_speed?: { probe: string; pro
   const m = machineSpeedOf(d);
   if (!m) return {};
   return { machine_speed: { probe: m.probe, probes: m.ms.length, quarter_median_ms: probeQuarters(m), warning: unsteadyMachineWarningOf(d) } };
+}
+
+/** A scope compared query by query (lib/render/by-query.ts), for results.json; {} on other rows. */
+function byQueryJson(x: ComparisonRow): Record<string, unknown> {
+  const q = byQuery(x);
+  if (!q) return {};
+  return {
+    by_query: {
+      queries: q.queries,
+      geomean_p50_ratio: r3(q.ratio), geomean_p50_ratio_ci95: [r3(q.low), r3(q.high)],
+      mean_p50_difference_ms: r3(q.diff), mean_p50_difference_ci95_ms: [r3(q.diffLow), r3(q.diffHigh)],
+      verdict: byQueryVerdict(x, q),
+      method: 'each query compared on its own: geometric mean of the p50 ratios a/b and mean of the p50 differences a − b, stratified percentile bootstrap (each query\'s a and b resampled independently); significant when the ratio\'s CI excludes 1',
+    },
+  };
 }

@@ -1,4 +1,5 @@
 import { shardLevelLines, shardLines } from './shard-report.js';
+import { byQuery, byQueryVerdict, overheadByQuery } from './by-query.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { datasetOriginText, fingerprintSourceText, recallReferenceText } from './dataset-text.js';
 import type { AggregateRow } from '../store/aggregates.js';
@@ -116,14 +117,20 @@ export function tableText(d: ReportData): string {
   const cmp = d.comparisons.filter((x) => x.level !== 'query');
   if (cmp.length) {
     out.push('', 'Pairwise: p50 ratio a/b [95% CI] and Mann–Whitney U (two-sided; p > 0.05 = no significant difference)');
+    if (cmp.some((x) => byQuery(x))) out.push('  then, for a scope of several queries, query by query: the geometric mean of their p50 ratios a/b [95% CI] (significant when the CI excludes 1)');
     for (const x of cmp) {
-      out.push(`  ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${x.target_a} / ${x.target_b}: ${r3(x.p50_ratio)} [${r3(x.ratio_low)}, ${r3(x.ratio_high)}], p=${x.mw_p === null ? 'n/a' : x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)} → ${x.verdict}${flag(notComparableText(d, x.target_a, x.target_b, x.level, x.key))}`);
+      const q = byQuery(x);
+      const perQuery = q ? `; query by query (${q.queries}): ${r3(q.ratio)} [${r3(q.low)}, ${r3(q.high)}] → ${byQueryVerdict(x, q)}` : '';
+      out.push(`  ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${x.target_a} / ${x.target_b}: ${r3(x.p50_ratio)} [${r3(x.ratio_low)}, ${r3(x.ratio_high)}], p=${x.mw_p === null ? 'n/a' : x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)} → ${x.verdict}${perQuery}${flag(notComparableText(d, x.target_a, x.target_b, x.level, x.key))}`);
     }
   }
   if (d.overhead.length) {
     out.push('', `Gateway overhead: median(gateway) − median(native) per request [95% CI], budget ${d.overhead[0]!.budget_ms} ms`);
+    if (d.overhead.some((x) => overheadByQuery(d.comparisons, x))) out.push('  then, for a scope of several queries, query by query: the mean of their p50 differences [95% CI]');
     for (const x of d.overhead) {
-      out.push(`  ${x.gateway} vs ${x.native}, ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${r3(x.overhead_ms)} ms [${r3(x.low_ms)}, ${r3(x.high_ms)}] → ${x.verdict}${flag(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key))}`);
+      const q = overheadByQuery(d.comparisons, x);
+      const perQuery = q ? `; query by query (${q.queries}): ${r3(q.diff)} ms [${r3(q.low)}, ${r3(q.high)}]` : '';
+      out.push(`  ${x.gateway} vs ${x.native}, ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${r3(x.overhead_ms)} ms [${r3(x.low_ms)}, ${r3(x.high_ms)}] → ${x.verdict}${perQuery}${flag(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key))}`);
     }
   }
   if (d.sweep.length) {

@@ -2,6 +2,7 @@ import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '.
 import { CATALOGUE, CATEGORIES } from '../workload/queries.js';
 import { lowRecallIn, notComparableText } from './comparability.js';
 import { pairedComparisonsOf } from './paired-comparisons.js';
+import { byQuery } from './by-query.js';
 import { targetOrder, type ReportData } from './report-data.js';
 
 /**
@@ -13,9 +14,16 @@ import { targetOrder, type ReportData } from './report-data.js';
  * below do not show.
  *
  * Wording rules (tested in test/unit/the-answer.test.ts):
+ * - A scope of several queries (a category, all queries) is compared query by query: its ms figure
+ *   is the mean of the queries' p50 differences, its percentage the geometric mean of their p50
+ *   ratios, each with its CI (lib/stats/bootstrap.ts scopeOfMediansCI). The line then leads with
+ *   the percentage, says "geometric mean over its N queries, each compared on its own", and gives
+ *   the ms figure signed ("+0.204 ms [−0.122, +0.589] per query on average"). Runs aggregated
+ *   before that keep the pooled figures and the old wording.
  * - "significant" when the two-sided Mann–Whitney test says one path is faster (p ≤ 0.05) and the
- *   ratio's CI excludes 1; otherwise "not significant", and the direction word is still the
- *   estimate's, never stated as a finding.
+ *   ratio's CI excludes 1 — for a scope compared query by query, when the CI of the geometric mean
+ *   excludes 1 (a pooled rank test mixes queries of different latencies); otherwise "not
+ *   significant", and the direction word is still the estimate's, never stated as a finding.
  * - "NOT COMPARABLE: …" instead of any significance when the paths' recall differs by more than
  *   max_recall_gap on a kNN query in the scope (lib/render/comparability.ts).
  * - "LOW RECALL on <query>" after a path's name wherever it has that verdict in the scope.
@@ -42,11 +50,33 @@ function lowRecallNote(d: ReportData, target: string, key: string): string {
   return q.length ? ` (LOW RECALL on ${q.join(', ')})` : '';
 }
 
-/** The comparison of `a` against `b` in a scope, oriented a/b (stored pairs may be the other way round). */
-function oriented(d: ReportData, a: string, b: string, key: string): { ratio: number; low: number; high: number; significant: boolean } | null {
+/**
+ * The comparison of `a` against `b` in a scope, oriented a/b (stored pairs may be the other way
+ * round). A scope of several queries that was compared query by query (scopeOfMediansCI) gives
+ * its geometric mean of the queries' p50 ratios and mean of their p50 differences (`perQuery`);
+ * otherwise the pooled p50 ratio.
+ */
+interface Oriented {
+  ratio: number;
+  low: number;
+  high: number;
+  significant: boolean;
+  /** The scope compared query by query: how many queries, and the mean of their p50 differences a − b (ms) with its CI. */
+  perQuery?: { queries: number; diff: number; diffLow: number; diffHigh: number };
+}
+
+function oriented(d: ReportData, a: string, b: string, key: string): Oriented | null {
   const level = levelOf(key);
   const c = d.comparisons.find((x) => x.level === level && x.key === key && ((x.target_a === a && x.target_b === b) || (x.target_a === b && x.target_b === a)));
-  if (!c || c.p50_ratio === null || c.ratio_low === null || c.ratio_high === null || c.p50_ratio <= 0 || c.ratio_low <= 0) return null;
+  if (!c) return null;
+  const g = byQuery(c);
+  if (g) {
+    const significant = g.low > 1 || g.high < 1;
+    const perQuery = { queries: g.queries, diff: g.diff, diffLow: g.diffLow, diffHigh: g.diffHigh };
+    if (c.target_a === a) return { ratio: g.ratio, low: g.low, high: g.high, significant, perQuery };
+    return { ratio: 1 / g.ratio, low: 1 / g.high, high: 1 / g.low, significant, perQuery: { ...perQuery, diff: -g.diff, diffLow: -g.diffHigh, diffHigh: -g.diffLow } };
+  }
+  if (c.p50_ratio === null || c.ratio_low === null || c.ratio_high === null || c.p50_ratio <= 0 || c.ratio_low <= 0) return null;
   const significant = isSignificant(c);
   if (c.target_a === a) return { ratio: c.p50_ratio, low: c.ratio_low, high: c.ratio_high, significant };
   return { ratio: 1 / c.p50_ratio, low: 1 / c.ratio_high, high: 1 / c.ratio_low, significant };
@@ -70,11 +100,33 @@ function movedNote(d: ReportData, a: string, b: string, key: string): string {
 export function gatewayLine(d: ReportData, o: OverheadRow): string | null {
   if (o.overhead_ms === null || o.low_ms === null || o.high_ms === null) return null;
   const r = oriented(d, o.gateway, o.native, o.key);
+  const judged = notComparableText(d, o.gateway, o.native, levelOf(o.key), o.key) ?? (r?.significant ? 'significant' : 'not significant');
+  const moved = movedNote(d, o.gateway, o.native, o.key);
+  const gw = `${o.gateway}${lowRecallNote(d, o.gateway, o.key)}`;
+  const nat = `${o.native}${lowRecallNote(d, o.native, o.key)}`;
+  if (r?.perQuery) {
+    // A scope of several queries, compared query by query: the percentage (what "significant" judges)
+    // first, then the mean of the queries' p50 differences, signed (its CI may straddle 0 when slow
+    // queries' absolute noise dominates it).
+    const q = r.perQuery;
+    return `${gw} is ${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}] ${r.ratio >= 1 ? 'slower' : 'faster'} than ${nat} at p50 (${queriesNote(r)}; ` +
+      `${signedMs(q.diff)} ms [${signedMs(q.diffLow)}, ${signedMs(q.diffHigh)}] per query on average), ${judged}${moved}`;
+  }
   const word = o.overhead_ms >= 0 ? 'slower' : 'faster';
   const [lo, hi] = o.overhead_ms >= 0 ? [o.low_ms, o.high_ms] : [-o.high_ms, -o.low_ms];
   const ratio = r ? ` (${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}])` : '';
-  const judged = notComparableText(d, o.gateway, o.native, levelOf(o.key), o.key) ?? (r?.significant ? 'significant' : 'not significant');
-  return `${o.gateway}${lowRecallNote(d, o.gateway, o.key)} is ${ms(o.overhead_ms)} ms [${lo.toFixed(3)}, ${hi.toFixed(3)}] ${word} than ${o.native}${lowRecallNote(d, o.native, o.key)} per query${ratio}, ${judged}${movedNote(d, o.gateway, o.native, o.key)}`;
+  return `${gw} is ${ms(o.overhead_ms)} ms [${lo.toFixed(3)}, ${hi.toFixed(3)}] ${word} than ${nat} per query${ratio}, ${judged}${moved}`;
+}
+
+/** "+0.204", "−0.122", "0.000": a signed difference in ms. */
+const signedMs = (x: number) => {
+  const t = Math.abs(x).toFixed(3);
+  return Number(t) === 0 ? t : `${x > 0 ? '+' : '−'}${t}`;
+};
+
+/** "geometric mean over its 3 queries, each compared on its own" for a scope compared query by query. */
+function queriesNote(r: Oriented): string {
+  return r.perQuery ? `geometric mean over its ${r.perQuery.queries} queries, each compared on its own` : '';
 }
 
 /** "postgres is −35% [−40%, −30%] faster than pglite at p50, significant" (pairs without a gateway row). */
@@ -83,17 +135,33 @@ export function pairLine(d: ReportData, a: string, b: string, key: string): stri
   if (!r) return null;
   const word = r.ratio >= 1 ? 'slower' : 'faster';
   const judged = notComparableText(d, a, b, levelOf(key), key) ?? (r.significant ? 'significant' : 'not significant');
-  return `${a}${lowRecallNote(d, a, key)} is ${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}] ${word} than ${b}${lowRecallNote(d, b, key)} at p50, ${judged}${movedNote(d, a, b, key)}`;
+  const scope = r.perQuery ? ` (${queriesNote(r)})` : '';
+  return `${a}${lowRecallNote(d, a, key)} is ${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}] ${word} than ${b}${lowRecallNote(d, b, key)} at p50${scope}, ${judged}${movedNote(d, a, b, key)}`;
 }
 
 /** "fastest: postgres, p50 0.421 ms [0.400, 0.440]". */
 export function fastestLine(d: ReportData, rows: readonly AggregateRow[], key: string): string | null {
   const ok = rows.filter((a) => a.p50_ms !== null);
   if (ok.length === 0) return null;
+  // The lowest p50; in a scope compared query by query, the path the per-query figures put ahead of
+  // every other (the geometric mean of its ratios below 1 against each), so this line never names a
+  // path that the pair lines below call slower.
+  const aheadOfAll = ok.length > 1 ? ok.find((x) => ok.every((y) => y === x || ((r) => r !== null && r.perQuery !== undefined && r.ratio < 1)(oriented(d, x.target, y.target, key)))) : undefined;
+  if (aheadOfAll) {
+    // Its pooled p50 would be one query's, or fall between two: give each query's p50 instead
+    // (for all queries, only how it was judged: the category lines list them).
+    const n = (oriented(d, aheadOfAll.target, ok.find((y) => y !== aheadOfAll)!.target, key)?.perQuery?.queries) ?? 0;
+    const leftOut = new Set((d.unsupported ?? []).map((u) => u.query_id)); // out of every category figure (lib/pipeline/aggregate.ts)
+    const queries = key === 'all' ? [] : d.aggregates.filter((a) => a.target === aheadOfAll.target && a.level === 'query' && a.category === key && a.p50_ms !== null && !leftOut.has(a.key));
+    const each = queries.length ? `; p50 by query: ${queries.map((a) => `${a.key} ${a.p50_ms!.toFixed(3)} ms${ciText(a)}`).join(', ')}` : '';
+    return `fastest: ${aheadOfAll.target}${lowRecallNote(d, aheadOfAll.target, key)} (ahead of every other path on the geometric mean over its ${n} queries, each compared on its own${each})`;
+  }
   const best = ok.reduce((x, y) => (y.p50_ms! < x.p50_ms! ? y : x));
-  const ci = best.p50_low !== null && best.p50_low !== undefined && best.p50_high !== null && best.p50_high !== undefined ? ` [${best.p50_low.toFixed(3)}, ${best.p50_high.toFixed(3)}]` : '';
-  return `fastest: ${best.target}${lowRecallNote(d, best.target, key)}, p50 ${best.p50_ms!.toFixed(3)} ms${ci}`;
+  return `fastest: ${best.target}${lowRecallNote(d, best.target, key)}, p50 ${best.p50_ms!.toFixed(3)} ms${ciText(best)}`;
 }
+
+/** " [0.400, 0.440]": an aggregate row's p50 CI, or '' without one. */
+const ciText = (a: AggregateRow) => (a.p50_low !== null && a.p50_low !== undefined && a.p50_high !== null && a.p50_high !== undefined ? ` [${a.p50_low.toFixed(3)}, ${a.p50_high.toFixed(3)}]` : '');
 
 export function theAnswer(d: ReportData): AnswerLine[] {
   // Runs recorded before the recall rules (no max_recall_gap stored) cannot be judged for

@@ -1,5 +1,5 @@
 import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '../store/aggregates.js';
-import { diffOfMediansCI, percentileCI, qpsCI, ratioOfMediansCI } from './bootstrap.js';
+import { diffOfMediansCI, percentileCI, qpsCI, ratioOfMediansCI, scopeOfMediansCI } from './bootstrap.js';
 import type { LatencyGroups } from './latency-groups.js';
 import { mannWhitneyUSorted } from './mann-whitney.js';
 
@@ -10,6 +10,10 @@ import { mannWhitneyUSorted } from './mann-whitney.js';
  *    successful latencies of that group, seeded per (run seed, target, level, key, statistic);
  *  - for every pair of targets and every query / category / overall: p50(a)/p50(b) with its CI and
  *    a two-sided Mann–Whitney U test ("no significant difference" when p > 0.05, as benchstat says);
+ *    a category or all queries of two or more queries also compared query by query: the geometric
+ *    mean of the queries' p50 ratios and the mean of their p50 differences, with CIs
+ *    (scopeOfMediansCI, stream `scope:<level>:<key>:<a>:<b>`), over the queries both targets ran
+ *    that are not left out of the run's category figures;
  *  - gateway overhead per declared pair: median(gateway) − median(native) with its CI, against a
  *    budget: 'within budget' when the CI's upper end is under it, 'over budget' when its lower end is
  *    over it, else 'inconclusive'.
@@ -23,6 +27,8 @@ export interface IntervalOptions {
   targets: readonly string[];
   pairs: readonly { gateway: string; native: string }[];
   budgetMs: number;
+  /** Queries left out of every category and overall figure (lib/pipeline/aggregate.ts): not in a scope's per-query comparison either. */
+  leaveOut?: ReadonlySet<string>;
 }
 
 const val = (x: number) => (Number.isFinite(x) ? x : null);
@@ -48,6 +54,22 @@ export function withIntervals(aggregates: readonly AggregateRow[], groups: Laten
 export function comparisons(aggregates: readonly AggregateRow[], groups: LatencyGroups, o: IntervalOptions): ComparisonRow[] {
   const keys = [...new Set(aggregates.map((a) => `${a.level}\u0000${a.key}`))];
   const out: ComparisonRow[] = [];
+  // Each query's category, from the query rows (the same for every target).
+  const categoryOf = new Map(aggregates.filter((a) => a.level === 'query').map((a) => [a.key, a.category]));
+  const scopeColumns = (level: AggregateLevel, key: string, a: string, b: string): Partial<ComparisonRow> => {
+    if (level === 'query') return {};
+    const queries = [...categoryOf].filter(([q, cat]) => (level === 'overall' || cat === key) && !o.leaveOut?.has(q)).map(([q]) => q).sort();
+    const both = queries
+      .map((q) => ({ a: groups.sorted(a, 'query', q), b: groups.sorted(b, 'query', q) }))
+      .filter((p) => p.a.length > 0 && p.b.length > 0);
+    if (both.length < 2) return {};
+    const s = scopeOfMediansCI(both, { seed: o.seed, stream: `scope:${level}:${key}:${a}:${b}`, resamples: o.resamples });
+    return {
+      scope_queries: both.length,
+      geomean_ratio: val(s.ratio.estimate), geomean_low: val(s.ratio.low), geomean_high: val(s.ratio.high),
+      mean_diff_ms: val(s.diff.estimate), mean_diff_low: val(s.diff.low), mean_diff_high: val(s.diff.high),
+    };
+  };
   for (const lk of keys) {
     const [level, key] = lk.split('\u0000') as [AggregateLevel, string];
     for (let i = 0; i < o.targets.length; i++) {
@@ -64,6 +86,7 @@ export function comparisons(aggregates: readonly AggregateRow[], groups: Latency
           run_id: o.runId, level, key, target_a: a, target_b: b,
           p50_ratio: val(ratio.estimate), ratio_low: val(ratio.low), ratio_high: val(ratio.high),
           mw_u: val(mw.u), mw_p: val(mw.p), verdict,
+          ...scopeColumns(level, key, a, b),
         });
       }
     }

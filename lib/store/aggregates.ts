@@ -46,6 +46,19 @@ export interface ComparisonRow {
   mw_p: number | null;
   /** 'no significant difference' | '<target> faster' */
   verdict: string;
+  /**
+   * A category or all queries compared query by query (lib/stats/bootstrap.ts scopeOfMediansCI):
+   * the number of queries, the geometric mean of their p50 ratios a/b and the mean of their p50
+   * differences a − b (ms), with 95% CIs. Null (or absent, in rows built before) on query rows, on
+   * scopes of a single query, and on runs aggregated before this existed.
+   */
+  scope_queries?: number | null;
+  geomean_ratio?: number | null;
+  geomean_low?: number | null;
+  geomean_high?: number | null;
+  mean_diff_ms?: number | null;
+  mean_diff_low?: number | null;
+  mean_diff_high?: number | null;
 }
 
 export interface OverheadRow {
@@ -73,7 +86,10 @@ const AGG_COLS = [
   'run_id', 'target', 'level', 'key', 'category', 'count', 'failed', 'mean_ms', 'p50_ms', 'p95_ms', 'p99_ms', 'min_ms', 'max_ms', 'qps', 'qps_wall',
   'p50_low', 'p50_high', 'p95_low', 'p95_high', 'p99_low', 'p99_high', 'qps_low', 'qps_high',
 ] as const;
-const CMP_COLS = ['run_id', 'level', 'key', 'target_a', 'target_b', 'p50_ratio', 'ratio_low', 'ratio_high', 'mw_u', 'mw_p', 'verdict'] as const;
+const CMP_COLS = [
+  'run_id', 'level', 'key', 'target_a', 'target_b', 'p50_ratio', 'ratio_low', 'ratio_high', 'mw_u', 'mw_p', 'verdict',
+  'scope_queries', 'geomean_ratio', 'geomean_low', 'geomean_high', 'mean_diff_ms', 'mean_diff_low', 'mean_diff_high',
+] as const;
 const OVH_COLS = ['run_id', 'gateway', 'native', 'key', 'overhead_ms', 'low_ms', 'high_ms', 'budget_ms', 'verdict'] as const;
 
 export async function replaceAggregates(
@@ -87,7 +103,7 @@ export async function replaceAggregates(
   await db.transaction(async () => {
     for (const table of ['aggregates', 'latency_spectrum', 'comparisons', 'gateway_overhead']) await db.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
     await db.insertMany('aggregates', AGG_COLS, rows.map((r) => AGG_COLS.map((c) => r[c] ?? null)), false);
-    await db.insertMany('comparisons', CMP_COLS, comparisons.map((r) => CMP_COLS.map((c) => r[c])), false);
+    await db.insertMany('comparisons', CMP_COLS, comparisons.map((r) => CMP_COLS.map((c) => r[c] ?? null)), false);
     await db.insertMany('gateway_overhead', OVH_COLS, overhead.map((r) => OVH_COLS.map((c) => r[c])), false);
     await db.insertMany('latency_spectrum', ['run_id', 'target', 'quantile', 'latency_ms'], spectrum.map((s) => [s.run_id, s.target, s.quantile, s.latency_ms]), false);
   });

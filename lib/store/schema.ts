@@ -666,4 +666,17 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, shard, phase, target, level)
   );
   `,
+  `
+  -- A category's or all queries' comparison made query by query (lib/stats/bootstrap.ts
+  -- scopeOfMediansCI; derived): how many queries it covers, the geometric mean of their p50 ratios
+  -- a/b and the mean of their p50 differences a − b (ms), each with its 95% CI. Null on query rows,
+  -- on scopes of one query, and on runs aggregated before this existed.
+  ALTER TABLE comparisons ADD COLUMN scope_queries INTEGER;
+  ALTER TABLE comparisons ADD COLUMN geomean_ratio REAL;
+  ALTER TABLE comparisons ADD COLUMN geomean_low REAL;
+  ALTER TABLE comparisons ADD COLUMN geomean_high REAL;
+  ALTER TABLE comparisons ADD COLUMN mean_diff_ms REAL;
+  ALTER TABLE comparisons ADD COLUMN mean_diff_low REAL;
+  ALTER TABLE comparisons ADD COLUMN mean_diff_high REAL;
+  `,
 ];

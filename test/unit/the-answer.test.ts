@@ -77,6 +77,53 @@ describe('The answer: wording rules', () => {
     expect(theAnswer(d).map((l) => l.text)).toEqual(['fastest: postgres, p50 0.500 ms [0.450, 0.550]', 'postgres is −50% [−55%, −44%] faster than pglite at p50, significant']);
   });
 
+  describe('a scope of several queries, compared query by query', () => {
+    // The case measured on a fresh `make all`: join ×1.14 and vector_filter ×1.05 (pglite-wire ÷ pglite), both
+    // significant, while the pooled complex_join median gave ×1.15 [0.90, 1.42], "not significant".
+    const scoped = (g: number, gl: number, gh: number, dm: number, dl: number, dh: number, p = 0.0004): ComparisonRow => ({
+      ...cmp('complex_join', 'pglite', 'pglite-wire', 0.866, 0.703, 1.117, p),
+      scope_queries: 2, geomean_ratio: g, geomean_low: gl, geomean_high: gh, mean_diff_ms: dm, mean_diff_low: dl, mean_diff_high: dh,
+    });
+    const queryAgg = (target: string, key: string, p50: number, lo: number, hi: number) => ({ ...agg(target, 'query', key, p50, lo, hi), category: 'complex_join' }) as AggregateRow;
+    const aggs = [
+      agg('pglite', 'category', 'complex_join', 1.46, 1.254, 1.785), agg('pglite-wire', 'category', 'complex_join', 1.686, 1.531, 1.891),
+      queryAgg('pglite', 'join', 1.013, 0.946, 1.078), queryAgg('pglite', 'vector_filter', 2.13, 2.09, 2.171),
+      queryAgg('pglite-wire', 'join', 1.155, 1.079, 1.269), queryAgg('pglite-wire', 'vector_filter', 2.238, 2.199, 2.298),
+    ];
+    const scopedData = (c: ComparisonRow) => data({ aggregates: aggs, comparisons: [c], overhead: [ovh('complex_join', 0.226, -0.188, 0.58)] });
+
+    it('leads with the geometric mean of the queries\' p50 ratios, re-oriented gateway/native, then the mean difference signed', () => {
+      // stored pglite / pglite-wire: geometric mean 0.914 [0.847, 0.964], mean difference −0.125 ms [−0.217, −0.062]
+      expect(theAnswer(scopedData(scoped(0.914, 0.847, 0.964, -0.125, -0.217, -0.062))).map((l) => l.text)).toEqual([
+        'fastest: pglite (ahead of every other path on the geometric mean over its 2 queries, each compared on its own; p50 by query: join 1.013 ms [0.946, 1.078], vector_filter 2.130 ms [2.090, 2.171])',
+        'pglite-wire is +9% [+4%, +18%] slower than pglite at p50 (geometric mean over its 2 queries, each compared on its own; +0.125 ms [+0.062, +0.217] per query on average), significant',
+      ]);
+    });
+
+    it('judges significance on the geometric mean\'s CI, not on the pooled Mann–Whitney test', () => {
+      // CI excludes 1 while the pooled test finds nothing (p 0.10): significant.
+      expect(theAnswer(scopedData(scoped(0.973, 0.961, 0.989, -0.204, -0.589, 0.122, 0.101)))[1]!.text)
+        .toBe('pglite-wire is +3% [+1%, +4%] slower than pglite at p50 (geometric mean over its 2 queries, each compared on its own; +0.204 ms [−0.122, +0.589] per query on average), significant');
+      // CI includes 1 while the pooled test says p < 0.001: not significant.
+      expect(theAnswer(scopedData(scoped(0.98, 0.95, 1.01, -0.02, -0.05, 0.01, 0.0001)))[1]!.text).toMatch(/^pglite-wire is \+2% \[−1%, \+5%\] slower .*, not significant$/);
+    });
+
+    it('a pair without a gateway row says how it was compared, and old rows keep the pooled wording', () => {
+      const d = data({ overhead: [], aggregates: aggs, comparisons: [scoped(0.914, 0.847, 0.964, -0.125, -0.217, -0.062)] });
+      expect(theAnswer(d)[1]!.text).toBe('pglite is −9% [−15%, −4%] faster than pglite-wire at p50 (geometric mean over its 2 queries, each compared on its own), significant');
+      // A row aggregated before (no per-query columns): the pooled figures, as before.
+      expect(theAnswer(scopedData(cmp('complex_join', 'pglite', 'pglite-wire', 0.866, 0.703, 1.117, 0.0004)))[1]!.text)
+        .toBe('pglite-wire is 0.226 ms [-0.188, 0.580] slower than pglite per query (+15% [−10%, +42%]), not significant');
+    });
+
+    it('never names as fastest a path the per-query figures put behind', () => {
+      // pooled p50s say pglite-wire (1.2 < 1.46), the per-query comparison says pglite is ahead
+      const flipped = data({ aggregates: [...aggs.slice(2), agg('pglite', 'category', 'complex_join', 1.46, 1.3, 1.6), agg('pglite-wire', 'category', 'complex_join', 1.2, 1.1, 1.3)],
+        comparisons: [scoped(0.914, 0.847, 0.964, -0.125, -0.217, -0.062)], overhead: [] });
+      expect(theAnswer(flipped)[0]!.text).toMatch(/^fastest: pglite \(ahead of every other path/);
+    });
+  });
+
   it('opens table.txt, right after the run header', () => {
     const text = tableText(data());
     const lines = text.split('\n');

@@ -1,4 +1,5 @@
 import { fingerprintSourceText, recallReferenceText } from '../dataset-text.js';
+import { byQuery, byQueryVerdict, overheadByQuery } from '../by-query.js';
 import type { AggregateRow } from '../../store/aggregates.js';
 import { gcHtml } from '../gc-report.js';
 import { driftLoadNote, machineLoadText } from '../../measure/machine-load.js';
@@ -73,19 +74,28 @@ export function statisticsSection(d: ReportData): string {
   const cmp = d.comparisons.filter((x) => x.level !== 'query');
   if (cmp.length) {
     parts.push(
-      '<h3>Pairwise comparisons</h3><p class="footnote">p50 ratio a/b with its 95% CI; two-sided Mann–Whitney U, "no significant difference" when p &gt; 0.05.</p>',
+      '<h3>Pairwise comparisons</h3><p class="footnote">p50 ratio a/b with its 95% CI; two-sided Mann–Whitney U, "no significant difference" when p &gt; 0.05. ' +
+        'Query by query (a scope of several queries): the geometric mean of its queries\' p50 ratios a/b with its 95% CI, significant when the CI excludes 1; the answer judges a scope on it.</p>',
       table(
-        ['Scope', 'a / b', 'p50 ratio', 'p', 'Verdict'],
-        cmp.map((x) => [esc(x.key === 'all' ? 'all queries' : x.key), `<code>${esc(x.target_a)}</code> / <code>${esc(x.target_b)}</code>`, ci(x.p50_ratio, x.ratio_low, x.ratio_high, f3), x.mw_p === null ? NA : esc(x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)), esc(x.verdict) + badFlag(notComparableText(d, x.target_a, x.target_b, x.level, x.key))]),
+        ['Scope', 'a / b', 'p50 ratio', 'p', 'Verdict', 'Query by query'],
+        cmp.map((x) => {
+          const q = byQuery(x);
+          return [esc(x.key === 'all' ? 'all queries' : x.key), `<code>${esc(x.target_a)}</code> / <code>${esc(x.target_b)}</code>`, ci(x.p50_ratio, x.ratio_low, x.ratio_high, f3), x.mw_p === null ? NA : esc(x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)), esc(x.verdict) + badFlag(notComparableText(d, x.target_a, x.target_b, x.level, x.key)),
+            q ? `${ci(q.ratio, q.low, q.high, f3)} (${q.queries} queries) → ${esc(byQueryVerdict(x, q))}` : NA];
+        }),
       ),
     );
   }
   if (d.overhead.length) {
     parts.push(
-      `<h3>Gateway overhead</h3><p class="footnote">median(gateway) − median(native) per request with its 95% CI, against a budget of ${esc(d.overhead[0]!.budget_ms)} ms.</p>`,
+      `<h3>Gateway overhead</h3><p class="footnote">median(gateway) − median(native) per request with its 95% CI, against a budget of ${esc(d.overhead[0]!.budget_ms)} ms. Query by query (a scope of several queries): the mean of its queries' p50 differences with its 95% CI.</p>`,
       table(
-        ['Pair', 'Scope', 'Overhead (ms)', 'Verdict'],
-        d.overhead.map((x) => [`<code>${esc(x.gateway)}</code> vs <code>${esc(x.native)}</code>`, esc(x.key === 'all' ? 'all queries' : x.key), ci(x.overhead_ms, x.low_ms, x.high_ms, f3), `<span class="${x.verdict === 'over budget' ? 'bad' : x.verdict === 'within budget' ? 'ok' : 'muted'}">${esc(x.verdict)}</span>` + badFlag(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key))]),
+        ['Pair', 'Scope', 'Overhead (ms)', 'Verdict', 'Query by query (ms)'],
+        d.overhead.map((x) => {
+          const q = overheadByQuery(d.comparisons, x);
+          return [`<code>${esc(x.gateway)}</code> vs <code>${esc(x.native)}</code>`, esc(x.key === 'all' ? 'all queries' : x.key), ci(x.overhead_ms, x.low_ms, x.high_ms, f3), `<span class="${x.verdict === 'over budget' ? 'bad' : x.verdict === 'within budget' ? 'ok' : 'muted'}">${esc(x.verdict)}</span>` + badFlag(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key)),
+            q ? `${ci(q.diff, q.low, q.high, f3)} (${q.queries} queries)` : NA];
+        }),
       ),
     );
   }
