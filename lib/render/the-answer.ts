@@ -17,7 +17,7 @@ import { targetOrder, type ReportData } from './report-data.js';
  * - A scope of several queries (a category, all queries) is compared query by query: its ms figure
  *   is the mean of the queries' p50 differences, its percentage the geometric mean of their p50
  *   ratios, each with its CI (lib/stats/bootstrap.ts scopeOfMediansCI). The line then leads with
- *   the percentage, says "geometric mean over its N queries, each compared on its own", and gives
+ *   the percentage, says "geometric mean over its N queries", and gives
  *   the ms figure signed ("+0.204 ms [−0.122, +0.589] per query on average"). Runs aggregated
  *   before that keep the pooled figures and the old wording.
  * - "significant" when the two-sided Mann–Whitney test says one path is faster (p ≤ 0.05) and the
@@ -124,9 +124,9 @@ const signedMs = (x: number) => {
   return Number(t) === 0 ? t : `${x > 0 ? '+' : '−'}${t}`;
 };
 
-/** "geometric mean over its 3 queries, each compared on its own" for a scope compared query by query. */
+/** "geometric mean over its 3 queries" for a scope compared query by query. */
 function queriesNote(r: Oriented): string {
-  return r.perQuery ? `geometric mean over its ${r.perQuery.queries} queries, each compared on its own` : '';
+  return r.perQuery ? `geometric mean over its ${r.perQuery.queries} queries` : '';
 }
 
 /** "postgres is −35% [−40%, −30%] faster than pglite at p50, significant" (pairs without a gateway row). */
@@ -154,7 +154,7 @@ export function fastestLine(d: ReportData, rows: readonly AggregateRow[], key: s
     const leftOut = new Set((d.unsupported ?? []).map((u) => u.query_id)); // out of every category figure (lib/pipeline/aggregate.ts)
     const queries = key === 'all' ? [] : d.aggregates.filter((a) => a.target === aheadOfAll.target && a.level === 'query' && a.category === key && a.p50_ms !== null && !leftOut.has(a.key));
     const each = queries.length ? `; p50 by query: ${queries.map((a) => `${a.key} ${a.p50_ms!.toFixed(3)} ms${ciText(a)}`).join(', ')}` : '';
-    return `fastest: ${aheadOfAll.target}${lowRecallNote(d, aheadOfAll.target, key)} (ahead of every other path on the geometric mean over its ${n} queries, each compared on its own${each})`;
+    return `fastest: ${aheadOfAll.target}${lowRecallNote(d, aheadOfAll.target, key)} (ahead of every other path query by query, over its ${n} queries${each})`;
   }
   const best = ok.reduce((x, y) => (y.p50_ms! < x.p50_ms! ? y : x));
   return `fastest: ${best.target}${lowRecallNote(d, best.target, key)}, p50 ${best.p50_ms!.toFixed(3)} ms${ciText(best)}`;
@@ -196,5 +196,14 @@ export function theAnswer(d: ReportData): AnswerLine[] {
 export function theAnswerTableLines(d: ReportData): string[] {
   const lines = theAnswer(d);
   if (lines.length === 0) return [];
-  return ['', 'The answer (p50 per request, 95% CIs; details in the sections below)', ...lines.map((l) => `  ${l.scope}: ${l.text}`)];
+  const how = answerComparesByQuery(d) ? [`  (${BY_QUERY_NOTE})`] : [];
+  return ['', 'The answer (p50 per request, 95% CIs; details in the sections below)', ...how, ...lines.map((l) => `  ${l.scope}: ${l.text}`)];
+}
+
+/** How a scope of several queries is compared, said once above the answer's lines. */
+export const BY_QUERY_NOTE = 'a category or all queries: each of its queries compared on its own, then the geometric mean of their p50 ratios and the mean of their p50 differences';
+
+/** Whether any line of the answer compares a scope query by query (a run aggregated since it exists). */
+export function answerComparesByQuery(d: ReportData): boolean {
+  return d.comparisons.some((c) => byQuery(c) !== null);
 }

@@ -33,7 +33,7 @@ describe('comparisons compared query by query, in a store from before', () => {
     await later.close();
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'now')], [render]);
     const now = await answerOf(join(p.dir, 'now'));
-    expect(now).toMatch(/simple queries: pglite-wire is [+−]\d+% \[.*\] (slower|faster) than pglite at p50 \(geometric mean over its 3 queries, each compared on its own; /);
+    expect(now).toMatch(/simple queries: pglite-wire is [+−]\d+% \[.*\] (slower|faster) than pglite at p50 \(geometric mean over its 3 queries; /);
 
     // The same run as an older pathbench aggregated it: no per-query columns (added back empty on open).
     const raw = await SqliteDb.open(p.store);

@@ -95,22 +95,22 @@ describe('The answer: wording rules', () => {
     it('leads with the geometric mean of the queries\' p50 ratios, re-oriented gateway/native, then the mean difference signed', () => {
       // stored pglite / pglite-wire: geometric mean 0.914 [0.847, 0.964], mean difference −0.125 ms [−0.217, −0.062]
       expect(theAnswer(scopedData(scoped(0.914, 0.847, 0.964, -0.125, -0.217, -0.062))).map((l) => l.text)).toEqual([
-        'fastest: pglite (ahead of every other path on the geometric mean over its 2 queries, each compared on its own; p50 by query: join 1.013 ms [0.946, 1.078], vector_filter 2.130 ms [2.090, 2.171])',
-        'pglite-wire is +9% [+4%, +18%] slower than pglite at p50 (geometric mean over its 2 queries, each compared on its own; +0.125 ms [+0.062, +0.217] per query on average), significant',
+        'fastest: pglite (ahead of every other path query by query, over its 2 queries; p50 by query: join 1.013 ms [0.946, 1.078], vector_filter 2.130 ms [2.090, 2.171])',
+        'pglite-wire is +9% [+4%, +18%] slower than pglite at p50 (geometric mean over its 2 queries; +0.125 ms [+0.062, +0.217] per query on average), significant',
       ]);
     });
 
     it('judges significance on the geometric mean\'s CI, not on the pooled Mann–Whitney test', () => {
       // CI excludes 1 while the pooled test finds nothing (p 0.10): significant.
       expect(theAnswer(scopedData(scoped(0.973, 0.961, 0.989, -0.204, -0.589, 0.122, 0.101)))[1]!.text)
-        .toBe('pglite-wire is +3% [+1%, +4%] slower than pglite at p50 (geometric mean over its 2 queries, each compared on its own; +0.204 ms [−0.122, +0.589] per query on average), significant');
+        .toBe('pglite-wire is +3% [+1%, +4%] slower than pglite at p50 (geometric mean over its 2 queries; +0.204 ms [−0.122, +0.589] per query on average), significant');
       // CI includes 1 while the pooled test says p < 0.001: not significant.
       expect(theAnswer(scopedData(scoped(0.98, 0.95, 1.01, -0.02, -0.05, 0.01, 0.0001)))[1]!.text).toMatch(/^pglite-wire is \+2% \[−1%, \+5%\] slower .*, not significant$/);
     });
 
     it('a pair without a gateway row says how it was compared, and old rows keep the pooled wording', () => {
       const d = data({ overhead: [], aggregates: aggs, comparisons: [scoped(0.914, 0.847, 0.964, -0.125, -0.217, -0.062)] });
-      expect(theAnswer(d)[1]!.text).toBe('pglite is −9% [−15%, −4%] faster than pglite-wire at p50 (geometric mean over its 2 queries, each compared on its own), significant');
+      expect(theAnswer(d)[1]!.text).toBe('pglite is −9% [−15%, −4%] faster than pglite-wire at p50 (geometric mean over its 2 queries), significant');
       // A row aggregated before (no per-query columns): the pooled figures, as before.
       expect(theAnswer(scopedData(cmp('complex_join', 'pglite', 'pglite-wire', 0.866, 0.703, 1.117, 0.0004)))[1]!.text)
         .toBe('pglite-wire is 0.226 ms [-0.188, 0.580] slower than pglite per query (+15% [−10%, +42%]), not significant');

@@ -1,5 +1,5 @@
 import type { ReportData } from '../report-data.js';
-import { theAnswer } from '../the-answer.js';
+import { BY_QUERY_NOTE, answerComparesByQuery, theAnswer } from '../the-answer.js';
 import { esc } from './escape.js';
 
 /**
@@ -14,7 +14,7 @@ export function theAnswerSection(d: ReportData): string {
   const mark = (text: string) => esc(text).replace(/(NOT COMPARABLE: [^,]*$|LOW RECALL on [^)]*)/g, '<strong class="bad">$1</strong>');
   return `<section id="the-answer">
   <h2>The answer</h2>
-  <p class="footnote">p50 per request with 95% confidence intervals; how each figure is computed is in the sections below.</p>
+  <p class="footnote">p50 per request with 95% confidence intervals; how each figure is computed is in the sections below.${answerComparesByQuery(d) ? ` ${esc(BY_QUERY_NOTE[0]!.toUpperCase() + BY_QUERY_NOTE.slice(1))}.` : ''}</p>
   <dl class="answer">${scopes
     .map((s) => `<dt>${esc(s)}</dt>${lines.filter((l) => l.scope === s).map((l) => `<dd>${mark(l.text)}</dd>`).join('')}`)
     .join('')}</dl>
