@@ -116,8 +116,8 @@ export function tableText(d: ReportData): string {
   }
   const cmp = d.comparisons.filter((x) => x.level !== 'query');
   if (cmp.length) {
-    out.push('', 'Pairwise: p50 ratio a/b [95% CI] and Mann–Whitney U (two-sided; p > 0.05 = no significant difference)');
-    if (cmp.some((x) => byQuery(x))) out.push('  then, for a scope of several queries, query by query: the geometric mean of their p50 ratios a/b [95% CI] (significant when the CI excludes 1)');
+    out.push('', 'Pairwise: p50 ratio a/b [95% CI] and Mann–Whitney U (two-sided; p > 0.05 = no significant difference)' +
+      (cmp.some((x) => byQuery(x)) ? '; query by query (a scope of n queries): the geometric mean of their p50 ratios a/b [95% CI], significant when the CI excludes 1' : ''));
     for (const x of cmp) {
       const q = byQuery(x);
       const perQuery = q ? `; query by query (${q.queries}): ${r3(q.ratio)} [${r3(q.low)}, ${r3(q.high)}] → ${byQueryVerdict(x, q)}` : '';
@@ -125,8 +125,8 @@ export function tableText(d: ReportData): string {
     }
   }
   if (d.overhead.length) {
-    out.push('', `Gateway overhead: median(gateway) − median(native) per request [95% CI], budget ${d.overhead[0]!.budget_ms} ms`);
-    if (d.overhead.some((x) => overheadByQuery(d.comparisons, x))) out.push('  then, for a scope of several queries, query by query: the mean of their p50 differences [95% CI]');
+    out.push('', `Gateway overhead: median(gateway) − median(native) per request [95% CI], budget ${d.overhead[0]!.budget_ms} ms` +
+      (d.overhead.some((x) => overheadByQuery(d.comparisons, x)) ? '; query by query (a scope of n queries): the mean of their p50 differences [95% CI]' : ''));
     for (const x of d.overhead) {
       const q = overheadByQuery(d.comparisons, x);
       const perQuery = q ? `; query by query (${q.queries}): ${r3(q.diff)} ms [${r3(q.low)}, ${r3(q.high)}]` : '';

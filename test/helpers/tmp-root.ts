@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +12,9 @@ import { join } from 'node:path';
 export default function setup(): () => void {
   const before = process.env['TMPDIR'];
   const root = mkdtempSync(join(tmpdir(), 'pathbench-tests-'));
+  // As /tmp: the servers the tests start run as user postgres and must reach their directories
+  // below it (scripts/postgres-local.sh, pgbouncer-local.sh refuse a parent they cannot traverse).
+  chmodSync(root, 0o1777);
   process.env['TMPDIR'] = root;
   return () => {
     rmSync(root, { recursive: true, force: true });
