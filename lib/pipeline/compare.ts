@@ -66,8 +66,12 @@ export async function compare(ctx: StageContext): Promise<void> {
       slower: queryRows.filter((r) => r.verdict === 'slower').length,
       no_significant_difference: queryRows.filter((r) => r.verdict === 'no significant difference').length,
     },
+    // A scope compared query by query is judged, and reported, on that change (isRegression).
     regressions: threshold === null ? [] : result.rows.filter((r) => isRegression(r, threshold)).map((r) => ({
-      name: rowName(r), level: r.level, target: r.target, key: r.key, p50_change_pct: r.p50_change_pct!, p50_ratio_low: r.ratio_low, mw_p: r.mw_p,
+      name: rowName(r), level: r.level, target: r.target, key: r.key,
+      ...(r.by_query
+        ? { p50_change_pct: r.by_query.change_pct, p50_ratio_low: r.by_query.low, mw_p: null, by_query: true }
+        : { p50_change_pct: r.p50_change_pct!, p50_ratio_low: r.ratio_low, mw_p: r.mw_p }),
     })),
     rows: result.rows,
   };

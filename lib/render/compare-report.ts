@@ -42,7 +42,8 @@ export interface CompareReport {
   };
   /** Counts over target × query rows. */
   summary: { compared: number; faster: number; slower: number; no_significant_difference: number };
-  regressions: { name: string; level: string; target: string; key: string; p50_change_pct: number; p50_ratio_low: number | null; mw_p: number | null }[];
+  /** by_query: judged on the scope's queries compared one by one (the geometric mean of their p50 ratios); p50_change_pct and p50_ratio_low are then that change and its CI's lower end. */
+  regressions: { name: string; level: string; target: string; key: string; p50_change_pct: number; p50_ratio_low: number | null; mw_p: number | null; by_query?: boolean }[];
   rows: RunChangeRow[];
 }
 
@@ -54,8 +55,11 @@ const fmtCi = (r: RunChangeRow) => `${fmtRatio(r.p50_ratio)} [${fmtRatio(r.ratio
 
 /** The regression message of one row: "regression: pglite/vector_cosine p50 +98.2% > threshold 10%". */
 export function regressionLine(r: CompareReport['regressions'][number], thresholdPct: number): string {
-  return `regression: ${r.name} p50 ${fmtPct(r.p50_change_pct)} > threshold ${thresholdPct}%`;
+  return `regression: ${r.name} p50 ${fmtPct(r.p50_change_pct)}${r.by_query ? ' (query by query: geometric mean of its queries\' p50 ratios)' : ''} > threshold ${thresholdPct}%`;
 }
+
+/** "×1.091 [1.040, 1.150] slower (3 queries)", or 'n/a' for a row without query-by-query figures. */
+const fmtByQuery = (r: RunChangeRow) => (r.by_query ? `${fmtRatio(r.by_query.ratio)} [${fmtRatio(r.by_query.low)}, ${fmtRatio(r.by_query.high)}] ${r.by_query.verdict} (${r.by_query.queries} queries)` : 'n/a');
 
 function describeRun(label: string, s: CompareRunSummary): string {
   const commit = s.git_commit ? `, commit ${s.git_commit.slice(0, 12)}` : '';
@@ -67,12 +71,15 @@ const LEVEL_TITLES = { overall: 'All queries', category: 'Per category', query: 
 function levelTable(rows: readonly RunChangeRow[]): string {
   const level = rows[0]?.level ?? 'overall';
   const query = level !== 'overall';
-  const header = ['Target', ...(query ? [level === 'query' ? 'Query' : 'Category'] : []), 'base p50 (ms)', 'head p50 (ms)', 'Δp50', 'p50 ratio [95% CI]', 'Δp95', 'Δp99', 'ΔQPS', 'p (MW)', 'verdict'];
+  // Scopes of several queries get the query-by-query change as a last column (older stores' rows may lack it).
+  const scoped = level !== 'query' && rows.some((r) => r.by_query);
+  const header = ['Target', ...(query ? [level === 'query' ? 'Query' : 'Category'] : []), 'base p50 (ms)', 'head p50 (ms)', 'Δp50', 'p50 ratio [95% CI]', 'Δp95', 'Δp99', 'ΔQPS', 'p (MW)', 'verdict', ...(scoped ? ['query by query: p50 ratio [95% CI]'] : [])];
   const body = rows.map((r) => [
     r.target, ...(query ? [r.key] : []), fmtMs(r.base.p50_ms), fmtMs(r.head.p50_ms), fmtPct(r.p50_change_pct), fmtCi(r),
-    fmtPct(r.p95_change_pct), fmtPct(r.p99_change_pct), fmtPct(r.qps_change_pct), fmtP(r.mw_p), r.verdict,
+    fmtPct(r.p95_change_pct), fmtPct(r.p99_change_pct), fmtPct(r.qps_change_pct), fmtP(r.mw_p), r.verdict, ...(scoped ? [fmtByQuery(r)] : []),
   ]);
-  return textTable(header, body, query ? [0, 1, header.length - 1] : [0, header.length - 1]);
+  const verdictAt = header.indexOf('verdict');
+  return textTable(header, body, [0, ...(query ? [1] : []), verdictAt, ...(scoped ? [verdictAt + 1] : [])]);
 }
 
 /** compare.txt (also printed by `make compare`). */
@@ -128,16 +135,19 @@ ul.diffs { margin: 6px 0 0; padding-left: 20px; font-weight: 400; }
 function htmlTable(level: keyof typeof LEVEL_TITLES, rows: readonly RunChangeRow[], regressions: ReadonlySet<string>): string {
   const query = level !== 'overall';
   const cls = (x: number | null, lowerIsBetter: boolean) => (x === null || x === 0 ? '' : (x < 0) === lowerIsBetter ? 'faster' : 'slower');
-  const head = ['Target', ...(query ? [level === 'query' ? 'Query' : 'Category'] : []), 'base p50 (ms)', 'head p50 (ms)', 'Δp50', 'p50 ratio [95% CI]', 'Δp95', 'Δp99', 'ΔQPS', 'p (MW)', 'verdict']
+  const scoped = level !== 'query' && rows.some((r) => r.by_query);
+  const head = ['Target', ...(query ? [level === 'query' ? 'Query' : 'Category'] : []), 'base p50 (ms)', 'head p50 (ms)', 'Δp50', 'p50 ratio [95% CI]', 'Δp95', 'Δp99', 'ΔQPS', 'p (MW)', 'verdict', ...(scoped ? ['query by query: p50 ratio [95% CI]'] : [])]
     .map((h, i) => `<th${i >= (query ? 2 : 1) && i < (query ? 10 : 9) ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
   const body = rows.map((r) => {
-    const rowCls = [r.verdict === 'faster' ? 'faster' : r.verdict === 'slower' ? 'slower' : '', regressions.has(rowName(r)) ? 'regression' : ''].filter(Boolean).join(' ');
+    const v = r.by_query?.verdict ?? r.verdict; // a scope compared query by query is coloured as it is judged
+    const rowCls = [v === 'faster' ? 'faster' : v === 'slower' ? 'slower' : '', regressions.has(rowName(r)) ? 'regression' : ''].filter(Boolean).join(' ');
     const sig = r.verdict !== 'no significant difference';
     return `<tr${rowCls ? ` class="${rowCls}"` : ''}><th>${esc(r.target)}</th>${query ? `<td>${esc(r.key)}</td>` : ''}` +
       `<td class="num">${esc(fmtMs(r.base.p50_ms))}</td><td class="num">${esc(fmtMs(r.head.p50_ms))}</td>` +
       `<td class="num ${sig ? cls(r.p50_change_pct, true) : ''}">${esc(fmtPct(r.p50_change_pct))}</td><td class="num">${esc(fmtCi(r))}</td>` +
       `<td class="num">${esc(fmtPct(r.p95_change_pct))}</td><td class="num">${esc(fmtPct(r.p99_change_pct))}</td>` +
-      `<td class="num">${esc(fmtPct(r.qps_change_pct))}</td><td class="num">${esc(fmtP(r.mw_p))}</td><td class="verdict">${esc(r.verdict)}</td></tr>`;
+      `<td class="num">${esc(fmtPct(r.qps_change_pct))}</td><td class="num">${esc(fmtP(r.mw_p))}</td><td class="verdict">${esc(r.verdict)}</td>` +
+      `${scoped ? `<td class="verdict">${esc(fmtByQuery(r))}</td>` : ''}</tr>`;
   }).join('\n');
   return `<section id="${level}"><h2>${esc(LEVEL_TITLES[level])}</h2><div class="card wide"><table class="results"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div></section>`;
 }

@@ -1,6 +1,6 @@
 import type { AggregateLevel } from '../store/aggregates.js';
 import type { SampleRow } from '../store/samples.js';
-import { ratioOfMediansCI } from './bootstrap.js';
+import { ratioOfMediansCI, scopeOfMediansCI } from './bootstrap.js';
 import { MANN_WHITNEY_ALPHA, mannWhitneyU } from './mann-whitney.js';
 import { quantileSorted } from './quantile.js';
 
@@ -14,7 +14,12 @@ import { quantileSorted } from './quantile.js';
  *    resampled independently, seeded: `ratioOfMediansCI`, stream `compare:<level>:<key>:<target>`);
  *  - verdict: two-sided Mann–Whitney U on head vs base (α = 0.05): "no significant difference" when
  *    p > 0.05, else "faster" / "slower" for the head run (benchstat's convention);
- *  - effect size, the sort key: |ln(p50 ratio)| — a halving and a doubling rank alike.
+ *  - effect size, the sort key: |ln(p50 ratio)| — a halving and a doubling rank alike;
+ *  - a category or all queries of two or more queries is also compared query by query (`by_query`):
+ *    the geometric mean of its queries' head/base p50 ratios with a stratified bootstrap CI
+ *    (scopeOfMediansCI, stream `compare-scope:<level>:<key>:<target>`), "slower"/"faster" when the
+ *    CI excludes 1. A regression of such a row is judged on it (isRegression): the pooled median of
+ *    queries of different latencies is one query's, or falls between two (docs/reading-the-report.md).
  *
  * Percentiles and QPS are defined exactly as in latency-summary.ts (linear interpolation, numpy's
  * default; QPS = successful requests ÷ sum of their latencies), so a run's side here equals its
@@ -54,6 +59,20 @@ export interface RunChangeRow {
   verdict: ChangeVerdict;
   /** |ln(p50 ratio)|; null when either side has no successful request. */
   effect: number | null;
+  /** A category or all queries of 2+ queries compared query by query (null on query rows and one-query scopes). */
+  by_query?: ScopeChange | null;
+}
+
+/** A scope's change query by query: the geometric mean of its queries' p50 ratios head/base. */
+export interface ScopeChange {
+  queries: number;
+  ratio: number;
+  low: number;
+  high: number;
+  /** (ratio − 1) × 100 */
+  change_pct: number;
+  /** 'slower' when the CI lies above 1, 'faster' below, else no significant difference. */
+  verdict: ChangeVerdict;
 }
 
 export interface RunComparison {
@@ -167,6 +186,7 @@ export function compareRuns(base: readonly SampleRow[], head: readonly SampleRow
       p50_ratio: r, ratio_low: finite(ratio.low), ratio_high: finite(ratio.high),
       mw_u: finite(mw.u), mw_p: finite(mw.p), verdict,
       effect: r !== null && r > 0 ? Math.abs(Math.log(r)) : null,
+      ...(b.level === 'query' ? {} : { by_query: scopeChange(gb, gh, b, o) }),
     });
   }
   rows.sort((x, y) =>
@@ -182,8 +202,32 @@ export function compareRuns(base: readonly SampleRow[], head: readonly SampleRow
   };
 }
 
-/** A significant p50 slowdown larger than `thresholdPct` (strictly), at any level. */
+/**
+ * The query-by-query change of a category or overall group `b` of the base run: its target's
+ * queries of that scope measured in both runs (the query groups of both), compared one by one.
+ * Null with fewer than two such queries.
+ */
+function scopeChange(gb: Map<string, Group>, gh: Map<string, Group>, b: Group, o: CompareOptions): ScopeChange | null {
+  const pairs: { a: Float64Array; b: Float64Array }[] = [];
+  const queries = [...gb.values()]
+    .filter((g) => g.level === 'query' && g.target === b.target && (b.level === 'overall' || g.category === b.key) && g.ok.length > 0)
+    .sort((x, y) => x.key.localeCompare(y.key));
+  for (const q of queries) {
+    // Measured in both runs, as the scope's pooled groups require (groups()).
+    const h = gh.get(gk(b.target, 'query', q.key));
+    if (!h || h.ok.length === 0) continue;
+    pairs.push({ a: Float64Array.from(h.ok).sort(), b: Float64Array.from(q.ok).sort() });
+  }
+  if (pairs.length < 2) return null;
+  const s = scopeOfMediansCI(pairs, { seed: o.seed, stream: `compare-scope:${b.level}:${b.key}:${b.target}`, resamples: o.resamples });
+  if (![s.ratio.estimate, s.ratio.low, s.ratio.high].every(Number.isFinite)) return null;
+  const verdict: ChangeVerdict = s.ratio.low > 1 ? 'slower' : s.ratio.high < 1 ? 'faster' : 'no significant difference';
+  return { queries: pairs.length, ratio: s.ratio.estimate, low: s.ratio.low, high: s.ratio.high, change_pct: (s.ratio.estimate - 1) * 100, verdict };
+}
+
+/** A significant p50 slowdown larger than `thresholdPct` (strictly), at any level; a scope compared query by query is judged on that. */
 export function isRegression(r: RunChangeRow, thresholdPct: number): boolean {
+  if (r.by_query) return r.by_query.verdict === 'slower' && r.by_query.change_pct > thresholdPct;
   return r.verdict === 'slower' && r.p50_change_pct !== null && r.p50_change_pct > thresholdPct && (r.mw_p ?? 1) <= MANN_WHITNEY_ALPHA;
 }
 

@@ -128,8 +128,9 @@ describe('make compare', () => {
   it('a doubled latency over the threshold is a regression: exit 1, named in the message', async () => {
     const r = await run(compare, ['--base', r1, '--head', slow, '--threshold', '50']);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toContain('regression: pglite/all queries p50 +100.0% > threshold 50%');
-    expect(r.stderr).toContain('regression: pglite-wire/all queries p50 +100.0% > threshold 50%');
+    // All queries: judged query by query (every query's median doubled: the geometric mean is exactly 2).
+    expect(r.stderr).toContain("regression: pglite/all queries p50 +100.0% (query by query: geometric mean of its queries' p50 ratios) > threshold 50%");
+    expect(r.stderr).toContain("regression: pglite-wire/all queries p50 +100.0% (query by query: geometric mean of its queries' p50 ratios) > threshold 50%");
     expect(r.stderr).toMatch(/regression: pglite(-wire)?\/(simple|vector|join)[a-z_]* p50 \+100\.0% > threshold 50%/);
     const c = await readReport(r1, slow);
     expect(c.regressions.length).toBeGreaterThan(2);
@@ -139,6 +140,7 @@ describe('make compare', () => {
       expect(row.qps_change_pct).toBeCloseTo(-50, 9);
     }
     expect(c.rows.filter((x) => x.level !== 'query').every((x) => x.verdict === 'slower')).toBe(true);
+    expect(c.rows.filter((x) => x.level !== 'query').every((x) => x.by_query?.verdict === 'slower' && Math.abs(x.by_query.ratio - 2) < 1e-9)).toBe(true);
     expect(r.stdout).toContain('REGRESSIONS');
     // The files are written even when the comparison fails.
     expect(existsSync(join(p.reports, `compare-${r1}-vs-${slow}`, 'index.html'))).toBe(true);
