@@ -1,4 +1,4 @@
-import type { ComparisonRow, OverheadRow } from '../store/aggregates.js';
+import type { AggregateLevel, ComparisonRow, OverheadRow } from '../store/aggregates.js';
 
 /**
  * A category's or all queries' comparison made query by query (lib/stats/bootstrap.ts
@@ -31,15 +31,14 @@ export function byQueryVerdict(c: ComparisonRow, q: ByQuery): string {
   return q.high < 1 ? `${c.target_a} faster` : q.low > 1 ? `${c.target_b} faster` : 'no significant difference';
 }
 
-/** The comparison row of a gateway-overhead row's pair and scope (either orientation), or undefined. */
-export function comparisonOfOverhead(comparisons: readonly ComparisonRow[], o: OverheadRow): ComparisonRow | undefined {
-  const level = o.key === 'all' ? 'overall' : 'category';
-  return comparisons.find((x) => x.level === level && x.key === o.key && ((x.target_a === o.gateway && x.target_b === o.native) || (x.target_a === o.native && x.target_b === o.gateway)));
+/** The comparison row of paths `a` and `b` in a scope, stored in either orientation, or undefined. */
+export function comparisonOf(comparisons: readonly ComparisonRow[], level: AggregateLevel, key: string, a: string, b: string): ComparisonRow | undefined {
+  return comparisons.find((x) => x.level === level && x.key === key && ((x.target_a === a && x.target_b === b) || (x.target_a === b && x.target_b === a)));
 }
 
 /** The mean of the queries' p50 differences gateway − native, with its CI, for an overhead row; null without query-by-query figures. */
 export function overheadByQuery(comparisons: readonly ComparisonRow[], o: OverheadRow): { queries: number; diff: number; low: number; high: number } | null {
-  const c = comparisonOfOverhead(comparisons, o);
+  const c = comparisonOf(comparisons, o.key === 'all' ? 'overall' : 'category', o.key, o.gateway, o.native);
   const q = c ? byQuery(c) : null;
   if (!c || !q) return null;
   return c.target_a === o.gateway ? { queries: q.queries, diff: q.diff, low: q.diffLow, high: q.diffHigh } : { queries: q.queries, diff: -q.diff, low: -q.diffHigh, high: -q.diffLow };

@@ -2,7 +2,7 @@ import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '.
 import { CATALOGUE, CATEGORIES } from '../workload/queries.js';
 import { lowRecallIn, notComparableText } from './comparability.js';
 import { pairedComparisonsOf } from './paired-comparisons.js';
-import { byQuery } from './by-query.js';
+import { byQuery, comparisonOf } from './by-query.js';
 import { targetOrder, type ReportData } from './report-data.js';
 
 /**
@@ -67,7 +67,7 @@ interface Oriented {
 
 function oriented(d: ReportData, a: string, b: string, key: string): Oriented | null {
   const level = levelOf(key);
-  const c = d.comparisons.find((x) => x.level === level && x.key === key && ((x.target_a === a && x.target_b === b) || (x.target_a === b && x.target_b === a)));
+  const c = comparisonOf(d.comparisons, level, key, a, b);
   if (!c) return null;
   const g = byQuery(c);
   if (g) {
