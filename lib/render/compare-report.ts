@@ -68,12 +68,19 @@ function describeRun(label: string, s: CompareRunSummary): string {
 
 const LEVEL_TITLES = { overall: 'All queries', category: 'Per category', query: 'Per query (target × query), largest change first' } as const;
 
-function levelTable(rows: readonly RunChangeRow[]): string {
-  const level = rows[0]?.level ?? 'overall';
+/**
+ * The columns of one level's table, text and HTML alike; scopes of several queries get the
+ * query-by-query change as a last column (`scoped`; older stores' rows may lack it).
+ */
+function columnsOf(level: RunChangeRow['level'], rows: readonly RunChangeRow[]): { header: string[]; query: boolean; scoped: boolean } {
   const query = level !== 'overall';
-  // Scopes of several queries get the query-by-query change as a last column (older stores' rows may lack it).
   const scoped = level !== 'query' && rows.some((r) => r.by_query);
   const header = ['Target', ...(query ? [level === 'query' ? 'Query' : 'Category'] : []), 'base p50 (ms)', 'head p50 (ms)', 'Δp50', 'p50 ratio [95% CI]', 'Δp95', 'Δp99', 'ΔQPS', 'p (MW)', 'verdict', ...(scoped ? ['query by query: p50 ratio [95% CI]'] : [])];
+  return { header, query, scoped };
+}
+
+function levelTable(rows: readonly RunChangeRow[]): string {
+  const { header, query, scoped } = columnsOf(rows[0]?.level ?? 'overall', rows);
   const body = rows.map((r) => [
     r.target, ...(query ? [r.key] : []), fmtMs(r.base.p50_ms), fmtMs(r.head.p50_ms), fmtPct(r.p50_change_pct), fmtCi(r),
     fmtPct(r.p95_change_pct), fmtPct(r.p99_change_pct), fmtPct(r.qps_change_pct), fmtP(r.mw_p), r.verdict, ...(scoped ? [fmtByQuery(r)] : []),
@@ -133,10 +140,9 @@ ul.diffs { margin: 6px 0 0; padding-left: 20px; font-weight: 400; }
 `;
 
 function htmlTable(level: keyof typeof LEVEL_TITLES, rows: readonly RunChangeRow[], regressions: ReadonlySet<string>): string {
-  const query = level !== 'overall';
   const cls = (x: number | null, lowerIsBetter: boolean) => (x === null || x === 0 ? '' : (x < 0) === lowerIsBetter ? 'faster' : 'slower');
-  const scoped = level !== 'query' && rows.some((r) => r.by_query);
-  const head = ['Target', ...(query ? [level === 'query' ? 'Query' : 'Category'] : []), 'base p50 (ms)', 'head p50 (ms)', 'Δp50', 'p50 ratio [95% CI]', 'Δp95', 'Δp99', 'ΔQPS', 'p (MW)', 'verdict', ...(scoped ? ['query by query: p50 ratio [95% CI]'] : [])]
+  const { header, query, scoped } = columnsOf(level, rows);
+  const head = header
     .map((h, i) => `<th${i >= (query ? 2 : 1) && i < (query ? 10 : 9) ? ' class="num"' : ''}>${esc(h)}</th>`).join('');
   const body = rows.map((r) => {
     const v = r.by_query?.verdict ?? r.verdict; // a scope compared query by query is coloured as it is judged
