@@ -135,8 +135,16 @@ function groups(samples: readonly SampleRow[], inBoth: ReadonlySet<string>): Map
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
+/** A group's successful latencies sorted, once per group: a query's group serves its own row and its category's and the overall query-by-query change. */
+const sortedCache = new WeakMap<Group, Float64Array>();
+function sortedOk(grp: Group): Float64Array {
+  let s = sortedCache.get(grp);
+  if (!s) sortedCache.set(grp, (s = Float64Array.from(grp.ok).sort()));
+  return s;
+}
+
 function side(grp: Group): { stats: SideStats; sorted: Float64Array } {
-  const sorted = Float64Array.from(grp.ok).sort();
+  const sorted = sortedOk(grp);
   let sum = 0;
   for (const v of grp.ok) sum += v;
   const n = sorted.length;
@@ -216,7 +224,7 @@ function scopeChange(gb: Map<string, Group>, gh: Map<string, Group>, b: Group, o
     // Measured in both runs, as the scope's pooled groups require (groups()).
     const h = gh.get(gk(b.target, 'query', q.key));
     if (!h || h.ok.length === 0) continue;
-    pairs.push({ a: Float64Array.from(h.ok).sort(), b: Float64Array.from(q.ok).sort() });
+    pairs.push({ a: sortedOk(h), b: sortedOk(q) });
   }
   if (pairs.length < 2) return null;
   const s = scopeOfMediansCI(pairs, { seed: o.seed, stream: `compare-scope:${b.level}:${b.key}:${b.target}`, resamples: o.resamples });
