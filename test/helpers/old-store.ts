@@ -1,5 +1,5 @@
 import { MIGRATIONS } from '../../lib/store/schema.js';
-import type { SqliteDb } from '../../lib/store/sqlite.js';
+import { SqliteDb } from '../../lib/store/sqlite.js';
 
 /**
  * Turn a current store back into one from before migration `index` (0-based in MIGRATIONS): drop
@@ -26,13 +26,20 @@ export async function rollBackStore(db: SqliteDb, index: number): Promise<void> 
 }
 
 /**
- * rollBackStore(db, index), or nothing when `index` is past the last migration. For a test that
- * compares one run rendered with and without migration X: roll back to X + 1 before the first
- * render, so that what later migrations add to every run aggregated now (e.g. the comparisons'
- * per-query columns) is absent from both renders and only X differs.
+ * Roll back, in the store file `store`, every migration after `migration` (rollBackStore), or
+ * nothing when it is the last. For a test that compares one run rendered with and without
+ * migration X: call it with X before the first render, so that what later migrations add to every
+ * run aggregated now (e.g. the comparisons' per-query columns) is absent from both renders and only
+ * X differs.
  */
-export async function rollBackStoreIfAny(db: SqliteDb, index: number): Promise<void> {
-  if (index < MIGRATIONS.length) await rollBackStore(db, index);
+export async function rollBackMigrationsAfter(store: string, migration: number): Promise<void> {
+  if (migration + 1 >= MIGRATIONS.length) return;
+  const db = await SqliteDb.open(store);
+  try {
+    await rollBackStore(db, migration + 1);
+  } finally {
+    await db.close();
+  }
 }
 
 /** The index of the migration that creates `table`. */

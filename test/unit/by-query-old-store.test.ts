@@ -9,7 +9,7 @@ import { writeSyntheticRun } from '../../scripts/synthetic-run.js';
 import { main as aggregate } from '../../stages/aggregate.js';
 import { main as render } from '../../stages/render.js';
 import { expectStagesOk } from '../helpers/stages.js';
-import { rollBackStore, rollBackStoreIfAny } from '../helpers/old-store.js';
+import { rollBackMigrationsAfter, rollBackStore } from '../helpers/old-store.js';
 import { tmpProfile } from '../helpers/tmp-profile.js';
 
 /** The migration that added the comparisons' per-query columns (found by content). */
@@ -28,9 +28,7 @@ describe('comparisons compared query by query, in a store from before', () => {
     await writeSyntheticRun(db, { config: await loadConfig(p.config) });
     await db.close();
     await expectStagesOk(['--config', p.config], [aggregate]);
-    const later = await SqliteDb.open(p.store);
-    await rollBackStoreIfAny(later, BY_QUERY_MIGRATION + 1);
-    await later.close();
+    await rollBackMigrationsAfter(p.store, BY_QUERY_MIGRATION);
     await expectStagesOk(['--config', p.config, '--reports-dir', join(p.dir, 'now')], [render]);
     const now = await answerOf(join(p.dir, 'now'));
     expect(now).toMatch(/simple queries: pglite-wire is [+−]\d+% \[.*\] (slower|faster) than pglite at p50 \(geometric mean over its 3 queries; /);
