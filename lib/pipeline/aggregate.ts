@@ -83,7 +83,7 @@ export async function aggregate(ctx: StageContext): Promise<void> {
   const w = stopwatch();
   const withCi = withIntervals(aggregates, groups, o);
   const pairs = comparisons(aggregates, groups, o);
-  const overhead = gatewayOverhead(groups, o);
+  const overhead = gatewayOverhead(aggregates, groups, o);
   ctx.log(`bootstrap intervals (${o.resamples} resamples), ${pairs.length} pairwise comparisons, ${overhead.length} overhead rows in ${w.seconds().toFixed(1)} s`);
   await replaceAggregates(ctx.store, run.run_id, withCi, spectrum, pairs, overhead);
   await replaceNoiseFlags(ctx.store, run.run_id, noiseFlagsFromGroups(run.run_id, withCi, groups, await machineSpeedOf(ctx, run)));

@@ -43,3 +43,46 @@ export function overheadByQuery(comparisons: readonly ComparisonRow[], o: Overhe
   if (!c || !q) return null;
   return c.target_a === o.gateway ? { queries: q.queries, diff: q.diff, low: q.diffLow, high: q.diffHigh } : { queries: q.queries, diff: -q.diff, low: -q.diffHigh, high: -q.diffLow };
 }
+
+/**
+ * A comparison row's figures from per-iteration pairs (lib/stats/bootstrap.ts pairedScopeCI), as
+ * the report shows and judges them: the median per-iteration ratio a/b (a scope: the geometric mean
+ * of its queries' medians) and difference a − b in ms (a scope: the mean of its queries' medians),
+ * each with its CI; the number of pairs; the sign test's p on query rows. Null when the row has none
+ * complete (runs aggregated before, paths that share no iteration).
+ */
+export interface Paired {
+  pairs: number;
+  /** How many queries the figure covers (1 on a query row). */
+  queries: number;
+  ratio: number;
+  low: number;
+  high: number;
+  diff: number;
+  diffLow: number;
+  diffHigh: number;
+  signP: number | null;
+}
+
+export function paired(c: ComparisonRow): Paired | null {
+  const v = [c.pairs, c.paired_ratio, c.paired_low, c.paired_high, c.paired_diff_ms, c.paired_diff_low, c.paired_diff_high];
+  if (v.some((x) => x === null || x === undefined || !Number.isFinite(x))) return null;
+  if (!(c.pairs! >= 1 && c.paired_low! > 0)) return null;
+  const queries = c.level === 'query' ? 1 : c.scope_queries ?? 1;
+  return {
+    pairs: c.pairs!, queries, ratio: c.paired_ratio!, low: c.paired_low!, high: c.paired_high!,
+    diff: c.paired_diff_ms!, diffLow: c.paired_diff_low!, diffHigh: c.paired_diff_high!, signP: c.sign_p ?? null,
+  };
+}
+
+/** '<a> faster' when the paired ratio's CI lies below 1, '<b> faster' above, else 'no significant difference'. */
+export function pairedVerdict(c: ComparisonRow, p: Paired): string {
+  return p.high < 1 ? `${c.target_a} faster` : p.low > 1 ? `${c.target_b} faster` : 'no significant difference';
+}
+
+/** An overhead row's paired figure (gateway − native, ms, with its CI), or null without one. */
+export function overheadPaired(o: OverheadRow): { diff: number; low: number; high: number } | null {
+  const v = [o.paired_ms, o.paired_low_ms, o.paired_high_ms];
+  if (v.some((x) => x === null || x === undefined || !Number.isFinite(x))) return null;
+  return { diff: o.paired_ms!, low: o.paired_low_ms!, high: o.paired_high_ms! };
+}

@@ -1,5 +1,6 @@
 import { machineSpeedOf, unsteadyMachineWarningOf } from './machine-load-report.js';
-import { byQuery, byQueryVerdict, overheadByQuery } from './by-query.js';
+import { orderEffectOf } from './order-effect.js';
+import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired, pairedVerdict } from './by-query.js';
 import { probeQuarters } from '../stats/machine-speed.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
@@ -121,11 +122,13 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
       p50_ratio: r3(x.p50_ratio), p50_ratio_ci95: [r3(x.ratio_low), r3(x.ratio_high)],
       mann_whitney_u: x.mw_u, mann_whitney_p: x.mw_p === null ? null : Number(x.mw_p.toPrecision(4)), verdict: x.verdict,
       ...byQueryJson(x),
+      ...pairedJson(x),
       ...notComparableJson(notComparableText(d, x.target_a, x.target_b, x.level, x.key)),
     })),
     gateway_overhead: d.overhead.map((x) => ({
       gateway: x.gateway, native: x.native, scope: x.key, overhead_ms: r3(x.overhead_ms), ci95_ms: [r3(x.low_ms), r3(x.high_ms)], budget_ms: x.budget_ms, verdict: x.verdict,
       ...((q) => (q ? { by_query: { queries: q.queries, mean_p50_difference_ms: r3(q.diff), ci95_ms: [r3(q.low), r3(q.high)] } } : {}))(overheadByQuery(d.comparisons, x)),
+      ...((p) => (p ? { paired: { difference_ms: r3(p.diff), ci95_ms: [r3(p.low), r3(p.high)], method: 'median per-iteration difference gateway − native (a scope: mean over its queries), paired percentile bootstrap; the verdict is judged on it' } } : {}))(overheadPaired(x)),
       ...notComparableJson(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key)),
     })),
     concurrency_sweep: d.sweep.map((r) => ({
@@ -181,6 +184,25 @@ function machineSpeedJson(d: ReportData): { machine_speed?: { probe: string; pro
   const m = machineSpeedOf(d);
   if (!m) return {};
   return { machine_speed: { probe: m.probe, probes: m.ms.length, quarter_median_ms: probeQuarters(m), warning: unsteadyMachineWarningOf(d) } };
+}
+
+/** A comparison from per-iteration pairs (lib/render/by-query.ts paired), for results.json; {} without one. */
+function pairedJson(x: ComparisonRow): Record<string, unknown> {
+  const p = paired(x);
+  if (!p) return {};
+  return {
+    paired: {
+      pairs: p.pairs, queries: p.queries,
+      ratio: r3(p.ratio), ratio_ci95: [r3(p.low), r3(p.high)],
+      difference_ms: r3(p.diff), difference_ci95_ms: [r3(p.diffLow), r3(p.diffHigh)],
+      ...(p.signP !== null ? { sign_test_p: Number(p.signP.toPrecision(4)) } : {}),
+      ...((e) => (e ? { order_effect: r3(e.effect), order_effect_ci95: [r3(e.low), r3(e.high)] } : {}))(orderEffectOf(x)),
+      verdict: pairedVerdict(x, p),
+      method: p.queries === 1
+        ? 'the iterations both paths ran (same parameters): median of the per-iteration ratios a/b and differences a − b, percentile bootstrap over the pairs; exact two-sided sign test; significant when the ratio\'s CI excludes 1'
+        : 'each query on its own from the iterations both paths ran: geometric mean of its median per-iteration ratios a/b and mean of its median differences a − b, stratified percentile bootstrap over each query\'s pairs; significant when the ratio\'s CI excludes 1',
+    },
+  };
 }
 
 /** A scope compared query by query (lib/render/by-query.ts), for results.json; {} on other rows. */

@@ -1,5 +1,6 @@
 import { shardLevelLines, shardLines } from './shard-report.js';
-import { byQuery, byQueryVerdict, overheadByQuery } from './by-query.js';
+import { ORDER_EFFECT_NOTE, notableOrderEffects, orderEffectText } from './order-effect.js';
+import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired, pairedVerdict } from './by-query.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { datasetOriginText, fingerprintSourceText, recallReferenceText } from './dataset-text.js';
 import type { AggregateRow } from '../store/aggregates.js';
@@ -117,19 +118,28 @@ export function tableText(d: ReportData): string {
   const cmp = d.comparisons.filter((x) => x.level !== 'query');
   if (cmp.length) {
     out.push('', 'Pairwise: p50 ratio a/b [95% CI] and Mann–Whitney U (two-sided; p > 0.05 = no significant difference)' +
-      (cmp.some((x) => byQuery(x)) ? '; query by query (a scope of n queries): the geometric mean of their p50 ratios a/b [95% CI], significant when the CI excludes 1' : ''));
+      (cmp.some((x) => byQuery(x)) ? '; query by query (a scope of n queries): the geometric mean of their p50 ratios a/b [95% CI], significant when the CI excludes 1' : '') +
+      (cmp.some((x) => paired(x)) ? '; paired (n pairs): the median per-iteration ratio a/b, a scope\'s geometric mean over its queries [95% CI], significant when the CI excludes 1 — what the answer judges' : ''));
     for (const x of cmp) {
       const q = byQuery(x);
-      const perQuery = q ? `; query by query (${q.queries}): ${r3(q.ratio)} [${r3(q.low)}, ${r3(q.high)}] → ${byQueryVerdict(x, q)}` : '';
+      const p = paired(x);
+      const perQuery = (q ? `; query by query (${q.queries}): ${r3(q.ratio)} [${r3(q.low)}, ${r3(q.high)}] → ${byQueryVerdict(x, q)}` : '') +
+        (p ? `; paired (${p.pairs}): ${r3(p.ratio)} [${r3(p.low)}, ${r3(p.high)}] → ${pairedVerdict(x, p)}` : '');
       out.push(`  ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${x.target_a} / ${x.target_b}: ${r3(x.p50_ratio)} [${r3(x.ratio_low)}, ${r3(x.ratio_high)}], p=${x.mw_p === null ? 'n/a' : x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)} → ${x.verdict}${perQuery}${flag(notComparableText(d, x.target_a, x.target_b, x.level, x.key))}`);
     }
   }
+  const orderEffects = notableOrderEffects(d);
+  if (orderEffects.length) {
+    out.push('', `Order effect: ${ORDER_EFFECT_NOTE}`, ...orderEffects.map((e) => `  ${orderEffectText(e)}`));
+  }
   if (d.overhead.length) {
     out.push('', `Gateway overhead: median(gateway) − median(native) per request [95% CI], budget ${d.overhead[0]!.budget_ms} ms` +
-      (d.overhead.some((x) => overheadByQuery(d.comparisons, x)) ? '; query by query (a scope of n queries): the mean of their p50 differences [95% CI]' : ''));
+      (d.overhead.some((x) => overheadByQuery(d.comparisons, x)) ? '; query by query (a scope of n queries): the mean of their p50 differences [95% CI]' : '') +
+      (d.overhead.some((x) => overheadPaired(x)) ? '; paired: the median per-iteration difference, a scope\'s mean over its queries [95% CI] — the verdict is judged on it' : ''));
     for (const x of d.overhead) {
       const q = overheadByQuery(d.comparisons, x);
-      const perQuery = q ? `; query by query (${q.queries}): ${r3(q.diff)} ms [${r3(q.low)}, ${r3(q.high)}]` : '';
+      const p = overheadPaired(x);
+      const perQuery = (q ? `; query by query (${q.queries}): ${r3(q.diff)} ms [${r3(q.low)}, ${r3(q.high)}]` : '') + (p ? `; paired: ${r3(p.diff)} ms [${r3(p.low)}, ${r3(p.high)}]` : '');
       out.push(`  ${x.gateway} vs ${x.native}, ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${r3(x.overhead_ms)} ms [${r3(x.low_ms)}, ${r3(x.high_ms)}] → ${x.verdict}${perQuery}${flag(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key))}`);
     }
   }

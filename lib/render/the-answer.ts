@@ -2,7 +2,7 @@ import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '.
 import { CATALOGUE, CATEGORIES } from '../workload/queries.js';
 import { lowRecallIn, notComparableText } from './comparability.js';
 import { pairedComparisonsOf } from './paired-comparisons.js';
-import { byQuery, comparisonOf } from './by-query.js';
+import { byQuery, comparisonOf, overheadPaired, paired } from './by-query.js';
 import { targetOrder, type ReportData } from './report-data.js';
 
 /**
@@ -14,6 +14,12 @@ import { targetOrder, type ReportData } from './report-data.js';
  * below do not show.
  *
  * Wording rules (tested in test/unit/the-answer.test.ts):
+ * - Every comparison is made from per-iteration pairs when the run has them (aggregated since they
+ *   exist; lib/stats/bootstrap.ts pairedScopeCI): a query's percentage is the median of its
+ *   per-iteration ratios, its ms figure the gateway overhead's median per-iteration difference; a
+ *   scope's the geometric mean (and mean) of its queries' medians. "significant" when the paired
+ *   ratio's CI excludes 1. The line says "paired" and drops "at p50" (it is not a ratio of p50s);
+ *   PAIRED_NOTE above the lines says how. Runs aggregated before keep the rules below.
  * - A scope of several queries (a category, all queries) is compared query by query: its ms figure
  *   is the mean of the queries' p50 differences, its percentage the geometric mean of their p50
  *   ratios, each with its CI (lib/stats/bootstrap.ts scopeOfMediansCI). The line then leads with
@@ -38,7 +44,19 @@ export interface AnswerLine {
 }
 
 const scopeLabel = (key: string) => (key === 'all' ? 'all queries' : `${key.replace(/_/g, ' ')} queries`);
-const pct = (r: number) => `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(0)}%`;
+const pct = (r: number, decimals = 0) => {
+  const t = Math.abs((r - 1) * 100).toFixed(decimals);
+  return Number(t) === 0 ? `${t}%` : `${r >= 1 ? '+' : '−'}${t}%`;
+};
+/**
+ * A ratio and its CI as percentages: "+6% [+3%, +10%]"; with one decimal when the CI is narrower
+ * than 2 points ("+0.7% [+0.5%, +0.9%]"), as paired comparisons often are, so that a tight
+ * interval does not read "+1% [+0%, +1%]".
+ */
+const pctCI = (r: { ratio: number; low: number; high: number }) => {
+  const dp = (r.high - r.low) * 100 < 2 ? 1 : 0;
+  return `${pct(r.ratio, dp)} [${pct(r.low, dp)}, ${pct(r.high, dp)}]`;
+};
 const ms = (x: number) => Math.abs(x).toFixed(3);
 
 function levelOf(key: string): AggregateLevel {
@@ -57,6 +75,8 @@ function lowRecallNote(d: ReportData, target: string, key: string): string {
  * otherwise the pooled p50 ratio.
  */
 interface Oriented {
+  /** From per-iteration pairs (the row's paired figures), not from the two paths' samples taken apart. */
+  paired: boolean;
   ratio: number;
   low: number;
   high: number;
@@ -69,17 +89,19 @@ function oriented(d: ReportData, a: string, b: string, key: string): Oriented | 
   const level = levelOf(key);
   const c = comparisonOf(d.comparisons, level, key, a, b);
   if (!c) return null;
-  const g = byQuery(c);
+  const p = paired(c);
+  const g = p ?? byQuery(c);
   if (g) {
     const significant = g.low > 1 || g.high < 1;
-    const perQuery = { queries: g.queries, diff: g.diff, diffLow: g.diffLow, diffHigh: g.diffHigh };
-    if (c.target_a === a) return { ratio: g.ratio, low: g.low, high: g.high, significant, perQuery };
-    return { ratio: 1 / g.ratio, low: 1 / g.high, high: 1 / g.low, significant, perQuery: { ...perQuery, diff: -g.diff, diffLow: -g.diffHigh, diffHigh: -g.diffLow } };
+    const perQuery = g.queries >= 2 ? { queries: g.queries, diff: g.diff, diffLow: g.diffLow, diffHigh: g.diffHigh } : undefined;
+    const flip = perQuery && c.target_a !== a ? { perQuery: { ...perQuery, diff: -perQuery.diff, diffLow: -perQuery.diffHigh, diffHigh: -perQuery.diffLow } } : perQuery ? { perQuery } : {};
+    if (c.target_a === a) return { paired: p !== null, ratio: g.ratio, low: g.low, high: g.high, significant, ...flip };
+    return { paired: p !== null, ratio: 1 / g.ratio, low: 1 / g.high, high: 1 / g.low, significant, ...flip };
   }
   if (c.p50_ratio === null || c.ratio_low === null || c.ratio_high === null || c.p50_ratio <= 0 || c.ratio_low <= 0) return null;
   const significant = isSignificant(c);
-  if (c.target_a === a) return { ratio: c.p50_ratio, low: c.ratio_low, high: c.ratio_high, significant };
-  return { ratio: 1 / c.p50_ratio, low: 1 / c.ratio_high, high: 1 / c.ratio_low, significant };
+  if (c.target_a === a) return { paired: false, ratio: c.p50_ratio, low: c.ratio_low, high: c.ratio_high, significant };
+  return { paired: false, ratio: 1 / c.p50_ratio, low: 1 / c.ratio_high, high: 1 / c.ratio_low, significant };
 }
 
 export function isSignificant(c: Pick<ComparisonRow, 'mw_p' | 'verdict' | 'ratio_low' | 'ratio_high'>): boolean {
@@ -104,19 +126,26 @@ export function gatewayLine(d: ReportData, o: OverheadRow): string | null {
   const moved = movedNote(d, o.gateway, o.native, o.key);
   const gw = `${o.gateway}${lowRecallNote(d, o.gateway, o.key)}`;
   const nat = `${o.native}${lowRecallNote(d, o.native, o.key)}`;
+  // The ms figure of a paired comparison is the overhead row's paired one (what the budget verdict
+  // judges and the overhead table shows), so the answer and the table never differ by Monte Carlo noise.
+  const op = r?.paired ? overheadPaired(o) : null;
   if (r?.perQuery) {
     // A scope of several queries, compared query by query: the percentage (what "significant" judges)
     // first, then the mean of the queries' p50 differences, signed (its CI may straddle 0 when slow
     // queries' absolute noise dominates it).
-    const q = r.perQuery;
-    return `${gw} is ${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}] ${r.ratio >= 1 ? 'slower' : 'faster'} than ${nat} at p50 (${queriesNote(r)}; ` +
+    const q = op ? { diff: op.diff, diffLow: op.low, diffHigh: op.high } : r.perQuery;
+    return `${gw} is ${pctCI(r)} ${r.ratio >= 1 ? 'slower' : 'faster'} than ${nat}${atP50(r)} (${queriesNote(r)}; ` +
       `${signedMs(q.diff)} ms [${signedMs(q.diffLow)}, ${signedMs(q.diffHigh)}] per query on average), ${judged}${moved}`;
   }
-  const word = o.overhead_ms >= 0 ? 'slower' : 'faster';
-  const [lo, hi] = o.overhead_ms >= 0 ? [o.low_ms, o.high_ms] : [-o.high_ms, -o.low_ms];
-  const ratio = r ? ` (${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}])` : '';
-  return `${gw} is ${ms(o.overhead_ms)} ms [${lo.toFixed(3)}, ${hi.toFixed(3)}] ${word} than ${nat} per query${ratio}, ${judged}${moved}`;
+  const [est, low, high] = op ? [op.diff, op.low, op.high] : [o.overhead_ms, o.low_ms, o.high_ms];
+  const word = est >= 0 ? 'slower' : 'faster';
+  const [lo, hi] = est >= 0 ? [low, high] : [-high, -low];
+  const ratio = r ? ` (${pctCI(r)}${r.paired ? ', paired' : ''})` : '';
+  return `${gw} is ${ms(est)} ms [${lo.toFixed(3)}, ${hi.toFixed(3)}] ${word} than ${nat} per query${ratio}, ${judged}${moved}`;
 }
+
+/** " at p50", except for a paired comparison (the median of per-iteration ratios is not a ratio of p50s). */
+const atP50 = (r: Oriented) => (r.paired ? '' : ' at p50');
 
 /** "+0.204", "−0.122", "0.000": a signed difference in ms. */
 const signedMs = (x: number) => {
@@ -124,9 +153,9 @@ const signedMs = (x: number) => {
   return Number(t) === 0 ? t : `${x > 0 ? '+' : '−'}${t}`;
 };
 
-/** "geometric mean over its 3 queries" for a scope compared query by query. */
+/** "geometric mean over its 3 queries" for a scope compared query by query ("…, paired" from per-iteration pairs). */
 function queriesNote(r: Oriented): string {
-  return r.perQuery ? `geometric mean over its ${r.perQuery.queries} queries` : '';
+  return r.perQuery ? `geometric mean over its ${r.perQuery.queries} queries${r.paired ? ', paired' : ''}` : r.paired ? 'paired' : '';
 }
 
 /** "postgres is −35% [−40%, −30%] faster than pglite at p50, significant" (pairs without a gateway row). */
@@ -135,8 +164,9 @@ export function pairLine(d: ReportData, a: string, b: string, key: string): stri
   if (!r) return null;
   const word = r.ratio >= 1 ? 'slower' : 'faster';
   const judged = notComparableText(d, a, b, levelOf(key), key) ?? (r.significant ? 'significant' : 'not significant');
-  const scope = r.perQuery ? ` (${queriesNote(r)})` : '';
-  return `${a}${lowRecallNote(d, a, key)} is ${pct(r.ratio)} [${pct(r.low)}, ${pct(r.high)}] ${word} than ${b}${lowRecallNote(d, b, key)} at p50${scope}, ${judged}${movedNote(d, a, b, key)}`;
+  const note = queriesNote(r);
+  const scope = note ? ` (${note})` : '';
+  return `${a}${lowRecallNote(d, a, key)} is ${pctCI(r)} ${word} than ${b}${lowRecallNote(d, b, key)}${atP50(r)}${scope}, ${judged}${movedNote(d, a, b, key)}`;
 }
 
 /** "fastest: postgres, p50 0.421 ms [0.400, 0.440]". */
@@ -196,14 +226,31 @@ export function theAnswer(d: ReportData): AnswerLine[] {
 export function theAnswerTableLines(d: ReportData): string[] {
   const lines = theAnswer(d);
   if (lines.length === 0) return [];
-  const how = answerComparesByQuery(d) ? [`  (${BY_QUERY_NOTE})`] : [];
-  return ['', 'The answer (p50 per request, 95% CIs; details in the sections below)', ...how, ...lines.map((l) => `  ${l.scope}: ${l.text}`)];
+  const note = answerNote(d);
+  const how = note ? [`  (${note})`] : [];
+  return ['', `The answer (${answerWhat(d)}, 95% CIs; details in the sections below)`, ...how, ...lines.map((l) => `  ${l.scope}: ${l.text}`)];
 }
 
 /** How a scope of several queries is compared, said once above the answer's lines. */
 export const BY_QUERY_NOTE = 'a category or all queries: each of its queries compared on its own, then the geometric mean of their p50 ratios and the mean of their p50 differences';
 
+/** What the answer's figures are, in its heading: per-iteration pairs' medians, or p50s. */
+export function answerWhat(d: ReportData): string {
+  return d.comparisons.some((c) => paired(c) !== null) ? 'per request, from paired iterations' : 'p50 per request';
+}
+
+/** How the answer's comparisons are made, said once above its lines, when they come from pairs. */
+export const PAIRED_NOTE =
+  'paired: in every iteration both paths ran the same parameters back to back, so a change of the machine\'s speed moves both; ' +
+  'a query is compared on the median of its per-iteration ratios and differences, a category or all queries on the geometric mean of its queries\' ratios and the mean of their differences';
+
 /** Whether any line of the answer compares a scope query by query (a run aggregated since it exists). */
 export function answerComparesByQuery(d: ReportData): boolean {
   return d.comparisons.some((c) => byQuery(c) !== null);
+}
+
+/** The note above the answer's lines: PAIRED_NOTE when its comparisons come from pairs, BY_QUERY_NOTE when only from query-by-query medians, else none. */
+export function answerNote(d: ReportData): string | null {
+  if (d.comparisons.some((c) => paired(c) !== null)) return PAIRED_NOTE;
+  return answerComparesByQuery(d) ? BY_QUERY_NOTE : null;
 }

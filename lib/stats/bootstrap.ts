@@ -271,3 +271,91 @@ export function scopeOfMediansCI(pairs: readonly { a: Samples; b: Samples }[], o
     diff: { estimate: estimate.diff, ...percentileInterval(diffs, o.confidence), resamples: o.resamples, method: describe(o, whatDiff) },
   };
 }
+
+/** One query's pairs for pairedScopeCI, split by which path ran first (one or two orders). */
+export interface PairedQuery {
+  strata: readonly { ratios: Samples; diffs: Samples }[];
+}
+
+/**
+ * A comparison of two targets from their per-iteration pairs (lib/stats/paired-by-iteration.ts),
+ * over one query or a scope of several. For each query, within each order of the two requests (a
+ * first, b first): the median of the pairs' ratios a/b and of their differences a − b; the query's
+ * figures are the geometric mean of its orders' median ratios and the mean of their median
+ * differences (one order: its medians). Over the queries: the geometric mean of those ratios and
+ * the arithmetic mean of those differences. Each with a percentile-bootstrap CI that resamples
+ * every order of every query on its own (a paired, stratified bootstrap); a resample's median is
+ * drawn with the same order-statistic draw as percentileCI, from the stratum's ratios (stream
+ * `${stream}/${i}/${s}/ratio`, i the query, s the order) and differences (`…/diff`) — the marginal
+ * bootstrap distribution of each median, which is all an interval of that median needs.
+ *
+ * Why pairs: the two paths ran each iteration's parameters back to back (interleaved schedule), so
+ * a change of the machine's speed during the run moves both requests of a pair and cancels in its
+ * ratio, while medians of the two paths' samples taken apart keep it. Measured on a fresh `make
+ * all` whose machine ran at half speed through half of the phase (config/embedded.yaml; noted in
+ * docs/statistics.md): pglite-wire ÷ pglite on vector_inner_product ×1.30 [0.64, 1.58] from the
+ * independent medians, ×1.007 [1.005, 1.009] from the pairs.
+ * Why by order: the request that runs second can be faster (the first warmed what they share), and
+ * the schedule alternates who goes first; within one order that effect is constant, and averaging
+ * the two orders cancels it when it is the same for both paths — the analysis of a two-period
+ * crossover. Pooling the orders instead put the median between two modes: join's pairs ran ×1.25
+ * one way and ×0.56 the other, and their pooled median's CI was [0.60, 1.17].
+ * NaN everywhere when `queries` is empty or any query has no pair.
+ */
+export function pairedScopeCI(queries: readonly PairedQuery[], opts: BootstrapOptions): ScopeCI {
+  const o = resolve(opts);
+  const one = queries.length === 1;
+  const whatRatio = one
+    ? 'the geometric mean over the two orders of the median per-iteration ratio a/b, each order\'s pairs resampled'
+    : 'the geometric mean over queries (and over the two orders within each) of the median per-iteration ratio a/b, each order\'s pairs resampled';
+  const whatDiff = one
+    ? 'the mean over the two orders of the median per-iteration difference a − b, each order\'s pairs resampled'
+    : 'the mean over queries (and over the two orders within each) of the median per-iteration difference a − b, each order\'s pairs resampled';
+  if (queries.length === 0 || queries.some((q) => q.strata.length === 0 || q.strata.some((s) => s.ratios.length === 0 || s.diffs.length === 0))) {
+    return { ratio: nanResult(o, whatRatio), diff: nanResult(o, whatDiff) };
+  }
+  const rs = queries.map((q, i) =>
+    q.strata.map((s, k) => ({
+      ratio: new OrderStatisticResampler(s.ratios, new SeededStream(o.seed, `${o.stream}/${i}/${k}/ratio`)),
+      diff: new OrderStatisticResampler(s.diffs, new SeededStream(o.seed, `${o.stream}/${i}/${k}/diff`)),
+    })),
+  );
+  const n = rs.length;
+  const draw = (pick: (r: OrderStatisticResampler) => number) => {
+    let logSum = 0;
+    let diffSum = 0;
+    for (const strata of rs) {
+      let ql = 0;
+      let qd = 0;
+      for (const r of strata) {
+        ql += Math.log(pick(r.ratio));
+        qd += pick(r.diff);
+      }
+      logSum += ql / strata.length;
+      diffSum += qd / strata.length;
+    }
+    return { ratio: Math.exp(logSum / n), diff: diffSum / n };
+  };
+  const estimate = draw((r) => r.estimate(0.5));
+  const ratios = new Float64Array(o.resamples);
+  const diffs = new Float64Array(o.resamples);
+  for (let k = 0; k < o.resamples; k++) {
+    const c = draw((r) => r.quantile(0.5));
+    ratios[k] = c.ratio;
+    diffs[k] = c.diff;
+  }
+  return {
+    ratio: { estimate: estimate.ratio, ...percentileInterval(ratios, o.confidence), resamples: o.resamples, method: describe(o, whatRatio) },
+    diff: { estimate: estimate.diff, ...percentileInterval(diffs, o.confidence), resamples: o.resamples, method: describe(o, whatDiff) },
+  };
+}
+
+/**
+ * The order effect of one query's pairs: √(median ratio a/b when a ran first ÷ median ratio when b
+ * ran first), with its percentile-bootstrap CI (each order resampled on its own). If running first
+ * costs a factor π on either path, the first order's ratio is d·π and the second's d/π, so this is
+ * π: > 1 when the second request of an iteration is faster. NaN unless both orders have pairs.
+ */
+export function orderEffectCI(aFirst: Samples, bFirst: Samples, opts: BootstrapOptions): BootstrapCI {
+  return twoSampleMedians(aFirst, bFirst, opts, (x, y) => Math.sqrt(x / y), '√(median ratio a/b with a first ÷ with b first), each order\'s pairs resampled');
+}

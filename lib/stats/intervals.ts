@@ -1,7 +1,9 @@
 import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '../store/aggregates.js';
-import { diffOfMediansCI, percentileCI, qpsCI, ratioOfMediansCI, scopeOfMediansCI } from './bootstrap.js';
+import { diffOfMediansCI, orderEffectCI, pairedScopeCI, percentileCI, qpsCI, ratioOfMediansCI, scopeOfMediansCI } from './bootstrap.js';
 import type { LatencyGroups } from './latency-groups.js';
 import { mannWhitneyUSorted } from './mann-whitney.js';
+import { byOrder, pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
+import { signTest } from './sign-test.js';
 
 /**
  * The statistics that sit beside the original numbers (which stay exactly as latency-summary.ts
@@ -14,9 +16,15 @@ import { mannWhitneyUSorted } from './mann-whitney.js';
  *    mean of the queries' p50 ratios and the mean of their p50 differences, with CIs
  *    (scopeOfMediansCI, stream `scope:<level>:<key>:<a>:<b>`), over the queries both targets ran
  *    that are not left out of the run's category figures;
- *  - gateway overhead per declared pair: median(gateway) − median(native) with its CI, against a
+ *  - for the same pairs of targets, at every level, the comparison from per-iteration pairs (both
+ *    ran iteration i with the same parameters, back to back when interleaved): the median ratio and
+ *    difference per iteration, for a scope the geometric mean and mean of its queries' medians, with
+ *    CIs (pairedScopeCI, stream `paired:<level>:<key>:<a>:<b>`), and on query rows the exact sign
+ *    test; null when a query of the scope has no pair. The report's answer judges on these;
+ *  - gateway overhead per declared pair: median(gateway) − median(native) with its CI, and the
+ *    paired figure (mean over the scope's queries of their median paired difference), against a
  *    budget: 'within budget' when the CI's upper end is under it, 'over budget' when its lower end is
- *    over it, else 'inconclusive'.
+ *    over it, else 'inconclusive' — judged on the paired CI when there is one.
  * Every function reads the successful latencies from `groups` (lib/stats/latency-groups.ts),
  * grouped and sorted once per run.
  */
@@ -54,11 +62,21 @@ export function withIntervals(aggregates: readonly AggregateRow[], groups: Laten
 export function comparisons(aggregates: readonly AggregateRow[], groups: LatencyGroups, o: IntervalOptions): ComparisonRow[] {
   const keys = [...new Set(aggregates.map((a) => `${a.level}\u0000${a.key}`))];
   const out: ComparisonRow[] = [];
-  // Each query's category, from the query rows (the same for every target).
-  const categoryOf = new Map(aggregates.filter((a) => a.level === 'query').map((a) => [a.key, a.category]));
+  const categoryOf = categoriesOfQueries(aggregates);
+  const queriesOf = (level: AggregateLevel, key: string) => (level === 'query' ? [key] : scopeQueries(categoryOf, level, key, o.leaveOut));
+  const pairedColumns = (level: AggregateLevel, key: string, a: string, b: string): Partial<ComparisonRow> => {
+    const s = pairedScope(groups, queriesOf(level, key), a, b, o, `paired:${level}:${key}:${a}:${b}`);
+    if (!s) return {};
+    return {
+      pairs: s.pairs,
+      paired_ratio: val(s.ci.ratio.estimate), paired_low: val(s.ci.ratio.low), paired_high: val(s.ci.ratio.high),
+      paired_diff_ms: val(s.ci.diff.estimate), paired_diff_low: val(s.ci.diff.low), paired_diff_high: val(s.ci.diff.high),
+      ...(level === 'query' ? queryOnlyColumns(s.queries[0]!, o, `order:${key}:${a}:${b}`) : {}),
+    };
+  };
   const scopeColumns = (level: AggregateLevel, key: string, a: string, b: string): Partial<ComparisonRow> => {
     if (level === 'query') return {};
-    const queries = [...categoryOf].filter(([q, cat]) => (level === 'overall' || cat === key) && !o.leaveOut?.has(q)).map(([q]) => q).sort();
+    const queries = queriesOf(level, key);
     const both = queries
       .map((q) => ({ a: groups.sorted(a, 'query', q), b: groups.sorted(b, 'query', q) }))
       .filter((p) => p.a.length > 0 && p.b.length > 0);
@@ -87,6 +105,7 @@ export function comparisons(aggregates: readonly AggregateRow[], groups: Latency
           p50_ratio: val(ratio.estimate), ratio_low: val(ratio.low), ratio_high: val(ratio.high),
           mw_u: val(mw.u), mw_p: val(mw.p), verdict,
           ...scopeColumns(level, key, a, b),
+          ...pairedColumns(level, key, a, b),
         });
       }
     }
@@ -94,8 +113,50 @@ export function comparisons(aggregates: readonly AggregateRow[], groups: Latency
   return out;
 }
 
-export function gatewayOverhead(groups: LatencyGroups, o: IntervalOptions): OverheadRow[] {
+/** The queries of a category or of all queries, sorted, without those left out of the run's category figures. */
+function scopeQueries(categoryOf: ReadonlyMap<string, string>, level: AggregateLevel, key: string, leaveOut?: ReadonlySet<string>): string[] {
+  return [...categoryOf].filter(([q, cat]) => (level === 'overall' || cat === key) && !leaveOut?.has(q)).map(([q]) => q).sort();
+}
+
+/** Each query's category, from the query rows (the same for every target). */
+function categoriesOfQueries(aggregates: readonly AggregateRow[]): Map<string, string> {
+  return new Map(aggregates.filter((a) => a.level === 'query').map((a) => [a.key, a.category]));
+}
+
+/**
+ * The paired comparison of `a` and `b` over `queries` (pairedScopeCI): null when a query has no
+ * successful latency on either side (it is not in the scope, as for scopeOfMediansCI), or when one
+ * that both ran has no pair (then the scope's figure would silently cover fewer queries than its
+ * other figures: left to the independent ones).
+ */
+function pairedScope(groups: LatencyGroups, queries: readonly string[], a: string, b: string, o: IntervalOptions, stream: string): { pairs: number; queries: IterationPairs[]; ci: ReturnType<typeof pairedScopeCI> } | null {
+  const ran = queries.filter((q) => groups.sorted(a, 'query', q).length > 0 && groups.sorted(b, 'query', q).length > 0);
+  if (ran.length === 0) return null;
+  const pairs = ran.map((q) => pairedByIteration(groups, a, b, q));
+  if (pairs.some((p) => p.ratios.length === 0)) return null;
+  const ci = pairedScopeCI(pairs.map((p) => ({ strata: byOrder(p) })), { seed: o.seed, stream, resamples: o.resamples });
+  return { pairs: pairs.reduce((n, p) => n + p.ratios.length, 0), queries: pairs, ci };
+}
+
+/**
+ * A query row's paired columns beyond the scope's: the exact sign test on the ratios of the order
+ * with more pairs — within one order the first-or-second effect is constant, so "as many pairs above
+ * 1 as below" is a fair null there (over both orders, an order effect alone would decide it) — and
+ * the order effect with its CI when both orders have pairs.
+ */
+function queryOnlyColumns(p: IterationPairs, o: IntervalOptions, stream: string): Partial<ComparisonRow> {
+  const strata = byOrder(p);
+  const largest = strata.reduce((x, y) => (y.ratios.length > x.ratios.length ? y : x));
+  const order = strata.length === 2 ? orderEffectCI(strata[0]!.ratios, strata[1]!.ratios, { seed: o.seed, stream, resamples: o.resamples }) : null;
+  return {
+    sign_p: val(signTest(largest.ratios).p),
+    ...(order ? { order_effect: val(order.estimate), order_low: val(order.low), order_high: val(order.high) } : {}),
+  };
+}
+
+export function gatewayOverhead(aggregates: readonly AggregateRow[], groups: LatencyGroups, o: IntervalOptions): OverheadRow[] {
   const out: OverheadRow[] = [];
+  const categoryOf = categoriesOfQueries(aggregates);
   for (const { gateway, native } of o.pairs) {
     if (!o.targets.includes(gateway) || !o.targets.includes(native)) continue;
     const keys = [...groups.categoriesOf(gateway), 'all'];
@@ -105,8 +166,14 @@ export function gatewayOverhead(groups: LatencyGroups, o: IntervalOptions): Over
       const n = groups.sorted(native, level, key);
       if (g.length === 0 || n.length === 0) continue;
       const ci = diffOfMediansCI(g, n, { seed: o.seed, stream: `overhead:${gateway}:${native}:${key}`, resamples: o.resamples });
-      const verdict = ci.high < o.budgetMs ? 'within budget' : ci.low > o.budgetMs ? 'over budget' : 'inconclusive';
-      out.push({ run_id: o.runId, gateway, native, key, overhead_ms: val(ci.estimate), low_ms: val(ci.low), high_ms: val(ci.high), budget_ms: o.budgetMs, verdict });
+      const queries = scopeQueries(categoryOf, level, key, o.leaveOut);
+      const paired = queries.length ? pairedScope(groups, queries, gateway, native, o, `overhead-paired:${gateway}:${native}:${key}`) : null;
+      const judged = paired && Number.isFinite(paired.ci.diff.low) && Number.isFinite(paired.ci.diff.high) ? paired.ci.diff : ci;
+      const verdict = judged.high < o.budgetMs ? 'within budget' : judged.low > o.budgetMs ? 'over budget' : 'inconclusive';
+      out.push({
+        run_id: o.runId, gateway, native, key, overhead_ms: val(ci.estimate), low_ms: val(ci.low), high_ms: val(ci.high), budget_ms: o.budgetMs, verdict,
+        ...(paired ? { paired_ms: val(paired.ci.diff.estimate), paired_low_ms: val(paired.ci.diff.low), paired_high_ms: val(paired.ci.diff.high) } : {}),
+      });
     }
   }
   return out;

@@ -7,6 +7,7 @@ import { probeMedianBetween, probesAround } from './machine-speed.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import { changesOverStretches, stretchChangesText, tenthsText } from './drift-context.js';
 import { medianOf } from './quantile.js';
+import { pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
 
 /**
  * Noise warnings per target × query:
@@ -132,25 +133,29 @@ export type PairedVerdict = 'held' | 'moved' | 'unclear';
  * over the other) moved; this does, in the flag's own detail.
  */
 export function pairedComparisonChange(groups: LatencyGroups, target: string, other: string, queryId: string): { r1: number; r4: number; change: number; verdict: PairedVerdict } | null {
-  const mine = groups.series(target, queryId);
-  const mineIt = groups.seriesIterations(target, queryId);
-  const theirs = groups.series(other, queryId);
-  const theirsIt = groups.seriesIterations(other, queryId);
-  const at = new Map<number, number>();
-  for (let i = 0; i < theirs.length; i++) if (!at.has(theirsIt[i]!)) at.set(theirsIt[i]!, theirs[i]!);
-  const ratios: number[] = [];
-  const seen = new Set<number>();
-  for (let i = 0; i < mine.length; i++) {
-    const it = mineIt[i]!;
-    const o = at.get(it);
-    if (o === undefined || seen.has(it) || !(mine[i]! > 0) || !(o > 0)) continue;
-    seen.add(it);
-    ratios.push(o / mine[i]!);
-  }
+  const ratios = orderCentered(pairedByIteration(groups, other, target, queryId));
   const q = Math.floor(ratios.length / 4);
   if (q < 8) return null;
-  const c = quarterChange(Float64Array.from(ratios.slice(0, q)), Float64Array.from(ratios.slice(ratios.length - q)));
+  const c = quarterChange(ratios.slice(0, q), ratios.slice(ratios.length - q));
   return { r1: c.m1, r4: c.m4, change: c.change, verdict: c.drift ? 'moved' : Math.abs(c.change) > DRIFT_LIMIT ? 'unclear' : 'held' };
+}
+
+/**
+ * The per-iteration ratios with the order effect taken out: each ratio's log, minus the median log
+ * ratio of its order (which path ran first), plus the mean of the orders' medians (the crossover
+ * estimate, lib/stats/bootstrap.ts pairedScopeCI). Without it the ratios of the two orders form two
+ * modes (join ×1.25 and ×0.56 on config/embedded.yaml), and a quarter's median lands between them
+ * wherever the few pairs of the quarter fall.
+ */
+export function orderCentered(p: IterationPairs): Float64Array {
+  const logs = p.ratios.map(Math.log);
+  const medians = new Map<number, number>();
+  for (const first of [0, 1]) {
+    const own = logs.filter((_, i) => p.aFirst[i] === first);
+    if (own.length) medians.set(first, medianOf(own));
+  }
+  const centre = [...medians.values()].reduce((x, y) => x + y, 0) / medians.size;
+  return logs.map((l, i) => Math.exp(l - medians.get(p.aFirst[i]!)! + centre));
 }
 
 const VERDICT_TEXT: Record<PairedVerdict, string> = {

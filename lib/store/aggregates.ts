@@ -59,6 +59,25 @@ export interface ComparisonRow {
   mean_diff_ms?: number | null;
   mean_diff_low?: number | null;
   mean_diff_high?: number | null;
+  /**
+   * The comparison from per-iteration pairs (lib/stats/bootstrap.ts pairedScopeCI): how many
+   * iterations both paths completed (summed over a scope's queries); the median per-iteration
+   * ratio a/b (a scope: geometric mean of its queries' medians) and median difference a − b, ms (a
+   * scope: mean of its queries' medians), with 95% CIs; the sign test's p (query rows). Null (or
+   * absent) on runs aggregated before this existed, and where the two paths share no iteration.
+   */
+  pairs?: number | null;
+  paired_ratio?: number | null;
+  paired_low?: number | null;
+  paired_high?: number | null;
+  paired_diff_ms?: number | null;
+  paired_diff_low?: number | null;
+  paired_diff_high?: number | null;
+  sign_p?: number | null;
+  /** Query rows with pairs in both orders: √(median ratio with a first ÷ with b first), with its 95% CI (lib/stats/bootstrap.ts orderEffectCI). */
+  order_effect?: number | null;
+  order_low?: number | null;
+  order_high?: number | null;
 }
 
 export interface OverheadRow {
@@ -71,7 +90,15 @@ export interface OverheadRow {
   low_ms: number | null;
   high_ms: number | null;
   budget_ms: number;
-  /** 'within budget' | 'over budget' | 'inconclusive' */
+  /**
+   * Gateway − native from per-iteration pairs: the mean over the scope's queries of each query's
+   * median paired difference (ms), with its 95% CI (lib/stats/bootstrap.ts pairedScopeCI). Null (or
+   * absent) on runs aggregated before this existed, and when some query of the scope has no pair.
+   */
+  paired_ms?: number | null;
+  paired_low_ms?: number | null;
+  paired_high_ms?: number | null;
+  /** 'within budget' | 'over budget' | 'inconclusive': on the paired CI when there is one, else on overhead_ms's. */
   verdict: string;
 }
 
@@ -89,8 +116,10 @@ const AGG_COLS = [
 const CMP_COLS = [
   'run_id', 'level', 'key', 'target_a', 'target_b', 'p50_ratio', 'ratio_low', 'ratio_high', 'mw_u', 'mw_p', 'verdict',
   'scope_queries', 'geomean_ratio', 'geomean_low', 'geomean_high', 'mean_diff_ms', 'mean_diff_low', 'mean_diff_high',
+  'pairs', 'paired_ratio', 'paired_low', 'paired_high', 'paired_diff_ms', 'paired_diff_low', 'paired_diff_high', 'sign_p',
+  'order_effect', 'order_low', 'order_high',
 ] as const;
-const OVH_COLS = ['run_id', 'gateway', 'native', 'key', 'overhead_ms', 'low_ms', 'high_ms', 'budget_ms', 'verdict'] as const;
+const OVH_COLS = ['run_id', 'gateway', 'native', 'key', 'overhead_ms', 'low_ms', 'high_ms', 'budget_ms', 'verdict', 'paired_ms', 'paired_low_ms', 'paired_high_ms'] as const;
 
 export async function replaceAggregates(
   db: SqliteDb,
@@ -104,7 +133,7 @@ export async function replaceAggregates(
     for (const table of ['aggregates', 'latency_spectrum', 'comparisons', 'gateway_overhead']) await db.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
     await db.insertMany('aggregates', AGG_COLS, rows.map((r) => AGG_COLS.map((c) => r[c] ?? null)), false);
     await db.insertMany('comparisons', CMP_COLS, comparisons.map((r) => CMP_COLS.map((c) => r[c] ?? null)), false);
-    await db.insertMany('gateway_overhead', OVH_COLS, overhead.map((r) => OVH_COLS.map((c) => r[c])), false);
+    await db.insertMany('gateway_overhead', OVH_COLS, overhead.map((r) => OVH_COLS.map((c) => r[c] ?? null)), false);
     await db.insertMany('latency_spectrum', ['run_id', 'target', 'quantile', 'latency_ms'], spectrum.map((s) => [s.run_id, s.target, s.quantile, s.latency_ms]), false);
   });
 }

@@ -679,4 +679,33 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE comparisons ADD COLUMN mean_diff_low REAL;
   ALTER TABLE comparisons ADD COLUMN mean_diff_high REAL;
   `,
+  `
+  -- The comparison made from per-iteration pairs (lib/stats/paired-by-iteration.ts,
+  -- lib/stats/bootstrap.ts pairedScopeCI; derived): both paths ran iteration i with the same
+  -- parameters, back to back when interleaved. pairs: how many iterations both completed (summed
+  -- over a scope's queries). paired_ratio: the median of the per-iteration ratios a/b (a scope: the
+  -- geometric mean of its queries' medians); paired_diff_ms: the median of the differences a − b
+  -- (a scope: the mean of its queries' medians); each with its 95% CI. sign_p: the exact two-sided
+  -- sign test against 1 of the ratios of the order with more pairs (query rows only). Null on runs aggregated before this existed.
+  -- Pairs are compared within each order (a first, b first) and the two orders averaged; order_effect
+  -- (query rows with both orders): √(median ratio with a first ÷ with b first), with its 95% CI —
+  -- > 1 when the second request of an iteration ran faster than the first would have.
+  ALTER TABLE comparisons ADD COLUMN pairs INTEGER;
+  ALTER TABLE comparisons ADD COLUMN paired_ratio REAL;
+  ALTER TABLE comparisons ADD COLUMN paired_low REAL;
+  ALTER TABLE comparisons ADD COLUMN paired_high REAL;
+  ALTER TABLE comparisons ADD COLUMN paired_diff_ms REAL;
+  ALTER TABLE comparisons ADD COLUMN paired_diff_low REAL;
+  ALTER TABLE comparisons ADD COLUMN paired_diff_high REAL;
+  ALTER TABLE comparisons ADD COLUMN sign_p REAL;
+  ALTER TABLE comparisons ADD COLUMN order_effect REAL;
+  ALTER TABLE comparisons ADD COLUMN order_low REAL;
+  ALTER TABLE comparisons ADD COLUMN order_high REAL;
+  -- The gateway overhead from the same pairs (gateway − native): the mean over the scope's queries
+  -- of each query's median per-iteration difference, ms, with its 95% CI; when present, the budget
+  -- verdict is judged on it instead of on the pooled median difference (overhead_ms).
+  ALTER TABLE gateway_overhead ADD COLUMN paired_ms REAL;
+  ALTER TABLE gateway_overhead ADD COLUMN paired_low_ms REAL;
+  ALTER TABLE gateway_overhead ADD COLUMN paired_high_ms REAL;
+  `,
 ];

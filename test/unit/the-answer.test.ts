@@ -124,6 +124,40 @@ describe('The answer: wording rules', () => {
     });
   });
 
+  describe('comparisons from per-iteration pairs', () => {
+    // The case measured on a fresh `make all` with the machine at half speed through half the phase:
+    // pglite-wire ÷ pglite ×1.30 [0.64, 1.58] from the medians taken apart, ×1.007 [1.005, 1.009] paired.
+    const pairedRow = (r: number, lo: number, hi: number, dm: number, dl: number, dh: number, extra: Partial<ComparisonRow> = {}): ComparisonRow => ({
+      ...cmp('simple', 'pglite', 'pglite-wire', 1 / 1.3, 1 / 1.58, 1 / 0.64, 0.3),
+      pairs: 200, paired_ratio: r, paired_low: lo, paired_high: hi, paired_diff_ms: dm, paired_diff_low: dl, paired_diff_high: dh, ...extra,
+    });
+    const pairedOvh = (ms: number, lo: number, hi: number): OverheadRow => ({ ...ovh('simple', 0.3, -0.4, 0.9), paired_ms: ms, paired_low_ms: lo, paired_high_ms: hi });
+
+    it('judges on the paired ratio\'s CI, takes the ms figure from the overhead row\'s paired one, and says "paired"', () => {
+      // stored pglite / pglite-wire: 1 / 1.007 [1 / 1.009, 1 / 1.005]
+      const d = data({ comparisons: [pairedRow(1 / 1.007, 1 / 1.009, 1 / 1.005, -0.004, -0.005, -0.003)], overhead: [pairedOvh(0.004, 0.003, 0.005)] });
+      expect(theAnswer(d)[1]!.text).toBe('pglite-wire is 0.004 ms [0.003, 0.005] slower than pglite per query (+0.7% [+0.5%, +0.9%], paired), significant');
+      // The same medians taken apart (×1.30 [0.64, 1.58], p 0.3) would have said "not significant": the pairs decide.
+      const spans = data({ comparisons: [pairedRow(1 / 1.02, 1 / 1.05, 1 / 0.99, -0.01, -0.02, 0.005, { mw_p: 0.0001, verdict: 'pglite faster', ratio_low: 1 / 1.1, ratio_high: 1 / 1.03 })], overhead: [pairedOvh(0.01, -0.005, 0.02)] });
+      expect(theAnswer(spans)[1]!.text).toBe('pglite-wire is 0.010 ms [-0.005, 0.020] slower than pglite per query (+2% [−1%, +5%], paired), not significant');
+    });
+
+    it('a pair without a gateway row drops "at p50"; a scope says the geometric mean is of paired medians; the heading and note say how', () => {
+      const d = data({ overhead: [], comparisons: [pairedRow(1 / 1.1, 1 / 1.12, 1 / 1.08, -0.1, -0.12, -0.08)] });
+      expect(theAnswer(d)[1]!.text).toBe('pglite is −9% [−11%, −7%] faster than pglite-wire (paired), significant');
+      const scoped = data({ overhead: [], comparisons: [pairedRow(1 / 1.1, 1 / 1.12, 1 / 1.08, -0.1, -0.12, -0.08, { scope_queries: 3 })] });
+      expect(theAnswer(scoped)[1]!.text).toBe('pglite is −9% [−11%, −7%] faster than pglite-wire (geometric mean over its 3 queries, paired), significant');
+      const lines = theAnswerTableLines(d);
+      expect(lines[1]).toBe('The answer (per request, from paired iterations, 95% CIs; details in the sections below)');
+      expect(lines[2]).toMatch(/^ {2}\(paired: in every iteration both paths ran the same parameters back to back/);
+    });
+
+    it('a scope with a gateway row: the percentage from the pairs, the mean difference from the overhead row\'s paired figure', () => {
+      const d = data({ comparisons: [pairedRow(1 / 1.1, 1 / 1.12, 1 / 1.08, -0.1, -0.12, -0.08, { scope_queries: 3 })], overhead: [pairedOvh(0.1, 0.081, 0.119)] });
+      expect(theAnswer(d)[1]!.text).toBe('pglite-wire is +10% [+8%, +12%] slower than pglite (geometric mean over its 3 queries, paired; +0.100 ms [+0.081, +0.119] per query on average), significant');
+    });
+  });
+
   it('opens table.txt, right after the run header', () => {
     const text = tableText(data());
     const lines = text.split('\n');

@@ -1,5 +1,5 @@
 import type { ReportData } from '../report-data.js';
-import { BY_QUERY_NOTE, answerComparesByQuery, theAnswer } from '../the-answer.js';
+import { answerNote, answerWhat, theAnswer } from '../the-answer.js';
 import { esc } from './escape.js';
 
 /**
@@ -14,7 +14,7 @@ export function theAnswerSection(d: ReportData): string {
   const mark = (text: string) => esc(text).replace(/(NOT COMPARABLE: [^,]*$|LOW RECALL on [^)]*)/g, '<strong class="bad">$1</strong>');
   return `<section id="the-answer">
   <h2>The answer</h2>
-  <p class="footnote">p50 per request with 95% confidence intervals; how each figure is computed is in the sections below.${answerComparesByQuery(d) ? ` ${esc(BY_QUERY_NOTE[0]!.toUpperCase() + BY_QUERY_NOTE.slice(1))}.` : ''}</p>
+  <p class="footnote">${esc(answerWhat(d)[0]!.toUpperCase() + answerWhat(d).slice(1))} with 95% confidence intervals; how each figure is computed is in the sections below.${((n) => (n ? ` ${esc(n[0]!.toUpperCase() + n.slice(1))}.` : ''))(answerNote(d))}</p>
   <dl class="answer">${scopes
     .map((s) => `<dt>${esc(s)}</dt>${lines.filter((l) => l.scope === s).map((l) => `<dd>${mark(l.text)}</dd>`).join('')}`)
     .join('')}</dl>

@@ -1,5 +1,6 @@
 import { fingerprintSourceText, recallReferenceText } from '../dataset-text.js';
-import { byQuery, byQueryVerdict, overheadByQuery } from '../by-query.js';
+import { ORDER_EFFECT_NOTE, notableOrderEffects, orderEffectText } from '../order-effect.js';
+import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired, pairedVerdict } from '../by-query.js';
 import type { AggregateRow } from '../../store/aggregates.js';
 import { gcHtml } from '../gc-report.js';
 import { driftLoadNote, machineLoadText } from '../../measure/machine-load.js';
@@ -75,26 +76,34 @@ export function statisticsSection(d: ReportData): string {
   if (cmp.length) {
     parts.push(
       '<h3>Pairwise comparisons</h3><p class="footnote">p50 ratio a/b with its 95% CI; two-sided Mann–Whitney U, "no significant difference" when p &gt; 0.05. ' +
-        'Query by query (a scope of several queries): the geometric mean of its queries\' p50 ratios a/b with its 95% CI, significant when the CI excludes 1; the answer judges a scope on it.</p>',
+        'Query by query (a scope of several queries): the geometric mean of its queries\' p50 ratios a/b with its 95% CI, significant when the CI excludes 1. ' +
+        'Paired: from the iterations both paths ran (same parameters, back to back when interleaved), the median per-iteration ratio a/b — a scope\'s geometric mean over its queries — with its 95% CI; the answer judges on it when it is there.</p>',
       table(
-        ['Scope', 'a / b', 'p50 ratio', 'p', 'Verdict', 'Query by query'],
+        ['Scope', 'a / b', 'p50 ratio', 'p', 'Verdict', 'Query by query', 'Paired (pairs)'],
         cmp.map((x) => {
           const q = byQuery(x);
+          const p = paired(x);
           return [esc(x.key === 'all' ? 'all queries' : x.key), `<code>${esc(x.target_a)}</code> / <code>${esc(x.target_b)}</code>`, ci(x.p50_ratio, x.ratio_low, x.ratio_high, f3), x.mw_p === null ? NA : esc(x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)), esc(x.verdict) + badFlag(notComparableText(d, x.target_a, x.target_b, x.level, x.key)),
-            q ? `${ci(q.ratio, q.low, q.high, f3)} (${q.queries} queries) → ${esc(byQueryVerdict(x, q))}` : NA];
+            q ? `${ci(q.ratio, q.low, q.high, f3)} (${q.queries} queries) → ${esc(byQueryVerdict(x, q))}` : NA,
+            p ? `${ci(p.ratio, p.low, p.high, f3)} (${p.pairs}) → ${esc(pairedVerdict(x, p))}` : NA];
         }),
       ),
     );
   }
+  const orderEffects = notableOrderEffects(d);
+  if (orderEffects.length) {
+    parts.push(`<h3>Order effect</h3><p class="footnote">${esc(ORDER_EFFECT_NOTE[0]!.toUpperCase() + ORDER_EFFECT_NOTE.slice(1))}.</p>`, `<ul>${orderEffects.map((e) => `<li>${esc(orderEffectText(e))}</li>`).join('')}</ul>`);
+  }
   if (d.overhead.length) {
     parts.push(
-      `<h3>Gateway overhead</h3><p class="footnote">median(gateway) − median(native) per request with its 95% CI, against a budget of ${esc(d.overhead[0]!.budget_ms)} ms. Query by query (a scope of several queries): the mean of its queries' p50 differences with its 95% CI.</p>`,
+      `<h3>Gateway overhead</h3><p class="footnote">median(gateway) − median(native) per request with its 95% CI, against a budget of ${esc(d.overhead[0]!.budget_ms)} ms. Query by query (a scope of several queries): the mean of its queries' p50 differences with its 95% CI. Paired: the median per-iteration difference gateway − native (a scope: the mean over its queries) with its 95% CI; when it is there, the verdict is judged on it.</p>`,
       table(
-        ['Pair', 'Scope', 'Overhead (ms)', 'Verdict', 'Query by query (ms)'],
+        ['Pair', 'Scope', 'Overhead (ms)', 'Verdict', 'Query by query (ms)', 'Paired (ms)'],
         d.overhead.map((x) => {
           const q = overheadByQuery(d.comparisons, x);
+          const p = overheadPaired(x);
           return [`<code>${esc(x.gateway)}</code> vs <code>${esc(x.native)}</code>`, esc(x.key === 'all' ? 'all queries' : x.key), ci(x.overhead_ms, x.low_ms, x.high_ms, f3), `<span class="${x.verdict === 'over budget' ? 'bad' : x.verdict === 'within budget' ? 'ok' : 'muted'}">${esc(x.verdict)}</span>` + badFlag(notComparableText(d, x.gateway, x.native, x.key === 'all' ? 'overall' : 'category', x.key)),
-            q ? `${ci(q.diff, q.low, q.high, f3)} (${q.queries} queries)` : NA];
+            q ? `${ci(q.diff, q.low, q.high, f3)} (${q.queries} queries)` : NA, p ? ci(p.diff, p.low, p.high, f3) : NA];
         }),
       ),
     );
