@@ -193,6 +193,15 @@ describe('a drift and the comparison between paths (paired by iteration)', () =>
     );
   });
 
+  it('takes the order effect out: ratios that alternate with which path ran first are one steady comparison', () => {
+    // The same alternation as above, but it is the order: u ran first in odd iterations (later start
+    // for t) and took 1.5× then, as a request run right after the other path's is faster. Centred on
+    // each order's median, the ratio is ×1.22 (√1.5) throughout: the comparison held.
+    const rows = two((i) => a(i) * (i % 2 ? 1.5 : 1)).map((s) => (s.target === 't' ? { ...s, start_ns: s.iteration * 10 + (s.iteration % 2 ? 5 : 0) } : { ...s, start_ns: s.iteration * 10 + (s.iteration % 2 ? 0 : 5) }));
+    const flags = noiseFlags('r', aggs, rows);
+    expect(flags[0]!.detail).toContain('; u ÷ t, paired by iteration: ×1.22 in the first quarter, ×1.22 in the last (0%): the comparison between them held');
+  });
+
   it('says nothing of a comparison with fewer than 8 pairs per quarter', () => {
     const flags = noiseFlags('r', aggs, [...samples(a), ...samples(() => 1.3, 20).map((s) => ({ ...s, target: 'u' }))]);
     expect(flags.find((f) => f.target === 't')!.detail).not.toContain('paired');
