@@ -8,6 +8,7 @@ import { mannWhitneyU } from './mann-whitney.js';
 import { changesOverStretches, stretchChangesText, tenthsText } from './drift-context.js';
 import { medianOf } from './quantile.js';
 import { pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
+import { orderCentred, positionsInIteration } from './order-centring.js';
 
 /**
  * Noise warnings per target × query:
@@ -141,22 +142,17 @@ export function pairedComparisonChange(groups: LatencyGroups, target: string, ot
 }
 
 /**
- * The per-iteration ratios with the order effect taken out: each ratio's log, minus the median log
- * ratio of its order (which path ran first), plus the mean of the orders' medians (the crossover
- * estimate, lib/stats/bootstrap.ts pairedScopeCI). Without it the ratios of the two orders form two
- * modes (join ×1.25 and ×0.56 on config/embedded.yaml), and a quarter's median lands between them
- * wherever the few pairs of the quarter fall.
+ * The per-iteration ratios with the order effect taken out (lib/stats/order-centring.ts: each
+ * order centred on its own median, when both orders fill the first and last quarter). Without it
+ * the ratios of the two orders form two modes (join ×1.25 and ×0.56 on config/embedded.yaml), and
+ * a quarter's median lands between them.
  */
 export function orderCentered(p: IterationPairs): Float64Array {
-  const logs = p.ratios.map(Math.log);
-  const medians = new Map<number, number>();
-  for (const first of [0, 1]) {
-    const own = logs.filter((_, i) => p.aFirst[i] === first);
-    if (own.length) medians.set(first, medianOf(own));
-  }
-  const centre = [...medians.values()].reduce((x, y) => x + y, 0) / medians.size;
-  return logs.map((l, i) => Math.exp(l - medians.get(p.aFirst[i]!)! + centre));
+  return orderCentred(p.ratios, p.aFirst) ?? p.ratios;
 }
+
+/** Said in a drift's detail when its series was centred by order (lib/stats/order-centring.ts). */
+export const CENTRED_NOTE = '; each position in its iteration centred on its own median: the order effect taken out';
 
 const VERDICT_TEXT: Record<PairedVerdict, string> = {
   moved: 'the comparison between them moved too',
@@ -206,15 +202,18 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
         out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'wide interval', detail: `p50 ${a.p50_ms.toFixed(3)} ms ± ${half.toFixed(3)} (${((100 * half) / a.p50_ms).toFixed(0)}% > 10%)` });
       }
     }
-    // Successful latencies of this target × query in iteration order.
-    const mine = groups.series(a.target, a.key);
+    // Successful latencies of this target × query in iteration order, with the order effect taken
+    // out where the schedule alternates the order within the quarters (lib/stats/order-centring.ts).
+    const raw = groups.series(a.target, a.key);
+    const centred = orderCentred(raw, positionsInIteration(groups, a.target, a.key));
+    const mine = centred ?? raw;
     const q = Math.floor(mine.length / 4);
     if (q < 8) continue; // too few samples per quarter to say anything
     const first = mine.subarray(0, q);
     const last = mine.subarray(mine.length - q);
     const { m1, m4, change, drift } = quarterChange(first, last);
     if (drift) {
-      const detail = `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${pct(change)})`;
+      const detail = `median ${m1.toFixed(3)} ms in the first quarter, ${m4.toFixed(3)} ms in the last (${pct(change)}${centred ? CENTRED_NOTE : ''})`;
       const starts = groups.seriesStarts(a.target, a.key);
       // What tells a trend from a passing stretch, and the query's own change from the run's
       // (lib/stats/drift-context.ts), then the paired comparisons (read back by pairedComparisonsIn).
