@@ -1,5 +1,6 @@
 import { quantileSorted } from '../stats/quantile.js';
 import { pairRatios, summarizeRatios, type RatioSummary } from '../stats/paired-ratios.js';
+import { balancedOrder } from '../measure/schedule.js';
 
 /**
  * The arithmetic of `make bench-peers`. Each round runs every client once on the same query and
@@ -44,19 +45,16 @@ export function medianOf(blocks: readonly BlockFigures[], f: keyof BlockFigures)
 }
 
 /**
- * The order of the clients in round r, balanced for carry-over (a Williams design): rounds 0..n−1
- * rotate the clients, rounds n..2n−1 rotate them reversed after the first, so over every 2n rounds
- * each client leads equally often and follows each other client equally often.
+ * The order of the clients in round r, balanced for carry-over (a Williams design,
+ * lib/measure/schedule.ts balancedOrder): over every 2n rounds each client leads equally often and
+ * follows each other client equally often.
  * Why: the block that follows pgbench ran slower whichever Node client it was (measured here,
  * loaded machine, simple_select_id extended: p50 0.199–0.240 ms after pgbench, 0.143–0.159 ms
  * otherwise); a plain rotation (abc, bca, cab) puts pathbench after pgbench in 2 rounds of 3 and
  * the bare loop never, which alone made pathbench/bare 1.2–1.75×.
  */
 export function clientOrder<T>(clients: readonly T[], round: number): T[] {
-  const n = clients.length;
-  const base = Math.floor(round / n) % 2 === 0 ? clients : [clients[0]!, ...clients.slice(1).reverse()];
-  const k = round % n;
-  return [...base.slice(k), ...base.slice(0, k)];
+  return balancedOrder(clients.length, round).map((i) => clients[i]!);
 }
 
 /**

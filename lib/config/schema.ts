@@ -114,7 +114,7 @@ export const configSchema = z
       .enum(['interleaved', 'blocked'])
       .default('interleaved')
       .describe(
-        'Order of the timed loop. `interleaved`: every iteration runs all queries, rotating the target order; `blocked`: each query\'s iterations back ' +
+        'Order of the timed loop. `interleaved`: every iteration runs all queries, the target order changing with the iteration so that each target leads, and follows each other target, equally often (a Williams design); `blocked`: each query\'s iterations back ' +
           'to back on one target, targets alternated in ABBA blocks so drift still cancels. Same parameters either way.',
       ),
     seed: z

@@ -48,7 +48,7 @@ export interface PhaseResult {
 /**
  * One closed-loop phase: every query on every target `iterations` times, in the order of the
  * schedule (lib/measure/schedule.ts; interleaved: iteration i runs every query on every target,
- * the target order rotating with i, so that machine drift and order effects hit all targets alike). A connection loss aborts
+ * the target order balanced for carry-over over every 2n iterations (schedule.ts balancedOrder), so that machine drift and order effects hit all targets alike). A connection loss aborts
  * the phase (after the samples so far are flushed) with TargetUnavailableError.
  */
 const session = (pt: PreparedTarget) => pt.target.session;

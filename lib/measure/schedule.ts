@@ -1,9 +1,9 @@
 /**
  * The order of a timed loop's requests, as (iteration, query, target) index triples.
  *
- * - `interleaved`: iteration i runs every query, each on every target, the target order rotated by
- *   i — so machine drift and order effects hit all targets alike, and consecutive requests are
- *   different queries (each request meets caches the other queries left).
+ * - `interleaved`: iteration i runs every query, each on every target, in the target order
+ *   balancedOrder(targets, i) — so machine drift and order effects hit all targets alike, and
+ *   consecutive requests are different queries (each request meets caches the other queries left).
  * - `blocked`: one query at a time; its iterations run back to back on one target, then on the
  *   next (each request meets the caches its own previous execution left). Drift is cancelled with
  *   ABBA blocks: each query's iterations are split into two halves, the first half runs on the
@@ -16,6 +16,29 @@
  */
 export type Schedule = 'interleaved' | 'blocked';
 
+/**
+ * The order of n targets (indices) in round r, balanced for carry-over (a Williams design): row r
+ * of the square whose first row is 0, 1, n−1, 2, n−2, … and whose row r adds r (mod n) to it; for
+ * odd n the square is followed by its mirror (each row reversed). Over every n rounds (even n) or
+ * 2n (odd n) each target leads equally often and follows each other target right after it equally
+ * often. With two targets it is the plain alternation AB, BA.
+ * Why not a plain rotation (ABC, BCA, CAB): it puts B right after A in two rounds of three and A
+ * right after B in none, and a request can be much faster right after another path ran the same
+ * query. Measured on config/local.yaml (postgres, pglite, pglite-wire; the two PGlite paths share
+ * one engine): join ran ×1.37–1.39 faster on a PGlite path right after the other one than when it
+ * ran first of the two, and the rotation put pglite-wire right after pglite in two iterations of
+ * three and pglite right after pglite-wire in none. The same design orders bench-peers' clients
+ * (lib/bench/peer-ratios.ts), where the client after pgbench ran slower.
+ */
+export function balancedOrder(n: number, round: number): number[] {
+  const first: number[] = [0];
+  for (let lo = 1, hi = n - 1, k = 1; first.length < n; k++) first.push(k % 2 === 1 ? lo++ : hi--);
+  const period = n % 2 === 0 ? n : 2 * n;
+  const r = round % period;
+  const row = first.map((x) => (x + (r % n)) % n);
+  return r < n ? row : row.reverse();
+}
+
 export function timedOrder(schedule: Schedule, queries: number, targets: number, iterations: number): Int32Array {
   const out = new Int32Array(3 * queries * targets * iterations);
   let j = 0;
@@ -25,7 +48,10 @@ export function timedOrder(schedule: Schedule, queries: number, targets: number,
     out[j++] = t;
   };
   if (schedule === 'interleaved') {
-    for (let i = 0; i < iterations; i++) for (let q = 0; q < queries; q++) for (let k = 0; k < targets; k++) push(i, q, (i + k) % targets);
+    for (let i = 0; i < iterations; i++) {
+      const order = balancedOrder(targets, i);
+      for (let q = 0; q < queries; q++) for (const t of order) push(i, q, t);
+    }
     return out;
   }
   const half = Math.ceil(iterations / 2);

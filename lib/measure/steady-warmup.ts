@@ -5,6 +5,7 @@ import type { PreparedTarget } from './prepare.js';
 import { quantileSorted } from '../stats/quantile.js';
 import { steadyCheck } from './steady-state.js';
 import { clockNow, timedCall } from './timed-call.js';
+import { balancedOrder } from './schedule.js';
 
 export interface SteadyWarmupOptions {
   runId: string;
@@ -48,8 +49,8 @@ const FLUSH_EVERY = 20_000;
 const SKIP = 'skip' as const;
 
 /**
- * Warmup to steady state. Iteration i runs every query on every target, in the same rotating
- * target order as the interleaved timed loop (lib/measure/run-phase.ts), each call through
+ * Warmup to steady state. Iteration i runs every query on every target, in the same balanced
+ * target order as the interleaved timed loop (lib/measure/schedule.ts balancedOrder), each call through
  * timedCall() — the timed loop's contract. A query × target is steady once it has had
  * `minIterations` executions and its last two windows' medians agree within `tolerance`; its
  * outcome is recorded then, but it keeps running until every other one is steady too, so each
@@ -89,9 +90,9 @@ export async function steadyWarmup(o: SteadyWarmupOptions): Promise<{
   };
 
   for (let i = 0; active > 0; i++) {
+    const order = balancedOrder(n, i);
     for (let qi = 0; qi < o.queries.length; qi++) {
-      for (let k = 0; k < n; k++) {
-        const ti = (i + k) % n;
+      for (const ti of order) {
         const state = done[ti]![qi]!;
         if (state === SKIP || broken.has(ti * o.queries.length + qi)) continue;
         const pt = o.targets[ti]!;

@@ -9,7 +9,7 @@ import type { ReportData } from './report-data.js';
  * reports stay byte-identical.
  */
 const SCHEDULE_TEXT = {
-  interleaved: 'interleaved — every iteration runs all queries, target order rotating',
+  interleaved: 'interleaved — every iteration runs all queries, target order balanced (each leads, and follows each other, equally often)',
   blocked: 'blocked — each query\'s iterations back to back on one target, targets in ABBA blocks',
 } as const;
 

@@ -2,7 +2,7 @@ import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '.
 import { diffOfMediansCI, orderEffectCI, pairedScopeCI, percentileCI, qpsCI, ratioOfMediansCI, scopeOfMediansCI } from './bootstrap.js';
 import type { LatencyGroups } from './latency-groups.js';
 import { mannWhitneyUSorted } from './mann-whitney.js';
-import { byOrder, pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
+import { byOrder, byWhoRanFirst, pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
 import { signTest } from './sign-test.js';
 
 /**
@@ -140,14 +140,15 @@ function pairedScope(groups: LatencyGroups, queries: readonly string[], a: strin
 
 /**
  * A query row's paired columns beyond the scope's: the exact sign test on the ratios of the order
- * with more pairs — within one order the first-or-second effect is constant, so "as many pairs above
- * 1 as below" is a fair null there (over both orders, an order effect alone would decide it) — and
- * the order effect with its CI when both orders have pairs.
+ * with the most pairs — within one order the order effect is constant, so "as many pairs above 1
+ * as below" is a fair null there (over all orders, an order effect alone would decide it) — and the
+ * order effect with its CI when the two paths were the only targets and each ran first sometimes
+ * (byWhoRanFirst).
  */
 function queryOnlyColumns(p: IterationPairs, o: IntervalOptions, stream: string): Partial<ComparisonRow> {
-  const strata = byOrder(p);
-  const largest = strata.reduce((x, y) => (y.ratios.length > x.ratios.length ? y : x));
-  const order = strata.length === 2 ? orderEffectCI(strata[0]!.ratios, strata[1]!.ratios, { seed: o.seed, stream, resamples: o.resamples }) : null;
+  const largest = byOrder(p).reduce((x, y) => (y.ratios.length > x.ratios.length ? y : x));
+  const who = byWhoRanFirst(p);
+  const order = who ? orderEffectCI(who.aFirst, who.bFirst, { seed: o.seed, stream, resamples: o.resamples }) : null;
   return {
     sign_p: val(signTest(largest.ratios).p),
     ...(order ? { order_effect: val(order.estimate), order_low: val(order.low), order_high: val(order.high) } : {}),

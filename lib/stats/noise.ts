@@ -8,7 +8,7 @@ import { mannWhitneyU } from './mann-whitney.js';
 import { changesOverStretches, stretchChangesText, tenthsText } from './drift-context.js';
 import { medianOf } from './quantile.js';
 import { pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
-import { orderCentred, positionsInIteration } from './order-centring.js';
+import { orderCentred, ordersInIteration } from './order-centring.js';
 
 /**
  * Noise warnings per target × query:
@@ -148,11 +148,11 @@ export function pairedComparisonChange(groups: LatencyGroups, target: string, ot
  * a quarter's median lands between them.
  */
 export function orderCentered(p: IterationPairs): Float64Array {
-  return orderCentred(p.ratios, p.aFirst) ?? p.ratios;
+  return orderCentred(p.ratios, p.order) ?? p.ratios;
 }
 
 /** Said in a drift's detail when its series was centred by order (lib/stats/order-centring.ts). */
-export const CENTRED_NOTE = '; each position in its iteration centred on its own median: the order effect taken out';
+export const CENTRED_NOTE = '; each order of its iterations centred on its own median: the order effect taken out';
 
 const VERDICT_TEXT: Record<PairedVerdict, string> = {
   moved: 'the comparison between them moved too',
@@ -205,7 +205,7 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
     // Successful latencies of this target × query in iteration order, with the order effect taken
     // out where the schedule alternates the order within the quarters (lib/stats/order-centring.ts).
     const raw = groups.series(a.target, a.key);
-    const centred = orderCentred(raw, positionsInIteration(groups, a.target, a.key));
+    const centred = orderCentred(raw, ordersInIteration(groups, a.target, a.key));
     const mine = centred ?? raw;
     const q = Math.floor(mine.length / 4);
     if (q < 8) continue; // too few samples per quarter to say anything

@@ -1,5 +1,6 @@
 import type { LatencyGroups } from './latency-groups.js';
 import { medianOf } from './quantile.js';
+import { iterationOrders } from './paired-by-iteration.js';
 
 /**
  * Taking the order effect out of a series before its first and last quarter are compared (drift
@@ -12,7 +13,8 @@ import { medianOf } from './quantile.js';
  * a fresh run, pglite-wire's join moved −14% from the first quarter to the last, while its requests
  * that ran first moved −3% and those that ran second −8%. Centring each order on its own median
  * (in logs), then adding back the mean of the orders' medians, keeps every change over time and
- * removes the gap.
+ * removes the gap. An order is the order in which all targets ran the iteration (with three
+ * targets, who ran before this one matters, not only its position).
  *
  * Only where it cannot remove the change itself: every order must hold at least MIN_PER_ORDER
  * values in both the first and the last quarter. Under `schedule: blocked` the orders are the two
@@ -43,23 +45,12 @@ export function orderCentred(values: Float64Array, order: ArrayLike<number>): Fl
 }
 
 /**
- * For each request of series(target, queryId): how many other targets' requests of the same
- * iteration (same query) started before it — 0 when it ran first. Aligned with the series.
+ * For each request of series(target, queryId): the id of the order in which the targets ran its
+ * iteration (lib/stats/paired-by-iteration.ts iterationOrders), aligned with the series. With two
+ * targets: whether it ran first or second; with more, the whole order (who ran before it).
  */
-export function positionsInIteration(groups: LatencyGroups, target: string, queryId: string): Uint8Array {
-  const starts = groups.seriesStarts(target, queryId);
+export function ordersInIteration(groups: LatencyGroups, target: string, queryId: string): Int32Array {
+  const orders = iterationOrders(groups, queryId);
   const iterations = groups.seriesIterations(target, queryId);
-  const out = new Uint8Array(starts.length);
-  for (const other of groups.targets) {
-    if (other === target) continue;
-    const os = groups.seriesStarts(other, queryId);
-    const oi = groups.seriesIterations(other, queryId);
-    const at = new Map<number, number>();
-    for (let j = 0; j < os.length; j++) if (!at.has(oi[j]!)) at.set(oi[j]!, os[j]!);
-    for (let i = 0; i < starts.length; i++) {
-      const s = at.get(iterations[i]!);
-      if (s !== undefined && s < starts[i]!) out[i]!++;
-    }
-  }
-  return out;
+  return Int32Array.from(iterations, (it) => orders.get(it)?.id ?? -1);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupLatencies } from '../../lib/stats/latency-groups.js';
 import { CENTRED_NOTE, noiseFlags } from '../../lib/stats/noise.js';
-import { MIN_PER_ORDER, orderCentred, positionsInIteration } from '../../lib/stats/order-centring.js';
+import { MIN_PER_ORDER, orderCentred, ordersInIteration } from '../../lib/stats/order-centring.js';
 import type { AggregateRow } from '../../lib/store/aggregates.js';
 import { sampleColumnsOf } from '../../lib/store/sample-columns.js';
 import type { SampleRow } from '../../lib/store/samples.js';
@@ -40,10 +40,10 @@ describe('orderCentred: the order effect taken out of a series', () => {
     expect(orderCentred(values, sparse)).toBeNull();
   });
 
-  it('positions: how many other targets of the iteration started first', () => {
+  it('orders: the same id for iterations whose targets ran in the same order', () => {
     const groups = groupLatencies(sampleColumnsOf(run(4, (i) => i % 2 === 0, () => 1)));
-    expect([...positionsInIteration(groups, 't', 'q')]).toEqual([0, 1, 0, 1]);
-    expect([...positionsInIteration(groups, 'u', 'q')]).toEqual([1, 0, 1, 0]);
+    expect([...ordersInIteration(groups, 't', 'q')]).toEqual([0, 1, 0, 1]);
+    expect([...ordersInIteration(groups, 'u', 'q')]).toEqual([0, 1, 0, 1]);
   });
 });
 
@@ -54,7 +54,7 @@ describe('drift flags with the order effect taken out', () => {
     const rows = run(200, (i) => i % 2 === 0, (_t, i, second) => (i < 50 ? 1 : 1.2) * (second ? 1 / 1.5 : 1) * (1 + 0.001 * (i % 7)));
     const flags = noiseFlags('r', [agg('t'), agg('u')], rows).filter((f) => f.kind === 'drift');
     expect(flags.map((f) => f.target)).toEqual(['t', 'u']);
-    expect(flags[0]!.detail).toMatch(/\(\+20%; each position in its iteration centred on its own median: the order effect taken out\)/);
+    expect(flags[0]!.detail).toMatch(/\(\+20%; each order of its iterations centred on its own median: the order effect taken out\)/);
     expect(flags[0]!.detail).toContain(CENTRED_NOTE);
   });
 

@@ -183,6 +183,29 @@ describe('comparisons and gateway overhead: the paired columns', () => {
     expect(c.find((x) => x.level === 'category')!.order_effect ?? null).toBeNull();
   });
 
+  it('with three targets, compares within each order of the whole iteration, and gives no order effect', () => {
+    // Rotations [a b c], [b c a], [c a b]: a runs fast (×1/1.5) right after c (a shared engine), so in
+    // two of the three orders. b ÷ … a = 1.1 × b otherwise. Each order weighs the same:
+    // 1.1 × 1.5^(−2/3). Split by who of a and b ran first instead, "a first" would hold one fast
+    // order and one slow one, and its median would fall between them.
+    const names = ['a', 'b', 'c'];
+    const rows: SampleRow[] = [];
+    const r = new SeededStream(3, 'three');
+    for (let i = 0; i < 300; i++) {
+      const order = [0, 1, 2].map((k) => names[(i + k) % 3]!);
+      const b = 1 + 0.05 * r.unit();
+      const afterC = order.indexOf('a') === order.indexOf('c') + 1;
+      const ms: Record<string, number> = { a: b * 1.1 * (afterC ? 1 / 1.5 : 1), b, c: 2 };
+      order.forEach((t, k) => rows.push({ ...row(t, 'q', 'simple', i, ms[t]!), start_ns: i * 1e8 + k * 1e7 }));
+    }
+    const cols = sampleColumnsOf(rows);
+    const groups = groupLatencies(cols);
+    const c = comparisons(summarizeColumns('r', cols, groups, new Set()).aggregates, groups, { ...opts, targets: names, pairs: [] });
+    const ab = c.find((x) => x.level === 'query' && x.target_a === 'a' && x.target_b === 'b')!;
+    expect(ab.paired_ratio!).toBeCloseTo(1.1 * 1.5 ** (-2 / 3), 6);
+    expect(ab.order_effect ?? null).toBeNull();
+  });
+
   it('leaves a scope without paired figures when one of its queries has no pair, and leaves out queries left out of the category figures', () => {
     // q2 on b ran other iterations than on a: no pair.
     const shifted = samples.map((s) => (s.query_id === 'q2' && s.target === 'b' ? { ...s, iteration: s.iteration + 1000 } : s));

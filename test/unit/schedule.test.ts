@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PreparedTarget } from '../../lib/measure/prepare.js';
 import { runPhase } from '../../lib/measure/run-phase.js';
-import { timedOrder, type Schedule } from '../../lib/measure/schedule.js';
+import { balancedOrder, timedOrder, type Schedule } from '../../lib/measure/schedule.js';
 import type { OpenTarget } from '../../lib/pipeline/targets.js';
 import type { Session, TargetModule } from '../../lib/targets/interface.js';
 import type { SampleRow } from '../../lib/store/samples.js';
@@ -12,9 +12,27 @@ const triples = (o: Int32Array) => Array.from({ length: o.length / 3 }, (_, s) =
 const text = (o: Int32Array) => triples(o).map(([i, q, t]) => `${q}${'ABC'[t]}${i}`).join(' ');
 
 describe('timedOrder', () => {
-  it('interleaved: every query per iteration, the target order rotating with the iteration', () => {
+  it('interleaved: every query per iteration, the target order balanced (three targets: the rotations, then their mirror)', () => {
     expect(text(timedOrder('interleaved', 2, 2, 2))).toBe('0A0 0B0 1A0 1B0 0B1 0A1 1B1 1A1');
-    expect(text(timedOrder('interleaved', 1, 3, 3))).toBe('0A0 0B0 0C0 0B1 0C1 0A1 0C2 0A2 0B2');
+    expect(text(timedOrder('interleaved', 1, 3, 6))).toBe('0A0 0B0 0C0 0B1 0C1 0A1 0C2 0A2 0B2 0C3 0B3 0A3 0A4 0C4 0B4 0B5 0A5 0C5');
+  });
+
+  it('balancedOrder: over every 2n rounds each target leads equally often and follows each other target right after it equally often', () => {
+    expect([0, 1, 2, 3].map((r) => balancedOrder(4, r).join(''))).toEqual(['0132', '1203', '2310', '3021']);
+    for (const n of [2, 3, 4, 5, 6, 7]) {
+      const leads = new Array(n).fill(0);
+      const follows = new Map<string, number>();
+      for (let r = 0; r < 2 * n; r++) {
+        const o = balancedOrder(n, r);
+        expect([...o].sort((x, y) => x - y)).toEqual(Array.from({ length: n }, (_, i) => i));
+        leads[o[0]!]++;
+        for (let k = 1; k < n; k++) follows.set(`${o[k - 1]}>${o[k]}`, (follows.get(`${o[k - 1]}>${o[k]}`) ?? 0) + 1);
+      }
+      expect(new Set(leads).size).toBe(1);
+      // every ordered pair of different targets, the same number of times
+      expect(follows.size).toBe(n * (n - 1));
+      expect(new Set(follows.values()).size).toBe(1);
+    }
   });
 
   it('blocked, 2 targets: each query back to back per target, ABBA halves, the opening target alternating by query', () => {
