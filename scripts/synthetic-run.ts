@@ -31,6 +31,7 @@ import { writeValidations } from '../lib/store/validations.js';
 import { writeVerifications, type VerificationRow } from '../lib/store/verifications.js';
 import { SeededStream } from '../lib/workload/prng.js';
 import { QUERIES } from '../lib/workload/queries.js';
+import { balancedOrder } from '../lib/measure/schedule.js';
 
 /** Median latency (ms) per query on PostgreSQL; the embedded paths are slower by FACTOR. */
 const MEDIAN_MS: Record<string, number> = {
@@ -89,16 +90,17 @@ async function stage(db: SqliteDb, name: string, config: ResolvedConfig, body: (
   await finishExecution(db, id, 0);
 }
 
-/** Writes one interleaved phase (iteration → query → rotating target order), in batches. */
+/** Writes one interleaved phase (iteration → query → the schedule's balanced target order), in batches. */
 async function writePhase(db: SqliteDb, runId: string, phase: 'warmup' | 'measure', c: ResolvedConfig, iterations: number, lat: Latency, log?: (m: string) => void): Promise<{ samples: number; wallNs: number }> {
   const n = c.targets.length;
   let batch: SampleRow[] = [];
   let clock = 0;
   let written = 0;
   for (let i = 0; i < iterations; i++) {
+    const order = balancedOrder(n, i);
     for (const q of QUERIES) {
-      for (let k = 0; k < n; k++) {
-        const target = c.targets[(i + k) % n]!;
+      for (const k of order) {
+        const target = c.targets[k]!;
         const elapsed = lat.ns(medianOf(target, q.id));
         const failed = lat.unit() < 1 / FAIL_EVERY;
         batch.push({

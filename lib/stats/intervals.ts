@@ -2,7 +2,7 @@ import type { AggregateLevel, AggregateRow, ComparisonRow, OverheadRow } from '.
 import { diffOfMediansCI, orderEffectCI, pairedScopeCI, percentileCI, qpsCI, ratioOfMediansCI, scopeOfMediansCI } from './bootstrap.js';
 import type { LatencyGroups } from './latency-groups.js';
 import { mannWhitneyUSorted } from './mann-whitney.js';
-import { byOrder, byWhoRanFirst, pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
+import { byWhoRanFirst, pairsAndOrders, type IterationPairs, type OrderStratum } from './paired-by-iteration.js';
 import { signTest } from './sign-test.js';
 
 /**
@@ -129,13 +129,13 @@ function categoriesOfQueries(aggregates: readonly AggregateRow[]): Map<string, s
  * that both ran has no pair (then the scope's figure would silently cover fewer queries than its
  * other figures: left to the independent ones).
  */
-function pairedScope(groups: LatencyGroups, queries: readonly string[], a: string, b: string, o: IntervalOptions, stream: string): { pairs: number; queries: IterationPairs[]; ci: ReturnType<typeof pairedScopeCI> } | null {
+function pairedScope(groups: LatencyGroups, queries: readonly string[], a: string, b: string, o: IntervalOptions, stream: string): { pairs: number; queries: { pairs: IterationPairs; strata: OrderStratum[] }[]; ci: ReturnType<typeof pairedScopeCI> } | null {
   const ran = queries.filter((q) => groups.sorted(a, 'query', q).length > 0 && groups.sorted(b, 'query', q).length > 0);
   if (ran.length === 0) return null;
-  const pairs = ran.map((q) => pairedByIteration(groups, a, b, q));
-  if (pairs.some((p) => p.ratios.length === 0)) return null;
-  const ci = pairedScopeCI(pairs.map((p) => ({ strata: byOrder(p) })), { seed: o.seed, stream, resamples: o.resamples });
-  return { pairs: pairs.reduce((n, p) => n + p.ratios.length, 0), queries: pairs, ci };
+  const pairs = ran.map((q) => pairsAndOrders(groups, a, b, q));
+  if (pairs.some((p) => p.pairs.ratios.length === 0)) return null;
+  const ci = pairedScopeCI(pairs.map((p) => ({ strata: p.strata })), { seed: o.seed, stream, resamples: o.resamples });
+  return { pairs: pairs.reduce((n, p) => n + p.pairs.ratios.length, 0), queries: pairs, ci };
 }
 
 /**
@@ -145,9 +145,9 @@ function pairedScope(groups: LatencyGroups, queries: readonly string[], a: strin
  * order effect with its CI when the two paths were the only targets and each ran first sometimes
  * (byWhoRanFirst).
  */
-function queryOnlyColumns(p: IterationPairs, o: IntervalOptions, stream: string): Partial<ComparisonRow> {
-  const largest = byOrder(p).reduce((x, y) => (y.ratios.length > x.ratios.length ? y : x));
-  const who = byWhoRanFirst(p);
+function queryOnlyColumns(q: { pairs: IterationPairs; strata: OrderStratum[] }, o: IntervalOptions, stream: string): Partial<ComparisonRow> {
+  const largest = q.strata.reduce((x, y) => (y.ratios.length > x.ratios.length ? y : x));
+  const who = byWhoRanFirst(q.pairs);
   const order = who ? orderEffectCI(who.aFirst, who.bFirst, { seed: o.seed, stream, resamples: o.resamples }) : null;
   return {
     sign_p: val(signTest(largest.ratios).p),

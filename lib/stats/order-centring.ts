@@ -1,6 +1,6 @@
 import type { LatencyGroups } from './latency-groups.js';
 import { medianOf } from './quantile.js';
-import { iterationOrders } from './paired-by-iteration.js';
+import { orderIdsOf } from './paired-by-iteration.js';
 
 /**
  * Taking the order effect out of a series before its first and last quarter are compared (drift
@@ -46,11 +46,9 @@ export function orderCentred(values: Float64Array, order: ArrayLike<number>): Fl
 
 /**
  * For each request of series(target, queryId): the id of the order in which the targets ran its
- * iteration (lib/stats/paired-by-iteration.ts iterationOrders), aligned with the series. With two
+ * iteration (lib/stats/paired-by-iteration.ts orderIdsOf), aligned with the series. With two
  * targets: whether it ran first or second; with more, the whole order (who ran before it).
  */
 export function ordersInIteration(groups: LatencyGroups, target: string, queryId: string): Int32Array {
-  const orders = iterationOrders(groups, queryId);
-  const iterations = groups.seriesIterations(target, queryId);
-  return Int32Array.from(iterations, (it) => orders.get(it)?.id ?? -1);
+  return orderIdsOf(groups, queryId, groups.seriesIterations(target, queryId));
 }
