@@ -16,8 +16,8 @@ import { targetOrder, type ReportData } from './report-data.js';
  * Wording rules (tested in test/unit/the-answer.test.ts):
  * - Every comparison is made from per-iteration pairs when the run has them (aggregated since they
  *   exist; lib/stats/bootstrap.ts pairedScopeCI): a query's percentage is the median of its
- *   per-iteration ratios, its ms figure the gateway overhead's median per-iteration difference; a
- *   scope's the geometric mean (and mean) of its queries' medians. "significant" when the paired
+ *   per-iteration ratios within each order of the iteration, the orders averaged; its ms figure the
+ *   gateway overhead's paired difference; a scope's the geometric mean (and mean) of its queries'. "significant" when the paired
  *   ratio's CI excludes 1. The line says "paired" and drops "at p50" (it is not a ratio of p50s);
  *   PAIRED_NOTE above the lines says how. Runs aggregated before keep the rules below.
  * - A scope of several queries (a category, all queries) is compared query by query: its ms figure
@@ -239,10 +239,17 @@ export function answerWhat(d: ReportData): string {
   return d.comparisons.some((c) => paired(c) !== null) ? 'per request, from paired iterations' : 'p50 per request';
 }
 
-/** How the answer's comparisons are made, said once above its lines, when they come from pairs. */
+/** How the answer's comparisons are made, said once above its lines, when they come from pairs (interleaved schedule). */
 export const PAIRED_NOTE =
   'paired: in every iteration both paths ran the same parameters back to back, so a change of the machine\'s speed moves both; ' +
-  'a query is compared on the median of its per-iteration ratios and differences, a category or all queries on the geometric mean of its queries\' ratios and the mean of their differences';
+  'a query is compared on the median of its per-iteration ratios and differences within each order of the iteration (who ran first), the orders averaged; ' +
+  'a category or all queries on the geometric mean of its queries\' ratios and the mean of their differences';
+
+/** PAIRED_NOTE for `schedule: blocked`, where the two requests of a pair ran a block apart. */
+export const PAIRED_BLOCKED_NOTE =
+  'paired: in every iteration both paths ran the same parameters, but under schedule: blocked a block apart, so a change of the machine\'s speed does not cancel in a pair as it does interleaved; ' +
+  'a query is compared on the median of its per-iteration ratios and differences within each half of the ABBA blocks, the halves averaged; ' +
+  'a category or all queries on the geometric mean of its queries\' ratios and the mean of their differences';
 
 /** Whether any line of the answer compares a scope query by query (a run aggregated since it exists). */
 export function answerComparesByQuery(d: ReportData): boolean {
@@ -251,6 +258,6 @@ export function answerComparesByQuery(d: ReportData): boolean {
 
 /** The note above the answer's lines: PAIRED_NOTE when its comparisons come from pairs, BY_QUERY_NOTE when only from query-by-query medians, else none. */
 export function answerNote(d: ReportData): string | null {
-  if (d.comparisons.some((c) => paired(c) !== null)) return PAIRED_NOTE;
+  if (d.comparisons.some((c) => paired(c) !== null)) return (d.config as { schedule?: string }).schedule === 'blocked' ? PAIRED_BLOCKED_NOTE : PAIRED_NOTE;
   return answerComparesByQuery(d) ? BY_QUERY_NOTE : null;
 }

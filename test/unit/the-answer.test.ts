@@ -150,6 +150,9 @@ describe('The answer: wording rules', () => {
       const lines = theAnswerTableLines(d);
       expect(lines[1]).toBe('The answer (per request, from paired iterations, 95% CIs; details in the sections below)');
       expect(lines[2]).toMatch(/^ {2}\(paired: in every iteration both paths ran the same parameters back to back/);
+      // blocked: the pairs ran a block apart, and the note says so
+      const blocked = data({ overhead: [], comparisons: d.comparisons }, { min_recall: 0.9, max_recall_gap: 0.05, schedule: 'blocked' });
+      expect(theAnswerTableLines(blocked)[2]).toMatch(/^ {2}\(paired: in every iteration both paths ran the same parameters, but under schedule: blocked a block apart/);
     });
 
     it('a scope with a gateway row: the percentage from the pairs, the mean difference from the overhead row\'s paired figure', () => {
