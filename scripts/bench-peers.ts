@@ -143,7 +143,16 @@ async function main(argv: string[]): Promise<number> {
         for (let r = 0; r < a.rounds; r++) {
           for (const slot of clientOrder(SLOTS, r)) {
             if (slot === 'pgbench') {
-              blocks.pgbench.push(blockFigures(await pgbenchBlock(), a.discard));
+              // A block whose log gives a p50 of 0 ms is not a measurement (seen in 1 of 10 runs of the
+              // integration test: most of a block's transactions logged 0 µs; cause not found): it is
+              // run once more, said in the printout, and a second one stops the comparison.
+              let f = blockFigures(await pgbenchBlock(), a.discard);
+              if (!(f.p50 > 0)) {
+                console.log(`    pgbench, round ${r + 1}: its log gave a p50 of 0 ms (transactions of 0 µs), not a measurement; running that block again`);
+                f = blockFigures(await pgbenchBlock(), a.discard);
+                if (!(f.p50 > 0)) throw new Error(`bench-peers: pgbench's log gave a p50 of 0 ms twice in a row (${side.mode} ${q.id}); its latencies cannot be used`);
+              }
+              blocks.pgbench.push(f);
               continue;
             }
             // The Node block: each client's latencies of the round in request order, slice by slice.
