@@ -20,14 +20,19 @@ export interface ByQuery {
 
 /** A comparison row's query-by-query figures when it has them complete; null otherwise (query rows, one-query scopes, runs aggregated before). */
 export function byQuery(c: ComparisonRow): ByQuery | null {
-  const v = [c.scope_queries, c.geomean_ratio, c.geomean_low, c.geomean_high, c.mean_diff_ms, c.mean_diff_low, c.mean_diff_high];
-  if (v.some((x) => x === null || x === undefined || !Number.isFinite(x))) return null;
+  if (!allFinite([c.scope_queries, c.geomean_ratio, c.geomean_low, c.geomean_high, c.mean_diff_ms, c.mean_diff_low, c.mean_diff_high])) return null;
   if (!(c.scope_queries! >= 2 && c.geomean_low! > 0)) return null;
   return { queries: c.scope_queries!, ratio: c.geomean_ratio!, low: c.geomean_low!, high: c.geomean_high!, diff: c.mean_diff_ms!, diffLow: c.mean_diff_low!, diffHigh: c.mean_diff_high! };
 }
 
-/** '<a> faster' when the geometric mean's CI lies below 1, '<b> faster' above, else 'no significant difference'. */
-export function byQueryVerdict(c: ComparisonRow, q: ByQuery): string {
+/** Whether every value is a finite number (a stored figure complete, not null, absent or NaN). */
+const allFinite = (values: readonly (number | null | undefined)[]): boolean => values.every((x) => x !== null && x !== undefined && Number.isFinite(x));
+
+/**
+ * '<a> faster' when the ratio's CI lies below 1, '<b> faster' above, else 'no significant
+ * difference' — for the query-by-query geometric mean and for the paired figures alike.
+ */
+export function byQueryVerdict(c: ComparisonRow, q: Pick<ByQuery, 'low' | 'high'>): string {
   return q.high < 1 ? `${c.target_a} faster` : q.low > 1 ? `${c.target_b} faster` : 'no significant difference';
 }
 
@@ -48,25 +53,17 @@ export function overheadByQuery(comparisons: readonly ComparisonRow[], o: Overhe
  * A comparison row's figures from per-iteration pairs (lib/stats/bootstrap.ts pairedScopeCI), as
  * the report shows and judges them: the median per-iteration ratio a/b (a scope: the geometric mean
  * of its queries' medians) and difference a − b in ms (a scope: the mean of its queries' medians),
- * each with its CI; the number of pairs; the sign test's p on query rows. Null when the row has none
+ * each with its CI (the fields of ByQuery; `queries` is 1 on a query row); the number of pairs; the
+ * sign test's p on query rows. Null when the row has none
  * complete (runs aggregated before, paths that share no iteration).
  */
-export interface Paired {
+export interface Paired extends ByQuery {
   pairs: number;
-  /** How many queries the figure covers (1 on a query row). */
-  queries: number;
-  ratio: number;
-  low: number;
-  high: number;
-  diff: number;
-  diffLow: number;
-  diffHigh: number;
   signP: number | null;
 }
 
 export function paired(c: ComparisonRow): Paired | null {
-  const v = [c.pairs, c.paired_ratio, c.paired_low, c.paired_high, c.paired_diff_ms, c.paired_diff_low, c.paired_diff_high];
-  if (v.some((x) => x === null || x === undefined || !Number.isFinite(x))) return null;
+  if (!allFinite([c.pairs, c.paired_ratio, c.paired_low, c.paired_high, c.paired_diff_ms, c.paired_diff_low, c.paired_diff_high])) return null;
   if (!(c.pairs! >= 1 && c.paired_low! > 0)) return null;
   const queries = c.level === 'query' ? 1 : c.scope_queries ?? 1;
   return {
@@ -75,14 +72,8 @@ export function paired(c: ComparisonRow): Paired | null {
   };
 }
 
-/** '<a> faster' when the paired ratio's CI lies below 1, '<b> faster' above, else 'no significant difference'. */
-export function pairedVerdict(c: ComparisonRow, p: Paired): string {
-  return p.high < 1 ? `${c.target_a} faster` : p.low > 1 ? `${c.target_b} faster` : 'no significant difference';
-}
-
 /** An overhead row's paired figure (gateway − native, ms, with its CI), or null without one. */
 export function overheadPaired(o: OverheadRow): { diff: number; low: number; high: number } | null {
-  const v = [o.paired_ms, o.paired_low_ms, o.paired_high_ms];
-  if (v.some((x) => x === null || x === undefined || !Number.isFinite(x))) return null;
+  if (!allFinite([o.paired_ms, o.paired_low_ms, o.paired_high_ms])) return null;
   return { diff: o.paired_ms!, low: o.paired_low_ms!, high: o.paired_high_ms! };
 }

@@ -1,6 +1,6 @@
 import { machineSpeedOf, unsteadyMachineWarningOf } from './machine-load-report.js';
 import { orderEffectOf } from './order-effect.js';
-import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired, pairedVerdict } from './by-query.js';
+import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired } from './by-query.js';
 import { probeQuarters } from '../stats/machine-speed.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { SPECTRUM_QUANTILES } from '../stats/latency-summary.js';
@@ -197,7 +197,7 @@ function pairedJson(x: ComparisonRow): Record<string, unknown> {
       difference_ms: r3(p.diff), difference_ci95_ms: [r3(p.diffLow), r3(p.diffHigh)],
       ...(p.signP !== null ? { sign_test_p: Number(p.signP.toPrecision(4)) } : {}),
       ...((e) => (e ? { order_effect: r3(e.effect), order_effect_ci95: [r3(e.low), r3(e.high)] } : {}))(orderEffectOf(x)),
-      verdict: pairedVerdict(x, p),
+      verdict: byQueryVerdict(x, p),
       method: p.queries === 1
         ? 'the iterations both paths ran (same parameters): median of the per-iteration ratios a/b and differences a − b, percentile bootstrap over the pairs; exact two-sided sign test; significant when the ratio\'s CI excludes 1'
         : 'each query on its own from the iterations both paths ran: geometric mean of its median per-iteration ratios a/b and mean of its median differences a − b, stratified percentile bootstrap over each query\'s pairs; significant when the ratio\'s CI excludes 1',

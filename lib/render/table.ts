@@ -1,6 +1,6 @@
 import { shardLevelLines, shardLines } from './shard-report.js';
 import { ORDER_EFFECT_NOTE, notableOrderEffects, orderEffectText } from './order-effect.js';
-import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired, pairedVerdict } from './by-query.js';
+import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired } from './by-query.js';
 import { namedInstancesText } from '../store/run-targets.js';
 import { datasetOriginText, fingerprintSourceText, recallReferenceText } from './dataset-text.js';
 import type { AggregateRow } from '../store/aggregates.js';
@@ -124,7 +124,7 @@ export function tableText(d: ReportData): string {
       const q = byQuery(x);
       const p = paired(x);
       const perQuery = (q ? `; query by query (${q.queries}): ${r3(q.ratio)} [${r3(q.low)}, ${r3(q.high)}] → ${byQueryVerdict(x, q)}` : '') +
-        (p ? `; paired (${p.pairs}): ${r3(p.ratio)} [${r3(p.low)}, ${r3(p.high)}] → ${pairedVerdict(x, p)}` : '');
+        (p ? `; paired (${p.pairs}): ${r3(p.ratio)} [${r3(p.low)}, ${r3(p.high)}] → ${byQueryVerdict(x, p)}` : '');
       out.push(`  ${(x.key === 'all' ? 'all queries' : x.key).padEnd(18)} ${x.target_a} / ${x.target_b}: ${r3(x.p50_ratio)} [${r3(x.ratio_low)}, ${r3(x.ratio_high)}], p=${x.mw_p === null ? 'n/a' : x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)} → ${x.verdict}${perQuery}${flag(notComparableText(d, x.target_a, x.target_b, x.level, x.key))}`);
     }
   }

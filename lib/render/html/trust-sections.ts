@@ -1,6 +1,6 @@
 import { fingerprintSourceText, recallReferenceText } from '../dataset-text.js';
 import { ORDER_EFFECT_NOTE, notableOrderEffects, orderEffectText } from '../order-effect.js';
-import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired, pairedVerdict } from '../by-query.js';
+import { byQuery, byQueryVerdict, overheadByQuery, overheadPaired, paired } from '../by-query.js';
 import type { AggregateRow } from '../../store/aggregates.js';
 import { gcHtml } from '../gc-report.js';
 import { driftLoadNote, machineLoadText } from '../../measure/machine-load.js';
@@ -85,7 +85,7 @@ export function statisticsSection(d: ReportData): string {
           const p = paired(x);
           return [esc(x.key === 'all' ? 'all queries' : x.key), `<code>${esc(x.target_a)}</code> / <code>${esc(x.target_b)}</code>`, ci(x.p50_ratio, x.ratio_low, x.ratio_high, f3), x.mw_p === null ? NA : esc(x.mw_p < 0.001 ? '<0.001' : x.mw_p.toFixed(3)), esc(x.verdict) + badFlag(notComparableText(d, x.target_a, x.target_b, x.level, x.key)),
             q ? `${ci(q.ratio, q.low, q.high, f3)} (${q.queries} queries) → ${esc(byQueryVerdict(x, q))}` : NA,
-            p ? `${ci(p.ratio, p.low, p.high, f3)} (${p.pairs}) → ${esc(pairedVerdict(x, p))}` : NA];
+            p ? `${ci(p.ratio, p.low, p.high, f3)} (${p.pairs}) → ${esc(byQueryVerdict(x, p))}` : NA];
         }),
       ),
     );
