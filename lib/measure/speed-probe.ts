@@ -39,8 +39,8 @@ function probeWork(): void {
   sink += s;
 }
 
-/** The probe's timings of one phase, on the samples' clock (ns from the phase's origin). */
-export interface MachineSpeed {
+/** One probe's timings of one phase, on the samples' clock (ns from the phase's origin). */
+export interface ProbeTimings {
   probe: string;
   gap_ms: number;
   /** Start of each probe, ns from the origin of the phase's samples (same clock as samples.start_ns). */
@@ -49,35 +49,87 @@ export interface MachineSpeed {
   ms: number[];
 }
 
+/** The CPU probe's timings and, for runs since it exists, the memory probe's (`memory`). */
+export interface MachineSpeed extends ProbeTimings {
+  memory?: ProbeTimings;
+}
+
 /**
- * Watch a phase: at() between groups of requests (cheap unless a probe is due), stop(originNs)
- * after the last, with the phase's origin, to place the probes on the samples' clock.
- * `expectedSeconds`: the phase's predicted length (0 when unknown), to space ~TARGET_PROBES probes.
+ * The memory probe: one read per 64-byte line of a 128 MiB buffer (filled, so every page is
+ * backed), summed — a stream through the memory system, where the CPU probe stays in the caches.
+ * Why: on a quiet fresh run the ~60–130 ms exact scans (WebAssembly compute over the whole 40 MiB
+ * table) moved +21% to +24% on both paths while the CPU probe stayed flat; in a standalone loop of
+ * an exact scan and both probes (341 s, quiet VM) the scan moved −8.1% between the halves, the
+ * memory probe −4.4% and the CPU probe +4.2% (docs/methodology.md, "A machine whose speed changes").
+ * ~13 ms a probe here; it evicts the caches, so it runs rarely (at most one per
+ * MIN_MEMORY_PROBE_GAP_MS, ~TARGET_MEMORY_PROBES a phase) and never inside a timed call.
  */
-export function watchMachineSpeed(expectedSeconds: number): { at(): void; stop(originNs: bigint): MachineSpeed } {
-  const gapMs = Math.max(MIN_PROBE_GAP_MS, (expectedSeconds * 1000) / TARGET_PROBES);
-  const gapNs = BigInt(Math.round(gapMs * 1e6));
-  // Untimed first passes: the probe is compiled and optimised before its first reading.
-  for (let i = 0; i < 20; i++) probeWork();
+const MEMORY_FLOATS = 16 << 20; // 16 Mi float64 = 128 MiB
+const MEMORY_STRIDE = 8; // 8 float64 = one 64-byte cache line
+export const MEMORY_PROBE_DESCRIPTION = 'one read per 64-byte line of a 128 MiB buffer';
+export const MIN_MEMORY_PROBE_GAP_MS = 2000;
+export const TARGET_MEMORY_PROBES = 32;
+
+let memory: Float64Array | null = null;
+
+function memoryWork(): void {
+  const m = memory!;
+  let s = 0;
+  for (let i = 0; i < MEMORY_FLOATS; i += MEMORY_STRIDE) s += m[i]!;
+  sink += s;
+}
+
+/** Timings of one probe kind: `due()` when its gap has passed since the last. */
+function timedProbe(work: () => void, gapNs: bigint) {
   const starts: bigint[] = [];
   const ms: number[] = [];
   let last = -1n;
-  const probe = () => {
-    const t0 = process.hrtime.bigint();
-    probeWork();
-    const t1 = process.hrtime.bigint();
-    starts.push(t0);
-    ms.push(Math.round(Number(t1 - t0) / 1e3) / 1e3);
-    last = t0;
+  return {
+    due: (now: bigint) => last < 0n || now - last >= gapNs,
+    run() {
+      const t0 = process.hrtime.bigint();
+      work();
+      const t1 = process.hrtime.bigint();
+      starts.push(t0);
+      ms.push(Math.round(Number(t1 - t0) / 1e3) / 1e3);
+      last = t0;
+    },
+    timings: (probe: string, gapMs: number, originNs: bigint): ProbeTimings => ({ probe, gap_ms: gapMs, start_ns: starts.map((t) => Number(t - originNs)), ms }),
   };
-  probe();
+}
+
+/**
+ * Watch a phase: at() between groups of requests (cheap unless a probe is due), stop(originNs)
+ * after the last, with the phase's origin, to place the probes on the samples' clock.
+ * `expectedSeconds`: the phase's predicted length (0 when unknown), to space ~TARGET_PROBES CPU
+ * probes and ~TARGET_MEMORY_PROBES memory probes. The memory probe's 128 MiB are allocated and
+ * touched here (before the phase) and released at stop().
+ */
+export function watchMachineSpeed(expectedSeconds: number): { at(): void; stop(originNs: bigint): MachineSpeed } {
+  const gapMs = Math.max(MIN_PROBE_GAP_MS, (expectedSeconds * 1000) / TARGET_PROBES);
+  const memGapMs = Math.max(MIN_MEMORY_PROBE_GAP_MS, (expectedSeconds * 1000) / TARGET_MEMORY_PROBES);
+  if (!memory) {
+    memory = new Float64Array(MEMORY_FLOATS);
+    for (let i = 0; i < MEMORY_FLOATS; i += MEMORY_STRIDE) memory[i] = i & 1023;
+  }
+  // Untimed first passes: each probe is compiled and optimised before its first reading.
+  for (let i = 0; i < 20; i++) probeWork();
+  for (let i = 0; i < 2; i++) memoryWork();
+  const cpu = timedProbe(probeWork, BigInt(Math.round(gapMs * 1e6)));
+  const mem = timedProbe(memoryWork, BigInt(Math.round(memGapMs * 1e6)));
+  cpu.run();
+  mem.run();
   return {
     at() {
-      if (process.hrtime.bigint() - last >= gapNs) probe();
+      const now = process.hrtime.bigint();
+      if (cpu.due(now)) cpu.run();
+      if (mem.due(now)) mem.run();
     },
     stop(originNs) {
-      probe();
-      return { probe: PROBE_DESCRIPTION, gap_ms: gapMs, start_ns: starts.map((t) => Number(t - originNs)), ms };
+      cpu.run();
+      mem.run();
+      memory = null;
+      return { ...cpu.timings(PROBE_DESCRIPTION, gapMs, originNs), memory: mem.timings(MEMORY_PROBE_DESCRIPTION, memGapMs, originNs) };
     },
   };
 }

@@ -24,6 +24,7 @@ import { MissingInputError } from '../errors.js';
 import { readUnsupportedQueries } from '../store/unsupported-queries.js';
 import { withoutQueries } from '../stats/without-queries.js';
 import type { MachineSpeed } from '../measure/speed-probe.js';
+import { machineSpeedFrom } from '../stats/machine-speed.js';
 import { readRunShards } from '../store/run-shards.js';
 
 /**
@@ -32,9 +33,10 @@ import { readRunShards } from '../store/run-shards.js';
  * shards' samples ran elsewhere).
  */
 async function machineSpeedOf(ctx: StageContext, run: RunRow): Promise<MachineSpeed | null> {
-  const env = run.environment_json ? (JSON.parse(run.environment_json) as { machine_speed?: MachineSpeed }) : {};
-  if (!env.machine_speed) return null;
-  return (await readRunShards(ctx.store, run.run_id)).length > 1 ? null : env.machine_speed;
+  const env = run.environment_json ? (JSON.parse(run.environment_json) as { machine_speed?: unknown }) : {};
+  const speed = machineSpeedFrom(env.machine_speed);
+  if (!speed) return null;
+  return (await readRunShards(ctx.store, run.run_id)).length > 1 ? null : speed;
 }
 
 /** The run aggregate/render work on: --run ID, or the newest complete measurement run. */

@@ -1,6 +1,6 @@
 import type { MachineLoad } from '../measure/machine-load.js';
 import type { MachineSpeed } from '../measure/speed-probe.js';
-import { unsteadyMachineWarning } from '../stats/machine-speed.js';
+import { machineSpeedFrom, unsteadyMachineWarning } from '../stats/machine-speed.js';
 import { pairedVerdictCounts } from './paired-comparisons.js';
 import type { ReportData } from './report-data.js';
 
@@ -12,8 +12,7 @@ export function machineLoadOf(d: ReportData): MachineLoad | null {
 
 /** The run's speed-probe timings (lib/measure/speed-probe.ts); null for runs before the probe. */
 export function machineSpeedOf(d: ReportData): MachineSpeed | null {
-  const m = (d.environment as { machine_speed?: MachineSpeed }).machine_speed;
-  return m && Array.isArray(m.ms) && Array.isArray(m.start_ns) && m.ms.length > 0 ? m : null;
+  return machineSpeedFrom((d.environment as { machine_speed?: unknown }).machine_speed);
 }
 
 /** The run's UNSTEADY MACHINE warning (lib/stats/machine-speed.ts), worded for its schedule; null without one or without a probe. */

@@ -179,11 +179,15 @@ export function resultsJson(d: ReportData): Record<string, unknown> {
   };
 }
 
-/** The speed probe by quarter and its warning (lib/stats/machine-speed.ts); nothing for runs before the probe, so their results.json is unchanged. */
-function machineSpeedJson(d: ReportData): { machine_speed?: { probe: string; probes: number; quarter_median_ms: (number | null)[]; warning: string | null } } {
+/**
+ * The speed probes by quarter and the warning (lib/stats/machine-speed.ts); nothing for runs before
+ * the probe, and no `memory` for runs before the memory probe, so their results.json is unchanged.
+ */
+function machineSpeedJson(d: ReportData): { machine_speed?: Record<string, unknown> } {
   const m = machineSpeedOf(d);
   if (!m) return {};
-  return { machine_speed: { probe: m.probe, probes: m.ms.length, quarter_median_ms: probeQuarters(m), warning: unsteadyMachineWarningOf(d) } };
+  const memory = m.memory ? { memory: { probe: m.memory.probe, probes: m.memory.ms.length, quarter_median_ms: probeQuarters(m.memory) } } : {};
+  return { machine_speed: { probe: m.probe, probes: m.ms.length, quarter_median_ms: probeQuarters(m), ...memory, warning: unsteadyMachineWarningOf(d) } };
 }
 
 /** A comparison from per-iteration pairs (lib/render/by-query.ts paired), for results.json; {} without one. */

@@ -1,4 +1,4 @@
-import { MIN_PROBES_PER_QUARTER, type MachineSpeed } from '../measure/speed-probe.js';
+import { MIN_PROBES_PER_QUARTER, type MachineSpeed, type ProbeTimings } from '../measure/speed-probe.js';
 import { medianOf } from './quantile.js';
 
 /**
@@ -7,12 +7,31 @@ import { medianOf } from './quantile.js';
  * reads both to tell a path's own drift from the machine's).
  */
 
+/** Probe timings as stored (environment.machine_speed or its `memory`), or null when malformed. */
+function probeTimingsFrom(x: unknown): ProbeTimings | null {
+  const p = x as Partial<ProbeTimings> | null | undefined;
+  if (!p || typeof p !== 'object' || !Array.isArray(p.ms) || !Array.isArray(p.start_ns) || p.ms.length === 0 || p.ms.length !== p.start_ns.length) return null;
+  if (![...p.ms, ...p.start_ns].every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+  return { probe: String(p.probe ?? ''), gap_ms: Number(p.gap_ms ?? 0), start_ns: p.start_ns, ms: p.ms };
+}
+
+/**
+ * A run's stored `environment.machine_speed`, checked: null for runs before the probe or a
+ * malformed one; its `memory` (runs since the memory probe) kept only when well-formed.
+ */
+export function machineSpeedFrom(x: unknown): MachineSpeed | null {
+  const cpu = probeTimingsFrom(x);
+  if (!cpu) return null;
+  const memory = probeTimingsFrom((x as { memory?: unknown }).memory);
+  return memory ? { ...cpu, memory } : cpu;
+}
+
 /**
  * Median probe time (ms) over [fromNs, toNs] of the samples' clock. A stretch holding fewer than
  * MIN_PROBES_PER_QUARTER probes (a short one: a blocked schedule's quarter of one query) takes
  * that many probes nearest its middle instead. Null when the phase has fewer probes than that.
  */
-export function probeMedianBetween(m: MachineSpeed, fromNs: number, toNs: number): number | null {
+export function probeMedianBetween(m: ProbeTimings, fromNs: number, toNs: number): number | null {
   if (m.ms.length < MIN_PROBES_PER_QUARTER) return null;
   const inside: number[] = [];
   for (let i = 0; i < m.ms.length; i++) if (m.start_ns[i]! >= fromNs && m.start_ns[i]! <= toNs) inside.push(m.ms[i]!);
@@ -32,7 +51,7 @@ export function probeMedianBetween(m: MachineSpeed, fromNs: number, toNs: number
  * request next to one fast probe may have run slow. A request counts as having run at a speed only
  * when the machine was at that speed on both sides of it (lib/stats/noise.ts, sameSpeedDrift).
  */
-export function probesAround(m: MachineSpeed, ns: number): number[] {
+export function probesAround(m: ProbeTimings, ns: number): number[] {
   const n = m.start_ns.length;
   let lo = 0;
   let hi = n;
@@ -46,7 +65,7 @@ export function probesAround(m: MachineSpeed, ns: number): number[] {
 }
 
 /** Median probe time (ms) in each quarter of the phase's time (first to last probe); null where a quarter has too few probes. */
-export function probeQuarters(m: MachineSpeed): (number | null)[] {
+export function probeQuarters(m: ProbeTimings): (number | null)[] {
   if (m.start_ns.length < 2) return [null, null, null, null];
   const t0 = m.start_ns[0]!;
   const span = m.start_ns.at(-1)! - t0;
@@ -57,8 +76,15 @@ export function probeQuarters(m: MachineSpeed): (number | null)[] {
 
 /** "speed probe 0.412 | 0.561 | 0.559 | 0.409 ms by quarter (median; …)" for the machine line. */
 export function machineSpeedText(m: MachineSpeed): string {
-  const q = probeQuarters(m).map((x) => (x === null ? 'n/a' : x.toFixed(3))).join(' | ');
-  return `speed probe ${q} ms by quarter of the measured phase (median of ${m.ms.length} timings of a fixed CPU workload between requests: ${m.probe})`;
+  const q = (p: ProbeTimings) => probeQuarters(p).map((x) => (x === null ? 'n/a' : x.toFixed(3))).join(' | ');
+  const mem = m.memory ? `; memory probe ${q(m.memory)} ms (median of ${m.memory.ms.length} timings of a fixed memory workload: ${m.memory.probe})` : '';
+  return `speed probe ${q(m)} ms by quarter of the measured phase (median of ${m.ms.length} timings of a fixed CPU workload between requests: ${m.probe})${mem}`;
+}
+
+/** The slowest and fastest quarter medians of a probe, or null with fewer than two quarters observed. */
+function quarterSpread(p: ProbeTimings): { lo: number; hi: number } | null {
+  const q = probeQuarters(p).filter((x): x is number => x !== null);
+  return q.length < 2 ? null : { lo: Math.min(...q), hi: Math.max(...q) };
 }
 
 function interleavedText(paired?: { held: number; moved: number; unclear: number }): string {
@@ -77,21 +103,25 @@ function interleavedText(paired?: { held: number; moved: number; unclear: number
 export const UNSTEADY_MACHINE_RATIO = 1.1;
 
 /**
- * The unsteady-machine warning, or null: the probe's quarters differ by UNSTEADY_MACHINE_RATIO or more.
+ * The unsteady-machine warning, or null: the CPU probe's quarters, or the memory probe's, differ by
+ * UNSTEADY_MACHINE_RATIO or more (each probe named by what it measured).
  * `paired`: how many of the paired comparisons that drift flags checked (lib/stats/noise.ts) held,
  * moved, or were too spread to tell, counted once per pair of paths and query; with it, the interleaved schedule's claim
  * that comparisons hold is stated as measured, or withdrawn where it was not.
  */
 export function unsteadyMachineWarning(m: MachineSpeed, schedule: 'interleaved' | 'blocked', paired?: { held: number; moved: number; unclear: number }): string | null {
-  const q = probeQuarters(m).filter((x): x is number => x !== null);
-  if (q.length < 2) return null;
-  const [lo, hi] = [Math.min(...q), Math.max(...q)];
-  if (hi / lo < UNSTEADY_MACHINE_RATIO) return null;
-  return `UNSTEADY MACHINE: a fixed CPU workload timed between requests took ${hi.toFixed(3)} ms (median) in the slowest quarter of the measured phase ` +
-    `and ${lo.toFixed(3)} ms in the fastest (${(hi / lo).toFixed(2)}×): the machine's own speed changed while measuring, ` +
+  const parts: string[] = [];
+  for (const [p, what] of [[m, 'a fixed CPU workload'], [m.memory, 'a fixed memory workload']] as const) {
+    const s = p ? quarterSpread(p) : null;
+    if (!s || s.hi / s.lo < UNSTEADY_MACHINE_RATIO) continue;
+    parts.push(`${what} timed between requests took ${s.hi.toFixed(3)} ms (median) in the slowest quarter of the measured phase ` +
+      `and ${s.lo.toFixed(3)} ms in the fastest (${(s.hi / s.lo).toFixed(2)}×)`);
+  }
+  if (parts.length === 0) return null;
+  return `UNSTEADY MACHINE: ${parts.join('; ')}: the machine's own speed changed while measuring, ` +
     'and every latency of that stretch changed with it. ' +
     (schedule === 'interleaved'
       ? interleavedText(paired)
       : 'With the blocked schedule, paths measured in different stretches saw different machines: comparisons between them do not hold. ') +
-    'Drift that the probe explains is listed as "machine drift". Re-run when the machine is steady.';
+    'Drift that the probes explain is listed as "machine drift". Re-run when the machine is steady.';
 }

@@ -2,7 +2,7 @@ import type { AggregateRow, NoiseFlagRow } from '../store/aggregates.js';
 import { sampleColumnsOf } from '../store/sample-columns.js';
 import type { SampleRow } from '../store/samples.js';
 import { groupLatencies, type LatencyGroups } from './latency-groups.js';
-import type { MachineSpeed } from '../measure/speed-probe.js';
+import type { MachineSpeed, ProbeTimings } from '../measure/speed-probe.js';
 import { probeMedianBetween, probesAround } from './machine-speed.js';
 import { mannWhitneyU } from './mann-whitney.js';
 import { changesOverStretches, stretchChangesText, tenthsText } from './drift-context.js';
@@ -186,6 +186,59 @@ function comparisonText(groups: LatencyGroups, target: string, queryId: string):
   return parts.length ? `; ${parts.join('; ')}` : '';
 }
 
+/** A drift's kind, and the words after its medians that say why (from "; the machine's speed probe …"). */
+interface DriftVerdict {
+  kind: 'drift' | 'machine drift';
+  why: string;
+}
+
+/**
+ * The CPU speed probe's verdict on a drift (the rules in this file's header): the same-speed
+ * comparison, or its fallback. Null when the probe has too few timings for the stretches.
+ */
+function cpuProbeVerdict(
+  first: Float64Array, firstStarts: Float64Array, last: Float64Array, lastStarts: Float64Array, speed: MachineSpeed,
+  from1: number, to1: number, from4: number, to4: number, m1: number, m4: number, change: number,
+): DriftVerdict | null {
+  const p1 = probeMedianBetween(speed, from1, to1);
+  const p4 = probeMedianBetween(speed, from4, to4);
+  if (p1 === null || p4 === null) return null;
+  const probe = `; the machine's speed probe took ${p1.toFixed(3)} ms then ${p4.toFixed(3)} ms over the same stretches (${pct(p4 / p1 - 1)})`;
+  const same = sameSpeedDrift(first, firstStarts, last, lastStarts, speed, p4);
+  if (same) {
+    const at = `on the requests that ran at the same machine speed (the probes on both sides within ±${(100 * SAME_SPEED_BAND).toFixed(0)}% of ${p4.toFixed(3)} ms: ${same.n1} of the first quarter's ${first.length}, ${same.n4} of the last's), ` +
+      `${same.m1.toFixed(3)} ms then ${same.m4.toFixed(3)} ms (${pct(same.change)})`;
+    return same.significant || !machineTookHalf(change, same.change)
+      ? { kind: 'drift', why: `${probe}; ${at}: the path's own drift` }
+      : { kind: 'machine drift', why: `${probe}; ${at}: not a drift at the same machine speed, so the rest was the machine's` };
+  }
+  const few = 'too few requests ran at the same machine speed in both quarters to compare them there';
+  return machineExplains(m4 / m1, p4 / p1)
+    ? { kind: 'machine drift', why: `${probe}: the machine changed the same way by more than ${(100 * SAME_SPEED_BAND).toFixed(0)}% (${few}), so the path's own drift cannot be told apart` }
+    : { kind: 'drift', why: `${probe}: the machine was the same within ${(100 * SAME_SPEED_BAND).toFixed(0)}% or changed the other way (${few}), so the drift is the path's own` };
+}
+
+/**
+ * The memory probe's say (lib/measure/speed-probe.ts; runs since it exists): its medians over the
+ * same two stretches are added to the detail, and a drift the CPU probe left as the path's own
+ * becomes machine drift when the memory probe moved the same way by more than SAME_SPEED_BAND
+ * (machineExplains): the memory system was not the same, so the path's own drift cannot be told
+ * apart. Why: a stream through memory can slow while a cache-resident CPU loop does not, and the
+ * exact scans read the whole table (the measured case is in speed-probe.ts). A machine drift
+ * stays one whatever the memory probe did.
+ */
+export function memoryProbeVerdict(byCpu: DriftVerdict, memory: ProbeTimings | undefined, from1: number, to1: number, from4: number, to4: number, queryRatio: number): DriftVerdict {
+  if (!memory) return byCpu;
+  const p1 = probeMedianBetween(memory, from1, to1);
+  const p4 = probeMedianBetween(memory, from4, to4);
+  if (p1 === null || p4 === null) return byCpu;
+  const probe = `; the machine's memory probe took ${p1.toFixed(3)} ms then ${p4.toFixed(3)} ms over the same stretches (${pct(p4 / p1 - 1)})`;
+  if (byCpu.kind === 'machine drift') return { kind: byCpu.kind, why: `${byCpu.why}${probe}` };
+  return machineExplains(queryRatio, p4 / p1)
+    ? { kind: 'machine drift', why: `${byCpu.why}${probe}: the memory system changed the same way by more than ${(100 * SAME_SPEED_BAND).toFixed(0)}%, so the path's own drift cannot be told apart` }
+    : { kind: 'drift', why: `${byCpu.why}${probe}: not the same way by more than ${(100 * SAME_SPEED_BAND).toFixed(0)}% either` };
+}
+
 /** noiseFlagsFromGroups over rows in memory (tests; the aggregate stage groups once for everything). */
 export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], samples: readonly SampleRow[], speed?: MachineSpeed | null): NoiseFlagRow[] {
   return noiseFlagsFromGroups(runId, aggregates, groupLatencies(sampleColumnsOf(samples)), speed);
@@ -220,27 +273,13 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
       const stretches = changesOverStretches(groups, pairs, a.target, a.key, starts[0]!, starts[q - 1]!, starts[mine.length - q]!, starts[mine.length - 1]!);
       const context = [tenthsText(mine), stretchChangesText(stretches, change, pct)].filter((x) => x !== '').map((x) => `; ${x}`).join('');
       const compared = context + comparisonText(groups, a.target, a.key);
-      const p1 = speed ? probeMedianBetween(speed, starts[0]!, starts[q - 1]!) : null;
-      const p4 = speed ? probeMedianBetween(speed, starts[mine.length - q]!, starts[mine.length - 1]!) : null;
-      if (p1 === null || p4 === null) {
-        out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}${compared}` });
-        continue;
-      }
-      const probeChange = p4 / p1 - 1;
-      const probe = `the machine's speed probe took ${p1.toFixed(3)} ms then ${p4.toFixed(3)} ms over the same stretches (${pct(probeChange)})`;
-      const same = sameSpeedDrift(first, starts.subarray(0, q), last, starts.subarray(mine.length - q), speed!, p4);
-      if (same) {
-        const at = `on the requests that ran at the same machine speed (the probes on both sides within ±${(100 * SAME_SPEED_BAND).toFixed(0)}% of ${p4.toFixed(3)} ms: ${same.n1} of the first quarter's ${q}, ${same.n4} of the last's), ` +
-          `${same.m1.toFixed(3)} ms then ${same.m4.toFixed(3)} ms (${pct(same.change)})`;
-        out.push(same.significant || !machineTookHalf(change, same.change)
-          ? { run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}; ${probe}; ${at}: the path's own drift${compared}` }
-          : { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}; ${at}: not a drift at the same machine speed, so the rest was the machine's${compared}` });
-        continue;
-      }
-      const few = 'too few requests ran at the same machine speed in both quarters to compare them there';
-      out.push(machineExplains(m4 / m1, p4 / p1)
-        ? { run_id: runId, target: a.target, query_id: a.key, kind: 'machine drift', detail: `${detail}; ${probe}: the machine changed the same way by more than ${(100 * SAME_SPEED_BAND).toFixed(0)}% (${few}), so the path's own drift cannot be told apart${compared}` }
-        : { run_id: runId, target: a.target, query_id: a.key, kind: 'drift', detail: `${detail}; ${probe}: the machine was the same within ${(100 * SAME_SPEED_BAND).toFixed(0)}% or changed the other way (${few}), so the drift is the path's own${compared}` });
+      const from1 = starts[0]!;
+      const to1 = starts[q - 1]!;
+      const from4 = starts[mine.length - q]!;
+      const to4 = starts[mine.length - 1]!;
+      const byCpu = speed ? cpuProbeVerdict(first, starts.subarray(0, q), last, starts.subarray(mine.length - q), speed, from1, to1, from4, to4, m1, m4, change) : null;
+      const flag = byCpu ? memoryProbeVerdict(byCpu, speed!.memory, from1, to1, from4, to4, m4 / m1) : { kind: 'drift' as const, why: '' };
+      out.push({ run_id: runId, target: a.target, query_id: a.key, kind: flag.kind, detail: `${detail}${flag.why}${compared}` });
     }
   }
   return out;

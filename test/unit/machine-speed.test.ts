@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_PROBE_GAP_MS, watchMachineSpeed, type MachineSpeed } from '../../lib/measure/speed-probe.js';
-import { machineSpeedText, probeMedianBetween, probeQuarters, probesAround, unsteadyMachineWarning } from '../../lib/stats/machine-speed.js';
+import { MIN_MEMORY_PROBE_GAP_MS, MIN_PROBE_GAP_MS, watchMachineSpeed, type MachineSpeed } from '../../lib/measure/speed-probe.js';
+import { machineSpeedFrom, machineSpeedText, probeMedianBetween, probeQuarters, probesAround, unsteadyMachineWarning } from '../../lib/stats/machine-speed.js';
 
 const speed = (ms: number[], stepNs = 1e6): MachineSpeed => ({ probe: 'test', gap_ms: 1, start_ns: ms.map((_, i) => i * stepNs), ms });
 
@@ -70,5 +70,48 @@ describe('speed probe readings', () => {
     expect(m.ms.every((x) => x > 0)).toBe(true);
     // A longer expected phase spaces them further: ~1000 probes per phase.
     expect(watchMachineSpeed(100).stop(origin).gap_ms).toBe(100);
+    // The memory probe: at the start and the stop only, its gap (2 s) being longer than the loop.
+    expect(m.memory!.ms.length).toBe(2);
+    expect(m.memory!.gap_ms).toBe(MIN_MEMORY_PROBE_GAP_MS);
+    expect(m.memory!.ms.every((x) => x > 0)).toBe(true);
+    expect(m.memory!.start_ns[0]).toBeGreaterThanOrEqual(m.start_ns[0]!);
+    // ~32 a phase: a 100 s phase spaces them 3.125 s apart.
+    expect(watchMachineSpeed(100).stop(origin).memory!.gap_ms).toBe(3125);
+  });
+
+  it('streams through memory: the memory probe takes longer than the cache-resident CPU probe', () => {
+    // 2 Mi reads, one per 64-byte line of 128 MiB, against 256 Ki multiply-adds in 256 KiB: on any
+    // machine the stream is the slower (measured here: ~13 ms against ~0.6 ms).
+    const origin = process.hrtime.bigint();
+    const m = watchMachineSpeed(0).stop(origin);
+    expect(Math.min(...m.memory!.ms)).toBeGreaterThan(Math.max(...m.ms));
+  });
+
+  it('reads a stored machine_speed: runs before the memory probe, a malformed memory part dropped, a malformed whole refused', () => {
+    const cpu = { probe: 'cpu', gap_ms: 20, start_ns: [0, 1], ms: [0.5, 0.6] };
+    expect(machineSpeedFrom(cpu)).toEqual(cpu);
+    const memory = { probe: 'mem', gap_ms: 2000, start_ns: [0, 5], ms: [13, 14] };
+    expect(machineSpeedFrom({ ...cpu, memory })).toEqual({ ...cpu, memory });
+    expect(machineSpeedFrom({ ...cpu, memory: { ...memory, ms: [13] } })).toEqual(cpu);
+    expect(machineSpeedFrom({ ...cpu, memory: 'fast' })).toEqual(cpu);
+    expect(machineSpeedFrom({ ...cpu, ms: [0.5, 'x'] })).toBeNull();
+    expect(machineSpeedFrom({ ...cpu, ms: [] })).toBeNull();
+    expect(machineSpeedFrom(null)).toBeNull();
+    expect(machineSpeedFrom([1, 2])).toBeNull();
+  });
+
+  it('gives the memory probe by quarter beside the CPU probe, and warns UNSTEADY MACHINE when only the memory probe moved', () => {
+    const steady = speed([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    const memory = { probe: 'mem', gap_ms: 1, start_ns: steady.start_ns, ms: [10, 10, 10, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10] };
+    expect(machineSpeedText({ ...steady, memory })).toMatch(/; memory probe 10\.000 \| 12\.000 \| 12\.000 \| 10\.000 ms \(median of 13 timings of a fixed memory workload: mem\)$/);
+    expect(unsteadyMachineWarning(steady, 'interleaved')).toBeNull();
+    const w = unsteadyMachineWarning({ ...steady, memory }, 'interleaved')!;
+    expect(w).toMatch(/^UNSTEADY MACHINE: a fixed memory workload timed between requests took 12\.000 ms \(median\) in the slowest quarter .* and 10\.000 ms in the fastest \(1\.20×\): the machine's own speed changed/);
+    expect(w).not.toContain('CPU');
+    // A memory probe within 1.10×: no warning from it.
+    expect(unsteadyMachineWarning({ ...steady, memory: { ...memory, ms: memory.ms.map((x) => (x > 10 ? 10.9 : 10)) } }, 'interleaved')).toBeNull();
+    // Both moved: both named, in one warning.
+    const both = unsteadyMachineWarning({ ...speed([1, 1, 1, 1.36, 1.36, 1.36, 1.36, 1.36, 1.36, 1, 1, 1, 1]), memory }, 'interleaved')!;
+    expect(both).toMatch(/a fixed CPU workload .*\(1\.36×\); a fixed memory workload .*\(1\.20×\)/);
   });
 });

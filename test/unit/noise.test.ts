@@ -155,6 +155,46 @@ describe('machine drift: a drift the speed probe explains', () => {
   });
 });
 
+describe('machine drift: a drift the memory probe explains, where the CPU probe did not move', () => {
+  // As above: the first quarter at 1.2 ms, the rest at 1.0 ms (−17%); the CPU probe flat at 0.5 ms.
+  const slowStart = () => samples((i) => (i < 25 ? 1.2 : 1)).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
+  const flat: MachineSpeed = (() => {
+    const start_ns = Array.from({ length: 200 }, (_, k) => k * 0.5e6);
+    return { probe: 'test', gap_ms: 0.5, start_ns, ms: start_ns.map(() => 0.5) };
+  })();
+  // A memory probe every 5 ms: `before` ms through the first quarter, 10 ms after.
+  const memory = (before: number) => {
+    const start_ns = Array.from({ length: 20 }, (_, k) => k * 5e6);
+    return { probe: 'mem', gap_ms: 5, start_ns, ms: start_ns.map((t) => (t < 25e6 ? before : 10)) };
+  };
+  const flag = (m?: ReturnType<typeof memory>) => noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), m ? { ...flat, memory: m } : flat);
+
+  it('is "machine drift" when the memory probe moved the same way by more than 10% over the same stretches', () => {
+    const f = flag(memory(12.5));
+    expect(f.map((x) => x.kind)).toEqual(['machine drift']);
+    expect(f[0]!.detail).toContain("(-17%): the path's own drift; the machine's memory probe took 12.500 ms then 10.000 ms over the same stretches (-20%): " +
+      "the memory system changed the same way by more than 10%, so the path's own drift cannot be told apart; by tenth");
+  });
+
+  it('stays "drift", with the memory probe\'s figures, when it moved less than 10%, the other way, or there is none', () => {
+    const less = flag(memory(10.8));
+    expect(less.map((x) => x.kind)).toEqual(['drift']);
+    expect(less[0]!.detail).toContain("the path's own drift; the machine's memory probe took 10.800 ms then 10.000 ms over the same stretches (-7%): not the same way by more than 10% either; by tenth");
+    expect(flag(memory(8)).map((x) => x.kind)).toEqual(['drift']); // the memory got slower while the query got faster
+    // Without a memory probe (runs before it) the detail is the CPU probe's alone, as before.
+    const before = flag();
+    expect(before.map((x) => x.kind)).toEqual(['drift']);
+    expect(before[0]!.detail).not.toContain('memory');
+  });
+
+  it('leaves a machine drift of the CPU probe as it is, the memory probe\'s figures added', () => {
+    const cpuSlow: MachineSpeed = { ...flat, ms: flat.start_ns.map((t) => (t < 25e6 ? 0.62 : 0.5)), memory: memory(10) };
+    const f = noiseFlags('r', [agg({ p50_low: 1, p50_high: 1 })], slowStart(), cpuSlow);
+    expect(f.map((x) => x.kind)).toEqual(['machine drift']);
+    expect(f[0]!.detail).toContain("so the path's own drift cannot be told apart; the machine's memory probe took 10.000 ms then 10.000 ms over the same stretches (0%); by tenth");
+  });
+});
+
 describe('a drift and the comparison between paths (paired by iteration)', () => {
   // Two paths, 100 iterations; path a drifts from 1.2 ms to 1.0 ms after the first quarter (−17%).
   const a = (i: number) => (i < 25 ? 1.2 : 1) * (1 + 0.01 * (i % 3));
