@@ -62,7 +62,8 @@ export interface MachineSpeed extends ProbeTimings {
  * an exact scan and both probes (341 s, quiet VM) the scan moved −8.1% between the halves, the
  * memory probe −4.4% and the CPU probe +4.2% (docs/methodology.md, "A machine whose speed changes").
  * ~13 ms a probe here; it evicts the caches, so it runs rarely (at most one per
- * MIN_MEMORY_PROBE_GAP_MS, ~TARGET_MEMORY_PROBES a phase) and never inside a timed call.
+ * MIN_MEMORY_PROBE_GAP_MS, ~TARGET_MEMORY_PROBES a phase), never inside a timed call, and the
+ * requests after it are re-warmed untimed first (lib/measure/run-phase.ts, rewarmNext).
  */
 const MEMORY_FLOATS = 16 << 20; // 16 Mi float64 = 128 MiB
 const MEMORY_STRIDE = 8; // 8 float64 = one 64-byte cache line
@@ -105,7 +106,7 @@ function timedProbe(work: () => void, gapNs: bigint) {
  * probes and ~TARGET_MEMORY_PROBES memory probes. The memory probe's 128 MiB are allocated and
  * touched here (before the phase) and released at stop().
  */
-export function watchMachineSpeed(expectedSeconds: number): { at(): void; stop(originNs: bigint): MachineSpeed } {
+export function watchMachineSpeed(expectedSeconds: number): { at(): boolean; stop(originNs: bigint): MachineSpeed } {
   const gapMs = Math.max(MIN_PROBE_GAP_MS, (expectedSeconds * 1000) / TARGET_PROBES);
   const memGapMs = Math.max(MIN_MEMORY_PROBE_GAP_MS, (expectedSeconds * 1000) / TARGET_MEMORY_PROBES);
   if (!memory) {
@@ -117,13 +118,17 @@ export function watchMachineSpeed(expectedSeconds: number): { at(): void; stop(o
   for (let i = 0; i < 2; i++) memoryWork();
   const cpu = timedProbe(probeWork, BigInt(Math.round(gapMs * 1e6)));
   const mem = timedProbe(memoryWork, BigInt(Math.round(memGapMs * 1e6)));
+  // The first CPU probe now; the first memory probe at the first at(), inside the phase, where the
+  // requests after it are re-warmed (the caller re-warms the first iteration for the buffer's filling).
   cpu.run();
-  mem.run();
   return {
+    /** Runs whichever probe is due; true when the memory probe ran (the caches were evicted: runPhase re-warms). */
     at() {
       const now = process.hrtime.bigint();
       if (cpu.due(now)) cpu.run();
-      if (mem.due(now)) mem.run();
+      if (!mem.due(now)) return false;
+      mem.run();
+      return true;
     },
     stop(originNs) {
       cpu.run();

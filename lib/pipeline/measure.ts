@@ -124,18 +124,20 @@ export async function measure(ctx: StageContext): Promise<void> {
     const load = watchClientLoad(expectedSeconds ?? 0);
     // Other processes' CPU by quarter of the phase, read between groups of requests (lib/measure/machine-load.ts).
     const machine = watchMachineLoad(c.iterations);
-    // The machine's own speed: a fixed CPU probe between groups of requests (lib/measure/speed-probe.ts).
+    // The machine's own speed: a fixed CPU probe and a memory probe between groups of requests
+    // (lib/measure/speed-probe.ts); filling the memory probe's buffer evicts the caches, so the
+    // first iteration is re-warmed untimed (runPhase, rewarmFirst), as after every memory probe.
     const speed = watchMachineSpeed(expectedSeconds ?? 0);
     // This process's GC pauses, to tell which slow requests overlapped one (lib/measure/gc-watch.ts).
     const gc = watchGc();
     const bar = progressBar('measure', c.iterations, 'iterations');
     const r = await runPhase({
-      runId, phase: 'measure', queries, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal,
+      runId, phase: 'measure', queries, targets: prepared, iterations: c.iterations, schedule: c.schedule, flush, signal: ctx.signal, rewarmFirst: true,
       ...(shard ? { shard: { index: shard.index, count: shard.count }, startAtEpochMs: shard.startAtMs } : {}),
       onIteration: (d) => {
         bar.update(d);
         machine?.at(d);
-        speed.at();
+        return speed.at();
       },
     });
     bar.stop();

@@ -100,18 +100,15 @@ describe('speed probe readings', () => {
     expect(machineSpeedFrom([1, 2])).toBeNull();
   });
 
-  it('gives the memory probe by quarter beside the CPU probe, and warns UNSTEADY MACHINE when only the memory probe moved', () => {
+  it('gives the memory probe by quarter beside the CPU probe; UNSTEADY MACHINE is the CPU probe\'s alone', () => {
     const steady = speed([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
     const memory = { probe: 'mem', gap_ms: 1, start_ns: steady.start_ns, ms: [10, 10, 10, 12, 12, 12, 12, 12, 12, 10, 10, 10, 10] };
     expect(machineSpeedText({ ...steady, memory })).toMatch(/; memory probe 10\.000 \| 12\.000 \| 12\.000 \| 10\.000 ms \(median of 13 timings of a fixed memory workload: mem\)$/);
-    expect(unsteadyMachineWarning(steady, 'interleaved')).toBeNull();
-    const w = unsteadyMachineWarning({ ...steady, memory }, 'interleaved')!;
-    expect(w).toMatch(/^UNSTEADY MACHINE: a fixed memory workload timed between requests took 12\.000 ms \(median\) in the slowest quarter .* and 10\.000 ms in the fastest \(1\.20×\): the machine's own speed changed/);
-    expect(w).not.toContain('CPU');
-    // A memory probe within 1.10×: no warning from it.
-    expect(unsteadyMachineWarning({ ...steady, memory: { ...memory, ms: memory.ms.map((x) => (x > 10 ? 10.9 : 10)) } }, 'interleaved')).toBeNull();
-    // Both moved: both named, in one warning.
-    const both = unsteadyMachineWarning({ ...speed([1, 1, 1, 1.36, 1.36, 1.36, 1.36, 1.36, 1.36, 1, 1, 1, 1]), memory }, 'interleaved')!;
-    expect(both).toMatch(/a fixed CPU workload .*\(1\.36×\); a fixed memory workload .*\(1\.20×\)/);
+    // The memory probe 1.20× apart, the CPU probe steady: no warning (measured: a quiet run's memory
+    // probe had quarters 1.16× apart while the queries did not move).
+    expect(unsteadyMachineWarning({ ...steady, memory }, 'interleaved')).toBeNull();
+    const cpu = unsteadyMachineWarning({ ...speed([1, 1, 1, 1.36, 1.36, 1.36, 1.36, 1.36, 1.36, 1, 1, 1, 1]), memory }, 'interleaved')!;
+    expect(cpu).toMatch(/^UNSTEADY MACHINE: a fixed CPU workload .*\(1\.36×\)/);
+    expect(cpu).not.toContain('memory workload');
   });
 });

@@ -5,7 +5,7 @@ import { runPhase } from '../../lib/measure/run-phase.js';
 import type { OpenTarget } from '../../lib/pipeline/targets.js';
 import type { Session, TargetModule } from '../../lib/targets/interface.js';
 import type { SampleRow } from '../../lib/store/samples.js';
-import { QUERIES } from '../../lib/workload/queries.js';
+import { QUERIES, WRITE_QUERIES } from '../../lib/workload/queries.js';
 
 /**
  * Loop plumbing with a fake target (a test double is right here: this is about the harness, not
@@ -102,5 +102,40 @@ describe('runPhase', () => {
     });
     expect(sizes2).toEqual([2, 2, 1].map((k) => k * QUERIES.length));
     expect(written.map((s) => s.iteration)).toEqual([0, 1, 2, 3, 4].flatMap((i) => QUERIES.map(() => i)));
+  });
+
+  it('re-warms untimed the first request of the next iteration on each target after a memory probe, with the iteration before\'s parameters, and never a write', async () => {
+    // Each target records every call's parameters; the calls carry (iteration, query) as parameters.
+    const seen: Record<string, unknown[][]> = { a: [], b: [] };
+    const target = (id: string): PreparedTarget => {
+      const t = fakeTarget(id, () => 'ok');
+      const session = { ...t.target.session, query: async (_sql: string, params: unknown[]) => (seen[id]!.push(params), { rowCount: 1, rows: [[1]] }) };
+      return { target: { ...t.target, session } as OpenTarget, calls: QUERIES.map((q, qi) => Array.from({ length: 4 }, (_, i) => ({ sql: q.id, params: [i, qi] }))) };
+    };
+    const written: SampleRow[] = [];
+    const r = await runPhase({
+      runId: 'r', phase: 'measure', queries: QUERIES, iterations: 4, rewarmFirst: true,
+      targets: [target('a'), target('b')],
+      flush: async (rows) => void written.push(...rows),
+      onIteration: (done) => done === 2, // the "memory probe" ran after iteration 2 (index 1)
+    });
+    expect(r.samples).toBe(4 * QUERIES.length * 2); // re-warms are not samples
+    // Target a: the first-iteration re-warm (query 0, parameters of iteration 0), the timed
+    // iterations 0 and 1, then the re-warm of query 0 with iteration 1's parameters, then iterations 2, 3.
+    const perIteration = QUERIES.length;
+    expect(seen.a!.length).toBe(4 * perIteration + 2);
+    expect(seen.a![0]).toEqual([0, 0]);
+    expect(seen.a![1 + 2 * perIteration]).toEqual([1, 0]);
+    expect(seen.a![2 + 2 * perIteration]).toEqual([2, 0]); // then the timed request of iteration 2
+    expect(seen.b!.length).toBe(4 * perIteration + 2);
+    // Without the signal, no re-warm at all.
+    for (const k of Object.keys(seen)) seen[k] = [];
+    await runPhase({ runId: 'r', phase: 'measure', queries: QUERIES, iterations: 2, targets: [target('a'), target('b')], flush: async () => {} });
+    expect(seen.a!.length).toBe(2 * perIteration);
+    // A write is never repeated: with a write first in the iteration, the re-warm skips it.
+    const write = WRITE_QUERIES[0]!;
+    for (const k of Object.keys(seen)) seen[k] = [];
+    await runPhase({ runId: 'r', phase: 'measure', queries: [write], iterations: 2, rewarmFirst: true, targets: [target('a')], flush: async () => {}, onIteration: () => true });
+    expect(seen.a!.length).toBe(2);
   });
 });
