@@ -1,4 +1,5 @@
 import { poolWarmupQueries } from '../pipeline/query-vector-warmup.js';
+import { TARGET_MEMORY_PROBES } from '../measure/speed-probe.js';
 import { JS_WARMUP_BLOCK, JS_WARMUP_ITERATIONS, JS_WARMUP_MAX_BLOCKS } from '../pipeline/in-process-js-warmup.js';
 import type { ResolvedConfig } from '../config/load.js';
 import { emptyStatementRtt } from '../measure/calibration.js';
@@ -82,7 +83,8 @@ export async function measureSections(c: ResolvedConfig, targets: readonly Loade
     const poolWarm = knn.length ? `; ${knn.join(' and ')} also once per query vector of the pool (${shape.query_vector_pool}, untimed, not stored) before the session warmup` : '';
     sections.push({
       target: t,
-      heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)${poolWarm}${modeNote(t)}`,
+      heading: `measured queries: each sent ${runs} times, parameters drawn per request from seeded streams (the first measured request shown)${poolWarm}; ` +
+        `the one that opens an iteration also re-sent untimed, with the iteration before's parameters, after each memory probe of the machine (about ${TARGET_MEMORY_PROBES} a phase) and once before the first (lib/measure/run-phase.ts)${modeNote(t)}`,
       statements: queries.flatMap((q, qi) => {
         const call = calls[qi]![0];
         if (!call) return [{ label: q.id, sql: '-- not on this path: its dialect has no statement for it', binds: [], note: t.module.capabilities.queriesWithoutStatement?.[q.id] ?? 'no statement' }];

@@ -64,6 +64,8 @@ describe('--dry-run through the stage scripts', () => {
   it('states the JavaScript warmup of in-process engines, and only for them', async () => {
     const embedded = await dryRunListing('measure', await loadConfig(`${PROJECT_ROOT}/config/embedded.yaml`), PROJECT_ROOT);
     expect(embedded.match(/== pglite(-wire)?: measured queries: each sent 500–2,500 JavaScript warmup \(untimed, not stored; only the queries without a query vector, until their medians stop falling\) \+ at least/g)).toHaveLength(2);
+    // The re-warm after each memory probe is said, as every untimed request is.
+    expect(embedded.match(/the one that opens an iteration also re-sent untimed, with the iteration before's parameters, after each memory probe of the machine \(about 32 a phase\) and once before the first/g)).toHaveLength(2);
     // And the query-vector warmup of the index kNN queries, on every path.
     expect(embedded.match(/; vector_cosine and vector_filter also once per query vector of the pool \(100, untimed, not stored\) before the session warmup/g)).toHaveLength(2);
     expect(await dryRunListing('measure', await loadConfig(THREE_WAY), PROJECT_ROOT)).not.toContain('JavaScript warmup');
