@@ -5,7 +5,7 @@ import { groupLatencies, type LatencyGroups } from './latency-groups.js';
 import type { MachineSpeed, ProbeTimings } from '../measure/speed-probe.js';
 import { probeMedianBetween, probesAround } from './machine-speed.js';
 import { mannWhitneyU } from './mann-whitney.js';
-import { changesOverStretches, stretchChangesText, tenthsText } from './drift-context.js';
+import { changesOverStretches, stretchChangesText, tenthsText, type StretchChange } from './drift-context.js';
 import { medianOf } from './quantile.js';
 import { pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
 import { orderCentred, ordersInIteration } from './order-centring.js';
@@ -174,16 +174,53 @@ export function pairedComparisonsIn(detail: string): { other: string; verdict: P
 }
 
 /** The detail a drift flag gets about each other path of the run that ran the same query. */
-function comparisonText(groups: LatencyGroups, target: string, queryId: string): string {
+function comparisonText(groups: LatencyGroups, target: string, queryId: string): { text: string; verdicts: PairedVerdict[] } {
   const parts: string[] = [];
+  const verdicts: PairedVerdict[] = [];
   for (const other of groups.targets) {
     if (other === target) continue;
     const c = pairedComparisonChange(groups, target, other, queryId);
     if (!c) continue;
+    verdicts.push(c.verdict);
     parts.push(`${other} ÷ ${target}, paired by iteration: ×${c.r1.toFixed(2)} in the first quarter, ×${c.r4.toFixed(2)} in the last (${pct(c.change)}): ` +
       VERDICT_TEXT[c.verdict]);
   }
-  return parts.length ? `; ${parts.join('; ')}` : '';
+  return { text: parts.length ? `; ${parts.join('; ')}` : '', verdicts };
+}
+
+/** At least this many other pairs, and this share of them moving the same way, for a drift to be the run's (sharedByTheRun). */
+export const SHARED_MIN_PAIRS = 4;
+export const SHARED_SAME_WAY = 0.8;
+
+/**
+ * Whether a drift is the whole run's rather than the path's own: over the same two stretches at
+ * least SHARED_MIN_PAIRS other target × query pairs were compared, at least SHARED_SAME_WAY of them
+ * moved the same way, and this query's change is within DRIFT_LIMIT of their median (in log
+ * terms). Then the words for it; else null. It does not change the flag's kind (the run did drift):
+ * it stops the detail from calling "the path's own" a change every path shared.
+ * Why: a fresh run of config/embedded.yaml (quiet, both probes steady after a slow first 8 s) had
+ * three drifts of −11% and −12% (index kNN queries) called the paths' own, while all 15 other
+ * pairs, exact scans included, moved −5% to −15% (median −7%) over the same stretches.
+ */
+export function sharedByTheRun(changes: readonly StretchChange[], change: number): string | null {
+  if (changes.length < SHARED_MIN_PAIRS) return null;
+  const c = changes.map((x) => x.change);
+  const same = c.filter((x) => Math.sign(x) === Math.sign(change) && x !== 0).length;
+  const mid = medianOf(c);
+  if (same < SHARED_SAME_WAY * c.length || Math.abs(Math.log1p(change) - Math.log1p(mid)) > Math.log1p(DRIFT_LIMIT)) return null;
+  return `the whole run moved with it (${same} of the ${c.length} other target × query pairs the same way, median ${pct(mid)}, within ${(100 * DRIFT_LIMIT).toFixed(0)}% of this one): a change every path shared, not this path's alone`;
+}
+
+/**
+ * Whether a drift is the query's on every path rather than this path's: every other path that ran
+ * the query was compared pair by pair (pairedComparisonChange) and every comparison held — the
+ * others moved with it. Then the words for it; else null. Like sharedByTheRun, it changes the
+ * words, not the kind. Why: on one quiet fresh run the exact scans moved +21% to +24% on both
+ * paths (the rest of the run did not), and "the path's own drift" named a path for what both did.
+ */
+export function sharedByThePaths(verdicts: readonly PairedVerdict[]): string | null {
+  if (verdicts.length === 0 || verdicts.some((v) => v !== 'held')) return null;
+  return `every other path that ran this query moved with it (${verdicts.length === 1 ? 'the paired comparison below held' : `all ${verdicts.length} paired comparisons below held`}): the query's drift on every path, not this path's alone`;
 }
 
 /** A drift's kind, and the words after its medians that say why (from "; the machine's speed probe …"). */
@@ -198,8 +235,9 @@ interface DriftVerdict {
  */
 function cpuProbeVerdict(
   first: Float64Array, firstStarts: Float64Array, last: Float64Array, lastStarts: Float64Array, speed: MachineSpeed,
-  from1: number, to1: number, from4: number, to4: number, m1: number, m4: number, change: number,
+  from1: number, to1: number, from4: number, to4: number, m1: number, m4: number, change: number, shared: boolean,
 ): DriftVerdict | null {
+  const own = shared ? "not the machine's by its speed probe" : "the path's own drift";
   const p1 = probeMedianBetween(speed, from1, to1);
   const p4 = probeMedianBetween(speed, from4, to4);
   if (p1 === null || p4 === null) return null;
@@ -209,13 +247,13 @@ function cpuProbeVerdict(
     const at = `on the requests that ran at the same machine speed (the probes on both sides within ±${(100 * SAME_SPEED_BAND).toFixed(0)}% of ${p4.toFixed(3)} ms: ${same.n1} of the first quarter's ${first.length}, ${same.n4} of the last's), ` +
       `${same.m1.toFixed(3)} ms then ${same.m4.toFixed(3)} ms (${pct(same.change)})`;
     return same.significant || !machineTookHalf(change, same.change)
-      ? { kind: 'drift', why: `${probe}; ${at}: the path's own drift` }
+      ? { kind: 'drift', why: `${probe}; ${at}: ${own}` }
       : { kind: 'machine drift', why: `${probe}; ${at}: not a drift at the same machine speed, so the rest was the machine's` };
   }
   const few = 'too few requests ran at the same machine speed in both quarters to compare them there';
   return machineExplains(m4 / m1, p4 / p1)
     ? { kind: 'machine drift', why: `${probe}: the machine changed the same way by more than ${(100 * SAME_SPEED_BAND).toFixed(0)}% (${few}), so the path's own drift cannot be told apart` }
-    : { kind: 'drift', why: `${probe}: the machine was the same within ${(100 * SAME_SPEED_BAND).toFixed(0)}% or changed the other way (${few}), so the drift is the path's own` };
+    : { kind: 'drift', why: `${probe}: the machine was the same within ${(100 * SAME_SPEED_BAND).toFixed(0)}% or changed the other way (${few}), so ${shared ? "not the machine's by its speed probe" : "the drift is the path's own"}` };
 }
 
 /**
@@ -272,14 +310,17 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
       // (lib/stats/drift-context.ts), then the paired comparisons (read back by pairedComparisonsIn).
       const stretches = changesOverStretches(groups, pairs, a.target, a.key, starts[0]!, starts[q - 1]!, starts[mine.length - q]!, starts[mine.length - 1]!);
       const context = [tenthsText(mine), stretchChangesText(stretches, change, pct)].filter((x) => x !== '').map((x) => `; ${x}`).join('');
-      const compared = context + comparisonText(groups, a.target, a.key);
+      const paired = comparisonText(groups, a.target, a.key);
+      const compared = context + paired.text;
       const from1 = starts[0]!;
       const to1 = starts[q - 1]!;
       const from4 = starts[mine.length - q]!;
       const to4 = starts[mine.length - 1]!;
-      const byCpu = speed ? cpuProbeVerdict(first, starts.subarray(0, q), last, starts.subarray(mine.length - q), speed, from1, to1, from4, to4, m1, m4, change) : null;
+      const shared = sharedByTheRun(stretches, change) ?? sharedByThePaths(paired.verdicts);
+      const byCpu = speed ? cpuProbeVerdict(first, starts.subarray(0, q), last, starts.subarray(mine.length - q), speed, from1, to1, from4, to4, m1, m4, change, shared !== null) : null;
       const flag = byCpu ? memoryProbeVerdict(byCpu, speed!.memory, from1, to1, from4, to4, m4 / m1) : { kind: 'drift' as const, why: '' };
-      out.push({ run_id: runId, target: a.target, query_id: a.key, kind: flag.kind, detail: `${detail}${flag.why}${compared}` });
+      const common = flag.kind === 'drift' && shared ? `; ${shared}` : '';
+      out.push({ run_id: runId, target: a.target, query_id: a.key, kind: flag.kind, detail: `${detail}${flag.why}${common}${compared}` });
     }
   }
   return out;

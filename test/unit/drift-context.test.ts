@@ -82,6 +82,8 @@ describe('the rest of the run over the same two stretches', () => {
     const aq = flags.find((f) => f.target === 'a' && f.query_id === 'q')!;
     expect(aq.kind).toBe('drift');
     expect(aq.detail).toBe('median 1.300 ms in the first quarter, 1.000 ms in the last (-23%)' +
+      // Only 2 other pairs (too few to call it the whole run's), but b held: the query's on every path.
+      '; every other path that ran this query moved with it (the paired comparison below held): the query\'s drift on every path, not this path\'s alone' +
       '; by tenth of its requests, median ÷ its median: 1.30 1.30 1.15 1.00 1.00 1.00 1.00 1.00 1.00 1.00' +
       // b/q moved −23% over the same stretches, a/long −4% (not a drift of its own: under 10%).
       '; over the same two stretches the other 2 target × query pairs moved -23% to -4% (median -13%; 2 of 2 the same way as this one)' +

@@ -195,6 +195,37 @@ describe('machine drift: a drift the memory probe explains, where the CPU probe 
   });
 });
 
+describe('a drift the whole run shared (sharedByTheRun)', () => {
+  // Five queries of one target, 100 iterations 1 ms apart; q0 from 1.2 ms to 1.0 after the first
+  // quarter (−17%), the others by `others` (×1.2 → ×1 gives −17% too); the CPU probe flat.
+  const run = (others: (i: number, k: number) => number) => {
+    const rows: SampleRow[] = [];
+    for (let k = 0; k < 5; k++) {
+      for (const s of samples((i) => (k === 0 ? (i < 25 ? 1.2 : 1) : others(i, k)))) rows.push({ ...s, query_id: `q${k}`, start_ns: s.iteration * 1e6 + k * 1e5 });
+    }
+    const start_ns = Array.from({ length: 200 }, (_, j) => j * 0.5e6);
+    const aggs = [0, 1, 2, 3, 4].map((k) => agg({ key: `q${k}`, p50_low: 1, p50_high: 1 }));
+    return noiseFlags('r', aggs, rows, { probe: 'test', gap_ms: 0.5, start_ns, ms: start_ns.map(() => 0.5) }).filter((f) => f.query_id === 'q0');
+  };
+
+  it('says the run moved with it, not "the path\'s own", when the other pairs moved the same way within 10%', () => {
+    const f = run((i) => (i < 25 ? 1.1 : 1)); // the others −9%
+    expect(f.map((x) => x.kind)).toEqual(['drift']);
+    expect(f[0]!.detail).toContain("(-17%): not the machine's by its speed probe; the whole run moved with it (4 of the 4 other target × query pairs the same way, median -9%, within 10% of this one): " +
+      "a change every path shared, not this path's alone; by tenth");
+    expect(f[0]!.detail).not.toContain("the path's own");
+  });
+
+  it('keeps "the path\'s own drift" when the others did not move, moved much less, or too few moved the same way', () => {
+    expect(run(() => 1)[0]!.detail).toContain("(-17%): the path's own drift; by tenth");
+    // The others −4%: this one's −17% is 13% beyond their median.
+    expect(run((i) => (i < 25 ? 1.04 : 1))[0]!.detail).toContain("the path's own drift");
+    // Only 3 of 4 the same way (q1–q3 −15%, q4 +10%: their median −15% is within 10% of this one's).
+    expect(run((i, k) => (i < 25 ? (k < 4 ? 1.18 : 0.91) : 1))[0]!.detail).toContain("the path's own drift");
+    expect(run((i) => (i < 25 ? 1.18 : 1))[0]!.detail).toContain('the whole run moved with it (4 of the 4');
+  });
+});
+
 describe('a drift and the comparison between paths (paired by iteration)', () => {
   // Two paths, 100 iterations; path a drifts from 1.2 ms to 1.0 ms after the first quarter (−17%).
   const a = (i: number) => (i < 25 ? 1.2 : 1) * (1 + 0.01 * (i % 3));
@@ -209,12 +240,21 @@ describe('a drift and the comparison between paths (paired by iteration)', () =>
     expect(flags.map((f) => `${f.target} ${f.kind}`)).toEqual(['t drift', 'u drift']);
     expect(flags[0]!.detail).toContain('; u ÷ t, paired by iteration: ×1.30 in the first quarter, ×1.30 in the last (0%): the comparison between them held');
     expect(flags[1]!.detail).toContain('; t ÷ u, paired by iteration: ×0.77 in the first quarter, ×0.77 in the last (0%): the comparison between them held');
+    // Both paths moved alike: the drift is the query's on every path, not "the path's own".
+    expect(flags[0]!.detail).toContain('; every other path that ran this query moved with it (the paired comparison below held): the query\'s drift on every path, not this path\'s alone; by tenth');
+    // With a flat speed probe: not the machine's by it, and still not called the path's own.
+    const start_ns = Array.from({ length: 200 }, (_, k) => k * 0.5e6);
+    const timed = two((i) => 1.3 * a(i)).map((x) => ({ ...x, start_ns: x.iteration * 1e6 + (x.target === 'u' ? 5e5 : 0) }));
+    const probed = noiseFlags('r', aggs, timed, { probe: 'test', gap_ms: 0.5, start_ns, ms: start_ns.map(() => 0.5) });
+    expect(probed[0]!.detail).toContain(": not the machine's by its speed probe; every other path that ran this query moved with it");
+    expect(probed[0]!.detail).not.toContain("the path's own");
   });
 
   it('says the comparison moved when only one path drifted (×1.08 then ×1.30: +20%)', () => {
     const flags = noiseFlags('r', aggs, two(() => 1.3));
     expect(flags.map((f) => `${f.target} ${f.kind}`)).toEqual(['t drift']);
     expect(flags[0]!.detail).toMatch(/; u ÷ t, paired by iteration: ×1\.0\d in the first quarter, ×1\.2\d in the last \(\+2\d%\): the comparison between them moved too$/);
+    expect(flags[0]!.detail).not.toContain('moved with it');
   });
 
   it('pairs by iteration, not by position: a failed request of one path does not shift the pairs', () => {
