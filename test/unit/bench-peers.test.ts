@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blockFigures, clientOrder, medianOf, nodeSlices, peerRatio, ratioText } from '../../lib/bench/peer-ratios.js';
-import { pgbenchLatenciesMs, pgbenchScripts } from '../../lib/bench/pgbench-script.js';
+import { measuredLatenciesMs, pgbenchLatenciesMs, pgbenchScripts } from '../../lib/bench/pgbench-script.js';
 import { dialect } from '../../lib/targets/postgres/dialect.js';
 import { QUERIES } from '../../lib/workload/queries.js';
 
@@ -86,5 +86,8 @@ describe('pgbench scripts', () => {
   it('reads per-transaction latencies (µs → ms) from the -l log and rejects other lines', () => {
     expect(pgbenchLatenciesMs('0 1 1805 0 1796473017 562660\n0 2 157 0 1796473017 562847\n')).toEqual([1.805, 0.157]);
     expect(() => pgbenchLatenciesMs('0 3 failed 0 1796473017 562922\n')).toThrow(/unexpected pgbench log line/);
+    // A transaction logged at 0 µs was not timed (pgbench's lazy clock): left out and counted.
+    expect(measuredLatenciesMs(pgbenchLatenciesMs('0 1 1805 0 1796473017 562660\n0 2 0 0 1796473017 562661\n0 3 157 0 1796473017 562847\n'))).toEqual({ ms: [1.805, 0.157], unmeasured: 1 });
+    expect(measuredLatenciesMs([0, 0])).toEqual({ ms: [], unmeasured: 2 });
   });
 });
