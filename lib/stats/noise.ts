@@ -8,7 +8,7 @@ import { mannWhitneyU } from './mann-whitney.js';
 import { changesOverStretches, stretchChangesText, tenthsText, type StretchChange } from './drift-context.js';
 import { medianOf } from './quantile.js';
 import { pairedByIteration, type IterationPairs } from './paired-by-iteration.js';
-import { orderCentred, ordersInIteration } from './order-centring.js';
+import { MIN_PER_ORDER, orderCentred, ordersInIteration } from './order-centring.js';
 
 /**
  * Noise warnings per target × query:
@@ -277,6 +277,34 @@ export function memoryProbeVerdict(byCpu: DriftVerdict, memory: ProbeTimings | u
     : { kind: 'drift', why: `${byCpu.why}${probe}: not the same way by more than ${(100 * SAME_SPEED_BAND).toFixed(0)}% either` };
 }
 
+/**
+ * Said in a wide interval's detail when the query's latencies form modes by the order of their
+ * iteration: its median in each order (at least MIN_PER_ORDER requests each) differ by
+ * ORDER_MODES_LIMIT or more. Then the p50 falls between the modes and its interval reaches into the gap;
+ * the comparisons between paths take each order apart (lib/stats/paired-by-iteration.ts). Why: a
+ * quiet fresh run of config/embedded.yaml flagged join's p50 on both paths (±12% and ±13%) while,
+ * by which path ran first, its medians were ×1.49 and ×1.54 apart; the flag did not say why.
+ */
+export const ORDER_MODES_LIMIT = 1.1;
+
+export function orderModesText(values: Float64Array, order: ArrayLike<number>): string {
+  const by = new Map<number, number[]>();
+  for (let i = 0; i < values.length; i++) {
+    const o = order[i]!;
+    if (!by.has(o)) by.set(o, []);
+    by.get(o)!.push(values[i]!);
+  }
+  const medians = [...by.values()].filter((xs) => xs.length >= MIN_PER_ORDER).map((xs) => medianOf(xs));
+  if (medians.length < 2) return '';
+  const lo = Math.min(...medians);
+  const hi = Math.max(...medians);
+  if (hi / lo < ORDER_MODES_LIMIT) return '';
+  const modes = medians.length === 2
+    ? `by which path ran its iteration first, its median was ${lo.toFixed(3)} ms one way and ${hi.toFixed(3)} ms the other (×${(hi / lo).toFixed(2)}): the p50 lies between two modes`
+    : `over the ${medians.length} orders in which the paths ran its iteration, its median ranged from ${lo.toFixed(3)} ms to ${hi.toFixed(3)} ms (×${(hi / lo).toFixed(2)}): the p50 lies between modes`;
+  return `; ${modes}, which widens its interval; the comparisons between paths take each order apart${medians.length === 2 ? ' (see the order effect)' : ''}`;
+}
+
 /** noiseFlagsFromGroups over rows in memory (tests; the aggregate stage groups once for everything). */
 export function noiseFlags(runId: string, aggregates: readonly AggregateRow[], samples: readonly SampleRow[], speed?: MachineSpeed | null): NoiseFlagRow[] {
   return noiseFlagsFromGroups(runId, aggregates, groupLatencies(sampleColumnsOf(samples)), speed);
@@ -287,16 +315,18 @@ export function noiseFlagsFromGroups(runId: string, aggregates: readonly Aggrega
   const queryRows = aggregates.filter((x) => x.level === 'query');
   const pairs = queryRows.map((x) => ({ target: x.target, query_id: x.key }));
   for (const a of queryRows) {
+    // Successful latencies of this target × query in iteration order, and the order in which the
+    // targets ran each one's iteration (lib/stats/order-centring.ts).
+    const raw = groups.series(a.target, a.key);
+    const orders = ordersInIteration(groups, a.target, a.key);
     if (a.p50_ms && a.p50_low != null && a.p50_high != null) {
       const half = (a.p50_high - a.p50_low) / 2;
       if (half / a.p50_ms > WIDE_CI_LIMIT) {
-        out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'wide interval', detail: `p50 ${a.p50_ms.toFixed(3)} ms ± ${half.toFixed(3)} (${((100 * half) / a.p50_ms).toFixed(0)}% > 10%)` });
+        out.push({ run_id: runId, target: a.target, query_id: a.key, kind: 'wide interval', detail: `p50 ${a.p50_ms.toFixed(3)} ms ± ${half.toFixed(3)} (${((100 * half) / a.p50_ms).toFixed(0)}% > 10%)${orderModesText(raw, orders)}` });
       }
     }
-    // Successful latencies of this target × query in iteration order, with the order effect taken
-    // out where the schedule alternates the order within the quarters (lib/stats/order-centring.ts).
-    const raw = groups.series(a.target, a.key);
-    const centred = orderCentred(raw, ordersInIteration(groups, a.target, a.key));
+    // The order effect taken out where the schedule alternates the order within the quarters.
+    const centred = orderCentred(raw, orders);
     const mine = centred ?? raw;
     const q = Math.floor(mine.length / 4);
     if (q < 8) continue; // too few samples per quarter to say anything

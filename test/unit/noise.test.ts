@@ -29,6 +29,24 @@ describe('noise flags', () => {
   });
 });
 
+describe('a wide interval from the order effect (orderModesText)', () => {
+  it('says the p50 lies between two modes when the requests that ran second were faster, and nothing without modes', () => {
+    // Two paths, 100 iterations AB, BA, …: path t at 1.5 ms when it ran first, 1.0 ms when second; u 1.2 ms always.
+    const rows: SampleRow[] = [];
+    for (let i = 0; i < 100; i++) {
+      const tFirst = i % 2 === 0;
+      rows.push({ ...samples(() => 1)[0]!, iteration: i, target: 't', start_ns: i * 1e6 + (tFirst ? 0 : 5e5), elapsed_ns: tFirst ? 1.5e6 : 1e6 });
+      rows.push({ ...samples(() => 1)[0]!, iteration: i, target: 'u', start_ns: i * 1e6 + (tFirst ? 5e5 : 0), elapsed_ns: 1.2e6 });
+    }
+    const flags = noiseFlags('r', [agg({ p50_ms: 1.25, p50_low: 1, p50_high: 1.5 }), agg({ target: 'u', p50_ms: 1.25, p50_low: 1.2, p50_high: 1.3 })], rows);
+    expect(flags.map((f) => `${f.target} ${f.kind}`)).toEqual(['t wide interval']);
+    expect(flags[0]!.detail).toBe('p50 1.250 ms ± 0.250 (20% > 10%); by which path ran its iteration first, its median was 1.000 ms one way and 1.500 ms the other (×1.50): ' +
+      'the p50 lies between two modes, which widens its interval; the comparisons between paths take each order apart (see the order effect)');
+    // One path alone: one order, no modes to tell.
+    expect(noiseFlags('r', [agg({ p50_ms: 2, p50_low: 1.7, p50_high: 2.3 })], samples(() => 2))[0]!.detail).toBe('p50 2.000 ms ± 0.300 (15% > 10%)');
+  });
+});
+
 describe('machine drift: a drift the speed probe explains', () => {
   // 100 iterations 1 ms apart: the first quarter at 1.2 ms, the rest at 1.0 ms (−17%).
   const slowStart = (n = 100) => samples((i) => (i < 25 ? 1.2 : 1), n).map((s, i) => ({ ...s, start_ns: i * 1e6 }));
