@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseStageFlags, type StageFlags } from '../config/cli-flags.js';
@@ -6,7 +6,7 @@ import { commandHelp } from './stage-help.js';
 import { loadConfig, type ResolvedConfig } from '../config/load.js';
 import { redact } from '../config/redact.js';
 import { PROJECT_ROOT } from '../env/package-version.js';
-import { ConfigError, ExitCode, InterruptedError, PathbenchError, errorText } from '../errors.js';
+import { ConfigError, ExitCode, InterruptedError, MissingInputError, PathbenchError, errorText } from '../errors.js';
 import { stopStartedServers } from '../pipeline/started-servers.js';
 import { openStore } from '../store/open.js';
 import type { SqliteDb } from '../store/sqlite.js';
@@ -18,6 +18,15 @@ export const STAGES = ['provision', 'validate', 'seed', 'warmup', 'measure', 'ag
 /** Commands over the store that run through the same wrapper but are not pipeline stages (not in `make all`). */
 export const TOOLS = ['compare', 'runs', 'report', 'export', 'merge'] as const;
 export type StageName = (typeof STAGES)[number] | (typeof TOOLS)[number];
+
+/**
+ * Commands that only read measurements already in the store: a store file that does not exist is
+ * refused before it is opened (opening creates it), so a mistyped --store leaves no empty store
+ * behind and the message names the path. Found when `aggregate --store <relative path>` from another
+ * directory created empty stores in the project root and then said "no such measurement run".
+ * `runs` keeps listing an absent store as empty; `merge` writes the store.
+ */
+const READ_ONLY_STAGES: ReadonlySet<StageName> = new Set(['aggregate', 'render', 'compare', 'report', 'export']);
 
 export interface StageContext {
   stage: StageName;
@@ -75,6 +84,9 @@ export async function runStage(
   try {
     if (LOCKING_STAGES.has(stage)) releaseLocks = await acquireRunLocks(await lockPaths(config, PROJECT_ROOT, stage === 'measure' && flags.shard && flags.startAtMs !== undefined ? { ...flags.shard, startAtMs: flags.startAtMs } : undefined), stage, (m) => log(`warning: ${m}`));
     const configured = resolve(PROJECT_ROOT, config.store);
+    if (READ_ONLY_STAGES.has(stage) && !existsSync(configured)) {
+      throw new MissingInputError(stage, `no store at ${configured} (the config's store:, or --store, relative to ${PROJECT_ROOT})`, 'measure');
+    }
     store = await openStore(storeFile ? await storeFile(configured) : configured);
     for (const line of await markAbandoned(store)) log(`note: ${line}`);
   } catch (err) {
